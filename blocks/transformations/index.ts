@@ -1,0 +1,3 @@
+import type { BlockDefinition } from '../../engine/index.ts';
+
+export const transformationBlocks: BlockDefinition<any>[] = [];

@@ -1,0 +1,77 @@
+// Shapes the engine's public API returns (spec §3.9, §5.3, §5.4, §6.3, §6.6).
+import type { JsonSchema, OutputDefinition } from './block.ts';
+import type { Kind } from './kinds.ts';
+
+export const EXECUTION_ENGINE_VERSION = '1.15.0';
+
+export interface TraceEvent {
+  name: string;
+  ph: 'B' | 'E' | 'X' | 'I';
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  cat?: string;
+  args?: Record<string, unknown>;
+}
+
+export interface ImageInputOptions {
+  /** Accept `{"type":"url"}` images at all (default true). */
+  allowUrlInput?: boolean;
+  /** Allow URLs resolving to private, loopback and link-local addresses (default false). */
+  allowPrivateNetworks?: boolean;
+  /** Hostnames (or IPs) allowed even when they resolve to private addresses. */
+  urlAllowList?: string[];
+  maxUrlBytes?: number;
+  maxRedirects?: number;
+  urlTimeoutMs?: number;
+  /** Images above this pixel count are refused before being decoded in full. */
+  maxPixels?: number;
+}
+
+export interface RunOptions {
+  excludedFields?: string[];
+  enableProfiling?: boolean;
+  apiKey?: string;
+  disableSinks?: boolean;
+  /** Serialize outputs for the wire (default true). False keeps WorkflowImage/Detections objects. */
+  serialize?: boolean;
+}
+
+export interface RunResult {
+  outputs: Array<Record<string, unknown>>;
+  profiler_trace: TraceEvent[];
+}
+
+export interface InterfaceDescription {
+  inputs: Record<string, string[]>;
+  outputs: Record<string, string[] | Record<string, string[]>>;
+  typing_hints: Record<string, string>;
+  kinds_schemas: Record<string, unknown>;
+}
+
+export interface BlockDescription {
+  block_schema: JsonSchema;
+  outputs_manifest: Array<{ name: string; kind: Kind[] }>;
+  block_source: string;
+  fully_qualified_block_class_name: string;
+  human_friendly_block_name: string;
+  manifest_type_identifier: string;
+  manifest_type_identifier_aliases: string[];
+  execution_engine_compatibility: string | null;
+  restrictions: unknown[];
+  input_dimensionality_offsets: Record<string, number>;
+  dimensionality_reference_property: string | null;
+  output_dimensionality_offset: number;
+}
+
+export interface WorkflowsBlocksDescription {
+  blocks: BlockDescription[];
+  declared_kinds: Kind[];
+  kinds_connections: Record<string, unknown[]>;
+  primitives_connections: unknown[];
+  universal_query_language_description: { operations_description: unknown[]; operators_descriptions: unknown[] };
+  dynamic_block_definition_schema: JsonSchema;
+}
+
+export type { OutputDefinition };

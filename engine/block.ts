@@ -1,0 +1,196 @@
+// The contract between the engine and a block. A block is one file exporting a BlockDefinition: its manifest
+// (a JSON Schema whose selector-capable properties carry kinds, plus its outputs with kinds and its batch /
+// dimensionality declarations — spec §5.1) and its `run`.
+import { kindObject } from './kinds.ts';
+import type { Batch } from './batch.ts';
+import type { FlowControl } from './flow-control.ts';
+
+export type JsonSchema = Record<string, unknown>;
+
+export type BlockFamily =
+  | 'model'
+  | 'transformation'
+  | 'visualization'
+  | 'classical_computer_vision'
+  | 'sink'
+  | 'fusion'
+  | 'analytics'
+  | 'formatter'
+  | 'flow_control'
+  | 'video'
+  | 'math'
+  | 'secrets_provider';
+
+export interface OutputDefinition {
+  name: string;
+  /** Kind names; ['*'] when anything. */
+  kind: string[];
+}
+
+/** A step as written in a workflow definition (type, name and block properties). */
+export type StepDefinition = { type: string; name: string } & Record<string, unknown>;
+
+export interface BlockManifest {
+  /** Canonical identifier, e.g. `roboflow_core/dynamic_crop@v1`. */
+  type: string;
+  /** Legacy identifiers accepted in `type` (e.g. `Crop`, `DynamicCrop`). */
+  aliases?: string[];
+  /** Human name shown in describe (`name` in Roboflow's block_schema). */
+  humanName: string;
+  /** `v1`, `v2`, ... */
+  version: string;
+  blockType: BlockFamily;
+  shortDescription: string;
+  longDescription?: string;
+  license?: string;
+  searchKeywords?: string[];
+  /** Roboflow's ui_manifest (section, icon, blockPriority, ...). */
+  ui?: Record<string, unknown>;
+  deprecated?: boolean;
+  /** Block properties (without `type` and `name`), each a JSON Schema built with the helpers below. */
+  properties: Record<string, JsonSchema>;
+  required?: string[];
+  /** Accepted alternative property names: `{ image: 'images' }` lets a step write `image` for `images`. */
+  propertyAliases?: Record<string, string>;
+  outputs: OutputDefinition[];
+  /** Outputs that depend on the step's configuration (declared outputs then hold a single `*`). */
+  actualOutputs?: (step: StepDefinition) => OutputDefinition[];
+  /** get_parameters_accepting_batches(): delivered as Batch; the block runs once per batch (batch mode). */
+  batchParameters?: string[];
+  /** get_parameters_accepting_batches_and_scalars() */
+  batchOrScalarParameters?: string[];
+  /** get_parameters_enforcing_auto_batch_casting() */
+  autoBatchCastParameters?: string[];
+  /** accepts_empty_values(): receive nulls for masked elements instead of having them filtered out. */
+  acceptsEmptyValues?: boolean;
+  inputDimensionalityOffsets?: Record<string, number>;
+  dimensionalityReferenceProperty?: string;
+  outputDimensionalityOffset?: -1 | 0 | 1;
+  /** PEP 440 specifier, e.g. `>=1.3.0,<2.0.0`. */
+  executionEngineCompatibility?: string;
+}
+
+/** What the engine was given to share with blocks (model manager, ...). Opaque to the engine. */
+export interface Services {
+  [name: string]: unknown;
+}
+
+export interface StepContext {
+  stepName: string;
+  stepType: string;
+  services: Services;
+  /** Per-request values: api key and whether sinks are disabled. */
+  request: { apiKey?: string; disableSinks?: boolean };
+  /** State that lives as long as the compiled workflow (stateful video blocks keep per-video state here). */
+  state: Map<string, unknown>;
+}
+
+/** One set of outputs: exactly the declared output names. */
+export type StepOutputs = Record<string, unknown>;
+
+/**
+ * What `run` returns:
+ * - element mode (no batch parameters): StepOutputs, or StepOutputs[] for output offset +1, or a FlowControl;
+ * - batch mode: an array aligned with the input batch indices, each element as in element mode.
+ */
+export type StepResult =
+  | StepOutputs
+  | FlowControl
+  | Array<StepOutputs | FlowControl | StepOutputs[] | null>;
+
+export interface BlockDefinition<Params = Record<string, unknown>> {
+  manifest: BlockManifest;
+  /**
+   * Params hold every declared property (defaults applied, aliases resolved): literals as given, selectors
+   * resolved to their values, and Batch objects for batch parameters in batch mode.
+   */
+  run(params: Params, context: StepContext): StepResult | Promise<StepResult>;
+}
+
+export type { Batch, FlowControl };
+
+// ---------- helpers that build Roboflow-shaped property schemas (spec §5.2) ----------
+
+export const INPUT_SELECTOR_PATTERN = '^\\$inputs.[A-Za-z_0-9\\-]+$';
+export const STEP_OUTPUT_SELECTOR_PATTERN = '^\\$steps\\.[A-Za-z_\\-0-9]+\\.[A-Za-z_*0-9\\-]+$';
+export const SELECTOR_PATTERN = `(${STEP_OUTPUT_SELECTOR_PATTERN})|(${INPUT_SELECTOR_PATTERN})`;
+export const STEP_SELECTOR_PATTERN = '^\\$steps\\.[A-Za-z_0-9\\-]+';
+
+export interface PropertyMeta {
+  title?: string;
+  description?: string;
+  default?: unknown;
+  examples?: unknown[];
+}
+
+function withMeta(schema: JsonSchema, meta: PropertyMeta = {}): JsonSchema {
+  const out: JsonSchema = { ...schema };
+  if (meta.title !== undefined) out.title = meta.title;
+  if (meta.description !== undefined) out.description = meta.description;
+  if (meta.default !== undefined) out.default = meta.default;
+  if (meta.examples !== undefined) out.examples = meta.examples;
+  return out;
+}
+
+export type SelectedElement = 'any_data' | 'workflow_image' | 'step_output_image' | 'workflow_video_metadata' | 'workflow_parameter' | 'step_output';
+
+/** A property that only takes a selector (`$inputs.x` / `$steps.s.out`) of the given kinds. */
+export function selector(
+  kinds: string[],
+  meta: PropertyMeta = {},
+  options: { selectedElement?: SelectedElement; pointsToBatch?: boolean | 'dynamic' } = {},
+): JsonSchema {
+  return withMeta(
+    {
+      type: 'string',
+      pattern: SELECTOR_PATTERN,
+      reference: true,
+      selected_element: options.selectedElement ?? 'any_data',
+      kind: kinds.map(kindObject),
+      selector_points_to_batch: options.pointsToBatch ?? 'dynamic',
+    },
+    meta,
+  );
+}
+
+/** A property that takes a literal matching `literal` or a selector of the given kinds. */
+export function literalOrSelector(literal: JsonSchema | JsonSchema[], kinds: string[], meta: PropertyMeta = {}): JsonSchema {
+  const literals = Array.isArray(literal) ? literal : [literal];
+  return withMeta({ anyOf: [...literals, selector(kinds)] }, meta);
+}
+
+/** A plain literal property (no selectors). */
+export function literal(schema: JsonSchema, meta: PropertyMeta = {}): JsonSchema {
+  return withMeta(schema, meta);
+}
+
+/** A list whose elements are selectors of the given kinds (or literals, when `itemLiteral` is given). */
+export function selectorList(kinds: string[], meta: PropertyMeta = {}, itemLiteral?: JsonSchema): JsonSchema {
+  const item = itemLiteral ? { anyOf: [itemLiteral, selector(kinds)] } : selector(kinds);
+  return withMeta({ type: 'array', items: item }, meta);
+}
+
+/** A dict whose values are selectors of the given kinds or literals (e.g. `evaluation_parameters`). */
+export function selectorDict(kinds: string[], meta: PropertyMeta = {}, valueLiteral: JsonSchema | null = {}): JsonSchema {
+  const values = valueLiteral ? { anyOf: [selector(kinds), valueLiteral] } : selector(kinds);
+  return withMeta({ type: 'object', additionalProperties: values }, meta);
+}
+
+/** A single step selector (`$steps.x`) for flow control. */
+export function stepSelector(meta: PropertyMeta = {}): JsonSchema {
+  return withMeta({ type: 'string', pattern: STEP_SELECTOR_PATTERN, reference: true, selected_element: 'step' }, meta);
+}
+
+/** A list of step selectors (`next_steps`). */
+export function stepSelectorList(meta: PropertyMeta = {}): JsonSchema {
+  return withMeta({ type: 'array', items: stepSelector() }, meta);
+}
+
+/** The usual `images` property of model blocks (also accepted as `image`). */
+export function imagesProperty(description = 'The image to infer on.'): JsonSchema {
+  return selector(['image'], { title: 'Image', description, examples: ['$inputs.image', '$steps.cropping.crops'] });
+}
+
+export function defineBlock<P = Record<string, unknown>>(block: BlockDefinition<P>): BlockDefinition<P> {
+  return block;
+}

@@ -1,0 +1,133 @@
+// Error classes with Roboflow's stable names (spec §2.7). The HTTP status of each lives in one table in
+// server/error-map.ts; nothing here knows about HTTP.
+
+export interface BlockError {
+  block_id: string;
+  block_type: string | null;
+  block_details: string | null;
+  property_name: string | null;
+  property_details: string | null;
+  block_traceback: Record<string, unknown> | null;
+}
+
+export interface WorkflowErrorOptions {
+  context?: string;
+  innerError?: unknown;
+  blocksErrors?: Array<Partial<BlockError> & { block_id: string }>;
+}
+
+export class WorkflowError extends Error {
+  readonly context: string;
+  readonly innerError: unknown;
+  readonly blocksErrors: BlockError[];
+  constructor(message: string, options: WorkflowErrorOptions = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.context = options.context ?? 'workflow';
+    this.innerError = options.innerError;
+    this.blocksErrors = (options.blocksErrors ?? []).map((e) => ({
+      block_id: e.block_id,
+      block_type: e.block_type ?? null,
+      block_details: e.block_details ?? null,
+      property_name: e.property_name ?? null,
+      property_details: e.property_details ?? null,
+      block_traceback: e.block_traceback ?? null,
+    }));
+  }
+  get publicMessage(): string {
+    return this.message;
+  }
+}
+
+export class WorkflowEnvironmentConfigurationError extends WorkflowError {}
+export class WorkflowCompilerError extends WorkflowError {}
+export class PluginLoadingError extends WorkflowCompilerError {}
+export class PluginInterfaceError extends WorkflowCompilerError {}
+export class BlockInterfaceError extends WorkflowCompilerError {}
+export class DynamicBlockError extends WorkflowCompilerError {}
+export class WorkflowDefinitionError extends WorkflowCompilerError {}
+export class WorkflowSyntaxError extends WorkflowDefinitionError {}
+export class DuplicatedNameError extends WorkflowDefinitionError {}
+export class ExecutionGraphStructureError extends WorkflowCompilerError {}
+export class InvalidReferenceTargetError extends WorkflowCompilerError {}
+export class ReferenceTypeError extends WorkflowCompilerError {}
+export class UnknownManifestType extends WorkflowCompilerError {}
+export class BlockInitParameterNotProvidedError extends WorkflowCompilerError {}
+export class StepInputDimensionalityError extends WorkflowCompilerError {}
+export class StepInputLineageError extends WorkflowCompilerError {}
+export class StepOutputLineageError extends WorkflowCompilerError {}
+export class ControlFlowDefinitionError extends WorkflowCompilerError {}
+export class InnerWorkflowError extends WorkflowCompilerError {}
+export class AssumptionError extends WorkflowError {}
+export class WorkflowExecutionEngineError extends WorkflowError {}
+export class DynamicBlockCodeError extends WorkflowExecutionEngineError {}
+export class NotSupportedExecutionEngineError extends WorkflowExecutionEngineError {}
+export class InvalidBlockBehaviourError extends WorkflowExecutionEngineError {}
+export class ExecutionEngineRuntimeError extends WorkflowExecutionEngineError {}
+export class ExecutionEngineNotImplementedError extends WorkflowExecutionEngineError {}
+export class RuntimeInputError extends WorkflowExecutionEngineError {}
+export class WorkflowExecutionEngineVersionError extends WorkflowError {}
+
+/** A block raised something that is not a WorkflowError. */
+export class StepExecutionError extends WorkflowExecutionEngineError {
+  constructor(
+    message: string,
+    readonly blockId: string,
+    readonly blockType: string,
+    options: WorkflowErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+}
+
+/** A block failed because of what the client asked for (bad model id, missing key...). */
+export class ClientCausedStepExecutionError extends WorkflowExecutionEngineError {
+  constructor(
+    message: string,
+    readonly blockId: string,
+    readonly statusCode: number,
+    options: WorkflowErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+}
+
+export class RuntimeLimitsCausedStepExecutionError extends ClientCausedStepExecutionError {}
+
+// UQL errors (spec Appendix A), HTTP 400.
+export class InvalidInputTypeError extends WorkflowError {}
+export class OperationTypeNotRecognisedError extends WorkflowError {}
+export class UndeclaredSymbolError extends WorkflowError {}
+
+/**
+ * Errors raised outside the workflow machinery (model loading, image decoding, API access). Each carries
+ * the status a block failure of that sort maps to; the executor turns them into ClientCausedStepExecutionError
+ * when raised inside a step (Roboflow's `extended_roboflow_errors` handler).
+ */
+export class PlatformError extends Error {
+  /** Status this error means when it reaches a client; see server/error-map.ts. */
+  readonly status: number = 500;
+  constructor(message: string, readonly details?: Record<string, unknown>) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+export class InputImageLoadError extends PlatformError { override readonly status = 400; }
+export class InvalidModelIDError extends PlatformError { override readonly status = 400; }
+export class ModelInputError extends PlatformError { override readonly status = 400; }
+export class ContentTypeMissing extends PlatformError { override readonly status = 400; }
+export class ContentTypeInvalid extends PlatformError { override readonly status = 400; }
+export class RequestDataContradiction extends PlatformError { override readonly status = 400; }
+export class MissingApiKeyError extends PlatformError { override readonly status = 400; }
+export class RoboflowAPINotAuthorizedError extends PlatformError { override readonly status = 401; }
+export class ModelNotFoundError extends PlatformError { override readonly status = 404; }
+export class RoboflowAPINotNotFoundError extends PlatformError { override readonly status = 404; }
+export class ModelArtefactError extends PlatformError { override readonly status = 500; }
+export class MalformedRoboflowAPIResponseError extends PlatformError { override readonly status = 502; }
+export class RoboflowAPIUnsuccessfulRequestError extends PlatformError { override readonly status = 502; }
+export class MalformedWorkflowResponseError extends PlatformError { override readonly status = 502; }
+export class RoboflowAPIConnectionError extends PlatformError { override readonly status = 503; }
+/** A model is still loading past the request's budget: retry later (503 + Retry-After). */
+export class ModelManagerLockAcquisitionError extends PlatformError { override readonly status = 503; }
+export class InferenceModelNotFound extends PlatformError { override readonly status = 503; }
+export class RoboflowAPITimeoutError extends PlatformError { override readonly status = 504; }

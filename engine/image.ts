@@ -1,0 +1,191 @@
+import sharp, { type Metadata, type Sharp } from 'sharp';
+import { InputImageLoadError } from './errors.ts';
+
+export interface ImageOrigin {
+  offset_x: number;
+  offset_y: number;
+  width: number;
+  height: number;
+}
+
+export interface VideoMetadata {
+  video_identifier: string;
+  frame_number: number;
+  frame_timestamp: string;
+  fps?: number | null;
+  measured_fps?: number | null;
+  comes_from_video_file?: boolean | null;
+}
+
+export interface ImageLineage {
+  parentId: string;
+  parentOrigin?: ImageOrigin;
+  rootParentId?: string;
+  rootOrigin?: ImageOrigin;
+  videoMetadata?: VideoMetadata;
+}
+
+export interface DecodeOptions {
+  /** Refuse images with more pixels than this, checked from the header before decoding. */
+  maxPixels?: number;
+}
+
+export const DEFAULT_MAX_IMAGE_PIXELS = 50_000_000;
+
+/**
+ * A decoded image travelling between steps: RGB bytes, interleaved, decoded once. Lineage says where it came
+ * from: the root input image and, for crops, the crop's parent and its place in it.
+ */
+export class WorkflowImage {
+  readonly parentId: string;
+  readonly parentOrigin: ImageOrigin;
+  readonly rootParentId: string;
+  readonly rootOrigin: ImageOrigin;
+  readonly videoMetadata: VideoMetadata | undefined;
+  #encodedBase64: string | undefined;
+  #jpeg: Promise<Buffer> | undefined;
+
+  constructor(
+    /** width * height * 3 bytes, RGB. Never mutate: steps share images. */
+    readonly pixels: Uint8Array,
+    readonly width: number,
+    readonly height: number,
+    lineage: ImageLineage,
+    /** The base64 the image arrived as, reused when serializing an unmodified input. */
+    originalBase64?: string,
+  ) {
+    if (pixels.length !== width * height * 3) {
+      throw new Error(`pixel buffer of ${pixels.length} bytes does not match ${width}x${height}x3`);
+    }
+    const whole = { offset_x: 0, offset_y: 0, width, height };
+    this.parentId = lineage.parentId;
+    this.parentOrigin = lineage.parentOrigin ?? whole;
+    this.rootParentId = lineage.rootParentId ?? lineage.parentId;
+    this.rootOrigin = lineage.rootOrigin ?? this.parentOrigin;
+    this.videoMetadata = lineage.videoMetadata;
+    this.#encodedBase64 = originalBase64;
+  }
+
+  /** Decodes JPEG/PNG/WebP/... bytes (EXIF orientation applied, alpha dropped) into a WorkflowImage. */
+  static async decode(
+    encoded: Uint8Array,
+    lineage: ImageLineage,
+    options: DecodeOptions & { keepBase64?: string } = {},
+  ): Promise<WorkflowImage> {
+    const maxPixels = options.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS;
+    let meta: Metadata;
+    try {
+      meta = await sharp(encoded).metadata();
+    } catch (error) {
+      throw new InputImageLoadError(`Could not decode image: ${(error as Error).message}`);
+    }
+    if (!meta.width || !meta.height) throw new InputImageLoadError('Could not decode image: unknown dimensions');
+    if (meta.width * meta.height > maxPixels) {
+      throw new InputImageLoadError(
+        `Image of ${meta.width}x${meta.height} pixels exceeds the limit of ${maxPixels} pixels`,
+      );
+    }
+    try {
+      const { data, info } = await sharp(encoded, { limitInputPixels: maxPixels })
+        .rotate()
+        .removeAlpha()
+        .toColourspace('srgb')
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const pixels = info.channels === 3 ? data : toRgb(data, info.channels);
+      return new WorkflowImage(pixels, info.width, info.height, lineage, options.keepBase64);
+    } catch (error) {
+      throw new InputImageLoadError(`Could not decode image: ${(error as Error).message}`);
+    }
+  }
+
+  /** A new image with other pixels but the same lineage (visualizations, preprocessing). */
+  withPixels(pixels: Uint8Array, width = this.width, height = this.height): WorkflowImage {
+    return new WorkflowImage(pixels, width, height, this.lineage());
+  }
+
+  lineage(): ImageLineage {
+    return {
+      parentId: this.parentId,
+      parentOrigin: this.parentOrigin,
+      rootParentId: this.rootParentId,
+      rootOrigin: this.rootOrigin,
+      videoMetadata: this.videoMetadata,
+    };
+  }
+
+  /**
+   * Crop [x0,x1) x [y0,y1) (clamped) as a child image whose parent is `parentId` (a detection id, for
+   * dynamic crops). Returns null for an empty area.
+   */
+  crop(x0: number, y0: number, x1: number, y1: number, parentId: string): WorkflowImage | null {
+    const left = Math.max(0, Math.min(this.width, Math.round(x0)));
+    const top = Math.max(0, Math.min(this.height, Math.round(y0)));
+    const right = Math.max(left, Math.min(this.width, Math.round(x1)));
+    const bottom = Math.max(top, Math.min(this.height, Math.round(y1)));
+    const w = right - left;
+    const h = bottom - top;
+    if (w <= 0 || h <= 0) return null;
+    const out = new Uint8Array(w * h * 3);
+    const rowBytes = w * 3;
+    for (let y = 0; y < h; y++) {
+      const src = ((top + y) * this.width + left) * 3;
+      out.set(this.pixels.subarray(src, src + rowBytes), y * rowBytes);
+    }
+    return new WorkflowImage(out, w, h, {
+      parentId,
+      parentOrigin: { offset_x: left, offset_y: top, width: this.width, height: this.height },
+      rootParentId: this.rootParentId,
+      rootOrigin: {
+        offset_x: this.rootOrigin.offset_x + left,
+        offset_y: this.rootOrigin.offset_y + top,
+        width: this.rootOrigin.width,
+        height: this.rootOrigin.height,
+      },
+      videoMetadata: this.videoMetadata,
+    });
+  }
+
+  /** True for crops/slices (parent is not the root input). */
+  get isDerived(): boolean {
+    return this.parentId !== this.rootParentId || this.rootOrigin.offset_x !== 0 || this.rootOrigin.offset_y !== 0;
+  }
+
+  /** sharp pipeline over the raw pixels. */
+  toSharp(): Sharp {
+    return sharp(this.pixels, { raw: { width: this.width, height: this.height, channels: 3 } });
+  }
+
+  /** JPEG bytes, encoded at most once per image. */
+  toJpeg(quality = 95): Promise<Buffer> {
+    if (!this.#jpeg) this.#jpeg = this.toSharp().jpeg({ quality }).toBuffer();
+    return this.#jpeg;
+  }
+
+  /** Base64 for the wire: the original encoding when the image is an unmodified input, else JPEG q95. */
+  async toBase64(): Promise<string> {
+    if (this.#encodedBase64 !== undefined) return this.#encodedBase64;
+    this.#encodedBase64 = (await this.toJpeg()).toString('base64');
+    return this.#encodedBase64;
+  }
+}
+
+function toRgb(data: Uint8Array, channels: number): Uint8Array {
+  const n = data.length / channels;
+  const out = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    const g = data[i * channels]!;
+    if (channels >= 3) {
+      out[i * 3] = g;
+      out[i * 3 + 1] = data[i * channels + 1]!;
+      out[i * 3 + 2] = data[i * channels + 2]!;
+    } else {
+      out[i * 3] = out[i * 3 + 1] = out[i * 3 + 2] = g;
+    }
+  }
+  return out;
+}
+
+export function isWorkflowImage(value: unknown): value is WorkflowImage {
+  return value instanceof WorkflowImage;
+}

@@ -1,0 +1,12 @@
+// The engine's public surface. Blocks and the server import from here only.
+export * from './block.ts';
+export * from './api-types.ts';
+export * from './errors.ts';
+export { Batch, isBatch, indexKey, type BatchIndex } from './batch.ts';
+export { FlowControl } from './flow-control.ts';
+export { WorkflowImage, isWorkflowImage, DEFAULT_MAX_IMAGE_PIXELS, type ImageOrigin, type VideoMetadata, type ImageLineage } from './image.ts';
+export { Detections, isDetections } from './detections.ts';
+export { KINDS, kindObject, kindsCompatible, DETECTION_KINDS, type Kind } from './kinds.ts';
+export { ExecutionEngine, type EngineOptions, type CompiledWorkflow } from './engine.ts';
+export { BlockRegistry } from './registry.ts';
+export { serializeDetections, serializeImage, serializeValue } from './serialize.ts';

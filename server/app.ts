@@ -1,0 +1,78 @@
+// Builds the Express app: one engine, one model manager, route modules mounted in an order where specific
+// paths win over Roboflow's catch-all ones (`/{workspace}/workflows/{id}`, legacy `/{dataset}/{version}`).
+// Owner: server. Route modules are owned by their features (workflows/infer/models: server; workspaces:
+// store; editor: editor).
+import express from 'express';
+import type { Server } from 'node:http';
+import { ExecutionEngine } from '../engine/index.ts';
+import { coreBlocks } from '../blocks/index.ts';
+import { createModelManager, type ModelManager } from '../blocks/models/manager.ts';
+import { loadConfig, type ServerConfig } from './config.ts';
+
+export interface AppDeps {
+  config: ServerConfig;
+  engine: ExecutionEngine;
+  models: ModelManager;
+}
+
+export interface RunningServer extends AppDeps {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export function createDeps(overrides: Partial<ServerConfig> = {}): AppDeps {
+  const config = loadConfig(process.env, overrides);
+  const models = createModelManager({
+    cacheDir: config.modelCacheDir,
+    maxActiveModels: config.maxActiveModels,
+    loadBudgetMs: config.modelLoadBudgetMs,
+    apiBaseUrl: config.apiBaseUrl,
+    apiKey: config.apiKey,
+  });
+  const engine = new ExecutionEngine({
+    blocks: coreBlocks,
+    services: { models },
+    maxConcurrentSteps: config.maxConcurrentSteps,
+    profilingAvailable: config.profilingAvailable,
+    imageInput: {
+      allowUrlInput: config.allowUrlInput,
+      allowPrivateNetworks: config.allowPrivateUrls,
+      urlAllowList: config.urlAllowList,
+      maxPixels: config.maxImagePixels,
+    },
+  });
+  return { config, engine, models };
+}
+
+export async function createApp(deps: AppDeps): Promise<express.Express> {
+  const app = express();
+  app.disable('x-powered-by');
+  // Route modules are mounted here by their owners (see server/routes/).
+  return app;
+}
+
+/** Start on config.port (0 = ephemeral) and resolve once listening. */
+export async function startServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
+  const deps = createDeps(overrides);
+  const app = await createApp(deps);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(deps.config.port, deps.config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : deps.config.port;
+  const host = deps.config.host === '0.0.0.0' ? '127.0.0.1' : deps.config.host;
+  return {
+    ...deps,
+    url: `http://${host}:${port}`,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
