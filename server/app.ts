@@ -8,6 +8,14 @@ import { ExecutionEngine } from '../engine/index.ts';
 import { coreBlocks } from '../blocks/index.ts';
 import { createModelManager, type ModelManager } from '../blocks/models/manager.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
+import { healthRoutes } from './routes/health.ts';
+import { workflowRoutes } from './routes/workflows.ts';
+import { inferRoutes } from './routes/infer.ts';
+import { modelRoutes } from './routes/models.ts';
+import { workspaceRoutes } from './routes/workspaces.ts';
+import { editorRoutes } from './routes/editor.ts';
+import { legacyRoutes } from './routes/legacy.ts';
+import { errorHandler } from './error-map.ts';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -49,7 +57,16 @@ export function createDeps(overrides: Partial<ServerConfig> = {}): AppDeps {
 export async function createApp(deps: AppDeps): Promise<express.Express> {
   const app = express();
   app.disable('x-powered-by');
-  // Route modules are mounted here by their owners (see server/routes/).
+  app.use(express.json({ limit: deps.config.maxBodyBytes }));
+  app.use(await healthRoutes(deps));
+  app.use(await workflowRoutes(deps));
+  app.use(await inferRoutes(deps));
+  app.use(await modelRoutes(deps));
+  app.use(await workspaceRoutes(deps));
+  app.use(await editorRoutes(deps));
+  // Last: `/{dataset_id}/{version_id}` would otherwise shadow everything with two path segments.
+  app.use(await legacyRoutes(deps));
+  app.use(errorHandler);
   return app;
 }
 
