@@ -30,8 +30,8 @@ export interface RunningServer extends AppDeps {
   close(): Promise<void>;
 }
 
-export function createDeps(overrides: Partial<ServerConfig> = {}): AppDeps {
-  const config = loadConfig(process.env, overrides);
+export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.ProcessEnv = process.env): AppDeps {
+  const config = loadConfig(env, overrides);
   const models = createModelManager({
     cacheDir: config.modelCacheDir,
     maxActiveModels: config.maxActiveModels,
@@ -71,8 +71,11 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
 }
 
 /** Start on config.port (0 = ephemeral) and resolve once listening. */
-export async function startServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
-  const deps = createDeps(overrides);
+export async function startServer(
+  overrides: Partial<ServerConfig> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningServer> {
+  const deps = createDeps(overrides, env);
   const app = await createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(deps.config.port, deps.config.host, () => resolve(s));

@@ -1,0 +1,75 @@
+// One real server per test file: ephemeral port, temp data dir, and (when ../shared exists) the shared
+// yolov8n model installed as `coco/3` (what the `yolov8n-640` alias resolves to) in a temp model cache.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, type RunningServer } from '../../server/app.ts';
+import type { ServerConfig } from '../../server/config.ts';
+import { hasShared, sharedModel } from './shared.ts';
+
+export type { RunningServer };
+
+export interface TestServerOptions {
+  /** Use this model cache instead of a fresh temp one (nothing is installed into it). */
+  modelCacheDir?: string;
+  /** Use this data dir instead of a fresh temp one (it is then not removed on close). */
+  dataDir?: string;
+  /** Extra environment variables read by loadConfig (merged over process.env). */
+  env?: Record<string, string>;
+  /** Config overrides applied after the environment. */
+  config?: Partial<ServerConfig>;
+}
+
+export const TEST_MODEL_ID = 'coco/3';
+
+type Installer = (onnxPath: string, modelId: string, cacheDir: string) => Promise<unknown>;
+
+/** Install an ONNX file as `<cacheDir>/<modelId>/weights.onnx` (the models helper's installer when present). */
+export async function installTestModel(onnxPath: string, modelId: string, cacheDir: string): Promise<void> {
+  const packageModule = '../../blocks/models/package.ts';
+  try {
+    const mod = (await import(packageModule)) as { installModelPackage?: Installer };
+    if (typeof mod.installModelPackage === 'function') {
+      await mod.installModelPackage(onnxPath, modelId, cacheDir);
+      return;
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  }
+  const dir = path.join(cacheDir, ...modelId.split('/'));
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(onnxPath, path.join(dir, 'weights.onnx'));
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<RunningServer> {
+  const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-test-'));
+  const dataDir = options.dataDir ?? path.join(tempRoot, 'data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  let modelCacheDir = options.modelCacheDir;
+  if (!modelCacheDir) {
+    modelCacheDir = path.join(tempRoot, 'models');
+    fs.mkdirSync(modelCacheDir, { recursive: true });
+    if (hasShared) await installTestModel(sharedModel('yolov8n_quantized.onnx'), TEST_MODEL_ID, modelCacheDir);
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  const running = await startServer(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      modelCacheDir,
+      serveEditor: false,
+      seedExamples: false,
+      ...options.config,
+    },
+    env,
+  );
+  const close = running.close;
+  return {
+    ...running,
+    close: async () => {
+      await close();
+      fs.rmSync(tempRoot, { recursive: true, force: true });
+    },
+  };
+}
