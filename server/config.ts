@@ -26,6 +26,12 @@ export interface ServerConfig {
   serveEditor: boolean;
   /** Seed the `examples` workspace on first start. */
   seedExamples: boolean;
+  /** TTL of fetched saved-workflow definitions, seconds (WORKFLOWS_DEFINITION_CACHE_EXPIRY, default 900). */
+  workflowDefinitionCacheTtlS: number;
+  /** Keep workflows fetched from the Roboflow API in the local store (SIGHTLINE_PERSIST_REMOTE_WORKFLOWS). */
+  persistRemoteWorkflows: boolean;
+  /** Give up on a Roboflow API workflow fetch after this long (SIGHTLINE_REMOTE_WORKFLOW_TIMEOUT_MS). */
+  remoteWorkflowTimeoutMs: number;
 }
 
 function bool(value: string | undefined, fallback: boolean): boolean {
@@ -59,6 +65,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     legacyRouteEnabled: bool(env.LEGACY_ROUTE_ENABLED, true),
     serveEditor: bool(env.SIGHTLINE_SERVE_EDITOR, true),
     seedExamples: bool(env.SIGHTLINE_SEED_EXAMPLES, true),
+    workflowDefinitionCacheTtlS: int(env.WORKFLOWS_DEFINITION_CACHE_EXPIRY, 900),
+    persistRemoteWorkflows: bool(env.SIGHTLINE_PERSIST_REMOTE_WORKFLOWS, true),
+    remoteWorkflowTimeoutMs: int(env.SIGHTLINE_REMOTE_WORKFLOW_TIMEOUT_MS, 15_000),
     ...overrides,
   };
 }
