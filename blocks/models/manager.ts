@@ -1,5 +1,14 @@
-// STUB (contract): the models owner implements this; keep the exported names and signatures.
+// Loads model packages into onnxruntime sessions and keeps the most recently used ones (LRU). Loading is
+// single-flight per resolved id and fully async, so a slow load never holds up requests for loaded models;
+// a request that waits longer than the load budget gets ModelManagerLockAcquisitionError while the load
+// carries on for the next request.
+import fs from 'node:fs';
+import ort from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
+import { ModelManagerLockAcquisitionError, ModelNotFoundError, ModelArtefactError } from '../../engine/index.ts';
+import { aliasesOf, resolveModelId } from './aliases.ts';
+import { readModelPackage, modelPackageDir, type KeypointsMetadataEntry, type ModelPackage } from './package.ts';
+import { downloadRoboflowPackage } from './roboflow-api.ts';
 
 export type ModelTask =
   | 'object-detection'
@@ -18,6 +27,8 @@ export interface ModelManagerOptions {
   /** Used to download packages when a model is not cached and an API key is available. */
   apiBaseUrl?: string;
   apiKey?: string;
+  /** onnxruntime session options (threads, execution providers). */
+  sessionOptions?: InferenceSession.SessionOptions;
 }
 
 export interface ModelDescription {
@@ -53,6 +64,12 @@ export interface LoadedModel {
   /** Parsed environment.json (PREPROCESSING, CLASS_MAP, COLORS, MULTICLASS...), or one synthesized from ONNX metadata. */
   environment: Record<string, unknown>;
   keypointNames?: string[];
+  /** Roboflow keypoints_metadata.json, when the package has one. */
+  keypointsMetadata?: KeypointsMetadataEntry[];
+  /** Batch dimension of the graph input when static (1 for most exports), else null. */
+  batchSize?: number | null;
+  /** Size of weights.onnx, the memory estimate reported by describe(). */
+  weightsBytes?: number;
 }
 
 export interface ModelManager {
@@ -64,6 +81,189 @@ export interface ModelManager {
   describe(): ModelsDescriptions;
 }
 
-export function createModelManager(_options: ModelManagerOptions): ModelManager {
-  throw new Error('not implemented');
+
+export const DEFAULT_MAX_ACTIVE_MODELS = 8;
+export const DEFAULT_LOAD_BUDGET_MS = 30_000;
+
+/** Task of a package whose metadata did not say, from the session's outputs. */
+function inferTask(pkg: ModelPackage, session: InferenceSession): ModelTask {
+  if (pkg.task) return pkg.task;
+  if (session.outputNames.length === 2) return 'instance-segmentation';
+  if (pkg.keypointsMetadata) return 'keypoint-detection';
+  const meta = session.outputMetadata?.[0] as { shape?: Array<number | string> } | undefined;
+  const shape = meta?.shape;
+  if (shape && shape.length === 2) return 'classification';
+  return 'object-detection';
 }
+
+class LocalModelManager implements ModelManager {
+  readonly #options: ModelManagerOptions;
+  readonly #maxActive: number;
+  readonly #loadBudgetMs: number;
+  /** Loaded models in LRU order (first = least recently used). */
+  readonly #loaded = new Map<string, LoadedModel>();
+  readonly #loading = new Map<string, Promise<LoadedModel>>();
+  /** Requested names that resolved to each loaded id (aliases). */
+  readonly #requestAliases = new Map<string, Set<string>>();
+  /** Completed loads, for tests and diagnostics. */
+  loadCount = 0;
+
+  constructor(options: ModelManagerOptions) {
+    this.#options = options;
+    this.#maxActive = Math.max(1, options.maxActiveModels ?? DEFAULT_MAX_ACTIVE_MODELS);
+    this.#loadBudgetMs = options.loadBudgetMs ?? DEFAULT_LOAD_BUDGET_MS;
+  }
+
+  get(modelId: string, options: { apiKey?: string } = {}): Promise<LoadedModel> {
+    let id: string;
+    try {
+      id = resolveModelId(modelId);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (id !== modelId) this.#rememberAlias(id, modelId);
+    const loaded = this.#loaded.get(id);
+    if (loaded) {
+      this.#loaded.delete(id);
+      this.#loaded.set(id, loaded);
+      return Promise.resolve(loaded);
+    }
+    return this.#withinBudget(this.#startLoad(id, options.apiKey), id);
+  }
+
+  async add(modelId: string, options: { apiKey?: string } = {}): Promise<void> {
+    const id = resolveModelId(modelId);
+    if (id !== modelId) this.#rememberAlias(id, modelId);
+    if (this.#loaded.has(id)) return;
+    await this.#startLoad(id, options.apiKey);
+  }
+
+  remove(modelId: string): void {
+    const id = resolveModelId(modelId);
+    this.#loaded.delete(id);
+    this.#requestAliases.delete(id);
+  }
+
+  clear(): void {
+    this.#loaded.clear();
+    this.#requestAliases.clear();
+  }
+
+  /** Ids of loaded models, least recently used first. */
+  loadedIds(): string[] {
+    return [...this.#loaded.keys()];
+  }
+
+  describe(): ModelsDescriptions {
+    const models: ModelDescription[] = [...this.#loaded.values()].map((m) => ({
+      model_id: m.id,
+      task_type: m.task,
+      batch_size: m.batchSize ?? null,
+      input_height: m.inputHeight,
+      input_width: m.inputWidth,
+      vram_bytes: m.weightsBytes ?? null,
+      request_aliases: [...(this.#requestAliases.get(m.id) ?? [])],
+      request_paths: [],
+    }));
+    const total = models.reduce((sum, m) => sum + (m.vram_bytes ?? 0), 0);
+    return {
+      models,
+      total_vram_bytes: models.length > 0 ? total : null,
+      gpu_memory_used: null,
+      gpu_memory_total: null,
+      torch_cuda_allocated: null,
+      torch_cuda_reserved: null,
+      torch_cuda_allocator_cache: null,
+      non_torch_gpu_memory: null,
+    };
+  }
+
+  #rememberAlias(id: string, requested: string): void {
+    let set = this.#requestAliases.get(id);
+    if (!set) this.#requestAliases.set(id, (set = new Set()));
+    set.add(requested);
+  }
+
+  #startLoad(id: string, apiKey: string | undefined): Promise<LoadedModel> {
+    let pending = this.#loading.get(id);
+    if (!pending) {
+      pending = this.#load(id, apiKey ?? this.#options.apiKey).finally(() => this.#loading.delete(id));
+      // A load nobody waits for any more (budget expired) must not surface as an unhandled rejection.
+      pending.catch(() => {});
+      this.#loading.set(id, pending);
+    }
+    return pending;
+  }
+
+  #withinBudget(pending: Promise<LoadedModel>, id: string): Promise<LoadedModel> {
+    const budget = this.#loadBudgetMs;
+    if (!(budget > 0) || !Number.isFinite(budget)) return pending;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new ModelManagerLockAcquisitionError(
+          `Model ${id} is still loading after ${budget} ms; retry shortly`,
+          { model_id: id, retry_after_s: Math.max(1, Math.ceil(budget / 1000)) },
+        ));
+      }, budget);
+      pending.then(
+        (model) => { clearTimeout(timer); resolve(model); },
+        (error) => { clearTimeout(timer); reject(error); },
+      );
+    });
+  }
+
+  async #load(id: string, apiKey: string | undefined): Promise<LoadedModel> {
+    const { cacheDir } = this.#options;
+    let pkg: ModelPackage;
+    try {
+      pkg = await readModelPackage(cacheDir, id);
+    } catch (error) {
+      if (!(error instanceof ModelNotFoundError)) throw error;
+      if (!apiKey || !this.#options.apiBaseUrl) {
+        throw new ModelNotFoundError(
+          `Model "${id}" not found: no package in ${modelPackageDir(cacheDir, id)}` +
+            ' and no Roboflow API key is configured to download it',
+          { model_id: id, directory: modelPackageDir(cacheDir, id) },
+        );
+      }
+      await downloadRoboflowPackage({ apiBaseUrl: this.#options.apiBaseUrl, apiKey, modelId: id, cacheDir });
+      pkg = await readModelPackage(cacheDir, id);
+    }
+    const weights = await fs.promises.readFile(pkg.weightsPath);
+    let session: InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(weights, this.#options.sessionOptions ?? {});
+    } catch (error) {
+      throw new ModelArtefactError(`Model ${id}: ${pkg.weightsPath} could not be loaded by onnxruntime: ${(error as Error).message}`);
+    }
+    const model: LoadedModel = {
+      id,
+      task: inferTask(pkg, session),
+      classNames: pkg.classNames,
+      inputWidth: pkg.inputWidth,
+      inputHeight: pkg.inputHeight,
+      session,
+      environment: pkg.environment,
+      keypointNames: pkg.keypointNames,
+      keypointsMetadata: pkg.keypointsMetadata,
+      batchSize: pkg.batchSize,
+      weightsBytes: pkg.weightsBytes,
+    };
+    this.loadCount++;
+    this.#loaded.set(id, model);
+    // Evicted sessions are dropped, not released: a request may still be running on one; GC frees it.
+    while (this.#loaded.size > this.#maxActive) {
+      const oldest = this.#loaded.keys().next().value as string;
+      this.#loaded.delete(oldest);
+    }
+    return model;
+  }
+}
+
+export type LocalModelManagerHandle = ModelManager & { readonly loadCount: number; loadedIds(): string[] };
+
+export function createModelManager(options: ModelManagerOptions): LocalModelManagerHandle {
+  return new LocalModelManager(options);
+}
+
+export { aliasesOf };
