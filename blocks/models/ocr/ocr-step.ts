@@ -1,0 +1,32 @@
+// Run logic shared by the OCR blocks: every image of the batch is read by the same PP-OCR pipeline.
+import { randomUUID } from 'node:crypto';
+import type { Batch, OutputDefinition, StepOutputs, WorkflowImage } from '../../../engine/index.ts';
+import { joinLines, ocrLinesToDetections, readImageText } from './ocr-output.ts';
+
+export const OCR_OUTPUTS: OutputDefinition[] = [
+  { name: 'result', kind: ['string'] },
+  { name: 'predictions', kind: ['object_detection_prediction'] },
+  { name: 'parent_id', kind: ['parent_id'] },
+  { name: 'root_parent_id', kind: ['parent_id'] },
+  { name: 'prediction_type', kind: ['prediction_type'] },
+];
+
+export async function runOcrOverBatch(images: Batch<WorkflowImage>): Promise<StepOutputs[]> {
+  const results: StepOutputs[] = [];
+  for (const image of images.values) {
+    // Masked elements never reach a block without acceptsEmptyValues; guard anyway to keep alignment.
+    if (!image) {
+      results.push({ result: '', predictions: null, parent_id: null, root_parent_id: null, prediction_type: 'ocr' });
+      continue;
+    }
+    const { lines } = await readImageText(image);
+    results.push({
+      result: joinLines(lines),
+      predictions: ocrLinesToDetections(image, lines, randomUUID()),
+      parent_id: image.parentId,
+      root_parent_id: image.rootParentId,
+      prediction_type: 'ocr',
+    });
+  }
+  return results;
+}
