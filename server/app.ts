@@ -66,6 +66,10 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   app.use(await editorRoutes(deps));
   // Last: `/{dataset_id}/{version_id}` would otherwise shadow everything with two path segments.
   app.use(await legacyRoutes(deps));
+  // FastAPI's answer for unknown paths.
+  app.use((_req: express.Request, res: express.Response) => {
+    res.status(404).json({ detail: 'Not Found' });
+  });
   app.use(errorHandler);
   return app;
 }

@@ -1,0 +1,57 @@
+// Runs a classic model request as a one-step workflow and shapes the answer (shared by /infer/* and legacy).
+import { InputImageLoadError, ModelInputError } from '../engine/index.ts';
+import type { AppDeps } from './app.ts';
+import { buildModelWorkflow, buildOcrWorkflow, type ClassicRequest, type ClassicTask } from './classic-workflow.ts';
+import { classicResponse, ocrResponse } from './classic-response.ts';
+
+const REFUSED_IMAGE_TYPES = new Set(['numpy', 'numpy_object', 'pil']);
+
+/** Refuse pickled-array image types up front with a 400 that says what to send instead. */
+export function checkImageTypes(images: unknown): void {
+  for (const image of Array.isArray(images) ? images : [images]) {
+    const type = (image as { type?: unknown } | null)?.type;
+    if (typeof type === 'string' && REFUSED_IMAGE_TYPES.has(type)) {
+      throw new InputImageLoadError(
+        `image.type "${type}" is not supported: Sightline never unpickles data; send {"type": "base64", "value": ...} or {"type": "url", "value": ...}.`,
+      );
+    }
+  }
+}
+
+export async function modelTask(deps: AppDeps, modelId: string, apiKey: string | undefined): Promise<ClassicTask> {
+  const model = await deps.models.get(modelId, { apiKey });
+  return model.task;
+}
+
+export interface ClassicRun {
+  /** One response per image; `single` says whether the request held one image object (not a list). */
+  responses: Array<Record<string, unknown>>;
+  single: boolean;
+}
+
+export async function runClassicModel(
+  deps: AppDeps,
+  task: ClassicTask,
+  request: ClassicRequest,
+  images: unknown,
+  apiKey: string | undefined,
+): Promise<ClassicRun> {
+  checkImageTypes(images);
+  const single = !Array.isArray(images);
+  const { definition } = buildModelWorkflow(deps.engine.registry, task, request);
+  const started = performance.now();
+  const result = await deps.engine.run(definition, { image: images }, { apiKey, serialize: true, disableSinks: true });
+  const seconds = (performance.now() - started) / 1000;
+  const perImage = seconds / Math.max(1, result.outputs.length);
+  return { responses: result.outputs.map((output) => classicResponse(task, output, perImage)), single };
+}
+
+export async function runOcr(deps: AppDeps, images: unknown, withBoxes: boolean, apiKey: string | undefined): Promise<ClassicRun> {
+  checkImageTypes(images);
+  if (Array.isArray(images) && images.length === 0) throw new ModelInputError('image: expected at least one image.');
+  const { definition } = buildOcrWorkflow(deps.engine.registry);
+  const started = performance.now();
+  const result = await deps.engine.run(definition, { image: images }, { apiKey, serialize: true });
+  const seconds = (performance.now() - started) / 1000 / Math.max(1, result.outputs.length);
+  return { responses: result.outputs.map((output) => ocrResponse(output, seconds, withBoxes)), single: !Array.isArray(images) };
+}

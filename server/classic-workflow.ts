@@ -1,0 +1,141 @@
+// The classic model endpoints (/infer/*, legacy /{dataset}/{version}, /doctr/ocr) are answered by building a
+// small workflow on the fly: image input → the task's model block → JsonField outputs (+ visualization and
+// image-size steps when those blocks are registered). One code path for models: the engine's.
+import type { BlockRegistry } from '../engine/index.ts';
+
+export type ClassicTask = 'object-detection' | 'instance-segmentation' | 'keypoint-detection' | 'classification' | 'multi-label-classification';
+
+/** Model block per task, most preferred first (v3 only takes over when a confidence mode is needed). */
+const MODEL_BLOCKS: Record<ClassicTask, string[]> = {
+  'object-detection': ['roboflow_core/roboflow_object_detection_model@v2', 'roboflow_core/roboflow_object_detection_model@v1'],
+  'instance-segmentation': ['roboflow_core/roboflow_instance_segmentation_model@v2', 'roboflow_core/roboflow_instance_segmentation_model@v1'],
+  'keypoint-detection': ['roboflow_core/roboflow_keypoint_detection_model@v2', 'roboflow_core/roboflow_keypoint_detection_model@v1'],
+  classification: ['roboflow_core/roboflow_classification_model@v2', 'roboflow_core/roboflow_classification_model@v1'],
+  'multi-label-classification': [
+    'roboflow_core/roboflow_multi_label_classification_model@v2',
+    'roboflow_core/roboflow_multi_label_classification_model@v1',
+  ],
+};
+const V3_BLOCKS: Record<ClassicTask, string> = {
+  'object-detection': 'roboflow_core/roboflow_object_detection_model@v3',
+  'instance-segmentation': 'roboflow_core/roboflow_instance_segmentation_model@v3',
+  'keypoint-detection': 'roboflow_core/roboflow_keypoint_detection_model@v3',
+  classification: 'roboflow_core/roboflow_classification_model@v3',
+  'multi-label-classification': 'roboflow_core/roboflow_multi_label_classification_model@v3',
+};
+
+const BOUNDING_BOX_BLOCK = 'roboflow_core/bounding_box_visualization@v1';
+const LABEL_BLOCK = 'roboflow_core/label_visualization@v1';
+const PROPERTY_BLOCK = 'roboflow_core/property_definition@v1';
+const OCR_BLOCK = 'roboflow_core/ocr_model@v1';
+
+export interface ClassicRequest {
+  modelId: string;
+  /** Request fields with Roboflow's names (confidence, iou_threshold, class_filter, mask_decode_mode...). */
+  fields: Record<string, unknown>;
+  visualize?: boolean;
+  visualizationLabels?: boolean;
+  strokeWidth?: number;
+}
+
+export interface ClassicWorkflow {
+  definition: Record<string, unknown>;
+  /** Whether outputs `image_width`/`image_height` exist (else the size comes from the predictions). */
+  hasImageSize: boolean;
+}
+
+type Step = Record<string, unknown> & { type: string; name: string };
+
+/** Keep only the properties the block declares: request fields the block has no notion of are not errors. */
+function declaredOnly(registry: BlockRegistry, step: Step): Step {
+  const block = registry.get(step.type);
+  if (!block) return step;
+  const props = block.manifest.properties;
+  const aliases = block.manifest.propertyAliases ?? {};
+  const out: Step = { type: step.type, name: step.name };
+  for (const [key, value] of Object.entries(step)) {
+    if (key === 'type' || key === 'name' || value === undefined) continue;
+    if (key in props || key in aliases) out[key] = value;
+  }
+  return out;
+}
+
+function pickBlock(registry: BlockRegistry, candidates: string[]): string {
+  return candidates.find((type) => registry.get(type)) ?? candidates[0]!;
+}
+
+function imageSizeSteps(registry: BlockRegistry): Step[] {
+  if (!registry.get(PROPERTY_BLOCK)) return [];
+  return (['width', 'height'] as const).map((property) => ({
+    type: PROPERTY_BLOCK,
+    name: `image_${property}`,
+    data: '$inputs.image',
+    operations: [{ type: 'ExtractImageProperty', property_name: property }],
+  }));
+}
+
+export function buildModelWorkflow(registry: BlockRegistry, task: ClassicTask, request: ClassicRequest): ClassicWorkflow {
+  const fields = { ...request.fields };
+  let blockType = pickBlock(registry, MODEL_BLOCKS[task]);
+  const confidence = fields.confidence;
+  if (confidence === 'best' || confidence === 'default') {
+    delete fields.confidence;
+    // "best"/"default" need v3's confidence_mode; without v3 the block's own default applies.
+    if (registry.get(V3_BLOCKS[task])) {
+      blockType = V3_BLOCKS[task];
+      fields.confidence_mode = confidence;
+    }
+  } else if (confidence === null) {
+    delete fields.confidence;
+  }
+  for (const [key, value] of Object.entries(fields)) if (value === null) delete fields[key];
+  const modelStep = declaredOnly(registry, { ...fields, type: blockType, name: 'model', images: '$inputs.image', model_id: request.modelId });
+  const steps: Step[] = [modelStep];
+  const outputs: Array<Record<string, unknown>> = [
+    { type: 'JsonField', name: 'predictions', selector: '$steps.model.predictions' },
+    { type: 'JsonField', name: 'inference_id', selector: '$steps.model.inference_id' },
+  ];
+  const isDetection = task !== 'classification' && task !== 'multi-label-classification';
+  if (request.visualize && isDetection && registry.get(BOUNDING_BOX_BLOCK)) {
+    steps.push(
+      declaredOnly(registry, {
+        type: BOUNDING_BOX_BLOCK,
+        name: 'boxes',
+        image: '$inputs.image',
+        predictions: '$steps.model.predictions',
+        thickness: request.strokeWidth ?? 1,
+      }),
+    );
+    let last = 'boxes';
+    if (request.visualizationLabels && registry.get(LABEL_BLOCK)) {
+      steps.push(declaredOnly(registry, { type: LABEL_BLOCK, name: 'labels', image: '$steps.boxes.image', predictions: '$steps.model.predictions' }));
+      last = 'labels';
+    }
+    outputs.push({ type: 'JsonField', name: 'visualization', selector: `$steps.${last}.image` });
+  }
+  const sizeSteps = imageSizeSteps(registry);
+  steps.push(...sizeSteps);
+  for (const step of sizeSteps) outputs.push({ type: 'JsonField', name: step.name, selector: `$steps.${step.name}.output` });
+  return {
+    definition: { version: '1.0', inputs: [{ type: 'WorkflowImage', name: 'image' }], steps, outputs },
+    hasImageSize: sizeSteps.length > 0,
+  };
+}
+
+export function buildOcrWorkflow(registry: BlockRegistry): ClassicWorkflow {
+  const sizeSteps = imageSizeSteps(registry);
+  return {
+    definition: {
+      version: '1.0',
+      inputs: [{ type: 'WorkflowImage', name: 'image' }],
+      steps: [{ type: OCR_BLOCK, name: 'ocr', images: '$inputs.image' }, ...sizeSteps],
+      outputs: [
+        { type: 'JsonField', name: 'result', selector: '$steps.ocr.result' },
+        { type: 'JsonField', name: 'predictions', selector: '$steps.ocr.predictions' },
+        { type: 'JsonField', name: 'parent_id', selector: '$steps.ocr.parent_id' },
+        ...sizeSteps.map((s) => ({ type: 'JsonField', name: s.name, selector: `$steps.${s.name}.output` })),
+      ],
+    },
+    hasImageSize: sizeSteps.length > 0,
+  };
+}
