@@ -1,3 +1,12 @@
 import type { BlockDefinition } from '../../engine/index.ts';
+import { dynamicCropV1 } from './dynamic_crop_v1.ts';
+import { detectionOffsetV1 } from './detection_offset_v1.ts';
+import { detectionsFilterV1 } from './detections_filter_v1.ts';
+import { detectionsTransformationV1 } from './detections_transformation_v1.ts';
 
-export const transformationBlocks: BlockDefinition<any>[] = [];
+export const transformationBlocks: BlockDefinition<any>[] = [
+  dynamicCropV1,
+  detectionOffsetV1,
+  detectionsFilterV1,
+  detectionsTransformationV1,
+];
