@@ -1,3 +1,40 @@
 import type { BlockDefinition } from '../../engine/index.ts';
+import { backgroundColorVisualizationV1 } from './background_color_v1.ts';
+import { blurVisualizationV1 } from './blur_v1.ts';
+import { boundingBoxVisualizationV1 } from './bounding_box_v1.ts';
+import { circleVisualizationV1 } from './circle_v1.ts';
+import { colorVisualizationV1 } from './color_v1.ts';
+import { cornerVisualizationV1 } from './corner_v1.ts';
+import { cropVisualizationV1 } from './crop_v1.ts';
+import { dotVisualizationV1 } from './dot_v1.ts';
+import { ellipseVisualizationV1 } from './ellipse_v1.ts';
+import { haloVisualizationV1 } from './halo_v1.ts';
+import { haloVisualizationV2 } from './halo_v2.ts';
+import { labelVisualizationV1 } from './label_v1.ts';
+import { labelVisualizationV2 } from './label_v2.ts';
+import { maskVisualizationV1 } from './mask_v1.ts';
+import { pixelateVisualizationV1 } from './pixelate_v1.ts';
+import { polygonVisualizationV1 } from './polygon_v1.ts';
+import { polygonVisualizationV2 } from './polygon_v2.ts';
+import { triangleVisualizationV1 } from './triangle_v1.ts';
 
-export const visualizationBlocks: BlockDefinition<any>[] = [];
+export const visualizationBlocks: BlockDefinition<any>[] = [
+  boundingBoxVisualizationV1,
+  labelVisualizationV1,
+  labelVisualizationV2,
+  blurVisualizationV1,
+  pixelateVisualizationV1,
+  maskVisualizationV1,
+  polygonVisualizationV1,
+  polygonVisualizationV2,
+  haloVisualizationV1,
+  haloVisualizationV2,
+  circleVisualizationV1,
+  dotVisualizationV1,
+  colorVisualizationV1,
+  cornerVisualizationV1,
+  triangleVisualizationV1,
+  ellipseVisualizationV1,
+  backgroundColorVisualizationV1,
+  cropVisualizationV1,
+];
