@@ -21,6 +21,8 @@ export interface DetectionParams {
   maskDecodeMode?: MaskDecodeMode;
   tradeoffFactor?: number;
   preprocessing?: PreprocessFlags;
+  /** Skip mask decoding for segmentation models (when only boxes are wanted). */
+  skipMasks?: boolean;
 }
 
 export const DEFAULT_CONFIDENCE = 0.4;
@@ -55,6 +57,7 @@ export async function inferDetections(model: LoadedModel, image: WorkflowImage, 
   const head = tensors.find((t) => t.dims.length === 3);
   if (!head) throw new ModelInputError(`Model ${model.id}: expected a [1, C, N] detection output, got ${tensors.map((t) => `[${t.dims.join(', ')}]`).join(', ')}`);
   const protoTensor = model.task === 'instance-segmentation' ? tensors.find((t) => t.dims.length === 4) : undefined;
+  const decodeMasksToo = protoTensor !== undefined && !params.skipMasks;
   const [, channels, anchors] = head.dims as [number, number, number];
   const output = head.data as Float32Array;
 
@@ -99,7 +102,7 @@ export async function inferDetections(model: LoadedModel, image: WorkflowImage, 
   const data: Record<string, unknown[]> = { class_name: Array.from(classId, classNameOf) };
 
   let masks: Uint8Array[] | null = null;
-  if (protoTensor) {
+  if (protoTensor && decodeMasksToo) {
     masks = decodeMasks(
       {
         output,
