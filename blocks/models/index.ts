@@ -1,8 +1,9 @@
 import type { BlockDefinition } from '../../engine/index.ts';
 import { roboflowModelBlocks } from './roboflow/index.ts';
 import { ocrBlocks } from './ocr/index.ts';
+import { classificationBlocks } from './classification/index.ts';
 
-export const modelBlocks: BlockDefinition<any>[] = [...roboflowModelBlocks, ...ocrBlocks];
+export const modelBlocks: BlockDefinition<any>[] = [...roboflowModelBlocks, ...ocrBlocks, ...classificationBlocks];
 
 // Runtime pieces the server uses for /model/* and the classic /infer/* routes.
 export { createModelManager, type ModelManager, type LoadedModel, type ModelTask } from './manager.ts';
