@@ -1,0 +1,209 @@
+// Classic model endpoints (/infer/*, /doctr/ocr), /model/* and the legacy /{dataset}/{version} route over HTTP.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import sharp from 'sharp';
+import { installTestModel, startTestServer, type RunningServer } from '../helpers/server.ts';
+import { needsShared, hasShared, sharedImage, sharedModel } from '../helpers/shared.ts';
+import { blocksMissing, classCounts, get, imageBase64, imageInput, OD_BLOCK, post } from './http.ts';
+
+const SEG_BLOCK = 'roboflow_core/roboflow_instance_segmentation_model@v2';
+const POSE_BLOCK = 'roboflow_core/roboflow_keypoint_detection_model@v2';
+const OCR_BLOCK = 'roboflow_core/ocr_model@v1';
+
+let server: RunningServer;
+before(async () => {
+  server = await startTestServer();
+  if (hasShared) {
+    await installTestModel(sharedModel('yolo11n-seg_int8.onnx'), 'coco-seg/1', server.config.modelCacheDir);
+    await installTestModel(sharedModel('yolo11n-pose_int8_patched.onnx'), 'coco-pose/1', server.config.modelCacheDir);
+  }
+});
+after(async () => {
+  await server?.close();
+});
+
+const PREDICTION_KEYS = ['x', 'y', 'width', 'height', 'confidence', 'class', 'class_id', 'detection_id'];
+
+describe('/infer/* classic responses', { skip: needsShared }, () => {
+  test('object detection, single image: classic shape and content', async (t) => {
+    if (blocksMissing(t, server, [OD_BLOCK])) return;
+    const res = await post(server, '/infer/object_detection', { model_id: 'coco/3', image: imageInput('bus.jpg') });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(Object.keys(res.body), ['inference_id', 'time', 'image', 'predictions']);
+    assert.deepEqual(res.body.image, { width: 810, height: 1080 });
+    assert.equal(typeof res.body.time, 'number');
+    assert.deepEqual(Object.keys(res.body.predictions[0]), PREDICTION_KEYS);
+    const counts = classCounts(res.body.predictions);
+    assert.ok(counts.person >= 4 && counts.bus === 1, JSON.stringify(counts));
+    // default confidence 0.4
+    assert.ok(res.body.predictions.every((p: { confidence: number }) => p.confidence >= 0.4));
+  });
+
+  test('object detection, list of images → list response; alias and request fields applied', async (t) => {
+    if (blocksMissing(t, server, [OD_BLOCK])) return;
+    const res = await post(server, '/infer/object_detection', {
+      model_id: 'yolov8n-640',
+      image: [imageInput('bus.jpg'), imageInput('dog.jpg')],
+      class_filter: ['person'],
+      confidence: 0.5,
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.ok(Array.isArray(res.body));
+    assert.equal(res.body.length, 2);
+    assert.deepEqual(res.body[1].image, { width: 768, height: 576 });
+    for (const item of res.body) {
+      assert.ok(item.predictions.every((p: { class: string; confidence: number }) => p.class === 'person' && p.confidence >= 0.5));
+    }
+    assert.ok(res.body[0].predictions.length >= 4);
+  });
+
+  test('an image with nothing detected still reports its size', async (t) => {
+    if (blocksMissing(t, server, [OD_BLOCK])) return;
+    const blank = await sharp({ create: { width: 320, height: 200, channels: 3, background: { r: 40, g: 40, b: 40 } } }).jpeg().toBuffer();
+    const res = await post(server, '/infer/object_detection', { model_id: 'coco/3', image: { type: 'base64', value: blank.toString('base64') } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body.predictions, []);
+    assert.deepEqual(res.body.image, { width: 320, height: 200 });
+  });
+
+  test('visualize_predictions adds a base64 JPEG of the original size', async (t) => {
+    if (blocksMissing(t, server, [OD_BLOCK, 'roboflow_core/bounding_box_visualization@v1'])) return;
+    const res = await post(server, '/infer/object_detection', { model_id: 'coco/3', image: imageInput('dog.jpg'), visualize_predictions: true });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const jpeg = Buffer.from(res.body.visualization, 'base64');
+    const meta = await sharp(jpeg).metadata();
+    assert.equal(meta.format, 'jpeg');
+    assert.equal(meta.width, 768);
+  });
+
+  test('instance segmentation: points + mask_format', async (t) => {
+    if (blocksMissing(t, server, [SEG_BLOCK])) return;
+    const res = await post(server, '/infer/instance_segmentation', { model_id: 'coco-seg/1', image: imageInput('bus.jpg') });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const persons = res.body.predictions.filter((p: { class: string }) => p.class === 'person');
+    assert.ok(persons.length >= 3);
+    for (const p of persons) {
+      assert.equal(p.mask_format, 'polygon');
+      assert.ok(p.points.length >= 3);
+    }
+  });
+
+  test('keypoints detection: keypoints per person', async (t) => {
+    if (blocksMissing(t, server, [POSE_BLOCK])) return;
+    const res = await post(server, '/infer/keypoints_detection', { model_id: 'coco-pose/1', image: imageInput('bus.jpg') });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.ok(res.body.predictions.length >= 3);
+    const kp = res.body.predictions[0].keypoints[0];
+    assert.deepEqual(Object.keys(kp), ['x', 'y', 'confidence', 'class_id', 'class']);
+  });
+
+  test('request validation and model errors', async () => {
+    const missing = await post(server, '/infer/object_detection', { image: imageInput('dog.jpg') });
+    assert.equal(missing.status, 422);
+    assert.deepEqual(missing.body.detail[0].loc, ['body', 'model_id']);
+    const badConfidence = await post(server, '/infer/object_detection', { model_id: 'coco/3', image: imageInput('dog.jpg'), confidence: 3 });
+    assert.equal(badConfidence.status, 422);
+    const numpy = await post(server, '/infer/object_detection', { model_id: 'coco/3', image: { type: 'numpy', value: 'x' } });
+    assert.equal(numpy.status, 400);
+    assert.match(numpy.body.message, /numpy/);
+  });
+
+  test('unknown model → 404', async (t) => {
+    if (blocksMissing(t, server, [OD_BLOCK])) return;
+    const res = await post(server, '/infer/object_detection', { model_id: 'nobody/9', image: imageInput('dog.jpg') });
+    assert.equal(res.status, 404, JSON.stringify(res.body));
+  });
+});
+
+describe('/doctr/ocr', () => {
+  test('reads text from a rendered image', async (t) => {
+    if (blocksMissing(t, server, [OCR_BLOCK])) return;
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="120"><rect width="100%" height="100%" fill="white"/><text x="20" y="75" font-size="48" font-family="DejaVu Sans, sans-serif" fill="black">HELLO 2024</text></svg>`;
+    const png = await sharp(Buffer.from(svg)).png().toBuffer();
+    const res = await post(server, '/doctr/ocr', { image: { type: 'base64', value: png.toString('base64') } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(typeof res.body.result, 'string');
+    assert.match(res.body.result.toUpperCase(), /HELLO/);
+    assert.equal(typeof res.body.time, 'number');
+  });
+});
+
+describe('/model/*', { skip: needsShared }, () => {
+  test('add, registry, remove, clear', async () => {
+    const added = await post(server, '/model/add', { model_id: 'coco/3' });
+    assert.equal(added.status, 200, JSON.stringify(added.body));
+    const ids = added.body.models.map((m: { model_id: string }) => m.model_id);
+    assert.ok(ids.includes('coco/3'), JSON.stringify(added.body));
+    const model = added.body.models.find((m: { model_id: string }) => m.model_id === 'coco/3');
+    assert.equal(model.task_type, 'object-detection');
+    assert.equal(model.input_width, 640);
+    const registry = await get(server, '/model/registry');
+    assert.deepEqual(registry.body.models.map((m: { model_id: string }) => m.model_id), ids);
+    const removed = await post(server, '/model/remove', { model_id: 'coco/3' });
+    assert.equal(removed.body.models.some((m: { model_id: string }) => m.model_id === 'coco/3'), false);
+    await post(server, '/model/add', { model_id: 'coco/3' });
+    const cleared = await post(server, '/model/clear');
+    assert.deepEqual(cleared.body.models, []);
+    const unknown = await post(server, '/model/add', { model_id: 'ghost/1' });
+    assert.equal(unknown.status, 404);
+    const invalid = await post(server, '/model/add', {});
+    assert.equal(invalid.status, 422);
+  });
+});
+
+describe('legacy /{dataset_id}/{version_id}', { skip: needsShared }, () => {
+  test('raw base64 body with confidence as a percentage', async (t) => {
+    if (blocksMissing(t, server, [OD_BLOCK])) return;
+    const res = await post(server, '/coco/3?confidence=60&overlap=30', imageBase64('bus.jpg'), { 'content-type': 'application/x-www-form-urlencoded' });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body.image, { width: 810, height: 1080 });
+    assert.ok(res.body.predictions.length > 0);
+    assert.ok(res.body.predictions.every((p: { confidence: number }) => p.confidence >= 0.6));
+  });
+
+  test('multipart file', async (t) => {
+    if (blocksMissing(t, server, [OD_BLOCK])) return;
+    const form = new FormData();
+    form.append('file', new Blob([fs.readFileSync(sharedImage('dog.jpg'))], { type: 'image/jpeg' }), 'dog.jpg');
+    const response = await fetch(`${server.url}/coco/3`, { method: 'POST', body: form });
+    const body = (await response.json()) as { predictions: Array<{ class: string }> };
+    assert.equal(response.status, 200, JSON.stringify(body));
+    assert.ok(classCounts(body.predictions).dog >= 1);
+  });
+
+  test('format=image returns a JPEG drawn with the detections', async (t) => {
+    if (blocksMissing(t, server, [OD_BLOCK, 'roboflow_core/bounding_box_visualization@v1'])) return;
+    const response = await fetch(`${server.url}/coco/3?format=image`, {
+      method: 'POST',
+      body: imageBase64('dog.jpg'),
+      headers: { 'content-type': 'text/plain' },
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'image/jpeg');
+    const jpeg = Buffer.from(await response.arrayBuffer());
+    const meta = await sharp(jpeg).metadata();
+    assert.equal(meta.width, 768);
+    assert.equal(meta.height, 576);
+    // The drawing changed pixels compared with the original.
+    const original = await sharp(sharedImage('dog.jpg')).raw().toBuffer();
+    const drawn = await sharp(jpeg).raw().toBuffer();
+    let bigDiffs = 0;
+    for (let i = 0; i < original.length; i++) if (Math.abs(original[i]! - drawn[i]!) > 80) bigDiffs++;
+    assert.ok(bigDiffs > 500, `only ${bigDiffs} strongly changed channel values`);
+  });
+
+  test('no Content-Type and no image → 400 ContentTypeMissing; bad query → 422', async () => {
+    const missing = await fetch(`${server.url}/coco/3`, { method: 'POST' });
+    assert.equal(missing.status, 400);
+    assert.match(((await missing.json()) as { message: string }).message, /Content-Type/);
+    const badQuery = await post(server, '/coco/3?confidence=lots', 'abc', { 'content-type': 'text/plain' });
+    assert.equal(badQuery.status, 422);
+    assert.deepEqual(badQuery.body.detail[0].loc, ['query', 'confidence']);
+  });
+
+  test('does not shadow other routes', async () => {
+    assert.equal((await get(server, '/workflows/execution_engine/versions')).status, 200);
+    assert.equal((await get(server, '/assets/app.js')).status, 404);
+  });
+});
