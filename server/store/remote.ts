@@ -68,19 +68,21 @@ export class RemoteWorkflowSource {
       if (name === 'TimeoutError' || name === 'AbortError') {
         throw new RoboflowAPITimeoutError(`Timed out after ${this.options.timeoutMs} ms fetching ${where}.`);
       }
-      throw new RoboflowAPIConnectionError(`Internal error. Could not connect to Roboflow API (fetching ${where}).`);
+      const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+      throw new RoboflowAPIConnectionError(`Fetching ${where} failed${code ? ` (${code})` : ''}.`);
     }
-    if (response.status === 401) throw new RoboflowAPINotAuthorizedError(`Unauthorized access to roboflow API - check API key (fetching ${where}).`);
+    if (response.status === 401) throw new RoboflowAPINotAuthorizedError(`The API refused the key fetching ${where} (401).`);
     if (response.status === 403) throw new RoboflowAPIForbiddenError(`Roboflow API refused access to ${where} (403).`);
-    if (response.status === 404) throw new RoboflowAPINotNotFoundError(`Requested Roboflow resource not found: ${where}.`);
-    if (!response.ok) throw new RoboflowAPIUnsuccessfulRequestError(`Internal error. Request to Roboflow API failed (${response.status} fetching ${where}).`);
+    if (response.status === 404) throw new RoboflowAPINotNotFoundError(`No ${where} (404).`);
+    if (!response.ok) throw new RoboflowAPIUnsuccessfulRequestError(`Fetching ${where} answered ${response.status}.`);
     return parseWorkflowResponse(text, where);
   }
 }
 
 /** `{"workflow": {"id", "config": "<JSON string with specification>"}}` → specification with `id` set. */
 export function parseWorkflowResponse(text: string, where: string): Record<string, unknown> {
-  const malformed = (why: string) => new MalformedWorkflowResponseError(`Internal error. Request to Roboflow API failed: ${why} (${where}).`);
+  // The error table prefixes Roboflow's fixed message; ours adds what was wrong.
+  const malformed = (why: string) => new MalformedWorkflowResponseError(`Fetching ${where}: ${why}.`);
   let body: unknown;
   try {
     body = JSON.parse(text);
