@@ -7,6 +7,7 @@ import { recognizeText } from '../../blocks/models/ocr/index.ts';
 import { ocrModelV1 } from '../../blocks/models/ocr/ocr-model-v1.ts';
 import { ppOcrV1 } from '../../blocks/models/ocr/pp-ocr-v1.ts';
 import { loadOcrModels } from '../../blocks/models/ocr/ocr-engine.ts';
+import { convexHull, minAreaRect, rectCorners } from '../../blocks/models/ocr/rotated-rect.ts';
 
 const FIRST_LINE = 'SIGHTLINE WORKFLOW 2026';
 const SECOND_LINE = 'Reads text lines';
@@ -54,6 +55,13 @@ describe('PP-OCR text reading', () => {
     assertHasWords(response.result, ['SIGHTLINE', 'WORKFLOW', '2026', 'Reads', 'lines']);
   });
 
+  test('reads tilted text (lines cropped along their rotated rectangles)', async () => {
+    const png = await sharp(Buffer.from(textSvg([FIRST_LINE, SECOND_LINE]))).rotate(-15, { background: '#ffffff' }).png().toBuffer();
+    const tilted = await WorkflowImage.decode(png, { parentId: 'tilted' });
+    const response = await recognizeText(tilted);
+    assertHasWords(response.result, ['SIGHTLINE', 'WORKFLOW', '2026', 'Reads', 'text', 'lines']);
+  });
+
   test('bounding boxes on request: one per line, inside the image, around the text', async () => {
     const response = await recognizeText(twoLines, { generateBoundingBoxes: true });
     assert.equal(response.predictions?.length, 2);
@@ -75,6 +83,28 @@ describe('PP-OCR text reading', () => {
     const response = await recognizeText(blank, { generateBoundingBoxes: true });
     assert.equal(response.result, '');
     assert.deepEqual(response.predictions, []);
+  });
+});
+
+describe('rotated rectangles', () => {
+  test('minAreaRect recovers a tilted rectangle from its outline points', () => {
+    const angle = (20 * Math.PI) / 180;
+    const truth = { cx: 50, cy: 40, width: 60, height: 10, ux: Math.cos(angle), uy: Math.sin(angle) };
+    const points = rectCorners(truth).flat();
+    // Interior points must not change the hull.
+    points.push(50, 40, 55, 42);
+    const rect = minAreaRect(convexHull(points));
+    assert.ok(Math.abs(rect.width - 60) < 1e-6 && Math.abs(rect.height - 10) < 1e-6, JSON.stringify(rect));
+    assert.ok(Math.abs(rect.cx - 50) < 1e-6 && Math.abs(rect.cy - 40) < 1e-6);
+    assert.ok(Math.abs(rect.ux - truth.ux) < 1e-6 && Math.abs(rect.uy - truth.uy) < 1e-6);
+  });
+
+  test('a tall rectangle keeps its most horizontal side as width, pointing right', () => {
+    const rect = minAreaRect(convexHull([0, 0, 10, 0, 10, 50, 0, 50]));
+    assert.equal(rect.ux, 1);
+    assert.equal(rect.uy, 0);
+    assert.equal(rect.width, 10);
+    assert.equal(rect.height, 50);
   });
 });
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { InferenceSession } from 'onnxruntime-node';
 import { ModelArtefactError } from '../../../engine/index.ts';
-import { cropRaster, rotate180, rotate90CounterClockwise, type Raster } from './raster.ts';
+import { sampleRotatedRect, rotate180, rotate90CounterClockwise, type Raster } from './raster.ts';
 import { DEFAULT_TEXT_DETECTION, detectTextRegions, sortReadingOrder, type TextDetectionOptions } from './text-detection.ts';
 import { classifyLineDirections, recognizeLines } from './text-recognition.ts';
 
@@ -104,7 +104,7 @@ export async function readText(image: Raster, options: OcrOptions = {}): Promise
   const kept: typeof regions = [];
   let crops: Raster[] = [];
   for (const region of regions) {
-    const crop = cropRaster(image, region.x0, region.y0, region.x1, region.y1);
+    const crop = sampleRotatedRect(image, region.rect);
     if (!crop) continue;
     kept.push(region);
     // Tall narrow regions are vertical lines: read them top to bottom.

@@ -2,6 +2,7 @@
 // the class name so stitching/filters/labels work on it) and the `/doctr/ocr` response body.
 import { randomUUID } from 'node:crypto';
 import { Detections, type WorkflowImage } from '../../../engine/index.ts';
+import { attachImageMetadata } from '../../common/detections-metadata.ts';
 import { readText, type OcrLine, type OcrOptions } from './ocr-engine.ts';
 
 /** Lines joined with single spaces, like Roboflow's DocTR `result` (words joined with " "). */
@@ -25,24 +26,8 @@ export function ocrLinesToDetections(image: WorkflowImage, lines: readonly OcrLi
     xyxy.set([line.x0, line.y0, line.x1, line.y1], i * 4);
     confidence[i] = line.confidence;
   });
-  const repeat = <T>(value: () => T): T[] => Array.from({ length: n }, value);
-  const parent = image.parentOrigin;
-  const root = image.rootOrigin;
-  return new Detections(xyxy, confidence, new Int32Array(n), {
-    class_name: lines.map((line) => line.text),
-    detection_id: repeat(() => randomUUID()),
-    parent_id: repeat(() => image.parentId),
-    image_dimensions: repeat(() => [image.height, image.width]),
-    inference_id: repeat(() => inferenceId),
-    prediction_type: repeat(() => 'ocr'),
-    root_parent_id: repeat(() => image.rootParentId),
-    root_parent_coordinates: repeat(() => [root.offset_x, root.offset_y]),
-    root_parent_dimensions: repeat(() => [root.height, root.width]),
-    parent_coordinates: repeat(() => [parent.offset_x, parent.offset_y]),
-    parent_dimensions: repeat(() => [parent.height, parent.width]),
-    scaling_relative_to_parent: repeat(() => 1),
-    scaling_relative_to_root_parent: repeat(() => 1),
-  });
+  const detections = new Detections(xyxy, confidence, new Int32Array(n), { class_name: lines.map((line) => line.text) });
+  return attachImageMetadata(detections, image, { inferenceId, predictionType: 'ocr' });
 }
 
 export interface OcrResponse {

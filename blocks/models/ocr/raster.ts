@@ -1,4 +1,4 @@
-// Pixel work for the OCR pipeline on raw interleaved RGB buffers: crop, quarter/half turns, and a bilinear
+// Pixel work for the OCR pipeline on raw interleaved RGB buffers: rotated crops, quarter/half turns, and a bilinear
 // resize that writes straight into a normalized NCHW float tensor (one pass, no intermediate images).
 
 export interface Raster {
@@ -22,24 +22,6 @@ export const PADDLE_DET_NORMALIZATION: Normalization = {
 };
 
 export const PADDLE_REC_NORMALIZATION: Normalization = { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], bgr: true };
-
-/** Copy of [x0,x1) x [y0,y1), clamped to the raster; null when empty. */
-export function cropRaster(src: Raster, x0: number, y0: number, x1: number, y1: number): Raster | null {
-  const left = Math.max(0, Math.min(src.width, Math.floor(x0)));
-  const top = Math.max(0, Math.min(src.height, Math.floor(y0)));
-  const right = Math.max(left, Math.min(src.width, Math.ceil(x1)));
-  const bottom = Math.max(top, Math.min(src.height, Math.ceil(y1)));
-  const width = right - left;
-  const height = bottom - top;
-  if (width <= 0 || height <= 0) return null;
-  const pixels = new Uint8Array(width * height * 3);
-  const rowBytes = width * 3;
-  for (let y = 0; y < height; y++) {
-    const from = ((top + y) * src.width + left) * 3;
-    pixels.set(src.pixels.subarray(from, from + rowBytes), y * rowBytes);
-  }
-  return { pixels, width, height };
-}
 
 export function rotate180(src: Raster): Raster {
   const n = src.width * src.height;
@@ -129,4 +111,49 @@ export function writeResizedToTensor(
       }
     }
   }
+}
+
+/**
+ * The pixels under a rotated rectangle, sampled bilinearly along its axes (edges replicated outside the
+ * raster): the crop's x runs along (ux, uy), its y along (-uy, ux). Null when the rectangle is empty.
+ */
+export function sampleRotatedRect(
+  src: Raster,
+  rect: { cx: number; cy: number; width: number; height: number; ux: number; uy: number },
+): Raster | null {
+  const width = Math.round(rect.width);
+  const height = Math.round(rect.height);
+  if (width <= 0 || height <= 0) return null;
+  const pixels = new Uint8Array(width * height * 3);
+  const { ux, uy } = rect;
+  const maxX = src.width - 1;
+  const maxY = src.height - 1;
+  // Source position of the crop's pixel centre (0.5, 0.5), minus the half-pixel of the source grid.
+  const originX = rect.cx - (width / 2 - 0.5) * ux + (height / 2 - 0.5) * uy - 0.5;
+  const originY = rect.cy - (width / 2 - 0.5) * uy - (height / 2 - 0.5) * ux - 0.5;
+  let o = 0;
+  for (let y = 0; y < height; y++) {
+    const rowX = originX - y * uy;
+    const rowY = originY + y * ux;
+    for (let x = 0; x < width; x++) {
+      const sx = Math.min(maxX, Math.max(0, rowX + x * ux));
+      const sy = Math.min(maxY, Math.max(0, rowY + x * uy));
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const x1 = Math.min(maxX, x0 + 1);
+      const y1 = Math.min(maxY, y0 + 1);
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const a = (y0 * src.width + x0) * 3;
+      const b = (y0 * src.width + x1) * 3;
+      const c = (y1 * src.width + x0) * 3;
+      const d = (y1 * src.width + x1) * 3;
+      for (let ch = 0; ch < 3; ch++) {
+        const top = src.pixels[a + ch]! + (src.pixels[b + ch]! - src.pixels[a + ch]!) * fx;
+        const bottom = src.pixels[c + ch]! + (src.pixels[d + ch]! - src.pixels[c + ch]!) * fx;
+        pixels[o++] = Math.round(top + (bottom - top) * fy);
+      }
+    }
+  }
+  return { pixels, width, height };
 }

@@ -3,6 +3,7 @@
 // trained to shrink them by.
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { PADDLE_DET_NORMALIZATION, writeResizedToTensor, type Raster } from './raster.ts';
+import { convexHull, meanInRect, minAreaRect, rectCorners, type RotatedRect } from './rotated-rect.ts';
 
 export interface TextDetectionOptions {
   /** Longest side of the network input; larger images are scaled down (PaddleOCR's det_limit_side_len). */
@@ -27,8 +28,9 @@ export const DEFAULT_TEXT_DETECTION: TextDetectionOptions = {
   maxCandidates: 1000,
 };
 
-/** An axis-aligned text region in image pixels with the detector's mean probability. */
+/** A text region in image pixels: its rotated rectangle, that rectangle's bounding box, and the detector's score. */
 export interface TextRegion {
+  rect: RotatedRect;
   x0: number;
   y0: number;
   x1: number;
@@ -58,28 +60,53 @@ export async function detectTextRegions(
   const regions = regionsFromProbabilityMap(map.data as Float32Array, mapWidth!, mapHeight!, options);
   const sx = image.width / mapWidth!;
   const sy = image.height / mapHeight!;
-  return regions.map((r) => ({
-    x0: clamp(r.x0 * sx, 0, image.width),
-    y0: clamp(r.y0 * sy, 0, image.height),
-    x1: clamp(r.x1 * sx, 0, image.width),
-    y1: clamp(r.y1 * sy, 0, image.height),
-    score: r.score,
-  }));
+  return regions.map((r) => regionInImage(r.rect, r.score, sx, sy, image.width, image.height));
 }
 
-/** Connected components (8-connected) of map > threshold, scored and unclipped, in map coordinates. */
+/** Scales a map-space rectangle to image pixels and bounds it. */
+function regionInImage(rect: RotatedRect, score: number, sx: number, sy: number, width: number, height: number): TextRegion {
+  const ux = rect.ux * sx;
+  const uy = rect.uy * sy;
+  const vx = -rect.uy * sx;
+  const vy = rect.ux * sy;
+  const uLength = Math.hypot(ux, uy);
+  const scaled: RotatedRect = {
+    cx: rect.cx * sx,
+    cy: rect.cy * sy,
+    width: rect.width * uLength,
+    height: rect.height * Math.hypot(vx, vy),
+    ux: ux / uLength,
+    uy: uy / uLength,
+  };
+  const corners = rectCorners(scaled);
+  const xs = corners.map((c) => c[0]);
+  const ys = corners.map((c) => c[1]);
+  return {
+    rect: scaled,
+    x0: clamp(Math.min(...xs), 0, width),
+    y0: clamp(Math.min(...ys), 0, height),
+    x1: clamp(Math.max(...xs), 0, width),
+    y1: clamp(Math.max(...ys), 0, height),
+    score,
+  };
+}
+
+/** Connected components (8-connected) of map > threshold as rotated rectangles, scored and unclipped, in map coordinates. */
 export function regionsFromProbabilityMap(
   probability: Float32Array,
   width: number,
   height: number,
   options: TextDetectionOptions,
-): TextRegion[] {
+): Array<{ rect: RotatedRect; score: number }> {
   const size = width * height;
   // 0 = background, 1 = text not yet visited, 2 = visited.
   const state = new Uint8Array(size);
   for (let i = 0; i < size; i++) if (probability[i]! > options.pixelThreshold) state[i] = 1;
   const stack = new Int32Array(size);
-  const regions: TextRegion[] = [];
+  // Leftmost / rightmost pixel of each row of the current component: their corners outline it for the hull.
+  const rowMin = new Int32Array(height).fill(width);
+  const rowMax = new Int32Array(height).fill(-1);
+  const regions: Array<{ rect: RotatedRect; score: number }> = [];
   for (let start = 0; start < size && regions.length < options.maxCandidates; start++) {
     if (state[start] !== 1) continue;
     let minX = width;
@@ -97,6 +124,8 @@ export function regionsFromProbabilityMap(
       if (x > maxX) maxX = x;
       if (y < minY) minY = y;
       if (y > maxY) maxY = y;
+      if (x < rowMin[y]!) rowMin[y] = x;
+      if (x > rowMax[y]!) rowMax[y] = x;
       for (let dy = -1; dy <= 1; dy++) {
         const ny = y + dy;
         if (ny < 0 || ny >= height) continue;
@@ -111,26 +140,24 @@ export function regionsFromProbabilityMap(
         }
       }
     }
-    const boxWidth = maxX - minX + 1;
-    const boxHeight = maxY - minY + 1;
-    if (Math.min(boxWidth, boxHeight) < options.minSize) continue;
-    const score = meanInBox(probability, width, minX, minY, maxX, maxY);
+    const outline: number[] = [];
+    for (let y = minY; y <= maxY; y++) {
+      if (rowMax[y]! >= 0) outline.push(rowMin[y]!, y, rowMax[y]! + 1, y, rowMin[y]!, y + 1, rowMax[y]! + 1, y + 1);
+      rowMin[y] = width;
+      rowMax[y] = -1;
+    }
+    if (Math.min(maxX - minX + 1, maxY - minY + 1) < options.minSize) continue;
+    const rect = minAreaRect(convexHull(outline));
+    if (Math.min(rect.width, rect.height) < options.minSize) continue;
+    const score = meanInRect(probability, width, height, rect);
     if (score < options.boxThreshold) continue;
-    // Growing a rectangle's outline by d (round joins) and taking its bounding rectangle adds d on each side.
-    const d = (boxWidth * boxHeight * options.unclipRatio) / (2 * (boxWidth + boxHeight));
-    if (Math.min(boxWidth, boxHeight) + 2 * d < options.minSize + 2) continue;
-    regions.push({ x0: minX - d, y0: minY - d, x1: maxX + 1 + d, y1: maxY + 1 + d, score });
+    // Offsetting a rectangle's outline by d (round joins) and taking the enclosing rectangle adds d on each side.
+    const d = (rect.width * rect.height * options.unclipRatio) / (2 * (rect.width + rect.height));
+    const grown = { ...rect, width: rect.width + 2 * d, height: rect.height + 2 * d };
+    if (Math.min(grown.width, grown.height) < options.minSize + 2) continue;
+    regions.push({ rect: grown, score });
   }
   return regions;
-}
-
-function meanInBox(probability: Float32Array, width: number, x0: number, y0: number, x1: number, y1: number): number {
-  let sum = 0;
-  for (let y = y0; y <= y1; y++) {
-    const row = y * width;
-    for (let x = x0; x <= x1; x++) sum += probability[row + x]!;
-  }
-  return sum / ((x1 - x0 + 1) * (y1 - y0 + 1));
 }
 
 function clamp(value: number, low: number, high: number): number {
