@@ -1,7 +1,13 @@
-// STUB (contract): the engine owner replaces the bodies; keep the signatures.
+// The execution engine: compile (cached) and run workflow definitions.
 import type { BlockDefinition, Services } from './block.ts';
 import type { ImageInputOptions, InterfaceDescription, RunOptions, RunResult } from './api-types.ts';
-import { BlockRegistry } from './registry.ts';
+import { BlockRegistry, type UqlDescription } from './registry.ts';
+import { canonicalHash, FifoCache } from './compiler/cache.ts';
+import { compileDefinition } from './compiler/index.ts';
+import type { CompiledPlan } from './compiler/plan.ts';
+import { runPlan } from './executor/run.ts';
+import { describeInterface } from './interface.ts';
+import { Profiler } from './profiler.ts';
 
 export interface EngineOptions {
   blocks: readonly BlockDefinition<any>[];
@@ -12,6 +18,8 @@ export interface EngineOptions {
   imageInput?: ImageInputOptions;
   /** ENABLE_WORKFLOWS_PROFILING: when false, profiler_trace is always []. */
   profilingAvailable?: boolean;
+  /** UQL operations/operators for `/workflows/blocks/describe`. */
+  uqlDescription?: UqlDescription;
 }
 
 /** A compiled, cached plan for one definition. */
@@ -22,19 +30,49 @@ export interface CompiledWorkflow {
 
 export class ExecutionEngine {
   readonly registry: BlockRegistry;
+  readonly #cache = new FifoCache<CompiledPlan>(256);
   constructor(readonly options: EngineOptions) {
-    this.registry = new BlockRegistry(options.blocks);
+    this.registry = new BlockRegistry(options.blocks, { uqlDescription: options.uqlDescription });
   }
+
   /** Parse, validate and compile; throws WorkflowError subclasses. Cached by a hash of the definition. */
-  compile(_definition: unknown): CompiledWorkflow {
-    throw new Error('not implemented');
+  compile(definition: unknown): CompiledWorkflow {
+    return this.#compile(definition);
   }
+
+  #compile(definition: unknown, profiler?: Profiler): CompiledPlan {
+    const start = performance.now();
+    const hash = canonicalHash(definition);
+    let plan = this.#cache.get(hash);
+    if (!plan) {
+      plan = compileDefinition(definition, this.registry, hash);
+      this.#cache.set(hash, plan);
+      profiler?.addPhases(plan.compilationTrace);
+    }
+    profiler?.complete('workflow_compilation', start, performance.now());
+    return plan;
+  }
+
   /** Compile (cache-aware) and run with the given runtime inputs. */
-  async run(_definition: unknown, _inputs: Record<string, unknown>, _options: RunOptions = {}): Promise<RunResult> {
-    throw new Error('not implemented');
+  async run(definition: unknown, inputs: Record<string, unknown>, options: RunOptions = {}): Promise<RunResult> {
+    const profiler = new Profiler(!!(options.enableProfiling && this.options.profilingAvailable));
+    const plan = this.#compile(definition, profiler);
+    const outputs = await runPlan(plan, inputs ?? {}, options, {
+      services: this.options.services ?? {},
+      maxConcurrentSteps: this.maxConcurrentSteps,
+      imageInput: this.options.imageInput ?? {},
+      profiler,
+    });
+    return { outputs, profiler_trace: profiler.export() };
   }
+
+  get maxConcurrentSteps(): number {
+    const fromEnv = Number(process.env.WORKFLOWS_MAX_CONCURRENT_STEPS);
+    return Math.max(1, this.options.maxConcurrentSteps ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 8));
+  }
+
   /** `/workflows/describe_interface` body. */
-  describeInterface(_definition: unknown): InterfaceDescription {
-    throw new Error('not implemented');
+  describeInterface(definition: unknown): InterfaceDescription {
+    return describeInterface(this.#compile(definition));
   }
 }

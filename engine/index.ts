@@ -8,5 +8,11 @@ export { WorkflowImage, isWorkflowImage, DEFAULT_MAX_IMAGE_PIXELS, type ImageOri
 export { Detections, isDetections } from './detections.ts';
 export { KINDS, kindObject, kindsCompatible, DETECTION_KINDS, type Kind } from './kinds.ts';
 export { ExecutionEngine, type EngineOptions, type CompiledWorkflow } from './engine.ts';
-export { BlockRegistry } from './registry.ts';
-export { serializeDetections, serializeImage, serializeValue } from './serialize.ts';
+export { BlockRegistry, type BlockRegistryOptions, type UqlDescription } from './registry.ts';
+export { serializeDetections, serializeImage, serializeValue, serializeOutput } from './serialize.ts';
+export { canonicalHash } from './compiler/cache.ts';
+export { blockSchema } from './block-schema.ts';
+export { largestContour } from './contour.ts';
+export { deserializeDetections } from './executor/deserialize.ts';
+export { fetchUrlBytes, isPrivateAddress } from './url-fetch.ts';
+export { toRootCoordinates } from './executor/coordinates.ts';

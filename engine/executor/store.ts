@@ -1,0 +1,51 @@
+// What a run accumulates: input values, step outputs per batch index, indices per lineage, flow-control choices.
+import type { BatchIndex } from '../batch.ts';
+import type { StepOutputs } from '../block.ts';
+
+export const lineageKey = (lineage: readonly string[]) => lineage.join('\u0000');
+export const indexKeyOf = (index: BatchIndex) => index.join(',');
+
+export class RuntimeStore {
+  /** Batch inputs: name → index key → value. */
+  readonly inputValues = new Map<string, Map<string, unknown>>();
+  /** Scalar parameters. */
+  readonly params = new Map<string, unknown>();
+  /** Step → index key ('' for scalar steps) → outputs. */
+  readonly stepOutputs = new Map<string, Map<string, StepOutputs>>();
+  /** Flow-control step → index key → selected branch names. */
+  readonly flowChoices = new Map<string, Map<string, Set<string>>>();
+  readonly #indices = new Map<string, BatchIndex[]>();
+
+  ensureLineage(lineage: readonly string[]): BatchIndex[] {
+    const key = lineageKey(lineage);
+    let list = this.#indices.get(key);
+    if (!list) {
+      list = [];
+      this.#indices.set(key, list);
+    }
+    return list;
+  }
+
+  registerIndex(lineage: readonly string[], index: BatchIndex): void {
+    this.ensureLineage(lineage).push(index);
+  }
+
+  indices(lineage: readonly string[]): BatchIndex[] {
+    if (lineage.length === 0) return [[]];
+    return this.#indices.get(lineageKey(lineage)) ?? [];
+  }
+
+  /** Indices of `lineage` under a parent index (children grouped by prefix). */
+  children(lineage: readonly string[], parent: BatchIndex): BatchIndex[] {
+    return this.indices(lineage).filter((idx) => idx.length === parent.length + 1 && parent.every((v, i) => idx[i] === v));
+  }
+
+  outputsOf(step: string): Map<string, StepOutputs> {
+    let map = this.stepOutputs.get(step);
+    if (!map) {
+      map = new Map();
+      this.stepOutputs.set(step, map);
+    }
+    return map;
+  }
+}
