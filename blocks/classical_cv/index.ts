@@ -1,3 +1,32 @@
 import type { BlockDefinition } from '../../engine/index.ts';
+import { absoluteStaticCropV1 } from './absolute_static_crop_v1.ts';
+import { cameraFocusV1 } from './camera_focus_v1.ts';
+import { contrastEqualizationV1 } from './contrast_equalization_v1.ts';
+import { convertGrayscaleV1 } from './convert_grayscale_v1.ts';
+import { dominantColorV1 } from './dominant_color_v1.ts';
+import { imageBlurV1 } from './image_blur_v1.ts';
+import { imagePreprocessingV1 } from './image_preprocessing_v1.ts';
+import { imageSlicerV1 } from './image_slicer_v1.ts';
+import { imageSlicerV2 } from './image_slicer_v2.ts';
+import { morphologicalTransformationV1 } from './morphological_transformation_v1.ts';
+import { morphologicalTransformationV2 } from './morphological_transformation_v2.ts';
+import { pixelColorCountV1 } from './pixel_color_count_v1.ts';
+import { relativeStaticCropV1 } from './relative_static_crop_v1.ts';
+import { thresholdV1 } from './threshold_v1.ts';
 
-export const classicalCvBlocks: BlockDefinition<any>[] = [];
+export const classicalCvBlocks: BlockDefinition<any>[] = [
+  imagePreprocessingV1,
+  convertGrayscaleV1,
+  imageBlurV1,
+  thresholdV1,
+  contrastEqualizationV1,
+  dominantColorV1,
+  cameraFocusV1,
+  pixelColorCountV1,
+  morphologicalTransformationV1,
+  morphologicalTransformationV2,
+  absoluteStaticCropV1,
+  relativeStaticCropV1,
+  imageSlicerV1,
+  imageSlicerV2,
+];

@@ -1,0 +1,3 @@
+import { defineImageSlicer } from './image_slicer.ts';
+
+export const imageSlicerV1 = defineImageSlicer('v1');

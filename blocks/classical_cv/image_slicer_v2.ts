@@ -1,0 +1,3 @@
+import { defineImageSlicer } from './image_slicer.ts';
+
+export const imageSlicerV2 = defineImageSlicer('v2');
