@@ -1,7 +1,7 @@
 // Kind compatibility between a source (workflow input or step output) and a step property, decided from the
 // describe data the way the compiler does (spec §2.2): `*` on either side or a shared kind name.
 import type { BlockCatalog, PropertyInfo } from './catalog.ts';
-import { FLOW_SOURCE, OUTPUT_HANDLE, parseNodeId } from './graph.ts';
+import { FLOW_SOURCE, FLOW_TARGET, OUTPUT_HANDLE, parseNodeId } from './graph.ts';
 import type { InputDef, WorkflowDefinition } from './types.ts';
 
 export interface Compatibility {
@@ -68,6 +68,7 @@ export function checkConnection(
       return { ok: false, reason: 'Outputs take a step output, not a whole step.' };
     return { ok: true, reason: `${describeSource(source.node, source.handle)} becomes output '${targetNode.name}'.` };
   }
+  if (target.handle === FLOW_TARGET || source.handle === FLOW_SOURCE) return checkFlow(definition, catalog, source.node, target);
   const step = definition.steps.find((s) => s.name === targetNode.name);
   const block = step ? catalog.get(step.type) : undefined;
   const property = block?.properties.find((p) => p.name === target.handle);
@@ -75,6 +76,22 @@ export function checkConnection(
   if (!block) return { ok: true, reason: `Block '${step.type}' is unknown here; the server will check kinds.` };
   if (!property?.selector) return { ok: false, reason: `'${targetNode.name}.${target.handle}' does not accept connections.` };
   return checkProperty(property, kinds, describeSource(source.node, source.handle), targetNode.name);
+}
+
+/** Flow-control wiring: from a step whose block has a step-selector property (`next_steps`) to any step. */
+function checkFlow(
+  definition: WorkflowDefinition,
+  catalog: BlockCatalog,
+  sourceNode: string,
+  target: { node: string; handle: string },
+): Compatibility {
+  const from = parseNodeId(sourceNode);
+  const to = parseNodeId(target.node).name;
+  const step = definition.steps.find((s) => s.name === from.name);
+  const holder = step ? catalog.get(step.type)?.properties.find((p) => p.selector?.selectedElement === 'step') : undefined;
+  if (from.kind !== 'step' || !holder) return { ok: false, reason: `Only flow-control steps can choose which step runs next.` };
+  if (target.handle !== FLOW_TARGET) return { ok: false, reason: `'${to}.${target.handle}' takes data, not a whole step.` };
+  return { ok: true, reason: `'${from.name}.${holder.name}' continues to '${to}'.` };
 }
 
 export function checkProperty(property: PropertyInfo, kinds: string[] | null, sourceLabel: string, stepName: string): Compatibility {

@@ -1,0 +1,167 @@
+// The graph canvas: nodes from the document, wiring with kind checks, drop-from-palette, double-click to
+// search-and-add. Positions are committed to the layout map when a drag ends (one undo step per drag).
+import {
+  Background, Controls, MiniMap, ReactFlow, applyNodeChanges, useReactFlow,
+  type Connection, type Edge, type Node, type NodeChange, type OnSelectionChangeParams,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react';
+import { addInput, addStep, connect, disconnect, moveNodes } from '../model/edit.ts';
+import { checkConnection } from '../model/kinds.ts';
+import { autoLayout } from '../model/layout.ts';
+import { nodeTypes, type GraphNodeData } from './nodes.tsx';
+import { store, useStore } from './store.ts';
+
+export const DRAG_BLOCK = 'application/x-sightline-block';
+export const DRAG_INPUT = 'application/x-sightline-input';
+
+/** Canvas actions the top bar and keyboard shortcuts call. */
+export const canvasActions = {
+  fitView: () => {},
+  layout: () => {},
+  deleteSelectedEdges: () => false as boolean,
+  centerPosition: () => ({ x: 0, y: 0 }),
+};
+
+export function Canvas(props: { onQuickAdd: (screen: { x: number; y: number }, flow: { x: number; y: number }) => void }) {
+  const s = useStore();
+  const flow = useReactFlow();
+  const graph = s.graph;
+  const [nodes, setNodes] = useState<Node<GraphNodeData>[]>([]);
+  const selectedEdges = useRef<string[]>([]);
+  const wrapper = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    setNodes((prev) => {
+      const byId = new Map(prev.map((n) => [n.id, n]));
+      return graph.nodes.map((g) => ({
+        ...(byId.get(g.id) ?? {}),
+        id: g.id,
+        type: g.kind,
+        position: g.position,
+        data: { node: g },
+        selected: s.selection.includes(g.id),
+      }));
+    });
+  }, [graph, s.selection]);
+
+  const edges: Edge[] = useMemo(
+    () =>
+      graph.edges.map((e) => ({
+        id: e.id,
+        source: e.source,
+        sourceHandle: e.sourceHandle,
+        target: e.target,
+        targetHandle: e.targetHandle,
+        className: e.control ? 'edge-flow' : 'edge-data',
+        animated: e.control,
+      })),
+    [graph],
+  );
+
+  const onNodesChange = useCallback((changes: NodeChange<Node<GraphNodeData>>[]) => {
+    setNodes((nds) => applyNodeChanges(changes, nds));
+    const moved: Record<string, { x: number; y: number }> = {};
+    for (const c of changes) if (c.type === 'position' && c.dragging === false && c.position) moved[c.id] = c.position;
+    // A drag end reports no position: read the final ones from the canvas.
+    for (const c of changes) if (c.type === 'position' && c.dragging === false && !c.position) {
+      const n = flow.getNode(c.id);
+      if (n) moved[c.id] = n.position;
+    }
+    if (Object.keys(moved).length) store.apply((d) => moveNodes(d, moved));
+  }, [flow]);
+
+  const onSelectionChange = useCallback(({ nodes: n, edges: e }: OnSelectionChangeParams) => {
+    selectedEdges.current = e.map((x) => x.id);
+    store.select(n.map((x) => x.id));
+  }, []);
+
+  const onConnect = useCallback((c: Connection) => {
+    const source = { node: c.source, handle: c.sourceHandle ?? '' };
+    const target = { node: c.target, handle: c.targetHandle ?? '' };
+    const verdict = checkConnection(store.doc.definition, store.catalog, source, target);
+    if (!verdict.ok) {
+      store.say(`Connection refused: ${verdict.reason}`, 'error');
+      return;
+    }
+    store.apply((d) => connect(d, store.catalog, source, target));
+  }, []);
+
+  useEffect(() => {
+    canvasActions.fitView = () => void flow.fitView({ padding: 0.15, duration: 200 });
+    canvasActions.layout = () => {
+      const positions = autoLayout(store.graph, (id) => {
+        const n = flow.getNode(id);
+        return { width: n?.measured?.width ?? 220, height: n?.measured?.height ?? 120 };
+      });
+      store.apply((d) => moveNodes(d, positions));
+      setTimeout(() => canvasActions.fitView(), 50);
+    };
+    canvasActions.deleteSelectedEdges = () => {
+      const gone = store.graph.edges.filter((e) => selectedEdges.current.includes(e.id));
+      if (!gone.length) return false;
+      store.apply((d) => gone.reduceRight((acc, e) => disconnect(acc, e), d));
+      selectedEdges.current = [];
+      return true;
+    };
+    canvasActions.centerPosition = () => {
+      const r = wrapper.current?.getBoundingClientRect();
+      return r ? flow.screenToFlowPosition({ x: r.left + r.width / 2 - 110, y: r.top + r.height / 2 - 60 }) : { x: 0, y: 0 };
+    };
+  }, [flow]);
+
+  const onDrop = useCallback((event: DragEvent) => {
+    event.preventDefault();
+    const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+    const blockType = event.dataTransfer.getData(DRAG_BLOCK);
+    const inputType = event.dataTransfer.getData(DRAG_INPUT);
+    if (blockType) {
+      store.apply((d) => {
+        const added = addStep(d, blockType, position);
+        store.select([`step:${added.name}`]);
+        return added.doc;
+      });
+    } else if (inputType) {
+      store.apply((d) => addInput(d, inputType, position).doc);
+    }
+  }, [flow]);
+
+  const onDoubleClick = useCallback((event: MouseEvent) => {
+    if (!(event.target as HTMLElement).classList.contains('react-flow__pane')) return;
+    props.onQuickAdd({ x: event.clientX, y: event.clientY }, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+  }, [flow, props]);
+
+  return (
+    <div className="canvas" ref={wrapper} data-testid="canvas" onDoubleClick={onDoubleClick}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onSelectionChange={onSelectionChange}
+        onConnect={onConnect}
+        isValidConnection={(c) => c.source !== c.target}
+        onDrop={onDrop}
+        onDragOver={(e) => {
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+        }}
+        deleteKeyCode={null}
+        zoomOnDoubleClick={false}
+        fitView
+        minZoom={0.2}
+        maxZoom={2}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={20} size={1} color="#d5dbe5" />
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable nodeStrokeWidth={2} />
+      </ReactFlow>
+      {graph.nodes.length === 0 && (
+        <div className="canvas-empty" data-testid="canvas-empty">
+          <h3>Start building</h3>
+          <p>Drag an image input and blocks from the palette, or double-click the canvas to search.</p>
+        </div>
+      )}
+    </div>
+  );
+}

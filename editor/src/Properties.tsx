@@ -1,0 +1,259 @@
+// Right panel: the selected node's form. Step forms come from the block schema; inputs get type, kind and
+// default value; outputs pick a step output. Every change is one undoable edit (typing coalesces per field).
+import { useEffect, useState } from 'react';
+import type { PropertyInfo } from '../model/catalog.ts';
+import { addOutput, renameStep, setStepProperty, updateInput, updateOutput } from '../model/edit.ts';
+import { parseNodeId } from '../model/graph.ts';
+import { checkProperty, inputKinds } from '../model/kinds.ts';
+import { inputSelector, stepOutputSelector, stepSelector } from '../model/selectors.ts';
+import type { InputDef, Json, OutputDef, StepDef, WorkflowDefinition } from '../model/types.ts';
+import type { BlockCatalog } from '../model/catalog.ts';
+import { JsonInput, LiteralInput, SourceSelect, type SourceOption } from './fields.tsx';
+import { BlockDocs } from './Palette.tsx';
+import { store, useStore } from './store.ts';
+
+function sourcesFor(def: WorkflowDefinition, catalog: BlockCatalog, prop: PropertyInfo, stepName: string): SourceOption[] {
+  const out: SourceOption[] = [];
+  for (const i of def.inputs) {
+    const v = checkProperty(prop, inputKinds(i), `input '${i.name}'`, stepName);
+    out.push({ selector: inputSelector(i.name), label: `$inputs.${i.name}`, ok: v.ok, reason: v.reason });
+  }
+  for (const s of def.steps) {
+    if (s.name === stepName) continue;
+    for (const o of catalog.get(s.type)?.outputs ?? []) {
+      const v = checkProperty(prop, o.kinds, `'${s.name}.${o.name}'`, stepName);
+      out.push({ selector: stepOutputSelector(s.name, o.name), label: `${s.name}.${o.name}`, ok: v.ok, reason: v.reason });
+    }
+  }
+  return out;
+}
+
+/** Text that commits on blur/Enter (for names, where every keystroke must not rename). */
+function CommitInput(props: { value: string; onCommit: (v: string) => void; testid: string }) {
+  const [text, setText] = useState(props.value);
+  useEffect(() => setText(props.value), [props.value]);
+  return (
+    <input
+      className="input mono"
+      data-testid={props.testid}
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={() => text !== props.value && props.onCommit(text)}
+      onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+    />
+  );
+}
+
+function PropertyField(props: { step: StepDef; prop: PropertyInfo; error?: string }) {
+  const s = useStore();
+  const { step, prop } = props;
+  const value = step[prop.name] as Json | undefined;
+  const set = (v: Json | undefined) => store.apply((d) => setStepProperty(d, step.name, prop.name, v), `prop:${step.name}:${prop.name}`);
+  const isSelector = typeof value === 'string' && value.startsWith('$');
+  const [linkMode, setLinkMode] = useState(isSelector);
+  useEffect(() => setLinkMode(isSelector || (prop.literal === null && !!prop.selector)), [isSelector, prop]);
+  const sel = prop.selector;
+  let editor: React.ReactNode;
+  if (sel?.selectedElement === 'step') {
+    const list = Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];
+    const others = s.doc.definition.steps.filter((x) => x.name !== step.name);
+    editor = (
+      <div className="chips">
+        {list.map((v) => (
+          <span className="chip" key={v}>{v}<button onClick={() => set(sel.container === 'list' ? list.filter((x) => x !== v) : undefined)}>×</button></span>
+        ))}
+        <select className="input" value="" onChange={(e) => e.target.value && set(sel.container === 'list' ? [...list, e.target.value] : e.target.value)}>
+          <option value="">+ step…</option>
+          {others.map((o) => <option key={o.name} value={stepSelector(o.name)}>{o.name}</option>)}
+        </select>
+      </div>
+    );
+  } else if (sel && sel.container !== 'scalar') {
+    const sources = sourcesFor(s.doc.definition, s.catalog, prop, step.name);
+    if (sel.container === 'list') {
+      const list = Array.isArray(value) ? value : [];
+      editor = (
+        <div className="list-field">
+          {list.map((item, i) => (
+            <div className="list-row" key={i}>
+              {typeof item === 'string' && item.startsWith('$') ? (
+                <SourceSelect value={item} options={sources} testid={`field-${prop.name}-${i}`} onChange={(v) => set(v ? list.map((x, j) => (j === i ? v : x)) : list.filter((_, j) => j !== i))} />
+              ) : (
+                <JsonInput value={item} testid={`field-${prop.name}-${i}`} rows={1} onChange={(v) => set(v === undefined ? list.filter((_, j) => j !== i) : list.map((x, j) => (j === i ? v : x)))} />
+              )}
+              <button className="icon-button" onClick={() => set(list.filter((_, j) => j !== i))}>×</button>
+            </div>
+          ))}
+          <SourceSelect value="" options={sources} testid={`field-${prop.name}-add`} onChange={(v) => v && set([...list, v])} />
+        </div>
+      );
+    } else {
+      editor = <JsonInput value={value} testid={`field-${prop.name}-input`} rows={3} onChange={set} placeholder='{"name": "$steps.x.y"}' />;
+    }
+  } else {
+    const sources = sel ? sourcesFor(s.doc.definition, s.catalog, prop, step.name) : [];
+    editor = (
+      <>
+        {sel && prop.literal && (
+          <div className="segmented">
+            <button className={!linkMode ? 'on' : ''} data-testid={`field-${prop.name}-mode-value`} onClick={() => { setLinkMode(false); if (isSelector) set(undefined); }}>Value</button>
+            <button className={linkMode ? 'on' : ''} data-testid={`field-${prop.name}-mode-link`} onClick={() => setLinkMode(true)}>Link</button>
+          </div>
+        )}
+        {linkMode && sel ? (
+          <SourceSelect value={isSelector ? (value as string) : ''} options={sources} testid={`field-${prop.name}-select`} onChange={set} />
+        ) : prop.literal ? (
+          <LiteralInput schema={prop.literal} value={value} defaultValue={prop.default} onChange={set} testid={`field-${prop.name}-input`} />
+        ) : null}
+      </>
+    );
+  }
+  return (
+    <div className={`field ${props.error ? 'field-has-error' : ''}`} data-testid={`field-${prop.name}`}>
+      <label title={prop.description}>
+        {prop.title}
+        {prop.required && <span className="required">*</span>}
+        {sel && sel.selectedElement !== 'step' && <span className="kinds">{sel.kinds.join(' | ')}</span>}
+      </label>
+      {editor}
+      {props.error && <div className="field-error" data-testid={`field-error-${prop.name}`}>{props.error}</div>}
+      {prop.description && <div className="field-help">{prop.description}</div>}
+    </div>
+  );
+}
+
+function StepPanel({ step }: { step: StepDef }) {
+  const s = useStore();
+  const block = s.catalog.get(step.type);
+  const errors = s.errors.nodes[`step:${step.name}`] ?? [];
+  const general = errors.filter((e) => !e.property || !block?.properties.some((p) => p.name === e.property));
+  const [showDocs, setShowDocs] = useState(false);
+  return (
+    <div data-testid="properties-step">
+      <div className="panel-title">
+        <div>{block?.name ?? 'Unknown block'}</div>
+        {block && <button className="link-button" onClick={() => setShowDocs(!showDocs)}>{showDocs ? 'hide docs' : 'docs'}</button>}
+      </div>
+      {showDocs && block && <BlockDocs block={block} />}
+      <div className="field">
+        <label>Step name</label>
+        <CommitInput value={step.name} testid="field-name" onCommit={(v) => {
+          store.apply((d) => renameStep(d, step.name, v));
+          store.select([`step:${store.doc.definition.steps.some((x) => x.name === v) ? v : step.name}`]);
+        }} />
+      </div>
+      {general.map((e, i) => <div className="field-error block-error" key={i}>{e.property ? `${e.property}: ` : ''}{e.message}</div>)}
+      {block ? (
+        block.properties.map((p) => <PropertyField key={p.name} step={step} prop={p} error={errors.find((e) => e.property === p.name)?.message} />)
+      ) : (
+        <div className="field">
+          <label>Raw step (block not known to this server)</label>
+          <JsonInput value={step} rows={10} testid="field-raw" onChange={(v) => v && typeof v === 'object' && !Array.isArray(v) && store.apply((d) => ({ ...d, definition: { ...d.definition, steps: d.definition.steps.map((x) => (x === step ? ({ ...v, name: step.name } as StepDef) : x)) } }))} />
+        </div>
+      )}
+      {block && block.outputs.length > 0 && (
+        <div className="field">
+          <label>Outputs</label>
+          {block.outputs.map((o) => (
+            <div className="output-row" key={o.name}>
+              <span className="mono">{o.name}</span>
+              <span className="kinds">{o.kinds.join(' | ')}</span>
+              <button className="small-button" data-testid={`add-output-${o.name}`} onClick={() => store.apply((d) => addOutput(d, stepOutputSelector(step.name, o.name), { x: (d.layout[`step:${step.name}`]?.x ?? 0) + 320, y: d.layout[`step:${step.name}`]?.y ?? 0 }).doc)}>+ workflow output</button>
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function InputPanel({ input }: { input: InputDef }) {
+  const replace = (next: InputDef, key: string | null = null) => store.apply((d) => updateInput(d, input.name, next), key);
+  const kinds = Array.isArray(input.kind) ? (input.kind as Json[]).map((k) => (typeof k === 'string' ? k : String((k as { name?: Json })?.name))) : [];
+  return (
+    <div data-testid="properties-input">
+      <div className="panel-title"><div>Workflow input</div></div>
+      <div className="field">
+        <label>Name</label>
+        <CommitInput value={input.name} testid="field-name" onCommit={(v) => { store.apply((d) => updateInput(d, input.name, { ...input, name: v })); store.select([`input:${v}`]); }} />
+      </div>
+      <div className="field">
+        <label>Type</label>
+        <select className="input" data-testid="field-input-type" value={input.type} onChange={(e) => replace({ ...input, type: e.target.value })}>
+          {['WorkflowImage', 'WorkflowParameter', 'WorkflowBatchInput', 'WorkflowVideoMetadata', 'InferenceImage', 'InferenceParameter'].map((t) => <option key={t}>{t}</option>)}
+        </select>
+      </div>
+      <div className="field">
+        <label>Kind <span className="kinds">{inputKinds(input).join(' | ')}</span></label>
+        <select className="input" data-testid="field-kind" value="" onChange={(e) => e.target.value && replace({ ...input, kind: [...kinds, e.target.value] })}>
+          <option value="">+ add kind…</option>
+          {(store.catalogKinds ?? []).filter((k) => !kinds.includes(k)).map((k) => <option key={k}>{k}</option>)}
+        </select>
+        <div className="chips">
+          {kinds.map((k) => <span className="chip" key={k}>{k}<button onClick={() => { const rest = kinds.filter((x) => x !== k); const { kind: _k, ...noKind } = input; replace(rest.length ? { ...input, kind: rest } : (noKind as InputDef)); }}>×</button></span>)}
+        </div>
+      </div>
+      {(input.type === 'WorkflowParameter' || input.type === 'InferenceParameter') && (
+        <div className="field">
+          <label>Default value (JSON)</label>
+          <JsonInput value={input.default_value} testid="field-default" onChange={(v) => replace({ ...input, default_value: v === undefined ? null : v })} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+function OutputPanel({ output }: { output: OutputDef }) {
+  const s = useStore();
+  const options: SourceOption[] = s.doc.definition.steps.flatMap((st) => [
+    ...(s.catalog.get(st.type)?.outputs ?? []).map((o) => ({ selector: stepOutputSelector(st.name, o.name), label: `${st.name}.${o.name}`, ok: true, reason: '' })),
+    { selector: `$steps.${st.name}.*`, label: `${st.name}.* (all outputs)`, ok: true, reason: '' },
+  ]);
+  const replace = (next: OutputDef, key: string | null = null) => store.apply((d) => updateOutput(d, output.name, next), key);
+  return (
+    <div data-testid="properties-output">
+      <div className="panel-title"><div>Workflow output</div></div>
+      <div className="field">
+        <label>Name</label>
+        <CommitInput value={output.name} testid="field-name" onCommit={(v) => { replace({ ...output, name: v }); store.select([`output:${v}`]); }} />
+      </div>
+      <div className="field">
+        <label>Selector</label>
+        <SourceSelect value={output.selector} options={options} testid="field-selector" allowEmpty={false} onChange={(v) => replace({ ...output, selector: v ?? '' })} />
+      </div>
+      <div className="field">
+        <label>Coordinates system</label>
+        <select className="input" value={String(output.coordinates_system ?? '')} onChange={(e) => { const { coordinates_system: _c, ...rest } = output; replace(e.target.value ? { ...output, coordinates_system: e.target.value } : (rest as OutputDef)); }}>
+          <option value="">default (parent)</option>
+          <option value="parent">parent</option>
+          <option value="own">own</option>
+        </select>
+      </div>
+    </div>
+  );
+}
+
+export function Properties() {
+  const s = useStore();
+  const id = s.selection.length === 1 ? s.selection[0] : null;
+  const def = s.doc.definition;
+  let body: React.ReactNode = (
+    <div className="panel-hint" data-testid="properties-empty">
+      <div className="panel-title"><div>Workflow</div></div>
+      <p>{def.inputs.length} inputs · {def.steps.length} steps · {def.outputs.length} outputs</p>
+      <p className="muted">Select a node to edit it. Wire an output port (right) into an input port (left); compatible ports light up while you drag.</p>
+    </div>
+  );
+  if (id) {
+    const { kind, name } = parseNodeId(id);
+    const step = kind === 'step' ? def.steps.find((x) => x.name === name) : undefined;
+    const input = kind === 'input' ? def.inputs.find((x) => x.name === name) : undefined;
+    const output = kind === 'output' ? def.outputs.find((x) => x.name === name) : undefined;
+    if (step) body = <StepPanel key={id} step={step} />;
+    if (input) body = <InputPanel key={id} input={input} />;
+    if (output) body = <OutputPanel key={id} output={output} />;
+  } else if (s.selection.length > 1) {
+    body = <div className="panel-hint"><p>{s.selection.length} nodes selected. Ctrl+C copies the steps, Delete removes them.</p></div>;
+  }
+  return <aside className="properties" data-testid="properties">{body}</aside>;
+}

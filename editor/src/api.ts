@@ -1,0 +1,67 @@
+// Thin fetch wrappers for the server's HTTP API (same origin).
+import type { BlocksDescription, WorkflowDefinition } from '../model/types.ts';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(typeof (body as { message?: unknown })?.message === 'string' ? (body as { message: string }).message : `HTTP ${status}`);
+  }
+}
+
+async function call<T>(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal,
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* keep text */
+  }
+  if (!res.ok) throw new ApiError(res.status, parsed);
+  return parsed as T;
+}
+
+export const api = {
+  describeBlocks: () => call<BlocksDescription>('GET', '/workflows/blocks/describe'),
+  validate: (definition: WorkflowDefinition, signal?: AbortSignal) => call<{ status: string }>('POST', '/workflows/validate', definition, signal),
+  run: (definition: WorkflowDefinition, inputs: Record<string, unknown>) =>
+    call<{ outputs: Array<Record<string, unknown>> }>('POST', '/workflows/run', { specification: definition, inputs }),
+  listWorkflows: (ws: string) => call<unknown>('GET', `/workspaces/${enc(ws)}/workflows`),
+  getWorkflow: (ws: string, id: string) => call<SavedWorkflow>('GET', `/workspaces/${enc(ws)}/workflows/${enc(id)}`),
+  saveWorkflow: (ws: string, id: string, body: { definition: WorkflowDefinition; base_version?: number | string; message?: string; draft?: boolean }) =>
+    call<SavedWorkflow>('PUT', `/workspaces/${enc(ws)}/workflows/${enc(id)}`, body),
+  versions: (ws: string, id: string) => call<{ versions: WorkflowVersion[] }>('GET', `/workspaces/${enc(ws)}/workflows/${enc(id)}/versions`),
+  restore: (ws: string, id: string, version: number | string) =>
+    call<SavedWorkflow>('POST', `/workspaces/${enc(ws)}/workflows/${enc(id)}/versions/${enc(String(version))}/restore`),
+};
+
+const enc = encodeURIComponent;
+
+export interface SavedWorkflow {
+  workspace: string;
+  id: string;
+  version: number | string;
+  definition: WorkflowDefinition;
+  [extra: string]: unknown;
+}
+
+export interface WorkflowVersion {
+  version: number | string;
+  created_at?: string;
+  message?: string | null;
+  author?: string | null;
+  draft?: boolean;
+}
+
+/** The list endpoint's items, whatever envelope it uses (`{workflows: [...]}` or a bare list). */
+export function workflowItems(listing: unknown): Array<{ id: string; version?: unknown; updated_at?: unknown; name?: unknown }> {
+  const list = Array.isArray(listing) ? listing : ((listing as { workflows?: unknown })?.workflows ?? []);
+  return (Array.isArray(list) ? list : []).map((w) => (typeof w === 'string' ? { id: w } : w)).filter((w) => typeof w?.id === 'string');
+}

@@ -1,0 +1,217 @@
+// Modal dialogs: import/export JSON, saved workflows (save, open, versions, restore) and keyboard help.
+import { useEffect, useState, type ReactNode } from 'react';
+import { definitionToGraph } from '../model/graph.ts';
+import { autoLayout } from '../model/layout.ts';
+import type { EditorDocument, LayoutMap, WorkflowDefinition } from '../model/types.ts';
+import { api, ApiError, workflowItems, type WorkflowVersion } from './api.ts';
+import { canvasActions } from './Canvas.tsx';
+import { store, useStore } from './store.ts';
+
+export function Modal(props: { title: string; onClose: () => void; children: ReactNode; testid: string; wide?: boolean }) {
+  return (
+    <div className="modal-backdrop" onMouseDown={props.onClose}>
+      <div className={`modal ${props.wide ? 'wide' : ''}`} data-testid={props.testid} onMouseDown={(e) => e.stopPropagation()}>
+        <div className="modal-head">
+          <h3>{props.title}</h3>
+          <button className="icon-button" onClick={props.onClose} data-testid="modal-close">×</button>
+        </div>
+        <div className="modal-body">{props.children}</div>
+      </div>
+    </div>
+  );
+}
+
+const layoutKey = (ws: string, id: string) => `sightline-layout:${ws}/${id}`;
+
+/** A loaded definition gets its saved layout, or a fresh auto-layout. */
+export function documentFor(definition: WorkflowDefinition, layout: LayoutMap | null): EditorDocument {
+  if (layout && Object.keys(layout).length) return { definition, layout };
+  const graph = definitionToGraph(definition, {}, store.catalog);
+  return { definition, layout: autoLayout(graph, () => ({ width: 230, height: 150 })) };
+}
+
+function parseDefinition(text: string): WorkflowDefinition {
+  const parsed = JSON.parse(text) as unknown;
+  // Accept a bare definition or a wrapper that holds one (`specification`, `definition`).
+  const def = (parsed as { specification?: unknown; definition?: unknown })?.specification ?? (parsed as { definition?: unknown })?.definition ?? parsed;
+  if (!def || typeof def !== 'object' || !Array.isArray((def as WorkflowDefinition).steps))
+    throw new Error('Expected a workflow definition with "steps", "inputs" and "outputs".');
+  return def as WorkflowDefinition;
+}
+
+export function FilesDialog(props: { onClose: () => void }) {
+  const s = useStore();
+  const exported = JSON.stringify(s.doc.definition, null, 2);
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const importText = (t: string) => {
+    try {
+      store.load(documentFor(parseDefinition(t), null), null);
+      store.say('Workflow imported.', 'success');
+      props.onClose();
+      setTimeout(() => canvasActions.fitView(), 80);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <Modal title="Import / export JSON" onClose={props.onClose} testid="files-dialog" wide>
+      <div className="two-col">
+        <div>
+          <h4>Import</h4>
+          <textarea className="input json-input" rows={16} placeholder="Paste a workflow definition…" value={text} onChange={(e) => setText(e.target.value)} data-testid="import-text" />
+          {error && <div className="field-error" data-testid="import-error">{error}</div>}
+          <div className="row">
+            <button className="primary-button" onClick={() => importText(text)} data-testid="import-button">Import</button>
+            <label className="small-button file-button">
+              Open file…
+              <input type="file" accept=".json,application/json" data-testid="import-file" onChange={async (e) => { const f = e.target.files?.[0]; if (f) importText(await f.text()); }} />
+            </label>
+          </div>
+        </div>
+        <div>
+          <h4>Export</h4>
+          <textarea className="input json-input" rows={16} readOnly value={exported} data-testid="export-text" />
+          <div className="row">
+            <button className="small-button" onClick={() => void navigator.clipboard?.writeText(exported).then(() => store.say('Copied to clipboard.', 'success'))}>Copy</button>
+            <a className="small-button" download={`${s.open?.id ?? 'workflow'}.json`} href={`data:application/json;charset=utf-8,${encodeURIComponent(exported)}`} data-testid="export-download">Download</a>
+          </div>
+        </div>
+      </div>
+    </Modal>
+  );
+}
+
+export function WorkflowsDialog(props: { onClose: () => void }) {
+  const s = useStore();
+  const [workspace, setWorkspace] = useState(s.open?.workspace ?? 'default');
+  const [id, setId] = useState(s.open?.id ?? '');
+  const [message, setMessage] = useState('');
+  const [draft, setDraft] = useState(false);
+  const [items, setItems] = useState<ReturnType<typeof workflowItems>>([]);
+  const [versions, setVersions] = useState<WorkflowVersion[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = async () => {
+    try {
+      setItems(workflowItems(await api.listWorkflows(workspace)));
+      if (id) setVersions((await api.versions(workspace, id).catch(() => ({ versions: [] }))).versions);
+      setError(null);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  useEffect(() => void refresh(), [workspace]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const open = async (wid: string) => {
+    try {
+      const saved = await api.getWorkflow(workspace, wid);
+      const layout = JSON.parse(localStorage.getItem(layoutKey(workspace, wid)) ?? 'null') as LayoutMap | null;
+      store.load(documentFor(saved.definition, layout), { workspace, id: wid, version: saved.version });
+      setId(wid);
+      setVersions((await api.versions(workspace, wid)).versions);
+      store.say(`Opened ${workspace}/${wid} (version ${saved.version}).`, 'success');
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  const save = async () => {
+    if (!/^[\w-]+$/.test(id)) return setError('Workflow id: letters, digits, _ and - only.');
+    try {
+      const base = s.open && s.open.workspace === workspace && s.open.id === id ? s.open.version ?? undefined : undefined;
+      const saved = await api.saveWorkflow(workspace, id, { definition: s.doc.definition, base_version: base, message: message || undefined, draft });
+      localStorage.setItem(layoutKey(workspace, id), JSON.stringify(s.doc.layout));
+      store.open = { workspace, id, version: saved.version };
+      store.say(`Saved ${workspace}/${id} as version ${saved.version}.`, 'success');
+      setMessage('');
+      await refresh();
+    } catch (err) {
+      setError(err instanceof ApiError && err.status === 409 ? `Conflict: ${err.message} Someone saved a newer version; open it, or save under another id.` : (err as Error).message);
+    }
+  };
+
+  const restore = async (version: number | string) => {
+    try {
+      const saved = await api.restore(workspace, id, version);
+      const again = saved?.definition ? saved : await api.getWorkflow(workspace, id);
+      store.load(documentFor(again.definition, null), { workspace, id, version: again.version });
+      store.say(`Restored version ${version} (now version ${again.version}).`, 'success');
+      await refresh();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  return (
+    <Modal title="Saved workflows" onClose={props.onClose} testid="workflows-dialog" wide>
+      <div className="two-col">
+        <div>
+          <div className="field">
+            <label>Workspace</label>
+            <input className="input" value={workspace} onChange={(e) => setWorkspace(e.target.value)} data-testid="ws-workspace" />
+          </div>
+          <h4>Workflows</h4>
+          <div className="list" data-testid="ws-list">
+            {items.length === 0 && <div className="muted">None saved yet.</div>}
+            {items.map((w) => (
+              <div className={`list-item ${w.id === s.open?.id ? 'current' : ''}`} key={w.id}>
+                <span className="mono">{w.id}</span>
+                <button className="small-button" onClick={() => void open(w.id)} data-testid={`ws-open-${w.id}`}>Open</button>
+              </div>
+            ))}
+          </div>
+        </div>
+        <div>
+          <h4>Save current workflow</h4>
+          <div className="field"><label>Id</label><input className="input mono" value={id} onChange={(e) => setId(e.target.value)} data-testid="ws-id" /></div>
+          <div className="field"><label>Message</label><input className="input" value={message} onChange={(e) => setMessage(e.target.value)} data-testid="ws-message" /></div>
+          <label className="checkbox"><input type="checkbox" checked={draft} onChange={(e) => setDraft(e.target.checked)} /> Save as draft</label>
+          <div className="row"><button className="primary-button" onClick={() => void save()} data-testid="ws-save">Save</button></div>
+          <h4>Versions {id && <span className="muted">of {id}</span>}</h4>
+          <div className="list" data-testid="ws-versions">
+            {versions.length === 0 && <div className="muted">No versions.</div>}
+            {[...versions].reverse().map((v) => (
+              <div className="list-item" key={String(v.version)}>
+                <span>
+                  <b>v{String(v.version)}</b> {v.draft ? <span className="chip">draft</span> : null} <span className="muted">{v.created_at ? new Date(v.created_at).toLocaleString() : ''}</span>
+                  <div className="muted">{v.message ?? ''}{v.author ? ` — ${v.author}` : ''}</div>
+                </span>
+                <button className="small-button" onClick={() => void restore(v.version)} data-testid={`ws-restore-${v.version}`}>Restore</button>
+              </div>
+            ))}
+          </div>
+        </div>
+      </div>
+      {error && <div className="field-error" data-testid="ws-error">{error}</div>}
+    </Modal>
+  );
+}
+
+export const SHORTCUTS: Array<[string, string]> = [
+  ['Ctrl+Z', 'Undo'],
+  ['Ctrl+Shift+Z / Ctrl+Y', 'Redo'],
+  ['Ctrl+C', 'Copy selected steps'],
+  ['Ctrl+V', 'Paste steps (internal wiring kept)'],
+  ['Delete / Backspace', 'Delete selected nodes or wires'],
+  ['L', 'Auto-layout'],
+  ['F', 'Fit view'],
+  ['?', 'This help'],
+  ['Double-click canvas', 'Search and add a block'],
+  ['Shift+drag', 'Select several nodes'],
+];
+
+export function HelpDialog(props: { onClose: () => void }) {
+  return (
+    <Modal title="Keyboard shortcuts" onClose={props.onClose} testid="help-dialog">
+      <table className="shortcuts">
+        <tbody>
+          {SHORTCUTS.map(([k, d]) => (
+            <tr key={k}><td><kbd>{k}</kbd></td><td>{d}</td></tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted">Wire an output port (right side of a node) into an input port (left side). While you drag, ports that accept the kind turn green; incompatible ones turn red and the connection is refused with the reason.</p>
+    </Modal>
+  );
+}
