@@ -59,7 +59,8 @@ function enabled(step: unknown): step is Dict {
 
 /** Resize settings from PREPROCESSING.resize (falls back to a stretch to the model's input size). */
 export function resizeSpecOf(preprocessing: Dict | undefined, fallback: { width: number; height: number }): ResizeSpec {
-  const resize = preprocessing?.resize;
+  // A disabled resize still has to reach the model's input size: stretch to it.
+  const resize = preprocessing?.resize?.enabled === false ? undefined : preprocessing?.resize;
   const width = Number(resize?.width) > 0 ? Number(resize.width) : fallback.width;
   const height = Number(resize?.height) > 0 ? Number(resize.height) : fallback.height;
   const format = String(resize?.format ?? 'Stretch to');
