@@ -1,5 +1,14 @@
 import type { BlockDefinition } from '../../engine/index.ts';
 import { dimensionCollapseV1 } from './dimension_collapse_v1.ts';
 import { detectionsStitchV1 } from './detections_stitch_v1.ts';
+import { detectionsConsensusV1 } from './detections_consensus_v1.ts';
+import { detectionsClassesReplacementV1 } from './detections_classes_replacement_v1.ts';
+import { frameDelayV1 } from './frame_delay_v1.ts';
 
-export const fusionBlocks: BlockDefinition<any>[] = [dimensionCollapseV1, detectionsStitchV1];
+export const fusionBlocks: BlockDefinition<any>[] = [
+  dimensionCollapseV1,
+  detectionsStitchV1,
+  detectionsConsensusV1,
+  detectionsClassesReplacementV1,
+  frameDelayV1,
+];

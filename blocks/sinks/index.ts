@@ -1,3 +1,4 @@
 import type { BlockDefinition } from '../../engine/index.ts';
+import { localFileSinkV1 } from './local_file_sink_v1.ts';
 
-export const sinkBlocks: BlockDefinition<any>[] = [];
+export const sinkBlocks: BlockDefinition<any>[] = [localFileSinkV1];

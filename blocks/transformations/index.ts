@@ -3,10 +3,18 @@ import { dynamicCropV1 } from './dynamic_crop_v1.ts';
 import { detectionOffsetV1 } from './detection_offset_v1.ts';
 import { detectionsFilterV1 } from './detections_filter_v1.ts';
 import { detectionsTransformationV1 } from './detections_transformation_v1.ts';
+import { detectionsMergeV1 } from './detections_merge_v1.ts';
+import { detectionsCombineV1 } from './detections_combine_v1.ts';
+import { stitchOcrDetectionsV1 } from './stitch_ocr_detections_v1.ts';
+import { stitchOcrDetectionsV2 } from './stitch_ocr_detections_v2.ts';
 
 export const transformationBlocks: BlockDefinition<any>[] = [
   dynamicCropV1,
   detectionOffsetV1,
   detectionsFilterV1,
   detectionsTransformationV1,
+  detectionsMergeV1,
+  detectionsCombineV1,
+  stitchOcrDetectionsV1,
+  stitchOcrDetectionsV2,
 ];

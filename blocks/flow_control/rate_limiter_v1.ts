@@ -1,0 +1,49 @@
+// roboflow_core/rate_limiter@v1: lets the branch continue at most once per cooldown; for video frames the time
+// comes from the frame timestamps (or frame numbers and fps) of video_reference_image.
+import { FlowControl, WorkflowImage, defineBlock, literal, selector, stepSelectorList } from '../../engine/index.ts';
+
+interface Params {
+  cooldown_seconds: number;
+  depends_on: unknown;
+  next_steps: string[];
+  video_reference_image: WorkflowImage | null;
+}
+
+function nowSeconds(image: WorkflowImage | null): number {
+  const meta = image?.videoMetadata;
+  if (meta?.comes_from_video_file && meta.fps) return meta.frame_number / meta.fps;
+  if (meta?.frame_timestamp) {
+    const t = Date.parse(meta.frame_timestamp);
+    if (!Number.isNaN(t)) return t / 1000;
+  }
+  return Date.now() / 1000;
+}
+
+export const rateLimiterV1 = defineBlock<Params>({
+  manifest: {
+    type: 'roboflow_core/rate_limiter@v1',
+    humanName: 'Rate Limiter',
+    version: 'v1',
+    blockType: 'flow_control',
+    shortDescription: 'Limit the execution frequency of a branch.',
+    license: 'Apache-2.0',
+    ui: { section: 'flow_control', icon: 'far fa-clock' },
+    properties: {
+      cooldown_seconds: literal({ type: 'number', minimum: 0 }, { title: 'Cooldown Seconds', description: 'Minimum time between runs of the branch.', default: 1.0 }),
+      depends_on: selector(['*'], { title: 'Depends On', description: 'Step output the rate limiter follows.', examples: ['$steps.model'] }),
+      next_steps: stepSelectorList({ title: 'Next Steps', description: 'Steps to run when allowed.', examples: [['$steps.upload']] }),
+      video_reference_image: selector(['image'], { title: 'Video Reference Image', description: 'Frame whose metadata gives the time, for video files.' }),
+    },
+    required: ['depends_on', 'next_steps'],
+    outputs: [],
+    executionEngineCompatibility: '>=1.3.0,<2.0.0',
+  },
+  run({ cooldown_seconds, next_steps, video_reference_image }, context) {
+    const key = `${context.stepName}:${video_reference_image?.videoMetadata?.video_identifier ?? 'default'}`;
+    const now = nowSeconds(video_reference_image ?? null);
+    const last = context.state.get(key) as number | undefined;
+    if (last !== undefined && now - last < Number(cooldown_seconds ?? 1)) return new FlowControl(null);
+    context.state.set(key, now);
+    return new FlowControl(next_steps);
+  },
+});
