@@ -10,6 +10,8 @@ const DETECTION_KINDS = new Set(['object_detection_prediction', 'instance_segmen
 const EXTRA_COLUMNS = ['data', 'path_deviation', 'time_in_zone', 'polygon', 'angle', 'rect', 'width', 'height', 'velocity', 'speed', 'smoothed_velocity', 'smoothed_speed', 'area_px', 'area_converted', 'nearest_target_distance'];
 
 type Pair = [number, number];
+/** Kinds whose values are lists themselves (other lists are deeper-dimensional outputs, serialized per element). */
+const LIST_KINDS = new Set(['*', 'list_of_values', 'zone', 'point', 'numpy_array', 'serialised_payloads', 'detections_overlaps', 'labeled_points', 'contours', 'embedding', 'rgb_color', 'tensor', 'image_keypoints']);
 
 /** float32 → the shortest decimal that reads back as the same float32 (0.81, not 0.8100000023841858). */
 const f32 = (v: number) => (Number.isInteger(v) ? v : Number(Math.fround(v).toPrecision(7)));
@@ -135,9 +137,7 @@ for (const kind of DETECTION_KINDS) SERIALIZERS[kind] = (v) => (isDetections(v) 
 export async function serializeValue(value: unknown, kinds: readonly string[]): Promise<unknown> {
   if (value === null || value === undefined) return null;
   // Lists of values (deeper-dimensional outputs) serialize element-wise with the same kinds.
-  if (Array.isArray(value) && !kinds.some((k) => k === 'list_of_values' || k === '*' || k === 'zone' || k === 'point' || k === 'numpy_array')) {
-    if (value.some((v) => isWorkflowImage(v) || isDetections(v) || Array.isArray(v))) return Promise.all(value.map((v) => serializeValue(v, kinds)));
-  }
+  if (Array.isArray(value) && !kinds.some((k) => LIST_KINDS.has(k))) return Promise.all(value.map((v) => serializeValue(v, kinds)));
   let allHaveSerializers = kinds.length > 0;
   for (const kind of kinds) {
     const serializer = SERIALIZERS[kind];

@@ -4,6 +4,8 @@ import type { ImageInputOptions } from '../api-types.ts';
 import type { BatchIndex } from '../batch.ts';
 import type { CompiledPlan, InputSpec } from '../compiler/plan.ts';
 import { propertyValidator, describeExpected } from '../compiler/step-validation.ts';
+import { unionMembers } from '../compiler/selectors.ts';
+import type { JsonSchema } from '../block.ts';
 import { deserializeInput } from './deserialize.ts';
 import type { RuntimeStore } from './store.ts';
 
@@ -71,7 +73,7 @@ export async function assembleInputs(plan: CompiledPlan, runtime: Record<string,
 /** Validates substituted parameters against the step property schema (e.g. confidence 1.5 into [0, 1]). */
 export function validateRuntimeInputs(plan: CompiledPlan, store: RuntimeStore): void {
   for (const { input, step, property } of plan.substitutions) {
-    const schema = plan.steps.get(step)!.block.manifest.properties[property];
+    const schema = literalSchema(plan.steps.get(step)!.block.manifest.properties[property]);
     if (!schema) continue;
     const value = store.params.get(input);
     const validate = propertyValidator(schema);
@@ -83,4 +85,19 @@ export function validateRuntimeInputs(plan: CompiledPlan, store: RuntimeStore): 
       );
     }
   }
+}
+
+const literalSchemas = new WeakMap<JsonSchema, JsonSchema | null>();
+/** The literal part of a property schema (selector alternatives removed); null for selector-only properties. */
+function literalSchema(schema: JsonSchema | undefined): JsonSchema | null {
+  if (!schema) return null;
+  if (literalSchemas.has(schema)) return literalSchemas.get(schema)!;
+  let result: JsonSchema | null;
+  if (schema.reference === true) result = null;
+  else if (Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf)) {
+    const literals = ((schema.anyOf ?? schema.oneOf) as JsonSchema[]).filter((m) => !unionMembers(m).every((u) => u.reference === true));
+    result = literals.length ? { anyOf: literals } : null;
+  } else result = schema;
+  literalSchemas.set(schema, result);
+  return result;
 }

@@ -20,7 +20,7 @@ export class StepInputs {
       if (!input.isBatch) return this.store.params.get(ref.name) ?? null;
       return this.store.inputValues.get(ref.name)?.get(indexKeyOf(index.slice(0, input.lineage.length))) ?? null;
     }
-    if (ref.type === 'step') return null;
+    if (ref.type === 'step') return ref.selector;
     const producer = this.plan.steps.get(ref.step)!;
     const outputs = this.store.stepOutputs.get(ref.step)?.get(indexKeyOf(index.slice(0, producer.outputLineage.length)));
     if (!outputs) return null;
