@@ -50,9 +50,14 @@ function PropertyField(props: { step: StepDef; prop: PropertyInfo; error?: strin
   const value = step[prop.name] as Json | undefined;
   const set = (v: Json | undefined) => store.apply((d) => setStepProperty(d, step.name, prop.name, v), `prop:${step.name}:${prop.name}`);
   const isSelector = typeof value === 'string' && value.startsWith('$');
-  const [linkMode, setLinkMode] = useState(isSelector);
-  useEffect(() => setLinkMode(isSelector || (prop.literal === null && !!prop.selector)), [isSelector, prop]);
   const sel = prop.selector;
+  const [linkMode, setLinkMode] = useState(isSelector || (prop.literal === null && !!sel));
+  // Follow outside changes (wiring on the canvas, undo) without flipping while a `$…` literal is being typed.
+  useEffect(() => {
+    if (prop.literal === null) return;
+    if (isSelector && sel && sourcesFor(store.doc.definition, store.catalog, prop, step.name).some((o) => o.selector === value)) setLinkMode(true);
+    else if (!isSelector && value !== undefined) setLinkMode(false);
+  }, [value]); // eslint-disable-line react-hooks/exhaustive-deps
   let editor: React.ReactNode;
   if (sel?.selectedElement === 'step') {
     const list = Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];

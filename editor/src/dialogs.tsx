@@ -198,7 +198,8 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['F', 'Fit view'],
   ['?', 'This help'],
   ['Double-click canvas', 'Search and add a block'],
-  ['Shift+drag', 'Select several nodes'],
+  ['Ctrl+click', 'Add a node to the selection'],
+  ['Shift+drag', 'Select several nodes with a box'],
 ];
 
 export function HelpDialog(props: { onClose: () => void }) {

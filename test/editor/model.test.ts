@@ -165,10 +165,16 @@ describe('kind compatibility', () => {
   });
   test('step selectors take whole steps only', () => {
     const flow = checkConnection(def, catalog, { node: 'step:cons', handle: '__step__' }, { node: 'step:viz', handle: '__flow__' });
-    assert.equal(flow.ok, false); // __flow__ is no property of the visualization
+    assert.equal(flow.ok, true);
+    const notFlow = checkConnection(def, catalog, { node: 'step:det', handle: '__step__' }, { node: 'step:viz', handle: '__flow__' });
+    assert.equal(notFlow.ok, false, 'a model step has no next_steps');
     const data = checkConnection(def, catalog, { node: 'step:det', handle: 'predictions' }, { node: 'step:cons', handle: 'next_steps' });
     assert.equal(data.ok, false);
     assert.match(data.reason, /whole step/);
+    const d = connect({ definition: def, layout: {} }, catalog, { node: 'step:cons', handle: '__step__' }, { node: 'step:viz', handle: '__flow__' });
+    assert.deepEqual(d.definition.steps[1].next_steps, ['$steps.viz']);
+    const flowEdge = definitionToGraph(d.definition, {}, catalog).edges.find((e) => e.control)!;
+    assert.deepEqual([flowEdge.source, flowEdge.target, flowEdge.property], ['step:cons', 'step:viz', 'next_steps']);
   });
 });
 
