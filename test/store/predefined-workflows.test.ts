@@ -127,12 +127,13 @@ describe('predefined workflows', () => {
     const v2 = { ...DEFINITION, outputs: DEFINITION.outputs.slice(1) };
     await jsonRequest(server.url, 'PUT', '/workspaces/local-ws/workflows/versioned', { definition: DEFINITION });
     await jsonRequest(server.url, 'PUT', '/workspaces/local-ws/workflows/versioned', { definition: v2 });
-    const latest = await call('/local-ws/workflows/versioned', { inputs: {} });
+    const inputs = { text: 'hi' };
+    const latest = await call('/local-ws/workflows/versioned', { inputs });
     assert.deepEqual(latest.body.outputs, [{ verdict: 'DIFFERENT' }]);
-    const first = await call('/local-ws/workflows/versioned', { inputs: {}, workflow_version_id: '1' });
-    assert.deepEqual(first.body.outputs, [{ upper: 'HELLO', verdict: 'DIFFERENT' }]);
-    const excluded = await call('/local-ws/workflows/versioned', { inputs: {}, workflow_version_id: '1', excluded_fields: ['verdict'] });
-    assert.deepEqual(excluded.body.outputs, [{ upper: 'HELLO' }]);
+    const first = await call('/local-ws/workflows/versioned', { inputs, workflow_version_id: '1' });
+    assert.deepEqual(first.body.outputs, [{ upper: 'HI', verdict: 'DIFFERENT' }]);
+    const excluded = await call('/local-ws/workflows/versioned', { inputs, workflow_version_id: 1, excluded_fields: ['verdict'] });
+    assert.deepEqual(excluded.body.outputs, [{ upper: 'HI' }]);
     assert.equal((await call('/local-ws/workflows/versioned', { workflow_version_id: '9' })).status, 404);
   });
 
