@@ -6,6 +6,7 @@ import express from 'express';
 import type { Server } from 'node:http';
 import { ExecutionEngine } from '../engine/index.ts';
 import { coreBlocks } from '../blocks/index.ts';
+import { operationsDescription, operatorsDescriptions } from '../blocks/common/uql/index.ts';
 import { createModelManager, type ModelManager } from '../blocks/models/manager.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -42,6 +43,7 @@ export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
   const engine = new ExecutionEngine({
     blocks: coreBlocks,
     services: { models },
+    uqlDescription: { operations_description: operationsDescription, operators_descriptions: operatorsDescriptions },
     maxConcurrentSteps: config.maxConcurrentSteps,
     profilingAvailable: config.profilingAvailable,
     imageInput: {
