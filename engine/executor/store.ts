@@ -15,6 +15,8 @@ export class RuntimeStore {
   /** Flow-control step → index key → selected branch names. */
   readonly flowChoices = new Map<string, Map<string, Set<string>>>();
   readonly #indices = new Map<string, BatchIndex[]>();
+  /** lineage key → parent index key → children, so fan-in lookups stay linear. */
+  readonly #children = new Map<string, Map<string, BatchIndex[]>>();
 
   ensureLineage(lineage: readonly string[]): BatchIndex[] {
     const key = lineageKey(lineage);
@@ -28,6 +30,13 @@ export class RuntimeStore {
 
   registerIndex(lineage: readonly string[], index: BatchIndex): void {
     this.ensureLineage(lineage).push(index);
+    const key = lineageKey(lineage);
+    let byParent = this.#children.get(key);
+    if (!byParent) this.#children.set(key, (byParent = new Map()));
+    const parent = indexKeyOf(index.slice(0, -1));
+    const list = byParent.get(parent);
+    if (list) list.push(index);
+    else byParent.set(parent, [index]);
   }
 
   indices(lineage: readonly string[]): BatchIndex[] {
@@ -37,7 +46,8 @@ export class RuntimeStore {
 
   /** Indices of `lineage` under a parent index (children grouped by prefix). */
   children(lineage: readonly string[], parent: BatchIndex): BatchIndex[] {
-    return this.indices(lineage).filter((idx) => idx.length === parent.length + 1 && parent.every((v, i) => idx[i] === v));
+    if (lineage.length !== parent.length + 1) return [];
+    return this.#children.get(lineageKey(lineage))?.get(indexKeyOf(parent)) ?? [];
   }
 
   outputsOf(step: string): Map<string, StepOutputs> {
