@@ -4,6 +4,7 @@ import { detectionsStitchV1 } from './detections_stitch_v1.ts';
 import { detectionsConsensusV1 } from './detections_consensus_v1.ts';
 import { detectionsClassesReplacementV1 } from './detections_classes_replacement_v1.ts';
 import { frameDelayV1 } from './frame_delay_v1.ts';
+import { imageStackV1 } from './image_stack_v1.ts';
 
 export const fusionBlocks: BlockDefinition<any>[] = [
   dimensionCollapseV1,
@@ -11,4 +12,5 @@ export const fusionBlocks: BlockDefinition<any>[] = [
   detectionsConsensusV1,
   detectionsClassesReplacementV1,
   frameDelayV1,
+  imageStackV1,
 ];

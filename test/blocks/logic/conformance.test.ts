@@ -71,6 +71,19 @@ describe('conformance definitions using only logic blocks', { skip: needsShared 
   });
 });
 
+test('IMAGE_STACK_WORKFLOW: three runs stack three JPEG frames', { skip: needsShared }, async () => {
+  const definition = loadDef('test_workflow_with_image_stack__IMAGE_STACK_WORKFLOW');
+  let last: Record<string, unknown> = {};
+  for (let n = 0; n < 4; n++) {
+    const image = await pngInput(40, 30, { video_metadata: { video_identifier: 'stack', frame_number: n, frame_timestamp: new Date(n * 40).toISOString() } });
+    last = (await engine.run(definition, { image }, { serialize: false })).outputs[0]!;
+  }
+  assert.equal(last.frames_count, 3);
+  const frames = last.frames as Buffer[];
+  assert.equal(frames.length, 3);
+  for (const frame of frames) assert.deepEqual([...frame.subarray(0, 2)], [0xff, 0xd8]);
+});
+
 describe('logic workflows of our own', () => {
   test('continue_if masks a batch branch; first_non_empty_or_default merges it back', async () => {
     const definition = {
