@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestServer, type RunningServer } from '../helpers/server.ts';
 import { needsShared, sharedImage } from '../helpers/shared.ts';
+import sharp from 'sharp';
 import { loadExamples, type ExampleFile } from '../../server/store/seed.ts';
 import { jsonRequest } from './http.ts';
 
@@ -90,5 +91,64 @@ describe('examples workspace', () => {
     const [output] = res.body.outputs;
     assert.ok(output.count >= 5, `count ${output.count}`);
     assert.equal(output.summary, `Found ${output.count} object(s)`);
+  });
+
+  test('the other examples run on bus.jpg straight from the seeded workspace', { skip: needsShared }, async (t) => {
+    const busBytes = fs.readFileSync(sharedImage('bus.jpg'));
+    const image = { type: 'base64', value: busBytes.toString('base64') };
+    const original = await sharp(busBytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const run = async (id: string) => {
+      const example = examples.find((e) => e.id === id)!;
+      const missing = stepTypes(example).filter((type) => !registered.has(type));
+      if (missing.length) {
+        t.diagnostic(`${id}: not run, blocks not registered yet: ${missing.join(', ')}`);
+        return undefined;
+      }
+      // The seeded copy of examples[0] was deleted above; save it again under another workspace.
+      await jsonRequest(server.url, 'PUT', `/workspaces/runs/workflows/${id}`, { definition: example.definition });
+      const res = await jsonRequest(server.url, 'POST', `/runs/workflows/${id}`, { inputs: { image } });
+      assert.equal(res.status, 200, `${id}: ${JSON.stringify(res.body).slice(0, 500)}`);
+      return res.body.outputs[0];
+    };
+    const decode = async (value: string) => sharp(Buffer.from(value, 'base64')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const meanAbsDiff = (a: Buffer, b: Buffer, width: number, box: { x: number; y: number; width: number; height: number }) => {
+      let sum = 0;
+      let n = 0;
+      for (let y = Math.round(box.y - box.height / 2); y < box.y + box.height / 2; y += 2) {
+        for (let x = Math.round(box.x - box.width / 2); x < box.x + box.width / 2; x += 2) {
+          const i = (y * width + x) * 3;
+          sum += Math.abs(a[i]! - b[i]!);
+          n += 1;
+        }
+      }
+      return sum / n;
+    };
+
+    const ocr = await run('ocr-document');
+    if (ocr) {
+      assert.equal(typeof ocr.text, 'string');
+      assert.ok(ocr.lines.predictions.length >= 1, 'bus.jpg has text on its side');
+    }
+    const cropped = await run('crop-and-ocr');
+    if (cropped) assert.equal(cropped.texts.length, cropped.predictions.predictions.length);
+    const blurred = await run('blur-people');
+    if (blurred) {
+      const people = blurred.people.predictions as Array<{ class: string; x: number; y: number; width: number; height: number }>;
+      assert.ok(people.length >= 4);
+      assert.ok(people.every((p) => p.class === 'person'));
+      const out = await decode(blurred.blurred_image.value);
+      assert.equal(out.info.width, original.info.width);
+      const inside = meanAbsDiff(out.data, original.data, out.info.width, people[0]!);
+      // Top strip of the photo has no person: only re-encoding noise there.
+      const outside = meanAbsDiff(out.data, original.data, out.info.width, { x: 405, y: 60, width: 800, height: 100 });
+      t.diagnostic(`blur: mean abs diff ${inside.toFixed(1)} inside a person box, ${outside.toFixed(1)} outside`);
+      assert.ok(inside > 3 * outside + 2, 'the person is blurred, the rest is not');
+    }
+    const drawn = await run('detections-visualization');
+    if (drawn) {
+      const out = await decode(drawn.visualization.value);
+      assert.equal(out.info.height, original.info.height);
+      assert.notDeepEqual(out.data, original.data);
+    }
   });
 });
