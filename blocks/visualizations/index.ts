@@ -17,6 +17,13 @@ import { pixelateVisualizationV1 } from './pixelate_v1.ts';
 import { polygonVisualizationV1 } from './polygon_v1.ts';
 import { polygonVisualizationV2 } from './polygon_v2.ts';
 import { triangleVisualizationV1 } from './triangle_v1.ts';
+import { classificationLabelVisualizationV1 } from './classification_label_v1.ts';
+import { keypointVisualizationV1 } from './keypoint_v1.ts';
+import { lineCounterVisualizationV1 } from './line_counter_v1.ts';
+import { modelComparisonVisualizationV1 } from './model_comparison_v1.ts';
+import { polygonZoneVisualizationV1 } from './polygon_zone_v1.ts';
+import { referencePathVisualizationV1 } from './reference_path_v1.ts';
+import { traceVisualizationV1 } from './trace_v1.ts';
 
 export const visualizationBlocks: BlockDefinition<any>[] = [
   boundingBoxVisualizationV1,
@@ -37,4 +44,11 @@ export const visualizationBlocks: BlockDefinition<any>[] = [
   ellipseVisualizationV1,
   backgroundColorVisualizationV1,
   cropVisualizationV1,
+  keypointVisualizationV1,
+  classificationLabelVisualizationV1,
+  polygonZoneVisualizationV1,
+  referencePathVisualizationV1,
+  lineCounterVisualizationV1,
+  traceVisualizationV1,
+  modelComparisonVisualizationV1,
 ];
