@@ -6,6 +6,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestServer, type RunningServer } from '../helpers/server.ts';
 import { freePort, jsonRequest } from './http.ts';
+import path from 'node:path';
+import { WorkflowStore } from '../../server/store/workflow-store.ts';
 
 // Only deterministic blocks (no detection/inference ids), so two runs are byte-for-byte comparable.
 const DEFINITION = {
@@ -191,5 +193,24 @@ describe('predefined workflows', () => {
     assert.equal(down.status, 503);
     assert.match(down.body.message, /connect/i);
     assert.equal(JSON.stringify(down.body).includes('secret-key'), false, 'the api key is never echoed');
+  });
+
+  test('a mirrored remote workflow answers while the API is unreachable; a local save then takes over', async () => {
+    const store = new WorkflowStore(path.join(offline.config.dataDir, 'workspaces'));
+    await store.save('remote', 'mirrored', { definition: DEFINITION, source: 'remote', author: 'roboflow-api' });
+    const res = await jsonRequest(offline.url, 'POST', '/remote/workflows/mirrored', { api_key: 'secret-key', inputs: { text: 'x' } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body.outputs, [{ upper: 'X', verdict: 'DIFFERENT' }]);
+    // A version-pinned request cannot be answered from the mirror.
+    const pinned = await jsonRequest(offline.url, 'POST', '/remote/workflows/mirrored', { api_key: 'secret-key', workflow_version_id: 'v9' });
+    assert.equal(pinned.status, 503);
+
+    // Once saved locally, the API is not consulted at all (the fake API would answer the 2-output version).
+    const local = { ...DEFINITION, outputs: DEFINITION.outputs.slice(1) };
+    await jsonRequest(server.url, 'PUT', '/workspaces/remote/workflows/fetched', { definition: local });
+    const hits = api.hits.length;
+    const after = await call('/remote/workflows/fetched', { api_key: 'secret-key', inputs: {}, use_cache: false });
+    assert.deepEqual(after.body.outputs, [{ verdict: 'MATCH' }]);
+    assert.equal(api.hits.length, hits);
   });
 });
