@@ -58,6 +58,11 @@ export class StepInputLineageError extends WorkflowCompilerError {}
 export class StepOutputLineageError extends WorkflowCompilerError {}
 export class ControlFlowDefinitionError extends WorkflowCompilerError {}
 export class InnerWorkflowError extends WorkflowCompilerError {}
+export class InnerWorkflowCompositionCycleError extends InnerWorkflowError {}
+export class InnerWorkflowInvalidStepEntryError extends InnerWorkflowError {}
+export class InnerWorkflowNestingDepthError extends InnerWorkflowError {}
+export class InnerWorkflowTotalCountError extends InnerWorkflowError {}
+export class InnerWorkflowParameterBindingsError extends InnerWorkflowError {}
 export class AssumptionError extends WorkflowError {}
 export class WorkflowExecutionEngineError extends WorkflowError {}
 export class DynamicBlockCodeError extends WorkflowExecutionEngineError {}

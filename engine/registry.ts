@@ -6,6 +6,7 @@ import { definitionSchema } from './block-schema.ts';
 import { declaredKinds, describeBlock, DYNAMIC_BLOCK_DEFINITION_SCHEMA, kindsConnections, primitivesConnections } from './describe-blocks.ts';
 import { parseVersion, satisfies } from './compiler/pep440.ts';
 import { validateStep } from './compiler/step-validation.ts';
+import { innerWorkflowBlock } from './compiler/inner.ts';
 
 export interface UqlDescription {
   operations_description: unknown[];
@@ -23,8 +24,12 @@ export class BlockRegistry {
   #schema: JsonSchema | undefined;
   uqlDescription: UqlDescription;
 
-  constructor(readonly blocks: readonly BlockDefinition<any>[], options: BlockRegistryOptions = {}) {
-    for (const block of blocks) {
+  readonly blocks: readonly BlockDefinition<any>[];
+
+  constructor(blocks: readonly BlockDefinition<any>[], options: BlockRegistryOptions = {}) {
+    // The inner-workflow step is the engine's own (inlined by the compiler); listed so schemas and describe show it.
+    this.blocks = blocks.some((b) => b.manifest.type === innerWorkflowBlock.manifest.type) ? blocks : [...blocks, innerWorkflowBlock];
+    for (const block of this.blocks) {
       for (const id of [block.manifest.type, ...(block.manifest.aliases ?? [])]) {
         if (this.#byType.has(id)) throw new PluginLoadingError(`Block type identifier '${id}' is declared by more than one block`);
         this.#byType.set(id, block);

@@ -5,6 +5,7 @@ import { checkVersion, parseDefinition } from './parse.ts';
 import { buildGraph } from './graph.ts';
 import { denoteLineage } from './lineage.ts';
 import type { CompiledPlan } from './plan.ts';
+import { inlineInnerWorkflows } from './inner.ts';
 
 export function compileDefinition(definition: unknown, registry: BlockRegistry, hash: string): CompiledPlan {
   const trace: CompiledPlan['compilationTrace'] = [];
@@ -21,7 +22,8 @@ export function compileDefinition(definition: unknown, registry: BlockRegistry, 
   }
   const raw = definition as Record<string, unknown>;
   checkVersion(raw);
-  const parsed = phase('workflow_definition_parsing', () => parseDefinition(raw, registry));
+  const inlined = phase('inner_workflows_inlining', () => inlineInnerWorkflows(raw));
+  const parsed = phase('workflow_definition_parsing', () => parseDefinition(inlined, registry));
   const graph = phase('execution_graph_creation', () => {
     const g = buildGraph(parsed);
     denoteLineage(g, new Map(parsed.inputs.map((i) => [i.name, i])));
