@@ -70,10 +70,6 @@ async function callBlock(step: CompiledStep, params: Record<string, unknown>, co
   }
 }
 
-function withDefaults(step: CompiledStep, values: Record<string, unknown>): Record<string, unknown> {
-  return values;
-}
-
 async function runStep(plan: CompiledPlan, step: CompiledStep, store: RuntimeStore, options: RunOptions, ctx: RunContext): Promise<void> {
   const inputs = new StepInputs(plan, store, step);
   store.outputsOf(step.name);
@@ -91,7 +87,10 @@ async function runStep(plan: CompiledPlan, step: CompiledStep, store: RuntimeSto
     if (!inputs.allowed([]) && !step.acceptsEmptyValues) return;
     const values = inputs.valuesAt([]);
     if (!values) return;
-    const result = await callBlock(step, withDefaults(step, values), context);
+    // Scalars plugged into batch parameters are auto-cast to a one-element batch.
+    for (const property of step.autoCastParams) values[property] = new Batch([values[property] ?? null], [[0]]);
+    let result = await callBlock(step, values, context);
+    if (step.batchMode && Array.isArray(result) && result.length === 1 && (step.outputOffset <= 0 || Array.isArray(result[0]))) result = result[0];
     register(step, store, [], result);
     return;
   }

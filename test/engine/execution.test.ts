@@ -118,6 +118,35 @@ describe('execution', () => {
     assert.deepEqual(mixed.outputs, [{ k: 'same', all: { width: 40, height: 30 } }, { k: 'same', all: { width: 120, height: 30 } }]);
   });
 
+  test('emergent batches and auto-batch-casting of scalars into batch parameters', async () => {
+    const imageInput = await engine.run(wf([
+      { type: 'test/image_size@v1', name: 'size', images: '$inputs.image' },
+      { type: 'test/batch_with_scalar@v1', name: 'b', images: '$inputs.image', threshold: 0.25 },
+    ], [out('b', '$steps.b.out')]), { image: [small, wide] });
+    assert.deepEqual(imageInput.outputs, [{ b: 0.25 }, { b: 0.25 }]);
+    // a step fed by a missing scalar step output is skipped
+    const skipped = await engine.run(wf([
+      { type: 'test/constant@v1', name: 'picture', value: '$inputs.img' },
+      { type: 'test/fake_detector@v1', name: 'det', images: '$steps.picture.out', count: 3 },
+    ], [out('det', '$steps.det.predictions')], [{ type: 'WorkflowParameter', name: 'img' }]), { img: null });
+    assert.deepEqual(skipped.outputs, [{ det: null }]);
+    // +1 from scalars creates an emergent batch, attached as one list to every result dict
+    const split = defineBlock<{ items: unknown[] }>({
+      manifest: {
+        type: 'test/split@v1', humanName: 'Split', version: 'v1', blockType: 'transformation', shortDescription: 'one child per item',
+        properties: { items: { type: 'array' } }, required: ['items'], outputDimensionalityOffset: 1, outputs: [{ name: 'item', kind: ['*'] }],
+      },
+      run: ({ items }) => items.map((item) => ({ item })),
+    });
+    const withSplit = new ExecutionEngine({ blocks: [...fixtureBlocks, split] });
+    const emergent = await withSplit.run(wf([
+      { type: 'test/split@v1', name: 'split', items: ['a', 'b'] },
+      { type: 'test/constant@v1', name: 'echo', value: '$steps.split.item' },
+      { type: 'test/image_size@v1', name: 'size', images: '$inputs.image' },
+    ], [out('echo', '$steps.echo.out'), out('w', '$steps.size.width')]), { image: [small, wide] });
+    assert.deepEqual(emergent.outputs, [{ echo: ['a', 'b'], w: 40 }, { echo: ['a', 'b'], w: 120 }]);
+  });
+
   test('output key mismatch → ExecutionEngineRuntimeError', async () => {
     await expectRunError(engine.run(wf([{ type: 'test/bad_outputs@v1', name: 'bad', images: '$inputs.image' }], []), { image: small }), 'ExecutionEngineRuntimeError', (e) => {
       assert.match(e.message, /Step bad did not produce required outputs\. Expected: \[out\]\. Got: \[wrong\]/);
