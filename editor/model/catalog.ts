@@ -30,6 +30,8 @@ export interface BlockInfo {
   type: string;
   aliases: string[];
   name: string;
+  /** `v1`, `v2`…: several versions of one block share a name. */
+  version: string;
   family: string;
   shortDescription: string;
   longDescription: string;
@@ -158,6 +160,7 @@ export class BlockCatalog {
         type: desc.manifest_type_identifier,
         aliases: desc.manifest_type_identifier_aliases ?? [],
         name: desc.human_friendly_block_name || String(s.name ?? desc.manifest_type_identifier),
+        version: typeof s.version === 'string' ? s.version : (/@(v\d+)$/.exec(desc.manifest_type_identifier)?.[1] ?? ''),
         family: typeof s.block_type === 'string' ? s.block_type : 'other',
         shortDescription: typeof s.short_description === 'string' ? s.short_description : '',
         longDescription: typeof s.long_description === 'string' ? s.long_description : '',
@@ -189,7 +192,10 @@ export class BlockCatalog {
     return families.map((family) => ({
       family,
       label: FAMILY_LABELS[family] ?? family.replace(/_/g, ' '),
-      blocks: hits.filter((b) => b.family === family).sort((a, b) => Number(a.deprecated) - Number(b.deprecated) || a.name.localeCompare(b.name)),
+      // Newest version first within a name; deprecated blocks last.
+      blocks: hits
+        .filter((b) => b.family === family)
+        .sort((a, b) => Number(a.deprecated) - Number(b.deprecated) || a.name.localeCompare(b.name) || b.version.localeCompare(a.version, undefined, { numeric: true })),
     }));
   }
 }
@@ -197,4 +203,20 @@ export class BlockCatalog {
 function rank(family: string): number {
   const i = FAMILY_ORDER.indexOf(family);
   return i === -1 ? FAMILY_ORDER.length : i;
+}
+
+/**
+ * The schema property a step key stands for. Describe does not list validation aliases (a step may write
+ * `image` for `images`), so an undeclared key maps to its declared singular/plural twin when there is one.
+ */
+export function canonicalProperty(block: BlockInfo | undefined, key: string): string {
+  if (!block || block.properties.some((p) => p.name === key)) return key;
+  for (const candidate of [`${key}s`, key.replace(/s$/, '')]) if (block.properties.some((p) => p.name === candidate)) return candidate;
+  return key;
+}
+
+/** The key a step actually uses for a schema property (the alias when the step was written with one). */
+export function stepKeyFor(step: Record<string, unknown>, block: BlockInfo | undefined, property: string): string {
+  if (property in step || !block) return property;
+  return Object.keys(step).find((k) => k !== 'type' && k !== 'name' && canonicalProperty(block, k) === property) ?? property;
 }

@@ -1,6 +1,6 @@
 // Edits on the document. Each returns a new EditorDocument (inputs are never mutated) so history can keep
 // snapshots. Renames and deletions keep every selector pointing at the right place.
-import type { BlockCatalog } from './catalog.ts';
+import { stepKeyFor, type BlockCatalog } from './catalog.ts';
 import { FLOW_SOURCE, nodeId, parseNodeId, type GraphEdge } from './graph.ts';
 import { inputSelector, mapStepSelectors, parseSelector, renameInSelector, stepOutputSelector, stepSelector } from './selectors.ts';
 import type { EditorDocument, InputDef, Json, JsonObject, LayoutMap, OutputDef, StepDef, WorkflowDefinition } from './types.ts';
@@ -198,18 +198,20 @@ export function connect(
   const step = doc.definition.steps.find((s) => s.name === targetNode.name);
   if (!step) return doc;
   const sel = selectorFor(source);
-  const container = catalog?.get(step.type)?.properties.find((p) => p.name === target.handle)?.selector?.container ?? 'scalar';
-  const current = step[target.handle];
+  const block = catalog?.get(step.type);
+  const container = block?.properties.find((p) => p.name === target.handle)?.selector?.container ?? 'scalar';
+  const key = stepKeyFor(step, block, target.handle);
+  const current = step[key];
   if (container === 'list') {
     const list = Array.isArray(current) ? current : [];
-    return list.includes(sel) ? doc : setStepProperty(doc, step.name, target.handle, [...list, sel]);
+    return list.includes(sel) ? doc : setStepProperty(doc, step.name, key, [...list, sel]);
   }
   if (container === 'dict') {
     const dict = current && typeof current === 'object' && !Array.isArray(current) ? current : {};
-    const key = uniqueName(new Set(Object.keys(dict)), parseNodeId(source.node).name);
-    return setStepProperty(doc, step.name, target.handle, { ...dict, [key]: sel });
+    const entry = uniqueName(new Set(Object.keys(dict)), parseNodeId(source.node).name);
+    return setStepProperty(doc, step.name, key, { ...dict, [entry]: sel });
   }
-  return setStepProperty(doc, step.name, target.handle, sel);
+  return setStepProperty(doc, step.name, key, sel);
 }
 
 /** Remove the selector an edge stands for (the list element, dict entry, property or output selector). */

@@ -1,6 +1,6 @@
 // Definition ⇄ graph. Nodes carry the raw input/step/output objects (so unknown fields survive untouched);
 // edges are derived from the selectors those objects hold. graphToDefinition(definitionToGraph(d)) equals d.
-import type { BlockCatalog } from './catalog.ts';
+import { canonicalProperty, type BlockCatalog } from './catalog.ts';
 import { findSelectors, parseSelector } from './selectors.ts';
 import type { InputDef, Json, JsonObject, LayoutMap, OutputDef, StepDef, WorkflowDefinition } from './types.ts';
 
@@ -97,7 +97,7 @@ export function definitionToGraph(
         dangling.push({ node: id, property: found.property, selector: found.selector });
         continue;
       }
-      const targetHandle = source.control ? FLOW_TARGET : found.property;
+      const targetHandle = source.control ? FLOW_TARGET : canonicalProperty(catalog?.get(step.type), found.property);
       const target = source.control ? nodeId('step', (found.parsed as { name: string }).name) : id;
       const from = source.control ? id : source.node;
       edges.push({

@@ -123,7 +123,7 @@ function MessageBar() {
   return (
     <div className="message-bar" data-testid="message-bar">
       {lines.map((l, i) => (
-        <div key={i} className={`message ${l.tone}`}>{l.text}</div>
+        <div key={i} className={`message ${l.tone}`} title="Click to dismiss" onClick={() => { if (l === s.notice) { store.notice = null; store.changed(); } }}>{l.text}</div>
       ))}
     </div>
   );

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type
 import { addInput, addStep, connect, disconnect, moveNodes } from '../model/edit.ts';
 import { checkConnection } from '../model/kinds.ts';
 import { autoLayout } from '../model/layout.ts';
-import { nodeTypes, type GraphNodeData } from './nodes.tsx';
+import { nodeTypeOf, nodeTypes, type GraphNodeData } from './nodes.tsx';
 import { store, useStore } from './store.ts';
 
 export const DRAG_BLOCK = 'application/x-sightline-block';
@@ -36,7 +36,7 @@ export function Canvas(props: { onQuickAdd: (screen: { x: number; y: number }, f
       return graph.nodes.map((g) => ({
         ...(byId.get(g.id) ?? {}),
         id: g.id,
-        type: g.kind,
+        type: nodeTypeOf[g.kind],
         position: g.position,
         data: { node: g },
         selected: s.selection.includes(g.id),
@@ -87,7 +87,7 @@ export function Canvas(props: { onQuickAdd: (screen: { x: number; y: number }, f
   }, []);
 
   useEffect(() => {
-    canvasActions.fitView = () => void flow.fitView({ padding: 0.15, duration: 200 });
+    canvasActions.fitView = () => void flow.fitView({ padding: 0.15, duration: 200, maxZoom: 1.1 });
     canvasActions.layout = () => {
       const positions = autoLayout(store.graph, (id) => {
         const n = flow.getNode(id);
@@ -148,13 +148,14 @@ export function Canvas(props: { onQuickAdd: (screen: { x: number; y: number }, f
         deleteKeyCode={null}
         zoomOnDoubleClick={false}
         fitView
+        fitViewOptions={{ maxZoom: 1.1, padding: 0.15 }}
         minZoom={0.2}
         maxZoom={2}
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={20} size={1} color="#d5dbe5" />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeStrokeWidth={2} />
+        {graph.nodes.length > 0 && <MiniMap pannable zoomable nodeStrokeWidth={2} />}
       </ReactFlow>
       {graph.nodes.length === 0 && (
         <div className="canvas-empty" data-testid="canvas-empty">

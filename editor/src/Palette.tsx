@@ -93,8 +93,9 @@ export function Palette() {
                   >
                     <div className="palette-item-row">
                       <span className="palette-item-name">{b.name}</span>
+                      {b.version && <span className="version-tag">{b.version}</span>}
                       <button className="icon-button" title="Add to canvas" data-testid="palette-add" onClick={() => addBlockAtCenter(b.type)}>+</button>
-                      <button className="icon-button" title="Documentation" onClick={() => setOpen(open === b.type ? null : b.type)}>ⓘ</button>
+                      <button className={`icon-button info-button ${open === b.type ? 'on' : ''}`} title="Documentation" data-testid="palette-docs" onClick={() => setOpen(open === b.type ? null : b.type)}>i</button>
                     </div>
                     <div className="palette-item-desc">{b.shortDescription}</div>
                   </div>

@@ -1,7 +1,7 @@
 // Right panel: the selected node's form. Step forms come from the block schema; inputs get type, kind and
 // default value; outputs pick a step output. Every change is one undoable edit (typing coalesces per field).
 import { useEffect, useState } from 'react';
-import type { PropertyInfo } from '../model/catalog.ts';
+import { stepKeyFor, type PropertyInfo } from '../model/catalog.ts';
 import { addOutput, renameStep, setStepProperty, updateInput, updateOutput } from '../model/edit.ts';
 import { parseNodeId } from '../model/graph.ts';
 import { checkProperty, inputKinds } from '../model/kinds.ts';
@@ -47,8 +47,9 @@ function CommitInput(props: { value: string; onCommit: (v: string) => void; test
 function PropertyField(props: { step: StepDef; prop: PropertyInfo; error?: string }) {
   const s = useStore();
   const { step, prop } = props;
-  const value = step[prop.name] as Json | undefined;
-  const set = (v: Json | undefined) => store.apply((d) => setStepProperty(d, step.name, prop.name, v), `prop:${step.name}:${prop.name}`);
+  const key = stepKeyFor(step, s.catalog.get(step.type), prop.name);
+  const value = step[key] as Json | undefined;
+  const set = (v: Json | undefined) => store.apply((d) => setStepProperty(d, step.name, key, v), `prop:${step.name}:${key}`);
   const isSelector = typeof value === 'string' && value.startsWith('$');
   const sel = prop.selector;
   const [linkMode, setLinkMode] = useState(isSelector || (prop.literal === null && !!sel));

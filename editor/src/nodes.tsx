@@ -129,9 +129,10 @@ export function OutputNode({ data, selected }: NodeProps & { data: GraphNodeData
         <span className="family-chip">output</span>
       </div>
       <div className="node-name">{data.node.name}</div>
-      <Port nodeId={data.node.id} id={OUTPUT_HANDLE} type="target" label={output.selector || 'pick a step output'} />
+      <Port nodeId={data.node.id} id={OUTPUT_HANDLE} type="target" label={output.selector ? output.selector.replace(/^\$steps\./, '').replace(/^\$inputs\./, 'input ') : 'pick a step output'} title={output.selector} />
     </div>
   );
 }
 
-export const nodeTypes = { step: StepNode, input: InputNode, output: OutputNode };
+export const nodeTypes = { wfStep: StepNode, wfInput: InputNode, wfOutput: OutputNode };
+export const nodeTypeOf = { step: 'wfStep', input: 'wfInput', output: 'wfOutput' } as const;

@@ -42,8 +42,8 @@ export function DetectionsView(props: { src: string | null; detections: { predic
         ctx.fillRect(0, 0, w, h);
       }
       const classes = [...new Set(props.detections.predictions.map((p) => p.class ?? ''))];
-      const line = Math.max(2, Math.round(w / 320));
-      ctx.font = `${Math.max(12, Math.round(w / 50))}px system-ui, sans-serif`;
+      const line = Math.max(2, Math.round(w / 200));
+      ctx.font = `600 ${Math.max(12, Math.round(w / 36))}px system-ui, sans-serif`;
       for (const p of props.detections.predictions) {
         const color = PALETTE[classes.indexOf(p.class ?? '') % PALETTE.length];
         const x = p.x - p.width / 2;

@@ -114,7 +114,7 @@ describe('definition ⇄ graph', () => {
   test('edges follow selectors: scalar, list items, dict values and outputs', () => {
     const graph = definitionToGraph(sample(), {}, catalog);
     const edges = graph.edges.map((e) => `${e.source}.${e.sourceHandle}->${e.target}.${e.targetHandle}[${e.key ?? ''}]`);
-    assert.ok(edges.includes('input:image.value->step:det.image[]'));
+    assert.ok(edges.includes('input:image.value->step:det.images[]'), 'the alias image lands on images');
     assert.ok(edges.includes('input:conf.value->step:det.confidence[]'));
     assert.ok(edges.includes('step:det.predictions->step:cons.predictions_batches[1]'));
     assert.ok(edges.includes('input:conf.value->step:cons.evaluation[x]'));
