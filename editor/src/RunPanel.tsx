@@ -26,14 +26,20 @@ function readAsDataUrl(file: File): Promise<string> {
 
 function OutputValue(props: { name: string; value: unknown; inputSrc: string | null }) {
   const { name, value } = props;
-  if (isImageValue(value)) return <img className="result-image" src={`data:image/jpeg;base64,${value.value}`} alt={name} data-testid={`result-image-${name}`} />;
+  if (isImageValue(value))
+    return (
+      <figure className="result-figure">
+        <img className="result-image" src={`data:image/jpeg;base64,${value.value}`} alt={name} data-testid={`result-image-${name}`} />
+        <figcaption>{name}</figcaption>
+      </figure>
+    );
   const det = detectionsOf(value);
   if (det) {
     return (
-      <div>
-        <div className="muted">{det.predictions.length} detection{det.predictions.length === 1 ? '' : 's'}</div>
+      <figure className="result-figure">
         <DetectionsView src={props.inputSrc} detections={det} testid={`result-detections-${name}`} />
-      </div>
+        <figcaption>{name} · {det.predictions.length} detection{det.predictions.length === 1 ? '' : 's'}</figcaption>
+      </figure>
     );
   }
   if (value && typeof value === 'object' && !Array.isArray(value)) {

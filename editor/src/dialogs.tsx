@@ -177,7 +177,11 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
                   <b>v{String(v.version)}</b> {v.draft ? <span className="chip">draft</span> : null} <span className="muted">{v.created_at ? new Date(v.created_at).toLocaleString() : ''}</span>
                   <div className="muted">{v.message ?? ''}{v.author ? ` — ${v.author}` : ''}</div>
                 </span>
-                <button className="small-button" onClick={() => void restore(v.version)} data-testid={`ws-restore-${v.version}`}>Restore</button>
+                {s.open?.id === id && String(s.open.version) === String(v.version) ? (
+                  <span className="chip">current</span>
+                ) : (
+                  <button className="small-button" onClick={() => void restore(v.version)} data-testid={`ws-restore-${v.version}`}>Restore</button>
+                )}
               </div>
             ))}
           </div>

@@ -43,7 +43,8 @@ export function DetectionsView(props: { src: string | null; detections: { predic
       }
       const classes = [...new Set(props.detections.predictions.map((p) => p.class ?? ''))];
       const line = Math.max(2, Math.round(w / 200));
-      ctx.font = `600 ${Math.max(12, Math.round(w / 36))}px system-ui, sans-serif`;
+      const fontSize = Math.max(12, Math.round(w / 36));
+      ctx.font = `600 ${fontSize}px system-ui, sans-serif`;
       for (const p of props.detections.predictions) {
         const color = PALETTE[classes.indexOf(p.class ?? '') % PALETTE.length];
         const x = p.x - p.width / 2;
@@ -53,7 +54,7 @@ export function DetectionsView(props: { src: string | null; detections: { predic
         ctx.strokeRect(x, y, p.width, p.height);
         const label = `${p.class ?? ''} ${p.confidence !== undefined ? p.confidence.toFixed(2) : ''}`.trim();
         const tw = ctx.measureText(label).width + 8;
-        const th = parseInt(ctx.font, 10) + 6;
+        const th = fontSize + 6;
         ctx.fillStyle = color;
         ctx.fillRect(x - line / 2, Math.max(0, y - th), tw, th);
         ctx.fillStyle = '#fff';

@@ -94,7 +94,18 @@ test('build, wire and run detect → visualize on bus.jpg', { skip: skip || need
 
   await dragBetween(handle('node-input-image', 'source', 'value'), handle('node-step-object_detection_model', 'target', 'images'));
   await dragBetween(handle('node-input-image', 'source', 'value'), handle('node-step-bounding_box_visualization', 'target', 'image'));
-  await dragBetween(handle('node-step-object_detection_model', 'source', 'predictions'), handle('node-step-bounding_box_visualization', 'target', 'predictions'));
+  // While dragging detections, the visualization's `predictions` lights up and its `image` does not.
+  const from = (await handle('node-step-object_detection_model', 'source', 'predictions').boundingBox())!;
+  const to = (await handle('node-step-bounding_box_visualization', 'target', 'predictions').boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2 + 40, { steps: 8 });
+  const viz = page.getByTestId('node-step-bounding_box_visualization');
+  await viz.locator('.port-ok[data-testid="port-target-predictions"]').waitFor();
+  assert.equal(await viz.locator('.port-bad[data-testid="port-target-image"]').count(), 1);
+  await shot('04a-dragging');
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 8 });
+  await page.mouse.up();
   assert.equal(await page.locator('.react-flow__edge').count(), 3);
 
   // Properties of the model: model id and confidence.
@@ -193,6 +204,11 @@ test('copy/paste keeps internal wiring; help lists the shortcuts', { skip }, asy
   const draft = JSON.parse(await page.evaluate(() => localStorage.getItem('sightline-editor-draft') ?? '{}')).definition;
   const sorting2 = draft.steps.find((s: { name: string }) => s.name === 'sorting_2');
   assert.equal(sorting2.predictions, '$steps.detection_2.predictions');
+  // Double-click the canvas to search and add.
+  await page.locator('.react-flow__pane').dblclick({ position: { x: 60, y: 60 } });
+  await page.getByTestId('quick-add').locator('input').fill('continue if');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('node-step-continue_if').waitFor();
   await page.keyboard.press('?');
   await page.getByTestId('help-dialog').getByText('Ctrl+Shift+Z').waitFor();
   await shot('11-help');
