@@ -55,7 +55,9 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
     for (const item of res.body) {
       assert.ok(item.predictions.every((p: { class: string; confidence: number }) => p.class === 'person' && p.confidence >= 0.5));
     }
-    assert.ok(res.body[0].predictions.length >= 4);
+    // bus.jpg has 3 persons above 0.5 (the 4th is at ~0.45).
+    assert.ok(res.body[0].predictions.length >= 3);
+    assert.deepEqual(res.body[1].predictions, []);
   });
 
   test('an image with nothing detected still reports its size', async (t) => {
