@@ -101,6 +101,8 @@ function buildInputs(definition: { inputs?: Input[] }, entry: ConformanceEntry):
   for (const input of definition.inputs ?? []) {
     const source = given[input.name];
     if (input.type === 'WorkflowImage' || input.type === 'InferenceImage') {
+      // Workflows keyed to what is in the photo (a strict fruit class map) have no stand-in among ours.
+      if (source && /fruit/.test(source)) return `fixture ${source} (fruit photo) has no stand-in`;
       if (source && source.startsWith('[')) {
         const items = splitTopLevel(source.slice(1, -1));
         if (items.some((i) => i.includes('('))) return `image ${input.name} is built in Python (${source})`;
