@@ -4,6 +4,7 @@ import { WorkflowImage, isWorkflowImage, type VideoMetadata } from './image.ts';
 import { isBatch } from './batch.ts';
 import { ExecutionEngineRuntimeError } from './errors.ts';
 import { largestContour } from './contour.ts';
+import { encodeRle, type CocoRle } from './rle.ts';
 
 const DETECTION_KINDS = new Set(['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction', 'qr_code_detection', 'bar_code_detection', 'rle_instance_segmentation_prediction', 'semantic_segmentation_prediction']);
 /** Extra per-detection columns copied into predictions, in this order. */
@@ -26,8 +27,33 @@ function origin(coords: Pair | undefined, dims: Pair | undefined) {
   return { offset_x: coords?.[0] ?? 0, offset_y: coords?.[1] ?? 0, width: dims?.[1] ?? 0, height: dims?.[0] ?? 0 };
 }
 
+/** Column carrying each detection's COCO RLE; its presence asks for the RLE payload (rle_instance_segmentation_prediction). */
+export const RLE_MASK_COLUMN = 'rle_mask';
+
+function isCocoRle(value: unknown): value is CocoRle {
+  const v = value as CocoRle | null;
+  return !!v && typeof v === 'object' && Array.isArray(v.size) && v.size.length === 2 && typeof v.counts === 'string';
+}
+
+/** Encoded from the dense mask when there is one (blocks may have changed masks since), else the stored RLE. */
+function rleOf(detections: Detections, i: number): CocoRle | undefined {
+  const shape = detections.maskShape;
+  if (detections.masks && shape) return encodeRle(detections.masks[i]!, shape[0], shape[1]);
+  const stored = detections.get<unknown>(RLE_MASK_COLUMN, i);
+  return isCocoRle(stored) ? stored : undefined;
+}
+
+export interface SerializeDetectionsOptions {
+  /** `rle`: predictions carry `rle_mask: {size, counts}` instead of polygon `points` (spec §3.8). */
+  maskFormat?: 'polygon' | 'rle';
+}
+
 /** Roboflow's detections payload `{image: {width, height}, predictions: [...]}` (spec §3.8). */
-export function serializeDetections(detections: Detections): { image: { width: number | null; height: number | null }; predictions: Array<Record<string, unknown>> } {
+export function serializeDetections(
+  detections: Detections,
+  options: SerializeDetectionsOptions = {},
+): { image: { width: number | null; height: number | null }; predictions: Array<Record<string, unknown>> } {
+  const rle = options.maskFormat === 'rle';
   const n = detections.length;
   const dims = detections.get<Pair>('image_dimensions', 0);
   const image = n > 0 && dims ? { width: dims[1], height: dims[0] } : { width: null, height: null };
@@ -41,7 +67,10 @@ export function serializeDetections(detections: Detections): { image: { width: n
       width: f32(w), height: f32(h), x: f32(x1 + w / 2), y: f32(y1 + h / 2),
       confidence: f32(detections.confidence[i]!), class_id: detections.classId[i]!,
     };
-    if (detections.masks) {
+    if (rle) {
+      const mask = rleOf(detections, i);
+      if (mask) p.rle_mask = mask;
+    } else if (detections.masks) {
       const contour = largestContour(detections.masks[i]!, mw, mh);
       if (contour.length === 0) continue;
       const points: Array<{ x: number; y: number }> = [];
@@ -132,6 +161,10 @@ const SERIALIZERS: Record<string, KindSerializer> = {
   detections_overlaps: serializeAny,
 };
 for (const kind of DETECTION_KINDS) SERIALIZERS[kind] = (v) => (isDetections(v) ? serializeDetections(v) : NOT_APPLICABLE);
+// RLE payload for detections that carry the rle_mask column (e.g. instance segmentation v4 with mask_format rle);
+// other detections under this kind keep the polygon payload.
+SERIALIZERS.rle_instance_segmentation_prediction = (v) =>
+  isDetections(v) ? serializeDetections(v, { maskFormat: RLE_MASK_COLUMN in v.data ? 'rle' : 'polygon' }) : NOT_APPLICABLE;
 
 /** Serialize any output value given its kinds (spec §3.8). */
 export async function serializeValue(value: unknown, kinds: readonly string[]): Promise<unknown> {

@@ -32,8 +32,13 @@ function classicPrediction(p: Json, task: ClassicTask): Json {
   if (p.tracker_id !== undefined && p.tracker_id !== null) out.tracker_id = p.tracker_id;
   out.detection_id = p.detection_id;
   if (task === 'instance-segmentation') {
-    out.points = p.points ?? [];
-    out.mask_format = 'polygon';
+    if (p.rle_mask) {
+      out.rle = p.rle_mask;
+      out.mask_format = 'rle';
+    } else {
+      out.points = p.points ?? [];
+      out.mask_format = 'polygon';
+    }
   }
   if (task === 'keypoint-detection') out.keypoints = ((p.keypoints ?? []) as Json[]).map(classicKeypoint);
   return out;

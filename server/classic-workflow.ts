@@ -24,6 +24,9 @@ const V3_BLOCKS: Record<ClassicTask, string> = {
   'multi-label-classification': 'roboflow_core/roboflow_multi_label_classification_model@v3',
 };
 
+/** Answers masks as COCO RLE (response_mask_format "rle"). */
+const RLE_SEGMENTATION_BLOCK = 'roboflow_core/roboflow_instance_segmentation_model@v4';
+
 const BOUNDING_BOX_BLOCK = 'roboflow_core/bounding_box_visualization@v1';
 const LABEL_BLOCK = 'roboflow_core/label_visualization@v1';
 const PROPERTY_BLOCK = 'roboflow_core/property_definition@v1';
@@ -36,6 +39,8 @@ export interface ClassicRequest {
   visualize?: boolean;
   visualizationLabels?: boolean;
   strokeWidth?: number;
+  /** Instance segmentation masks as polygon points (default) or COCO RLE. */
+  maskFormat?: 'polygon' | 'rle';
 }
 
 export interface ClassicWorkflow {
@@ -87,6 +92,16 @@ export function buildModelWorkflow(registry: BlockRegistry, task: ClassicTask, r
     }
   } else if (confidence === null) {
     delete fields.confidence;
+  }
+  if (task === 'instance-segmentation' && request.maskFormat === 'rle' && registry.get(RLE_SEGMENTATION_BLOCK)) {
+    blockType = RLE_SEGMENTATION_BLOCK;
+    fields.mask_format = 'rle';
+    // v4 takes thresholds through confidence_mode; a number becomes its custom threshold.
+    if (typeof fields.confidence === 'number') {
+      fields.confidence_mode = 'custom';
+      fields.custom_confidence = fields.confidence;
+      delete fields.confidence;
+    }
   }
   for (const [key, value] of Object.entries(fields)) if (value === null) delete fields[key];
   const modelStep = declaredOnly(registry, { ...fields, type: blockType, name: 'model', images: '$inputs.image', model_id: request.modelId });

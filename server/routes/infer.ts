@@ -47,6 +47,7 @@ export async function inferRoutes(deps: AppDeps): Promise<Router> {
             visualize: body.visualize_predictions ?? false,
             visualizationLabels: body.visualization_labels ?? false,
             strokeWidth: body.visualization_stroke_width ?? 1,
+            maskFormat: (body as { response_mask_format?: string }).response_mask_format === 'rle' ? 'rle' : 'polygon',
           },
           body.image,
           apiKey,

@@ -128,7 +128,7 @@ export async function legacyRoutes(deps: AppDeps): Promise<Router> {
     const image = await requestImage(req, query, deps.config.maxBodyBytes);
     const task = await modelTask(deps, modelId, apiKey);
     const wantsImage = format !== 'json';
-    const run = await runClassicModel(deps, task, { modelId, fields, visualize: wantsImage, visualizationLabels: labels, strokeWidth: stroke }, image, apiKey);
+    const run = await runClassicModel(deps, task, { modelId, fields, visualize: wantsImage, visualizationLabels: labels, strokeWidth: stroke, maskFormat: query.string('response_mask_format') === 'rle' ? 'rle' : 'polygon' }, image, apiKey);
     const response = run.responses[0]!;
     if (!wantsImage) {
       res.json(response);

@@ -5,9 +5,11 @@ import fs from 'node:fs';
 import sharp from 'sharp';
 import { installTestModel, startTestServer, type RunningServer } from '../helpers/server.ts';
 import { needsShared, hasShared, sharedImage, sharedModel } from '../helpers/shared.ts';
+import { decodeRle } from '../../engine/index.ts';
 import { blocksMissing, classCounts, get, imageBase64, imageInput, OD_BLOCK, post } from './http.ts';
 
 const SEG_BLOCK = 'roboflow_core/roboflow_instance_segmentation_model@v2';
+const RLE_SEG_BLOCK = 'roboflow_core/roboflow_instance_segmentation_model@v4';
 const POSE_BLOCK = 'roboflow_core/roboflow_keypoint_detection_model@v2';
 const OCR_BLOCK = 'roboflow_core/ocr_model@v1';
 
@@ -89,6 +91,40 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
       assert.equal(p.mask_format, 'polygon');
       assert.ok(p.points.length >= 3);
     }
+  });
+
+  test('instance segmentation with response_mask_format rle: COCO RLE per prediction', async (t) => {
+    if (blocksMissing(t, server, [RLE_SEG_BLOCK])) return;
+    const body = { model_id: 'coco-seg/1', image: imageInput('bus.jpg'), confidence: 0.5 };
+    const [rle, polygon] = await Promise.all([
+      post(server, '/infer/instance_segmentation', { ...body, response_mask_format: 'rle' }),
+      post(server, '/infer/instance_segmentation', body),
+    ]);
+    assert.equal(rle.status, 200, JSON.stringify(rle.body));
+    assert.equal(rle.body.predictions.length, polygon.body.predictions.length);
+    assert.ok(rle.body.predictions.length >= 3);
+    for (const p of rle.body.predictions) {
+      assert.equal(p.mask_format, 'rle');
+      assert.equal(p.points, undefined);
+      assert.deepEqual(p.rle.size, [1080, 810]);
+      assert.equal(typeof p.rle.counts, 'string');
+      // The decoded mask covers most of the box it belongs to and nothing far outside it.
+      const mask = decodeRle(p.rle);
+      let inside = 0;
+      let total = 0;
+      const [x1, y1, x2, y2] = [p.x - p.width / 2, p.y - p.height / 2, p.x + p.width / 2, p.y + p.height / 2];
+      for (let i = 0; i < mask.length; i++) {
+        if (!mask[i]) continue;
+        total++;
+        const x = i % 810;
+        const y = Math.floor(i / 810);
+        if (x >= x1 - 2 && x <= x2 + 2 && y >= y1 - 2 && y <= y2 + 2) inside++;
+      }
+      assert.ok(total > 0.2 * p.width * p.height, `mask of ${total} px for a ${p.width}x${p.height} box`);
+      assert.equal(inside, total);
+    }
+    // Same detections as the polygon answer, ranked the same way.
+    assert.deepEqual(rle.body.predictions.map((p: { class: string }) => p.class), polygon.body.predictions.map((p: { class: string }) => p.class));
   });
 
   test('keypoints detection: keypoints per person', async (t) => {

@@ -2,7 +2,10 @@
 // segmentation, keypoint detection; versions v1–v3). Each block file states its identity and calls this.
 import {
   Batch,
+  Detections,
   ModelInputError,
+  RLE_MASK_COLUMN,
+  encodeRle,
   defineBlock,
   imagesProperty,
   literalOrSelector,
@@ -17,7 +20,13 @@ import { inferDetections, DEFAULT_CONFIDENCE, type DetectionParams } from '../yo
 import type { MaskDecodeMode } from '../yolo/masks.ts';
 
 export type DetectionTask = 'object-detection' | 'instance-segmentation' | 'keypoint-detection';
-export type BlockVersion = 'v1' | 'v2' | 'v3';
+export type BlockVersion = 'v1' | 'v2' | 'v3' | 'v4';
+export type MaskFormat = 'polygon' | 'rle';
+
+/** v3 and later choose thresholds with confidence_mode (best / default / custom). */
+const hasConfidenceMode = (identity: DetectionBlockIdentity) => identity.version === 'v3' || identity.version === 'v4';
+/** Instance segmentation v4 can hand masks on as COCO RLE. */
+const hasMaskFormat = (identity: DetectionBlockIdentity) => identity.task === 'instance-segmentation' && identity.version === 'v4';
 
 const PREDICTION_KINDS: Record<DetectionTask, string> = {
   'object-detection': 'object_detection_prediction',
@@ -57,7 +66,7 @@ function properties(identity: DetectionBlockIdentity): Record<string, JsonSchema
       examples: ['my_project/3', '$inputs.model'],
     }),
   };
-  if (identity.version === 'v3') {
+  if (hasConfidenceMode(identity)) {
     props.confidence_mode = literalOrSelector({ type: 'string', enum: ['best', 'default', 'custom'] }, ['string'], {
       title: 'Confidence Mode',
       description: "'best' uses the model's recommended per-class thresholds, 'default' its default threshold, 'custom' the value of custom_confidence.",
@@ -90,13 +99,21 @@ function properties(identity: DetectionBlockIdentity): Record<string, JsonSchema
     });
     props.tradeoff_factor = f01({ title: 'Tradeoff Factor', description: 'For tradeoff mode: 0 is fastest, 1 most accurate.', default: 0.0, examples: [0.3] });
   }
+  if (hasMaskFormat(identity)) {
+    props.mask_format = literalOrSelector({ type: 'string', enum: ['rle', 'polygon'] }, ['string'], {
+      title: 'Mask Format',
+      description: 'rle: masks serialized as COCO RLE (`rle_mask: {size, counts}`); polygon: as polygon points.',
+      default: 'rle',
+    });
+  }
   props.disable_active_learning = literalOrSelector({ type: 'boolean' }, ['boolean'], { title: 'Disable Active Learning', description: 'Active learning is not available in Sightline; accepted for compatibility.', default: true, examples: [true] });
   props.active_learning_target_dataset = literalOrSelector([{ type: 'string' }, { type: 'null' }], ['roboflow_project'], { title: 'Active Learning Target Dataset', description: 'Accepted for compatibility.', default: null, examples: ['my_project'] });
   return props;
 }
 
 function outputs(identity: DetectionBlockIdentity): OutputDefinition[] {
-  const predictions = { name: 'predictions', kind: [PREDICTION_KINDS[identity.task]] };
+  const kinds = hasMaskFormat(identity) ? ['rle_instance_segmentation_prediction', PREDICTION_KINDS[identity.task]] : [PREDICTION_KINDS[identity.task]];
+  const predictions = { name: 'predictions', kind: kinds };
   if (identity.version === 'v1') return [{ name: 'inference_id', kind: ['string'] }, predictions];
   return [{ name: 'inference_id', kind: ['inference_id'] }, predictions, { name: 'model_id', kind: ['roboflow_model_id'] }];
 }
@@ -112,7 +129,7 @@ function numberParam(params: Params, name: string, fallback: number, stepName: s
 }
 
 function confidenceOf(identity: DetectionBlockIdentity, params: Params, stepName: string): DetectionParams['confidence'] {
-  if (identity.version !== 'v3') return numberParam(params, 'confidence', DEFAULT_CONFIDENCE, stepName);
+  if (!hasConfidenceMode(identity)) return numberParam(params, 'confidence', DEFAULT_CONFIDENCE, stepName);
   const mode = params.confidence_mode ?? 'default';
   if (mode === 'custom') return numberParam(params, 'custom_confidence', DEFAULT_CONFIDENCE, stepName);
   if (mode === 'best' || mode === 'default') return mode;
@@ -139,6 +156,19 @@ export function detectionParamsOf(identity: DetectionBlockIdentity, params: Para
     maskDecodeMode: mode,
     tradeoffFactor: identity.task === 'instance-segmentation' ? numberParam(params, 'tradeoff_factor', 0, stepName) : undefined,
   };
+}
+
+function maskFormatOf(params: Params, stepName: string): MaskFormat {
+  const format = params.mask_format ?? 'rle';
+  if (format !== 'rle' && format !== 'polygon') throw new ModelInputError(`Step ${stepName}: mask_format must be rle or polygon, got ${JSON.stringify(format)}`);
+  return format;
+}
+
+/** Detections with each mask also as COCO RLE in the rle_mask column (dense masks stay for downstream blocks). */
+export function withRleMasks(detections: Detections): Detections {
+  const shape = detections.maskShape;
+  const rle = detections.masks && shape ? detections.masks.map((mask) => encodeRle(mask, shape[0], shape[1])) : Array.from({ length: detections.length }, () => null);
+  return new Detections(detections.xyxy, detections.confidence, detections.classId, { ...detections.data, [RLE_MASK_COLUMN]: rle }, detections.masks, detections.maskShape, detections.trackerId);
 }
 
 const DETECTION_TASKS: readonly ModelTask[] = ['object-detection', 'instance-segmentation', 'keypoint-detection'];
@@ -178,13 +208,14 @@ export function detectionModelBlock(identity: DetectionBlockIdentity): BlockDefi
         throw new ModelInputError(`Step ${context.stepName}: model ${params.model_id} is a ${model.task} model; this block expects a ${identity.task} model`);
       }
       const detectionParams = detectionParamsOf(identity, params, context.stepName);
+      const maskFormat = hasMaskFormat(identity) ? maskFormatOf(params, context.stepName) : 'polygon';
       // Masks only when the block outputs instance segmentation; keypoints stay (they are data columns).
       const withMasks = identity.task === 'instance-segmentation';
       return Promise.all(
         params.images.values.map(async (image) => {
           if (!image) return null;
           const { detections, inferenceId } = await inferDetections(model, image, { ...detectionParams, skipMasks: !withMasks });
-          const out: Record<string, unknown> = { inference_id: inferenceId, predictions: detections };
+          const out: Record<string, unknown> = { inference_id: inferenceId, predictions: maskFormat === 'rle' ? withRleMasks(detections) : detections };
           if (identity.version !== 'v1') out.model_id = params.model_id;
           return out;
         }),

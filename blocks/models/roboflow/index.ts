@@ -5,6 +5,7 @@ import { roboflowObjectDetectionModelV3 } from './object-detection-v3.ts';
 import { roboflowInstanceSegmentationModelV1 } from './instance-segmentation-v1.ts';
 import { roboflowInstanceSegmentationModelV2 } from './instance-segmentation-v2.ts';
 import { roboflowInstanceSegmentationModelV3 } from './instance-segmentation-v3.ts';
+import { roboflowInstanceSegmentationModelV4 } from './instance-segmentation-v4.ts';
 import { roboflowKeypointDetectionModelV1 } from './keypoint-detection-v1.ts';
 import { roboflowKeypointDetectionModelV2 } from './keypoint-detection-v2.ts';
 import { roboflowKeypointDetectionModelV3 } from './keypoint-detection-v3.ts';
@@ -16,6 +17,7 @@ export const roboflowModelBlocks: BlockDefinition<any>[] = [
   roboflowInstanceSegmentationModelV1,
   roboflowInstanceSegmentationModelV2,
   roboflowInstanceSegmentationModelV3,
+  roboflowInstanceSegmentationModelV4,
   roboflowKeypointDetectionModelV1,
   roboflowKeypointDetectionModelV2,
   roboflowKeypointDetectionModelV3,
