@@ -111,6 +111,6 @@ describe('instance segmentation v4 (COCO RLE masks)', { skip: needsShared }, () 
     const [out] = (await v4().run({ images: new Batch([bus], [[0]]), model_id: 'coco-seg/1', mask_format: 'polygon' }, context())) as Array<Record<string, any>>;
     const payload = (await serializeOutput(out!.predictions, ['rle_instance_segmentation_prediction', 'instance_segmentation_prediction'])) as { predictions: Array<Record<string, any>> };
     assert.ok(payload.predictions.every((p) => Array.isArray(p.points) && p.rle_mask === undefined));
-    await assert.rejects(v4().run({ images: new Batch([bus], [[0]]), model_id: 'coco-seg/1', mask_format: 'bitmap' }, context()), /seg: mask_format must be rle or polygon/);
+    await assert.rejects(async () => v4().run({ images: new Batch([bus], [[0]]), model_id: 'coco-seg/1', mask_format: 'bitmap' }, context()), /seg: mask_format must be rle or polygon/);
   });
 });
