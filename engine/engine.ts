@@ -1,4 +1,5 @@
 // The execution engine: compile (cached) and run workflow definitions.
+import { createHash } from 'node:crypto';
 import type { BlockDefinition, Services } from './block.ts';
 import type { ImageInputOptions, InterfaceDescription, RunOptions, RunResult } from './api-types.ts';
 import { BlockRegistry, type UqlDescription } from './registry.ts';
@@ -31,6 +32,7 @@ export interface CompiledWorkflow {
 export class ExecutionEngine {
   readonly registry: BlockRegistry;
   readonly #cache = new FifoCache<CompiledPlan>(256);
+  readonly #canonicalByRaw = new FifoCache<string>(1024);
   constructor(readonly options: EngineOptions) {
     this.registry = new BlockRegistry(options.blocks, { uqlDescription: options.uqlDescription });
   }
@@ -42,7 +44,7 @@ export class ExecutionEngine {
 
   #compile(definition: unknown, profiler?: Profiler): CompiledPlan {
     const start = performance.now();
-    const hash = canonicalHash(definition);
+    const hash = this.#hashOf(definition);
     let plan = this.#cache.get(hash);
     if (!plan) {
       plan = compileDefinition(definition, this.registry, hash);
@@ -51,6 +53,22 @@ export class ExecutionEngine {
     }
     profiler?.complete('workflow_compilation', start, performance.now());
     return plan;
+  }
+
+  /**
+   * Canonical hash through a cheaper first key: the sha256 of the definition as written. Equal raw JSON means equal
+   * canonical JSON, so a hit skips the key sorting; a miss (new or re-ordered definition) computes the canonical one.
+   */
+  #hashOf(definition: unknown): string {
+    const raw = JSON.stringify(definition);
+    if (raw === undefined) return canonicalHash(definition);
+    const rawKey = createHash('sha256').update(raw).digest('base64');
+    let hash = this.#canonicalByRaw.get(rawKey);
+    if (!hash) {
+      hash = canonicalHash(definition);
+      this.#canonicalByRaw.set(rawKey, hash);
+    }
+    return hash;
   }
 
   /** Compile (cache-aware) and run with the given runtime inputs. */

@@ -1,6 +1,6 @@
 // Runs a compiled plan (spec §3.2–§3.6): layer by layer, steps of a layer concurrently (capped), each step in
 // batch mode (one call with Batches) or element mode (one call per index), registering outputs per index.
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { Batch, type BatchIndex } from '../batch.ts';
 import type { Services, StepContext, StepOutputs } from '../block.ts';
 import type { ImageInputOptions, RunOptions } from '../api-types.ts';
@@ -27,6 +27,25 @@ const CLIENT_STATUSES = new Set([400, 401, 402, 403, 404, 410, 423]);
 
 export async function runPlan(plan: CompiledPlan, runtime: Record<string, unknown>, options: RunOptions, ctx: RunContext): Promise<Array<Record<string, unknown>>> {
   const { profiler } = ctx;
+  if (profiler.enabled) return runProfiled(plan, runtime, options, ctx);
+  const store = new RuntimeStore();
+  await assembleInputs(plan, runtime, store, ctx.imageInput);
+  validateRuntimeInputs(plan, store);
+  let limit: LimitFunction | undefined;
+  for (const layer of plan.layers) {
+    if (layer.length === 1) await runStep(plan, plan.steps.get(layer[0]!)!, store, options, ctx);
+    else if (layer.length <= ctx.maxConcurrentSteps) await Promise.all(layer.map((name) => runStep(plan, plan.steps.get(name)!, store, options, ctx)));
+    else {
+      limit ??= pLimit(ctx.maxConcurrentSteps);
+      await Promise.all(layer.map((name) => limit!(() => runStep(plan, plan.steps.get(name)!, store, options, ctx))));
+    }
+  }
+  return excludeFields(await buildOutputs(plan, store, options.serialize !== false), options);
+}
+
+/** The same run, recording trace events (spec §3.9). */
+async function runProfiled(plan: CompiledPlan, runtime: Record<string, unknown>, options: RunOptions, ctx: RunContext): Promise<Array<Record<string, unknown>>> {
+  const { profiler } = ctx;
   profiler.mark('workflow_run', 'B');
   const store = new RuntimeStore();
   await profiler.measure('workflow_input_assembly', () => assembleInputs(plan, runtime, store, ctx.imageInput));
@@ -40,34 +59,49 @@ export async function runPlan(plan: CompiledPlan, runtime: Record<string, unknow
     }
   });
   const outputs = await profiler.measure('outputs_construction', () => buildOutputs(plan, store, options.serialize !== false));
-  const filtered = options.excludedFields?.length
-    ? outputs.map((o) => Object.fromEntries(Object.entries(o).filter(([k]) => !options.excludedFields!.includes(k))))
-    : outputs;
+  const filtered = excludeFields(outputs, options);
   profiler.mark('workflow_run', 'E');
   return filtered;
 }
 
-async function callBlock(step: CompiledStep, params: Record<string, unknown>, context: StepContext): Promise<unknown> {
-  try {
-    return await step.block.run(params, context);
-  } catch (error) {
-    if (error instanceof WorkflowError) throw error;
-    if (error instanceof ModelManagerLockAcquisitionError || error instanceof InferenceModelNotFound) throw error;
-    const message = (error as Error)?.message ?? String(error);
-    if (error instanceof PlatformError && CLIENT_STATUSES.has(error.status)) {
-      throw new ClientCausedStepExecutionError(message, step.name, error.status, {
-        context: 'workflow_execution | step_execution', innerError: error, blocksErrors: [{ block_id: step.name, block_type: step.definition.type }],
-      });
-    }
-    throw new StepExecutionError(`Error in execution of step ${step.selector}: ${message}`, step.name, step.definition.type, {
-      context: 'workflow_execution | step_execution',
-      innerError: error,
-      blocksErrors: [{
-        block_id: step.name, block_type: step.definition.type, property_details: message,
-        block_traceback: { traceback: (error as Error)?.stack ?? message, error_line: null, code_snippet: null, stdout: null, stderr: null },
-      }],
+function excludeFields(outputs: Array<Record<string, unknown>>, options: RunOptions): Array<Record<string, unknown>> {
+  if (!options.excludedFields?.length) return outputs;
+  return outputs.map((o) => Object.fromEntries(Object.entries(o).filter(([k]) => !options.excludedFields!.includes(k))));
+}
+
+function blockError(step: CompiledStep, error: unknown): unknown {
+  if (error instanceof WorkflowError) return error;
+  if (error instanceof ModelManagerLockAcquisitionError || error instanceof InferenceModelNotFound) return error;
+  const message = (error as Error)?.message ?? String(error);
+  if (error instanceof PlatformError && CLIENT_STATUSES.has(error.status)) {
+    return new ClientCausedStepExecutionError(message, step.name, error.status, {
+      context: 'workflow_execution | step_execution', innerError: error, blocksErrors: [{ block_id: step.name, block_type: step.definition.type }],
     });
   }
+  return new StepExecutionError(`Error in execution of step ${step.selector}: ${message}`, step.name, step.definition.type, {
+    context: 'workflow_execution | step_execution',
+    innerError: error,
+    blocksErrors: [{
+      block_id: step.name, block_type: step.definition.type, property_details: message,
+      block_traceback: { traceback: (error as Error)?.stack ?? message, error_line: null, code_snippet: null, stdout: null, stderr: null },
+    }],
+  });
+}
+
+/** Runs the block; a synchronous result stays synchronous (no extra promise hop per step). */
+function callBlock(step: CompiledStep, params: Record<string, unknown>, context: StepContext): unknown {
+  let result: unknown;
+  try {
+    result = step.block.run(params, context);
+  } catch (error) {
+    throw blockError(step, error);
+  }
+  if (result instanceof Promise) {
+    return result.catch((error: unknown) => {
+      throw blockError(step, error);
+    });
+  }
+  return result;
 }
 
 async function runStep(plan: CompiledPlan, step: CompiledStep, store: RuntimeStore, options: RunOptions, ctx: RunContext): Promise<void> {
@@ -89,7 +123,8 @@ async function runStep(plan: CompiledPlan, step: CompiledStep, store: RuntimeSto
     if (!values) return;
     // Scalars plugged into batch parameters are auto-cast to a one-element batch.
     for (const property of step.autoCastParams) values[property] = new Batch([values[property] ?? null], [[0]]);
-    let result = await callBlock(step, values, context);
+    let result = callBlock(step, values, context);
+    if (result instanceof Promise) result = await result;
     if (step.batchMode && Array.isArray(result) && result.length === 1 && (step.outputOffset <= 0 || Array.isArray(result[0]))) result = result[0];
     register(step, store, [], result);
     return;
@@ -122,7 +157,8 @@ async function runStep(plan: CompiledPlan, step: CompiledStep, store: RuntimeSto
     return;
   }
   for (let i = 0; i < indices.length; i++) {
-    const result = await callBlock(step, rows[i]!, context);
+    let result = callBlock(step, rows[i]!, context);
+    if (result instanceof Promise) result = await result;
     register(step, store, indices[i]!, result);
   }
 }
@@ -131,11 +167,17 @@ function checkOutputs(step: CompiledStep, outputs: unknown): StepOutputs {
   if (!outputs || typeof outputs !== 'object' || Array.isArray(outputs)) {
     throw new InvalidBlockBehaviourError(`Step '${step.name}' (${step.definition.type}) returned ${Array.isArray(outputs) ? 'a list' : typeof outputs} instead of a dict of outputs`, { context: 'workflow_execution | step_output_registration' });
   }
-  const declared = step.outputs.map((o) => o.name);
-  if (declared.includes('*')) return outputs as StepOutputs;
-  const got = Object.keys(outputs);
-  if (got.length !== declared.length || !declared.every((d) => got.includes(d))) {
-    throw new ExecutionEngineRuntimeError(`Step ${step.name} did not produce required outputs. Expected: [${declared.join(', ')}]. Got: [${got.join(', ')}]`, {
+  const declared = step.outputs;
+  let matches = true;
+  let count = 0;
+  for (const o of declared) {
+    if (o.name === '*') return outputs as StepOutputs;
+    if (!Object.prototype.propertyIsEnumerable.call(outputs, o.name)) matches = false;
+  }
+  for (const key in outputs) if (Object.prototype.hasOwnProperty.call(outputs, key)) count++;
+  if (!matches || count !== declared.length) {
+    const got = Object.keys(outputs);
+    throw new ExecutionEngineRuntimeError(`Step ${step.name} did not produce required outputs. Expected: [${declared.map((o) => o.name).join(', ')}]. Got: [${got.join(', ')}]`, {
       context: 'workflow_execution | step_output_registration',
       blocksErrors: [{ block_id: step.name, block_type: step.definition.type }],
     });

@@ -5,8 +5,63 @@ import type { CompiledPlan, CompiledStep } from '../compiler/plan.ts';
 import type { ParamSpec, Reference } from '../compiler/selectors.ts';
 import { indexKeyOf, type RuntimeStore } from './store.ts';
 
+/** A step property as the executor walks it; derived once per compiled step. */
+interface PreparedParam {
+  name: string;
+  spec: ParamSpec;
+  /** Dimensionality of the plugged data (0 = scalar). */
+  dim: number;
+  /** Scalar whose resolved value is the same object on every call within a run (literal or plain reference). */
+  stable: boolean;
+  /** Contains a `$steps.x.y` reference (only those make a scalar parameter "missing"). */
+  refersToStepOutput: boolean;
+}
+
+const prepared = new WeakMap<CompiledStep, PreparedParam[]>();
+
+function hasOutputRef(spec: ParamSpec): boolean {
+  if (spec.kind === 'ref') return spec.ref.type === 'output';
+  if (spec.kind === 'list') return spec.items.some(hasOutputRef);
+  if (spec.kind === 'dict') return spec.entries.some(([, s]) => hasOutputRef(s));
+  return false;
+}
+
+function prepare(step: CompiledStep): PreparedParam[] {
+  let params = prepared.get(step);
+  if (!params) {
+    params = Object.entries(step.params).map(([name, spec]) => ({
+      name,
+      spec,
+      dim: step.paramDims[name]!,
+      // `$steps.x.*` resolves to a fresh copy per call, lists/dicts to fresh containers: not shared.
+      stable: spec.kind === 'literal' || (spec.kind === 'ref' && !(spec.ref.type === 'output' && spec.ref.output === '*')),
+      refersToStepOutput: hasOutputRef(spec),
+    }));
+    prepared.set(step, params);
+  }
+  return params;
+}
+
+/** True when a reference inside `spec` resolved to null (`value` is `spec` resolved). */
+function missingIn(spec: ParamSpec, value: unknown, stepOutputsOnly: boolean): boolean {
+  if (spec.kind === 'ref') {
+    if (stepOutputsOnly && spec.ref.type !== 'output') return false;
+    return spec.ref.type !== 'step' && value === null;
+  }
+  if (spec.kind === 'list') return spec.items.some((s, i) => missingIn(s, (value as unknown[])[i], stepOutputsOnly));
+  if (spec.kind === 'dict') return spec.entries.some(([k, s]) => missingIn(s, (value as Record<string, unknown>)[k], stepOutputsOnly));
+  return false;
+}
+
 export class StepInputs {
-  constructor(readonly plan: CompiledPlan, readonly store: RuntimeStore, readonly step: CompiledStep) {}
+  readonly #params: PreparedParam[];
+  /** Resolved stable scalar values, by parameter position (undefined = not resolved yet). */
+  readonly #scalars: unknown[] = [];
+  readonly #resolvedScalars: boolean[] = [];
+
+  constructor(readonly plan: CompiledPlan, readonly store: RuntimeStore, readonly step: CompiledStep) {
+    this.#params = prepare(step);
+  }
 
   #lineageOf(ref: Reference): string[] {
     if (ref.type === 'input') return this.plan.inputsByName.get(ref.name)!.lineage;
@@ -22,7 +77,9 @@ export class StepInputs {
     }
     if (ref.type === 'step') return ref.selector;
     const producer = this.plan.steps.get(ref.step)!;
-    const outputs = this.store.stepOutputs.get(ref.step)?.get(indexKeyOf(index.slice(0, producer.outputLineage.length)));
+    const byIndex = this.store.stepOutputs.get(ref.step);
+    if (!byIndex) return null;
+    const outputs = byIndex.get(producer.outputLineage.length === 0 ? '' : indexKeyOf(index.slice(0, producer.outputLineage.length)));
     if (!outputs) return null;
     if (ref.output === '*' && !producer.outputs.some((o) => o.name === '*')) return { ...outputs };
     return outputs[ref.output] ?? null;
@@ -47,6 +104,17 @@ export class StepInputs {
     }
   }
 
+  /** A scalar parameter's value; stable ones are resolved once per step run. */
+  #scalar(position: number): unknown {
+    const param = this.#params[position]!;
+    if (!param.stable) return this.resolve(param.spec, []);
+    if (!this.#resolvedScalars[position]) {
+      this.#scalars[position] = this.resolve(param.spec, []);
+      this.#resolvedScalars[position] = true;
+    }
+    return this.#scalars[position];
+  }
+
   /** True when flow control lets this index run. */
   allowed(index: BatchIndex): boolean {
     for (const controller of this.step.controllers) {
@@ -60,48 +128,38 @@ export class StepInputs {
 
   /** True when a scalar step-output parameter is missing (the step then receives nothing). */
   missingScalarStepOutput(): boolean {
-    for (const [property, spec] of Object.entries(this.step.params)) {
-      if (this.step.paramDims[property]! > 0) continue;
-      if (this.#hasMissingRef(spec, [], true)) return true;
+    for (let p = 0; p < this.#params.length; p++) {
+      const param = this.#params[p]!;
+      if (param.dim > 0 || !param.refersToStepOutput) continue;
+      if (missingIn(param.spec, this.#scalar(p), true)) return true;
     }
-    return false;
-  }
-
-  #hasMissingRef(spec: ParamSpec, index: BatchIndex, stepOutputsOnly: boolean): boolean {
-    if (spec.kind === 'ref') {
-      if (stepOutputsOnly && spec.ref.type !== 'output') return false;
-      return spec.ref.type !== 'step' && this.resolve(spec, index) === null;
-    }
-    if (spec.kind === 'list') return spec.items.some((s) => this.#hasMissingRef(s, index, stepOutputsOnly));
-    if (spec.kind === 'dict') return spec.entries.some(([, s]) => this.#hasMissingRef(s, index, stepOutputsOnly));
     return false;
   }
 
   /** Values of one index, or null when the index is eliminated (missing data / masked). */
   valuesAt(index: BatchIndex): Record<string, unknown> | null {
     const acceptsEmpty = this.step.acceptsEmptyValues;
-    const masked = !this.allowed(index);
+    const masked = this.step.controllers.length > 0 && !this.allowed(index);
     if (masked && !acceptsEmpty) return null;
     const values: Record<string, unknown> = {};
-    for (const [property, spec] of Object.entries(this.step.params)) {
-      const isBatchData = this.step.paramDims[property]! > 0;
-      if (!isBatchData) {
-        values[property] = this.resolve(spec, []);
+    for (let p = 0; p < this.#params.length; p++) {
+      const param = this.#params[p]!;
+      if (param.dim === 0) {
+        values[param.name] = this.#scalar(p);
         continue;
       }
-      let value = masked ? null : this.resolve(spec, index);
+      let value = masked ? null : this.resolve(param.spec, index);
       if (!acceptsEmpty) {
         if (value instanceof Batch) {
           const keep = value.values.map((v, i) => (v === null ? -1 : i)).filter((i) => i >= 0);
           const batch: Batch = value;
           value = keep.length === batch.length ? batch : new Batch(keep.map((i) => batch.values[i]), keep.map((i) => batch.indices[i]!));
-        } else if (this.#hasMissingRef(spec, index, false)) {
+        } else if (missingIn(param.spec, value, false)) {
           return null;
         }
       }
-      values[property] = value;
+      values[param.name] = value;
     }
     return values;
   }
 }
-
