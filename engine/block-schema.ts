@@ -23,6 +23,9 @@ export function blockSchema(manifest: BlockManifest): JsonSchema {
   if (manifest.searchKeywords) schema.search_keywords = manifest.searchKeywords;
   if (manifest.deprecated) schema.deprecated = true;
   if (manifest.ui) schema.ui_manifest = manifest.ui;
+  // pydantic lists only the canonical name of an aliased field; UIs need the accepted alternatives to map steps
+  // written with them (`image` for `images`): alternative name → canonical property.
+  if (manifest.propertyAliases && Object.keys(manifest.propertyAliases).length) schema.property_aliases = { ...manifest.propertyAliases };
   schema.title = 'BlockManifest';
   schema.type = 'object';
   schema.properties = {

@@ -39,6 +39,8 @@ export interface BlockInfo {
   deprecated: boolean;
   outputs: Array<{ name: string; kinds: string[] }>;
   properties: PropertyInfo[];
+  /** Accepted alternative property names (block_schema `property_aliases`): alias → canonical property. */
+  propertyAliases: Record<string, string>;
   description: BlockDescription;
 }
 
@@ -168,6 +170,7 @@ export class BlockCatalog {
         deprecated: s.deprecated === true,
         outputs: desc.outputs_manifest.map((o) => ({ name: o.name, kinds: o.kind.map((k) => k.name) })),
         properties: describeProperties(s),
+        propertyAliases: propertyAliasesOf(s),
         description: desc,
       };
       for (const id of typeIdentifiers(desc)) if (!this.byType.has(id)) this.byType.set(id, info);
@@ -205,14 +208,17 @@ function rank(family: string): number {
   return i === -1 ? FAMILY_ORDER.length : i;
 }
 
-/**
- * The schema property a step key stands for. Describe does not list validation aliases (a step may write
- * `image` for `images`), so an undeclared key maps to its declared singular/plural twin when there is one.
- */
+function propertyAliasesOf(schema: Record<string, unknown>): Record<string, string> {
+  const raw = schema.property_aliases;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  return Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/** The schema property a step key stands for: itself when declared, else what block_schema's aliases map it to. */
 export function canonicalProperty(block: BlockInfo | undefined, key: string): string {
   if (!block || block.properties.some((p) => p.name === key)) return key;
-  for (const candidate of [`${key}s`, key.replace(/s$/, '')]) if (block.properties.some((p) => p.name === candidate)) return candidate;
-  return key;
+  const target = Object.prototype.hasOwnProperty.call(block.propertyAliases, key) ? block.propertyAliases[key] : undefined;
+  return target && block.properties.some((p) => p.name === target) ? target : key;
 }
 
 /** The key a step actually uses for a schema property (the alias when the step was written with one). */

@@ -46,6 +46,7 @@ const blocksDescription: BlocksDescription = {
           confidence: { default: 0.4, anyOf: [{ type: 'number', minimum: 0, maximum: 1 }, sel(['float_zero_to_one'])] },
         },
         required: ['type', 'name', 'images', 'model_id'],
+        property_aliases: { image: 'images' },
       },
     },
     {

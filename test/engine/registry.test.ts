@@ -35,6 +35,16 @@ describe('BlockRegistry', () => {
     assert.equal(imageSize.block_type, 'transformation');
   });
 
+  test('block_schema lists accepted property aliases next to canonical properties', () => {
+    const described = registry.describeBlocks().blocks;
+    const imageSize = described.find((b) => b.manifest_type_identifier === 'test/image_size@v1')!.block_schema as any;
+    assert.deepEqual(imageSize.property_aliases, { image: 'images' });
+    assert.ok(imageSize.properties.images, 'the canonical name stays the declared property');
+    assert.equal(imageSize.properties.image, undefined);
+    const dynamicSchema = described.find((b) => b.manifest_type_identifier === 'test/dynamic@v1')!.block_schema as any;
+    assert.equal('property_aliases' in dynamicSchema, false, 'blocks without aliases carry no property_aliases');
+  });
+
   test('describeBlocks: descriptions, kinds and primitives connections, version filter', () => {
     const all = registry.describeBlocks();
     const crop = all.blocks.find((b) => b.manifest_type_identifier === 'test/crop@v1')!;
