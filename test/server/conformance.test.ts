@@ -1,15 +1,20 @@
 // Roboflow's conformance workflow definitions over HTTP. Error cases go to /workflows/validate (or
 // describe_interface) and must answer 400 with the expected error class; runnable cases go to /workflows/run
 // with yolov8n-640 (alias of the installed coco/3) and shared photos standing in for Roboflow's fixtures, and
-// must answer 200 with the expected output keys. Entries needing unregistered blocks or other models skip with
-// the reason.
+// must answer 200 with the expected output keys. Roboflow's private models are replaced by local stand-ins under
+// their ids (yolov8n for detectors, PaddleOCR's direction classifier for classifiers), so only shapes and keys
+// are asserted, never values that depend on the real model. Batch inputs of predictions are produced by running
+// the stand-ins. Entries needing unregistered blocks or other models skip with the reason.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startTestServer, type RunningServer } from '../helpers/server.ts';
-import { CONFORMANCE_DIR, hasShared, needsShared } from '../helpers/shared.ts';
+import sharp from 'sharp';
+import { CONFORMANCE_DIR, hasShared, needsShared, sharedModel } from '../helpers/shared.ts';
 import { imageInput, post } from './http.ts';
+import { installModelPackage } from '../../blocks/models/package.ts';
+import { ocrAssetPath } from '../../blocks/models/ocr/ocr-engine.ts';
 
 interface ConformanceEntry {
   id: string;
@@ -25,11 +30,32 @@ interface ConformanceEntry {
 const entries: ConformanceEntry[] = hasShared
   ? (JSON.parse(fs.readFileSync(path.join(CONFORMANCE_DIR, 'index.json'), 'utf8')) as ConformanceEntry[])
   : [];
-const AVAILABLE_MODELS = new Set(['yolov8n-640']);
+/** Private detection models of the definitions, stood in for by yolov8n (COCO classes). */
+const DETECTION_STAND_INS = ['vehicle-registration-plates-trudk/2', 'ocr-oy9a7/1', 'people-detection-o4rdr/7'];
+/** Private classifiers, stood in for by PaddleOCR's text direction classifier (classes "0" / "180"). */
+const CLASSIFIER_STAND_INS: Array<{ id: string; multiLabel: boolean }> = [
+  { id: 'dog-breed-xpaq6/1', multiLabel: false },
+  { id: 'animal-classification-9lufm/1', multiLabel: false },
+  { id: 'animals-2kk5l/1', multiLabel: true },
+];
+const AVAILABLE_MODELS = new Set(['yolov8n-640', ...DETECTION_STAND_INS, ...CLASSIFIER_STAND_INS.map((c) => c.id)]);
 
 let server: RunningServer;
 before(async () => {
   server = await startTestServer();
+  if (!hasShared) return;
+  const cacheDir = server.config.modelCacheDir;
+  for (const id of DETECTION_STAND_INS) await installModelPackage(sharedModel('yolov8n_quantized.onnx'), id, cacheDir);
+  for (const { id, multiLabel } of CLASSIFIER_STAND_INS) {
+    await installModelPackage(ocrAssetPath('direction'), id, cacheDir, {
+      classNames: ['0', '180'],
+      environment: {
+        PREPROCESSING: { resize: { enabled: true, width: 192, height: 48, format: 'Stretch to' } },
+        CLASS_MAP: { '0': '0', '1': '180' },
+        ...(multiLabel ? { MULTICLASS: true } : {}),
+      },
+    });
+  }
 });
 after(async () => {
   await server?.close();
@@ -92,10 +118,38 @@ function photoFor(fixture: string): string {
   return 'bus.jpg';
 }
 
-type Input = { type: string; name: string; default_value?: unknown };
+type Input = { type: string; name: string; default_value?: unknown; kind?: string[]; dimensionality?: number };
+
+/** A black image like the tests' `np.zeros((h, w, 3), dtype=np.uint8)`, or null when `source` is something else. */
+async function zerosImage(source: string): Promise<Record<string, string> | null> {
+  const m = /^np\.zeros\(\((\d+),\s*(\d+),\s*3\)/.exec(source.trim());
+  if (!m) return null;
+  const png = await sharp({ create: { width: Number(m[2]), height: Number(m[1]), channels: 3, background: { r: 0, g: 0, b: 0 } } }).png().toBuffer();
+  return { type: 'base64', value: png.toString('base64') };
+}
+
+async function standInOutput(route: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const res = await post(server, route, body);
+  assert.equal(res.status, 200, `${route}: ${JSON.stringify(res.body).slice(0, 500)}`);
+  return res.body;
+}
+
+/** A batch input of predictions produced by the stand-in models on the image the test uses, or null if unknown. */
+async function predictionsBatch(input: Input, photo: string): Promise<unknown[] | null> {
+  const kinds = input.kind ?? [];
+  if (kinds.includes('object_detection_prediction')) {
+    const { image, predictions } = await standInOutput('/infer/object_detection', { model_id: 'yolov8n-640', image: imageInput(photo) });
+    return [{ image, predictions: (predictions as Array<Record<string, unknown>>).map((p) => ({ ...p, parent_id: 'image' })) }];
+  }
+  if (kinds.includes('classification_prediction')) {
+    const body = await standInOutput('/infer/classification', { model_id: 'dog-breed-xpaq6/1', image: imageInput(photo) });
+    return [{ ...body, parent_id: 'image', prediction_type: 'classification' }];
+  }
+  return null;
+}
 
 /** Runtime inputs for a definition, or the reason they cannot be built. */
-function buildInputs(definition: { inputs?: Input[] }, entry: ConformanceEntry): Record<string, unknown> | string {
+async function buildInputs(definition: { inputs?: Input[] }, entry: ConformanceEntry): Promise<Record<string, unknown> | string> {
   const given = runtimeParameters(entry.runtime_inputs_in_test);
   const inputs: Record<string, unknown> = {};
   for (const input of definition.inputs ?? []) {
@@ -105,15 +159,27 @@ function buildInputs(definition: { inputs?: Input[] }, entry: ConformanceEntry):
       if (source && /fruit/.test(source)) return `fixture ${source} (fruit photo) has no stand-in`;
       if (source && source.startsWith('[')) {
         const items = splitTopLevel(source.slice(1, -1));
-        if (items.some((i) => i.includes('('))) return `image ${input.name} is built in Python (${source})`;
-        inputs[input.name] = items.map((i) => imageInput(photoFor(i)));
+        const images = [];
+        for (const item of items) {
+          const image = item.includes('(') ? await zerosImage(item) : imageInput(photoFor(item));
+          if (!image) return `image ${input.name} is built in Python (${source})`;
+          images.push(image);
+        }
+        inputs[input.name] = images;
       } else {
         inputs[input.name] = imageInput(photoFor(source ?? input.name));
       }
       continue;
     }
-    if (input.type === 'WorkflowVideoMetadata' || input.type === 'WorkflowBatchInput') return `input type ${input.type}`;
-    if (/model/.test(input.name) && (source === undefined || /yolov8n/.test(source))) {
+    if (input.type === 'WorkflowBatchInput') {
+      const batch = await predictionsBatch(input, photoFor(given.image ?? ''));
+      if (!batch) return `batch input ${input.name} of kinds [${(input.kind ?? []).join(', ')}]`;
+      inputs[input.name] = batch;
+      continue;
+    }
+    if (input.type === 'WorkflowVideoMetadata') return `input type ${input.type}`;
+    const standInDefault = typeof input.default_value === 'string' && AVAILABLE_MODELS.has(input.default_value);
+    if (/model/.test(input.name) && !standInDefault && (source === undefined || /yolov8n/.test(source))) {
       inputs[input.name] = 'yolov8n-640';
       continue;
     }
@@ -126,6 +192,13 @@ function buildInputs(definition: { inputs?: Input[] }, entry: ConformanceEntry):
     }
   }
   return inputs;
+}
+
+/** Step names referenced with `$steps.<name>` that the definition does not define. */
+function referencedMissingSteps(definition: { steps?: Array<{ name: string }> }): string[] {
+  const defined = new Set((definition.steps ?? []).map((step) => step.name));
+  const referenced = new Set([...JSON.stringify(definition.steps ?? []).matchAll(/\$steps\.([A-Za-z0-9_-]+)/g)].map((m) => m[1]!));
+  return [...referenced].filter((name) => !defined.has(name));
 }
 
 function expectedKeys(entry: ConformanceEntry, definition: { outputs?: Array<{ name: string }> }): string[] {
@@ -161,7 +234,17 @@ for (const entry of entries) {
       t.skip(`needs models not available locally: ${otherModels.join(', ')}`);
       return;
     }
-    const inputs = buildInputs(definition, entry);
+    const parentSteps = referencedMissingSteps(definition);
+    if (parentSteps.length > 0) {
+      // An inner-workflow child pointing at its parent's steps: valid only once inlined; alone it must be refused.
+      const res = await post(server, '/workflows/validate', definition);
+      assert.equal(res.status, 400, JSON.stringify(res.body));
+      assert.equal(res.body.error_type, 'InvalidReferenceTargetError');
+      assert.match(res.body.message, new RegExp(`\\$steps\\.${parentSteps[0]}`));
+      t.skip(`inner-workflow child referencing parent steps ${parentSteps.join(', ')}: refused alone as expected; its parent is not in the fixtures`);
+      return;
+    }
+    const inputs = await buildInputs(definition, entry);
     if (typeof inputs === 'string') {
       t.skip(`cannot reproduce the test's inputs: ${inputs}`);
       return;
