@@ -5,6 +5,7 @@ import { detectionsConsensusV1 } from './detections_consensus_v1.ts';
 import { detectionsClassesReplacementV1 } from './detections_classes_replacement_v1.ts';
 import { frameDelayV1 } from './frame_delay_v1.ts';
 import { imageStackV1 } from './image_stack_v1.ts';
+import { detectionsListRollupV1 } from './detections_list_rollup_v1.ts';
 
 export const fusionBlocks: BlockDefinition<any>[] = [
   dimensionCollapseV1,
@@ -13,4 +14,5 @@ export const fusionBlocks: BlockDefinition<any>[] = [
   detectionsClassesReplacementV1,
   frameDelayV1,
   imageStackV1,
+  detectionsListRollupV1,
 ];

@@ -7,6 +7,9 @@ import { detectionsMergeV1 } from './detections_merge_v1.ts';
 import { detectionsCombineV1 } from './detections_combine_v1.ts';
 import { stitchOcrDetectionsV1 } from './stitch_ocr_detections_v1.ts';
 import { stitchOcrDetectionsV2 } from './stitch_ocr_detections_v2.ts';
+import { trackersSortV1 } from './trackers_sort_v1.ts';
+import { trackersBytetrackV1 } from './trackers_bytetrack_v1.ts';
+import { byteTrackerV1, byteTrackerV2, byteTrackerV3 } from './byte_tracker.ts';
 
 export const transformationBlocks: BlockDefinition<any>[] = [
   dynamicCropV1,
@@ -17,4 +20,9 @@ export const transformationBlocks: BlockDefinition<any>[] = [
   detectionsCombineV1,
   stitchOcrDetectionsV1,
   stitchOcrDetectionsV2,
+  trackersSortV1,
+  trackersBytetrackV1,
+  byteTrackerV1,
+  byteTrackerV2,
+  byteTrackerV3,
 ];

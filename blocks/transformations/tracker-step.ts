@@ -1,0 +1,101 @@
+// What every tracker block does per frame: keep one tracker (and one seen-ids cache) per video_identifier in the
+// workflow's state, track the frame's detections, drop unconfirmed ones and split the rest into new and
+// already-seen instances.
+import { Detections, WorkflowImage, type VideoMetadata, literal, literalOrSelector, selector, type JsonSchema, type OutputDefinition, type StepContext } from '../../engine/index.ts';
+import { MultiObjectTracker, type TrackerConfig } from './tracker-core.ts';
+
+export const TRACKED_KINDS = ['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'];
+export const DEFAULT_INSTANCES_CACHE_SIZE = 16384;
+
+export const TRACKER_OUTPUTS: OutputDefinition[] = [
+  { name: 'tracked_detections', kind: ['object_detection_prediction'] },
+  { name: 'new_instances', kind: ['object_detection_prediction'] },
+  { name: 'already_seen_instances', kind: ['object_detection_prediction'] },
+];
+
+/** FIFO-bounded set of tracker ids already output once. */
+class SeenIds {
+  #order: number[] = [];
+  #ids = new Set<number>();
+  constructor(readonly size: number) {}
+  /** Records the id; true when it had been seen before. */
+  record(id: number): boolean {
+    if (this.#ids.has(id)) return true;
+    while (this.#ids.size >= Math.max(1, this.size)) this.#ids.delete(this.#order.shift()!);
+    this.#order.push(id);
+    this.#ids.add(id);
+    return false;
+  }
+}
+
+interface VideoTracking {
+  tracker: MultiObjectTracker;
+  seen: SeenIds;
+}
+
+export interface VideoSource {
+  id: string;
+  fps: number;
+}
+
+/** Video of a frame: its video_identifier (the image id outside videos) and fps (30 when unknown, as Roboflow assumes). */
+export function videoOf(image: WorkflowImage | null | undefined, metadata?: VideoMetadata | null): VideoSource {
+  const meta = metadata ?? image?.videoMetadata;
+  const fps = Number(meta?.fps);
+  return { id: meta?.video_identifier ?? image?.parentId ?? 'default', fps: Number.isFinite(fps) && fps > 0 ? fps : 30 };
+}
+
+export function runTracker(
+  context: StepContext,
+  source: VideoSource,
+  detections: Detections,
+  makeConfig: (fps: number) => TrackerConfig,
+  instancesCacheSize: number = DEFAULT_INSTANCES_CACHE_SIZE,
+): { tracked_detections: Detections; new_instances: Detections; already_seen_instances: Detections } {
+  const key = `${context.stepName}:tracker:${source.id}`;
+  let video = context.state.get(key) as VideoTracking | undefined;
+  if (!video) {
+    // Ids count per step across videos, starting at 1.
+    const counterKey = `${context.stepName}:tracker-ids`;
+    const nextId = () => {
+      const id = ((context.state.get(counterKey) as number | undefined) ?? 0) + 1;
+      context.state.set(counterKey, id);
+      return id;
+    };
+    video = { tracker: new MultiObjectTracker(makeConfig(source.fps), nextId), seen: new SeenIds(instancesCacheSize) };
+    context.state.set(key, video);
+  }
+  const ids = video.tracker.update(detections);
+  const rows: number[] = [];
+  for (let i = 0; i < ids.length; i++) if (ids[i] !== -1) rows.push(i);
+  const tracked = detections.select(rows).with({ trackerId: Int32Array.from(rows, (r) => ids[r]!) });
+  const seenBefore = Array.from(tracked.trackerId!, (id) => video!.seen.record(id));
+  const split = (wanted: boolean) => tracked.select(seenBefore.flatMap((s, i) => (s === wanted ? [i] : [])));
+  return { tracked_detections: tracked, new_instances: split(false), already_seen_instances: split(true) };
+}
+
+/** The `image` and `detections` properties every tracker block shares. */
+export function trackerInputs(detectionKinds: string[] = TRACKED_KINDS): Record<string, JsonSchema> {
+  return {
+    image: selector(['image'], {
+      title: 'Image',
+      description: 'Video frame with video metadata (video_identifier, fps) that selects the tracker state.',
+      examples: ['$inputs.image'],
+    }),
+    detections: selector(detectionKinds, { title: 'Detections', description: 'Detections of the current frame to track.', examples: ['$steps.object_detection_model.predictions'] }),
+  };
+}
+
+export const instancesCacheSizeProperty = literal({ type: 'integer' }, {
+  title: 'Instances Cache Size',
+  description: 'Tracker ids remembered (FIFO) to tell new instances from already seen ones.',
+  default: DEFAULT_INSTANCES_CACHE_SIZE,
+});
+
+export const numberProperty = (title: string, description: string, defaultValue: number, kind: 'float_zero_to_one' | 'integer') =>
+  literalOrSelector(kind === 'integer' ? { type: 'integer' } : { type: 'number', minimum: 0, maximum: 1 }, [kind], {
+    title,
+    description,
+    default: defaultValue,
+    examples: [defaultValue, `$inputs.${title.toLowerCase().replace(/ /g, '_')}`],
+  });

@@ -1,0 +1,55 @@
+// roboflow_core/trackers_bytetrack@v1: ByteTrack — confident detections are matched to tracks first, weak ones
+// then rescue the tracks left over, so briefly occluded objects keep their ids.
+import { Detections, WorkflowImage, defineBlock } from '../../engine/index.ts';
+import { TRACKER_OUTPUTS, instancesCacheSizeProperty, numberProperty, runTracker, trackerInputs, videoOf } from './tracker-step.ts';
+
+interface Params {
+  image: WorkflowImage;
+  detections: Detections;
+  minimum_iou_threshold: number;
+  minimum_consecutive_frames: number;
+  lost_track_buffer: number;
+  track_activation_threshold: number;
+  high_conf_det_threshold: number;
+  instances_cache_size: number;
+}
+
+/** IoU a weak detection needs with a leftover track in ByteTrack's second stage. */
+export const WEAK_DETECTION_IOU = 0.5;
+
+export const trackersBytetrackV1 = defineBlock<Params>({
+  manifest: {
+    type: 'roboflow_core/trackers_bytetrack@v1',
+    humanName: 'ByteTrack Tracker',
+    version: 'v1',
+    blockType: 'transformation',
+    shortDescription: 'Robust object tracking that keeps weak detections to bridge occlusions.',
+    longDescription: 'Tracks objects across video frames with ByteTrack: two-stage association of confident, then weak detections to Kalman-predicted tracks. State is kept per video_identifier.',
+    license: 'Apache-2.0',
+    ui: { section: 'video', icon: 'far fa-location-crosshairs', blockPriority: 0, trackers: true },
+    properties: {
+      ...trackerInputs(),
+      minimum_iou_threshold: numberProperty('Minimum IoU Threshold', 'Minimum IoU to associate a confident detection with a track.', 0.1, 'float_zero_to_one'),
+      minimum_consecutive_frames: numberProperty('Minimum Consecutive Frames', 'Matches a track needs before it is output with an id.', 2, 'integer'),
+      lost_track_buffer: numberProperty('Lost Track Buffer', 'Frames (at 30 fps) a track is kept after losing its detection.', 30, 'integer'),
+      track_activation_threshold: numberProperty('Track Activation Threshold', 'Minimum confidence for a detection to start a track.', 0.7, 'float_zero_to_one'),
+      high_conf_det_threshold: numberProperty('High Confidence Detection Threshold', 'Detections at or above this confidence take part in the first association stage.', 0.6, 'float_zero_to_one'),
+      instances_cache_size: instancesCacheSizeProperty,
+    },
+    required: ['image', 'detections'],
+    outputs: TRACKER_OUTPUTS,
+    executionEngineCompatibility: '>=1.3.0,<2.0.0',
+  },
+  run(p, context) {
+    return runTracker(context, videoOf(p.image), p.detections, (fps) => ({
+      minimumIou: Number(p.minimum_iou_threshold ?? 0.1),
+      weakDetectionIou: WEAK_DETECTION_IOU,
+      highConfidence: Number(p.high_conf_det_threshold ?? 0.6),
+      lowConfidenceFloor: 0,
+      activation: Number(p.track_activation_threshold ?? 0.7),
+      minimumConsecutiveFrames: Number(p.minimum_consecutive_frames ?? 2),
+      maxFramesWithoutUpdate: Math.trunc((fps / 30) * Number(p.lost_track_buffer ?? 30)),
+      idOnSpawn: false,
+    }), p.instances_cache_size);
+  },
+});
