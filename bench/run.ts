@@ -1,7 +1,7 @@
 // `npm run bench`: overhead ratios measured in one run on this machine.
 // (a) engine time of a 50-step pure workflow ÷ the same block functions called directly;
 // (b) classic /infer/* end to end over HTTP (real server) ÷ raw session.run on the same preprocessed image,
-//     for detection, segmentation and pose;
+//     for detection, segmentation and pose; classification and /doctr/ocr ÷ the recorded session runs replayed;
 // (c) cold compile time of a 20-step definition, and the cached compile time.
 // Model parts skip with a message when ../shared is absent.
 import fs from 'node:fs';
@@ -13,6 +13,7 @@ import { createModelManager } from '../blocks/models/manager.ts';
 import { preprocessImage } from '../blocks/models/preprocess.ts';
 import { installTestModel, startTestServer } from '../test/helpers/server.ts';
 import { hasShared, sharedImage, sharedModel, SHARED_DIR } from '../test/helpers/shared.ts';
+import { classificationOverhead, ocrOverhead, type BenchContext } from './recorded-runs.ts';
 
 interface Row {
   name: string;
@@ -126,6 +127,17 @@ async function modelOverheads(): Promise<void> {
       rows.push({ name: `${c.label}: ${c.route} end to end (bus.jpg)`, value: httpMs, unit: 'ms' });
       rows.push({ name: `${c.label}: raw session.run, preprocessed`, value: rawMs, unit: 'ms' });
       ratios.push({ name: `(b) ${c.label}: end to end ÷ raw session.run`, value: httpMs / rawMs, unit: 'x' });
+    }
+    const ctx: BenchContext = { server, iterations: ITER, meanMs, rows, ratios };
+    for (const [label, run] of [
+      ['classification', () => classificationOverhead(ctx, jpeg.toString('base64'))],
+      ['OCR', () => ocrOverhead(ctx)],
+    ] as const) {
+      try {
+        await run();
+      } catch (error) {
+        console.log(`(b) ${label} skipped: ${(error as Error).message.slice(0, 300)}`);
+      }
     }
   } finally {
     await server.close();
