@@ -1,4 +1,17 @@
 import type { BlockDefinition } from '../../engine/index.ts';
 import { dataAggregatorV1 } from './data_aggregator_v1.ts';
+import { overlapV1 } from './overlap_v1.ts';
+import { lineCounterV1, lineCounterV2 } from './line_counter.ts';
+import { timeInZoneV1, timeInZoneV2, timeInZoneV3 } from './time_in_zone.ts';
+import { velocityV1 } from './velocity_v1.ts';
 
-export const analyticsBlocks: BlockDefinition<any>[] = [dataAggregatorV1];
+export const analyticsBlocks: BlockDefinition<any>[] = [
+  dataAggregatorV1,
+  overlapV1,
+  lineCounterV1,
+  lineCounterV2,
+  timeInZoneV1,
+  timeInZoneV2,
+  timeInZoneV3,
+  velocityV1,
+];

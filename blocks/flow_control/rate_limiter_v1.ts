@@ -9,7 +9,7 @@ interface Params {
   video_reference_image: WorkflowImage | null;
 }
 
-function nowSeconds(image: WorkflowImage | null): number {
+export function nowSeconds(image: WorkflowImage | null): number {
   const meta = image?.videoMetadata;
   if (meta?.comes_from_video_file && meta.fps) return meta.frame_number / meta.fps;
   if (meta?.frame_timestamp) {

@@ -6,6 +6,8 @@ import { detectionsClassesReplacementV1 } from './detections_classes_replacement
 import { frameDelayV1 } from './frame_delay_v1.ts';
 import { imageStackV1 } from './image_stack_v1.ts';
 import { detectionsListRollupV1 } from './detections_list_rollup_v1.ts';
+import { overlapAnalysisV1 } from './overlap_analysis_v1.ts';
+import { bufferV1 } from './buffer_v1.ts';
 
 export const fusionBlocks: BlockDefinition<any>[] = [
   dimensionCollapseV1,
@@ -15,4 +17,6 @@ export const fusionBlocks: BlockDefinition<any>[] = [
   frameDelayV1,
   imageStackV1,
   detectionsListRollupV1,
+  overlapAnalysisV1,
+  bufferV1,
 ];
