@@ -6,6 +6,7 @@ import { BlockRegistry, type UqlDescription } from './registry.ts';
 import { canonicalHash, FifoCache } from './compiler/cache.ts';
 import { compileDefinition } from './compiler/index.ts';
 import type { CompiledPlan } from './compiler/plan.ts';
+import { resolveWorkflowReferences, type WorkflowResolver } from './compiler/references.ts';
 import { runPlan } from './executor/run.ts';
 import { describeInterface } from './interface.ts';
 import { Profiler } from './profiler.ts';
@@ -21,6 +22,8 @@ export interface EngineOptions {
   profilingAvailable?: boolean;
   /** UQL operations/operators for `/workflows/blocks/describe`. */
   uqlDescription?: UqlDescription;
+  /** Saved workflows referenced by inner-workflow steps (`workflow_workspace_id` + `workflow_id`), at compile time. */
+  resolveWorkflow?: WorkflowResolver;
 }
 
 /** A compiled, cached plan for one definition. */
@@ -44,10 +47,11 @@ export class ExecutionEngine {
 
   #compile(definition: unknown, profiler?: Profiler): CompiledPlan {
     const start = performance.now();
-    const hash = this.#hashOf(definition);
+    const resolved = resolveWorkflowReferences(definition, this.options.resolveWorkflow);
+    const hash = this.#hashOf(resolved);
     let plan = this.#cache.get(hash);
     if (!plan) {
-      plan = compileDefinition(definition, this.registry, hash);
+      plan = compileDefinition(resolved, this.registry, hash);
       this.#cache.set(hash, plan);
       profiler?.addPhases(plan.compilationTrace);
     }

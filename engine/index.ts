@@ -12,6 +12,7 @@ export { BlockRegistry, type BlockRegistryOptions, type UqlDescription } from '.
 export { serializeDetections, serializeImage, serializeValue, serializeOutput, RLE_MASK_COLUMN, type SerializeDetectionsOptions } from './serialize.ts';
 export { encodeRle, decodeRle, type CocoRle } from './rle.ts';
 export { canonicalHash } from './compiler/cache.ts';
+export type { WorkflowReference, WorkflowResolver } from './compiler/references.ts';
 export { blockSchema } from './block-schema.ts';
 export { largestContour } from './contour.ts';
 export { deserializeDetections } from './executor/deserialize.ts';

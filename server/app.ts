@@ -17,6 +17,8 @@ import { workspaceRoutes } from './routes/workspaces.ts';
 import { editorRoutes } from './routes/editor.ts';
 import { legacyRoutes } from './routes/legacy.ts';
 import { errorHandler } from './error-map.ts';
+import { innerWorkflowResolver, workflowStoreRoot } from './store/inner-workflows.ts';
+import { WorkflowStore } from './store/workflow-store.ts';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -46,6 +48,7 @@ export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
     uqlDescription: { operations_description: operationsDescription, operators_descriptions: operatorsDescriptions },
     maxConcurrentSteps: config.maxConcurrentSteps,
     profilingAvailable: config.profilingAvailable,
+    resolveWorkflow: innerWorkflowResolver(new WorkflowStore(workflowStoreRoot(config)), config.modelCacheDir),
     imageInput: {
       allowUrlInput: config.allowUrlInput,
       allowPrivateNetworks: config.allowPrivateUrls,

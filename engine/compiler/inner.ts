@@ -92,7 +92,8 @@ function inline(definition: Record<string, unknown>, depth: number, limits: Inne
     });
     const childRaw = raw.workflow_definition;
     if (childRaw !== undefined && raw.workflow_id !== undefined) throw entryError('give either workflow_definition or workflow_workspace_id + workflow_id, not both');
-    if (childRaw === undefined) throw entryError('only inline `workflow_definition` is supported; saved workflow references are not');
+    if (childRaw === undefined && raw.workflow_id === undefined) throw entryError('give `workflow_definition` or `workflow_workspace_id` + `workflow_id`');
+    if (childRaw === undefined) throw entryError('saved workflow references (workflow_workspace_id + workflow_id) need a workflow resolver, and this engine has none; give an inline `workflow_definition`');
     if (!childRaw || typeof childRaw !== 'object' || Array.isArray(childRaw)) throw entryError('workflow_definition must be a workflow definition object');
     const child = inline(childRaw as Record<string, unknown>, depth + 1, limits, counter);
     const bindings = (raw.parameter_bindings ?? {}) as Record<string, Json>;

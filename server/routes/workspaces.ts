@@ -1,7 +1,6 @@
 // Saved workflows: the store's REST API under /workspaces (used by the editor) and Roboflow's predefined-
 // workflow endpoints (spec §6.2, §6.4) that run or describe a saved workflow by workspace and id.
 import { Router, type Request } from 'express';
-import path from 'node:path';
 import type { AppDeps } from '../app.ts';
 import { handler } from '../respond.ts';
 import { requestApiKey } from '../api-key.ts';
@@ -12,6 +11,8 @@ import { seedExamples } from '../store/seed.ts';
 import { checkStoreId, parseVersion } from '../store/ids.ts';
 import { InvalidStoreIdError, SavedWorkflowNotFoundError } from '../store/errors.ts';
 import { BodyReader } from '../store/request-fields.ts';
+import { workflowStoreRoot } from '../store/inner-workflows.ts';
+import { LOCAL_WORKSPACE, isLocalWorkflowId } from '../store/local-workflows.ts';
 
 export interface WorkspaceServices {
   store: WorkflowStore;
@@ -21,13 +22,13 @@ export interface WorkspaceServices {
 
 export function createWorkspaceServices(deps: AppDeps): WorkspaceServices {
   const { config } = deps;
-  const store = new WorkflowStore(path.join(config.dataDir, 'workspaces'));
+  const store = new WorkflowStore(workflowStoreRoot(config));
   const remote = new RemoteWorkflowSource({
     apiBaseUrl: config.apiBaseUrl,
     timeoutMs: config.remoteWorkflowTimeoutMs,
     cacheTtlS: config.workflowDefinitionCacheTtlS,
   });
-  const resolver = new SavedWorkflowResolver(store, remote, deps.engine, config.persistRemoteWorkflows);
+  const resolver = new SavedWorkflowResolver(store, remote, deps.engine, config.persistRemoteWorkflows, config.modelCacheDir);
   return { store, remote, resolver };
 }
 
@@ -36,6 +37,13 @@ function ids(req: Request): { workspace: string; id: string } {
     workspace: checkStoreId(req.params.workspace, 'workspace'),
     id: checkStoreId(req.params.workflowId, 'workflow_id'),
   };
+}
+
+/** Ids of the predefined-workflow routes: the `local` workspace takes Roboflow's wider id pattern for its files. */
+function predefinedIds(req: Request): { workspace: string; id: string } {
+  const { workspace, workflowId } = req.params;
+  if (workspace === LOCAL_WORKSPACE && isLocalWorkflowId(workflowId)) return { workspace, id: workflowId };
+  return ids(req);
 }
 
 function notFound(workspace: string, id: string, version?: number): SavedWorkflowNotFoundError {
@@ -123,7 +131,7 @@ export async function workspaceRoutes(deps: AppDeps, services = createWorkspaceS
 
   // Roboflow's predefined-workflow run (spec §6.2), current and legacy paths.
   const runSaved = handler(async (req, res) => {
-    const { workspace, id } = ids(req);
+    const { workspace, id } = predefinedIds(req);
     const body = new BodyReader(req.body, true);
     const bodyKey = body.string('api_key');
     const inputs = body.object('inputs') ?? {};
@@ -143,7 +151,7 @@ export async function workspaceRoutes(deps: AppDeps, services = createWorkspaceS
 
   // Spec §6.4. Roboflow requires an api key here; a local server answers for locally saved workflows without one.
   router.post('/:workspace/workflows/:workflowId/describe_interface', handler(async (req, res) => {
-    const { workspace, id } = ids(req);
+    const { workspace, id } = predefinedIds(req);
     const body = new BodyReader(req.body, true);
     const bodyKey = body.string('api_key');
     const useCache = body.boolean('use_cache', true);

@@ -1,10 +1,11 @@
-// Where a predefined workflow's definition comes from (spec §6.2): the local store first; then, with an
+// Where a predefined workflow's definition comes from (spec §6.2): the `local` workspace's files, the local store; then, with an
 // api key, the Roboflow API. Remote definitions are mirrored into the store (persistRemote) and refreshed on
 // later calls; a local save on top of a mirror makes it a local workflow that the API no longer overrides.
 import type { ExecutionEngine } from '../../engine/index.ts';
 import { RoboflowAPIConnectionError, RoboflowAPITimeoutError } from '../../engine/index.ts';
 import { SavedWorkflowNotFoundError } from './errors.ts';
 import { checkStoreId } from './ids.ts';
+import { LOCAL_WORKSPACE, isLocalWorkflowId, readLocalWorkflow } from './local-workflows.ts';
 import type { RemoteWorkflowSource } from './remote.ts';
 import type { WorkflowStore } from './workflow-store.ts';
 
@@ -21,9 +22,15 @@ export class SavedWorkflowResolver {
     private readonly remote: RemoteWorkflowSource,
     private readonly engine: ExecutionEngine,
     private readonly persistRemote: boolean,
+    /** MODEL_CACHE_DIR: where the `local` workspace's workflow files live. */
+    private readonly modelCacheDir?: string,
   ) {}
 
   async resolve(workspace: string, id: string, request: ResolveRequest): Promise<Record<string, unknown>> {
+    if (workspace === LOCAL_WORKSPACE && this.modelCacheDir !== undefined && isLocalWorkflowId(id)) {
+      const local = readLocalWorkflow(this.modelCacheDir, id);
+      if (local) return local;
+    }
     checkStoreId(workspace, 'workspace');
     checkStoreId(id, 'workflow_id');
     const versionId = request.versionId ?? null;

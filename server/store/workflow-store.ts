@@ -2,6 +2,7 @@
 // Writes to one workflow are serialized in-process; across processes, version files are created with
 // no-clobber link semantics, so concurrent writers can never replace each other's versions.
 import fs from 'node:fs/promises';
+import fsSync from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createFileAtomically, ensureDir, fsyncDir, isTempOrHidden } from './atomic-fs.ts';
@@ -85,6 +86,28 @@ export class WorkflowStore {
     if (!wanted) return null;
     const record = await readVersion(dir, wanted);
     return record ? { workspace, id, ...record } : null;
+  }
+
+  /** The definition of a version (default latest), read synchronously: the engine resolves inner workflows while compiling. */
+  definitionSync(workspace: string, id: string, version?: number): Record<string, unknown> | undefined {
+    const dir = this.workflowDir(workspace, id);
+    let wanted = version;
+    if (wanted === undefined) {
+      let names: string[] = [];
+      try {
+        names = fsSync.readdirSync(dir);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      wanted = Math.max(0, ...names.map((n) => Number(VERSION_FILE.exec(n)?.[1] ?? 0)));
+      if (!wanted) return undefined;
+    }
+    try {
+      return (JSON.parse(fsSync.readFileSync(path.join(dir, `v${wanted}.json`), 'utf8')) as WorkflowVersionRecord).definition;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 
   async listVersions(workspace: string, id: string): Promise<VersionSummary[]> {

@@ -61,3 +61,54 @@ describe('inner workflows', () => {
     assert.deepEqual((await engine.run(nested, {})).outputs, [{ o: 'deep' }]);
   });
 });
+
+describe('inner workflows by reference', () => {
+  const constantWorkflow = (value: unknown) => ({
+    version: '1.0',
+    inputs: [{ type: 'WorkflowParameter', name: 'suffix', default_value: '' }],
+    steps: [{ type: 'test/constant@v1', name: 'k', value }],
+    outputs: [{ type: 'JsonField', name: 'o', selector: '$steps.k.out' }],
+  });
+  const referencing = (workspace: string, id: string, extra: Record<string, unknown> = {}) => ({
+    version: '1.0',
+    inputs: [],
+    steps: [{ type: 'roboflow_core/inner_workflow@v1', name: 'inner', workflow_workspace_id: workspace, workflow_id: id, ...extra }],
+    outputs: [{ type: 'JsonField', name: 'o', selector: '$steps.inner.o' }],
+  });
+  const saved = new Map<string, Record<string, unknown>>();
+  const calls: string[] = [];
+  const referenceEngine = new ExecutionEngine({
+    blocks: fixtureBlocks,
+    resolveWorkflow: ({ workspace, id, versionId }) => {
+      calls.push(`${workspace}/${id}@${versionId}`);
+      return saved.get(`${workspace}/${id}@${versionId ?? 'latest'}`);
+    },
+  });
+
+  test('a saved child is resolved at compile time, by version, and a new child version is not served from the cache', async () => {
+    saved.set('ws/child@latest', constantWorkflow('first'));
+    saved.set('ws/child@1', constantWorkflow('pinned'));
+    assert.deepEqual((await referenceEngine.run(referencing('ws', 'child'), {})).outputs, [{ o: 'first' }]);
+    assert.deepEqual((await referenceEngine.run(referencing('ws', 'child', { workflow_version_id: '1' }), {})).outputs, [{ o: 'pinned' }]);
+    assert.ok(calls.includes('ws/child@1'), 'the version id reaches the resolver');
+    saved.set('ws/child@latest', constantWorkflow('second'));
+    assert.deepEqual((await referenceEngine.run(referencing('ws', 'child'), {})).outputs, [{ o: 'second' }]);
+  });
+
+  test('references inside referenced (and inline) children resolve too; cycles and unknown workflows are refused', async () => {
+    saved.set('ws/leaf@latest', constantWorkflow('leaf'));
+    saved.set('ws/middle@latest', referencing('ws', 'leaf'));
+    const inlineAroundReference = { version: '1.0', inputs: [], steps: [{ type: 'roboflow_core/inner_workflow@v1', name: 'outer', workflow_definition: referencing('ws', 'middle') }], outputs: [{ type: 'JsonField', name: 'o', selector: '$steps.outer.o' }] };
+    assert.deepEqual((await referenceEngine.run(inlineAroundReference, {})).outputs, [{ o: 'leaf' }]);
+
+    saved.set('ws/a@latest', referencing('ws', 'b'));
+    saved.set('ws/b@latest', referencing('ws', 'a'));
+    assert.throws(() => referenceEngine.compile(referencing('ws', 'a')), (e: WorkflowError) => e.name === 'InnerWorkflowCompositionCycleError' && /ws\/a -> ws\/b -> ws\/a/.test(e.message));
+    assert.throws(() => referenceEngine.compile(referencing('ws', 'missing')), (e: WorkflowError) => e.name === 'InnerWorkflowInvalidStepEntryError' && /ws\/missing was not found/.test(e.message));
+    assert.throws(() => referenceEngine.compile(referencing('', 'leaf')), (e: WorkflowError) => e.name === 'InnerWorkflowInvalidStepEntryError' && /workflow_workspace_id/.test(e.message));
+  });
+
+  test('without a resolver a reference is an entry error that says so', () => {
+    expectError(referencing('ws', 'child'), 'InnerWorkflowInvalidStepEntryError', /need a workflow resolver/);
+  });
+});
