@@ -99,3 +99,31 @@ export const numberProperty = (title: string, description: string, defaultValue:
     default: defaultValue,
     examples: [defaultValue, `$inputs.${title.toLowerCase().replace(/ /g, '_')}`],
   });
+
+export interface TrackerDefaults {
+  minimum_iou_threshold: number;
+  minimum_consecutive_frames: number;
+  lost_track_buffer: number;
+  track_activation_threshold: number;
+}
+
+/** Settings the `trackers_*` blocks share, with each algorithm's defaults. */
+export function trackerSettings(d: TrackerDefaults): Record<string, JsonSchema> {
+  return {
+    minimum_iou_threshold: numberProperty('Minimum IoU Threshold', 'Minimum IoU to associate a (confident) detection with a track.', d.minimum_iou_threshold, 'float_zero_to_one'),
+    minimum_consecutive_frames: numberProperty('Minimum Consecutive Frames', 'Matches a track needs before it is output with an id.', d.minimum_consecutive_frames, 'integer'),
+    lost_track_buffer: numberProperty('Lost Track Buffer', 'Frames (at 30 fps) a track is kept after losing its detection.', d.lost_track_buffer, 'integer'),
+    track_activation_threshold: numberProperty('Track Activation Threshold', 'Minimum confidence for a detection to start a track.', d.track_activation_threshold, 'float_zero_to_one'),
+  };
+}
+
+/** The common part of a `trackers_*` block's TrackerConfig from its (possibly missing) settings. */
+export function baseConfig(p: Partial<TrackerDefaults>, d: TrackerDefaults, fps: number) {
+  return {
+    minimumIou: Number(p.minimum_iou_threshold ?? d.minimum_iou_threshold),
+    activation: Number(p.track_activation_threshold ?? d.track_activation_threshold),
+    minimumConsecutiveFrames: Number(p.minimum_consecutive_frames ?? d.minimum_consecutive_frames),
+    maxFramesWithoutUpdate: Math.trunc((fps / 30) * Number(p.lost_track_buffer ?? d.lost_track_buffer)),
+    idOnSpawn: false,
+  };
+}

@@ -1,7 +1,9 @@
 // roboflow_core/trackers_bytetrack@v1: ByteTrack — confident detections are matched to tracks first, weak ones
 // then rescue the tracks left over, so briefly occluded objects keep their ids.
 import { Detections, WorkflowImage, defineBlock } from '../../engine/index.ts';
-import { TRACKER_OUTPUTS, instancesCacheSizeProperty, numberProperty, runTracker, trackerInputs, videoOf } from './tracker-step.ts';
+import { TRACKER_OUTPUTS, baseConfig, instancesCacheSizeProperty, numberProperty, runTracker, trackerInputs, trackerSettings, videoOf } from './tracker-step.ts';
+
+const BYTETRACK_DEFAULTS = { minimum_iou_threshold: 0.1, minimum_consecutive_frames: 2, lost_track_buffer: 30, track_activation_threshold: 0.7 };
 
 interface Params {
   image: WorkflowImage;
@@ -29,10 +31,7 @@ export const trackersBytetrackV1 = defineBlock<Params>({
     ui: { section: 'video', icon: 'far fa-location-crosshairs', blockPriority: 0, trackers: true },
     properties: {
       ...trackerInputs(),
-      minimum_iou_threshold: numberProperty('Minimum IoU Threshold', 'Minimum IoU to associate a confident detection with a track.', 0.1, 'float_zero_to_one'),
-      minimum_consecutive_frames: numberProperty('Minimum Consecutive Frames', 'Matches a track needs before it is output with an id.', 2, 'integer'),
-      lost_track_buffer: numberProperty('Lost Track Buffer', 'Frames (at 30 fps) a track is kept after losing its detection.', 30, 'integer'),
-      track_activation_threshold: numberProperty('Track Activation Threshold', 'Minimum confidence for a detection to start a track.', 0.7, 'float_zero_to_one'),
+      ...trackerSettings(BYTETRACK_DEFAULTS),
       high_conf_det_threshold: numberProperty('High Confidence Detection Threshold', 'Detections at or above this confidence take part in the first association stage.', 0.6, 'float_zero_to_one'),
       instances_cache_size: instancesCacheSizeProperty,
     },
@@ -42,14 +41,10 @@ export const trackersBytetrackV1 = defineBlock<Params>({
   },
   run(p, context) {
     return runTracker(context, videoOf(p.image), p.detections, (fps) => ({
-      minimumIou: Number(p.minimum_iou_threshold ?? 0.1),
+      ...baseConfig(p, BYTETRACK_DEFAULTS, fps),
       weakDetectionIou: WEAK_DETECTION_IOU,
       highConfidence: Number(p.high_conf_det_threshold ?? 0.6),
       lowConfidenceFloor: 0,
-      activation: Number(p.track_activation_threshold ?? 0.7),
-      minimumConsecutiveFrames: Number(p.minimum_consecutive_frames ?? 2),
-      maxFramesWithoutUpdate: Math.trunc((fps / 30) * Number(p.lost_track_buffer ?? 30)),
-      idOnSpawn: false,
     }), p.instances_cache_size);
   },
 });

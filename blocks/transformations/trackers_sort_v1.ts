@@ -1,7 +1,9 @@
 // roboflow_core/trackers_sort@v1: SORT — Kalman motion model plus one-stage IoU assignment; a track gets its id
 // after minimum_consecutive_frames matches.
 import { Detections, WorkflowImage, defineBlock } from '../../engine/index.ts';
-import { TRACKER_OUTPUTS, instancesCacheSizeProperty, numberProperty, runTracker, trackerInputs, videoOf } from './tracker-step.ts';
+import { TRACKER_OUTPUTS, baseConfig, instancesCacheSizeProperty, runTracker, trackerInputs, trackerSettings, videoOf } from './tracker-step.ts';
+
+const SORT_DEFAULTS = { minimum_iou_threshold: 0.3, minimum_consecutive_frames: 3, lost_track_buffer: 30, track_activation_threshold: 0.25 };
 
 interface Params {
   image: WorkflowImage;
@@ -25,10 +27,7 @@ export const trackersSortV1 = defineBlock<Params>({
     ui: { section: 'video', icon: 'far fa-location-crosshairs', blockPriority: 1, trackers: true },
     properties: {
       ...trackerInputs(),
-      minimum_iou_threshold: numberProperty('Minimum IoU Threshold', 'Minimum IoU to associate a detection with an existing track.', 0.3, 'float_zero_to_one'),
-      minimum_consecutive_frames: numberProperty('Minimum Consecutive Frames', 'Matches a track needs before it is output with an id.', 3, 'integer'),
-      lost_track_buffer: numberProperty('Lost Track Buffer', 'Frames (at 30 fps) a track is kept after losing its detection.', 30, 'integer'),
-      track_activation_threshold: numberProperty('Track Activation Threshold', 'Minimum confidence for a detection to start a track.', 0.25, 'float_zero_to_one'),
+      ...trackerSettings(SORT_DEFAULTS),
       instances_cache_size: instancesCacheSizeProperty,
     },
     required: ['image', 'detections'],
@@ -37,14 +36,10 @@ export const trackersSortV1 = defineBlock<Params>({
   },
   run(p, context) {
     return runTracker(context, videoOf(p.image), p.detections, (fps) => ({
-      minimumIou: Number(p.minimum_iou_threshold ?? 0.3),
+      ...baseConfig(p, SORT_DEFAULTS, fps),
       weakDetectionIou: null,
       highConfidence: 0,
       lowConfidenceFloor: 0,
-      activation: Number(p.track_activation_threshold ?? 0.25),
-      minimumConsecutiveFrames: Number(p.minimum_consecutive_frames ?? 3),
-      maxFramesWithoutUpdate: Math.trunc((fps / 30) * Number(p.lost_track_buffer ?? 30)),
-      idOnSpawn: false,
     }), p.instances_cache_size);
   },
 });
