@@ -2,6 +2,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import sharp from 'sharp';
 import { installTestModel, startTestServer, type RunningServer } from '../helpers/server.ts';
 import { needsShared, hasShared, sharedImage, sharedModel } from '../helpers/shared.ts';
@@ -125,6 +126,22 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
     }
     // Same detections as the polygon answer, ranked the same way.
     assert.deepEqual(rle.body.predictions.map((p: { class: string }) => p.class), polygon.body.predictions.map((p: { class: string }) => p.class));
+  });
+
+  test('confidence "default" / "best" use the package thresholds from environment.json', async (t) => {
+    if (blocksMissing(t, server, ['roboflow_core/roboflow_object_detection_model@v3'])) return;
+    const id = 'coco-thresholds/1';
+    await installTestModel(sharedModel('yolov8n_quantized.onnx'), id, server.config.modelCacheDir);
+    const envFile = path.join(server.config.modelCacheDir, id, 'environment.json');
+    const environment = JSON.parse(fs.readFileSync(envFile, 'utf8'));
+    fs.writeFileSync(envFile, JSON.stringify({ ...environment, CONFIDENCE_THRESHOLD: 0.8, CLASS_CONFIDENCE_THRESHOLDS: { person: 1, bus: 0.3 } }));
+    const ask = (confidence: unknown) => post(server, '/infer/object_detection', { model_id: id, image: imageInput('bus.jpg'), confidence });
+    const [byDefault, best, number] = await Promise.all([ask('default'), ask('best'), ask(0.4)]);
+    for (const res of [byDefault, best, number]) assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.ok(byDefault.body.predictions.length >= 1);
+    assert.ok(byDefault.body.predictions.every((p: { confidence: number }) => p.confidence >= 0.8));
+    assert.deepEqual(best.body.predictions.map((p: { class: string }) => p.class), ['bus']);
+    assert.ok(classCounts(number.body.predictions).person! >= 4);
   });
 
   test('keypoints detection: keypoints per person', async (t) => {

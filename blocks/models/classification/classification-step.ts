@@ -16,9 +16,10 @@ import {
 } from '../../../engine/index.ts';
 import type { ModelManager } from '../manager.ts';
 import { classify } from './classify.ts';
+import { DEFAULT_CONFIDENCE, resolveConfidence, type ConfidenceSetting } from '../confidence.ts';
 
-/** Threshold used when a v3 step asks for the model's default or per-class "best" thresholds (not known locally). */
-export const DEFAULT_CLASSIFICATION_CONFIDENCE = 0.4;
+/** Threshold of v1/v2 steps and of v3 custom mode when none is given. */
+export const DEFAULT_CLASSIFICATION_CONFIDENCE = DEFAULT_CONFIDENCE;
 
 export const CLASSIFICATION_BASE_PROPERTIES: Record<string, JsonSchema> = {
   images: imagesProperty(),
@@ -56,7 +57,9 @@ export const CONFIDENCE_PROPERTIES: Record<string, JsonSchema> = {
 export const CONFIDENCE_MODE_PROPERTIES: Record<string, JsonSchema> = {
   confidence_mode: literalOrSelector({ type: 'string', enum: ['best', 'default', 'custom'] }, ['string'], {
     title: 'Confidence Mode',
-    description: "'custom' uses custom_confidence; 'best' and 'default' use the model's default threshold.",
+    description:
+      "'custom' uses custom_confidence; 'default' the package's CONFIDENCE_THRESHOLD and 'best' its per-class " +
+      'CLASS_CONFIDENCE_THRESHOLDS (environment.json), 0.4 when the package records none.',
     default: 'default',
   }),
   custom_confidence: literalOrSelector({ type: 'number', minimum: 0, maximum: 1 }, ['float_zero_to_one'], {
@@ -105,14 +108,13 @@ export interface ClassificationStepParams {
   custom_confidence?: number;
 }
 
-/** The threshold a step asks for: v3's mode, else v1/v2's `confidence`. */
-export function stepConfidence(params: ClassificationStepParams): number {
-  if (params.confidence_mode !== undefined) {
-    return params.confidence_mode === 'custom'
-      ? Number(params.custom_confidence ?? DEFAULT_CLASSIFICATION_CONFIDENCE)
-      : DEFAULT_CLASSIFICATION_CONFIDENCE;
-  }
-  return Number(params.confidence ?? DEFAULT_CLASSIFICATION_CONFIDENCE);
+/** The threshold a step asks for: v3's mode (best / default resolved by the package), else v1/v2's `confidence`. */
+export function stepConfidence(params: ClassificationStepParams, stepName = 'classification'): ConfidenceSetting {
+  const mode = params.confidence_mode;
+  if (mode === undefined) return Number(params.confidence ?? DEFAULT_CLASSIFICATION_CONFIDENCE);
+  if (mode === 'custom') return Number(params.custom_confidence ?? DEFAULT_CLASSIFICATION_CONFIDENCE);
+  if (mode === 'best' || mode === 'default') return mode;
+  throw new ModelInputError(`Step ${stepName}: confidence_mode must be best, default or custom, got ${JSON.stringify(mode)}`);
 }
 
 export async function runClassificationStep(
@@ -136,7 +138,8 @@ export async function runClassificationStep(
     );
   }
   const present = params.images.values.filter((image): image is WorkflowImage => image !== null);
-  const responses = await classify(model, present, { multiLabel: options.multiLabel, confidence: stepConfidence(params) });
+  const confidence = resolveConfidence(stepConfidence(params, context.stepName), model);
+  const responses = await classify(model, present, { multiLabel: options.multiLabel, confidence });
   let next = 0;
   return params.images.values.map((image) => {
     if (!image) return null;

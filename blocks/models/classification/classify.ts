@@ -156,7 +156,8 @@ export function multiLabelResponse(
   model: LoadedModel,
   image: WorkflowImage,
   scores: Float32Array,
-  threshold: number,
+  /** One threshold, or one per class (confidence "best"). */
+  threshold: number | Float32Array,
   time: number,
 ): MultiLabelResponse {
   const probabilities = toIndependentProbabilities(scores);
@@ -165,7 +166,7 @@ export function multiLabelResponse(
   probabilities.forEach((confidence, i) => {
     const name = className(model, i);
     predictions[name] = { confidence, class_id: i };
-    if (confidence > threshold) predicted.push(name);
+    if (confidence > (typeof threshold === 'number' ? threshold : (threshold[i] ?? 0))) predicted.push(name);
   });
   return { time, image: { width: image.width, height: image.height }, predictions, predicted_classes: predicted };
 }
@@ -173,12 +174,12 @@ export function multiLabelResponse(
 /**
  * Classifies images with a loaded classification package. `multiLabel` forces the multi-label response
  * (the multi-label blocks); otherwise the package decides (MULTICLASS). `confidence` is the multi-label
- * threshold; multi-class responses list every class.
+ * threshold (one, or one per class); multi-class responses list every class.
  */
 export async function classify(
   model: LoadedModel,
   images: readonly WorkflowImage[],
-  options: { multiLabel?: boolean; confidence: number },
+  options: { multiLabel?: boolean; confidence: number | Float32Array },
 ): Promise<ClassificationResponse[]> {
   const started = performance.now();
   const rows = await classScores(model, images);

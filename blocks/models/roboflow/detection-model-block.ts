@@ -69,7 +69,8 @@ function properties(identity: DetectionBlockIdentity): Record<string, JsonSchema
   if (hasConfidenceMode(identity)) {
     props.confidence_mode = literalOrSelector({ type: 'string', enum: ['best', 'default', 'custom'] }, ['string'], {
       title: 'Confidence Mode',
-      description: "'best' uses the model's recommended per-class thresholds, 'default' its default threshold, 'custom' the value of custom_confidence.",
+      description:
+        "'best' uses the package's per-class CLASS_CONFIDENCE_THRESHOLDS, 'default' its CONFIDENCE_THRESHOLD (environment.json; 0.4 when absent), 'custom' the value of custom_confidence.",
       default: 'default',
     });
     props.custom_confidence = f01({ title: 'Custom Confidence', description: 'Confidence threshold used when confidence_mode is custom.', default: DEFAULT_CONFIDENCE, examples: [0.3] });

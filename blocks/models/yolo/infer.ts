@@ -8,10 +8,13 @@ import type { LoadedModel } from '../manager.ts';
 import { boxesToOriginal, pointToOriginal, preprocessImage, type PreprocessFlags } from '../preprocess.ts';
 import { decodeYolo } from './decode.ts';
 import { decodeMasks, type MaskDecodeMode } from './masks.ts';
+import { resolveConfidence, type ConfidenceSetting } from '../confidence.ts';
+
+export { DEFAULT_CONFIDENCE, resolveConfidence } from '../confidence.ts';
 
 export interface DetectionParams {
   /** A threshold, or Roboflow's `best` / `default` (model-recommended thresholds when the package has them). */
-  confidence: number | 'best' | 'default';
+  confidence: ConfidenceSetting;
   iouThreshold: number;
   classAgnosticNms: boolean;
   maxDetections: number;
@@ -25,26 +28,9 @@ export interface DetectionParams {
   skipMasks?: boolean;
 }
 
-export const DEFAULT_CONFIDENCE = 0.4;
-
 export interface DetectionResult {
   detections: Detections;
   inferenceId: string;
-}
-
-/**
- * Per-class thresholds for `best` (environment CLASS_CONFIDENCE_THRESHOLDS: {class name: threshold}) or the
- * model's default (environment CONFIDENCE_THRESHOLD); DEFAULT_CONFIDENCE when the package records neither.
- */
-export function resolveConfidence(value: DetectionParams['confidence'], model: LoadedModel): number | Float32Array {
-  if (typeof value === 'number') return value;
-  const env = model.environment;
-  if (value === 'best' && env.CLASS_CONFIDENCE_THRESHOLDS && typeof env.CLASS_CONFIDENCE_THRESHOLDS === 'object') {
-    const map = env.CLASS_CONFIDENCE_THRESHOLDS as Record<string, unknown>;
-    return Float32Array.from(model.classNames, (name) => (typeof map[name] === 'number' ? (map[name] as number) : DEFAULT_CONFIDENCE));
-  }
-  const fallback = Number(env.CONFIDENCE_THRESHOLD);
-  return Number.isFinite(fallback) && fallback >= 0 && fallback <= 1 ? fallback : DEFAULT_CONFIDENCE;
 }
 
 export async function inferDetections(model: LoadedModel, image: WorkflowImage, params: DetectionParams): Promise<DetectionResult> {
