@@ -13,6 +13,10 @@ import { morphologicalTransformationV2 } from './morphological_transformation_v2
 import { pixelColorCountV1 } from './pixel_color_count_v1.ts';
 import { relativeStaticCropV1 } from './relative_static_crop_v1.ts';
 import { thresholdV1 } from './threshold_v1.ts';
+import { siftV1 } from './sift_v1.ts';
+import { siftComparisonV1 } from './sift_comparison_v1.ts';
+import { siftComparisonV2 } from './sift_comparison_v2.ts';
+import { stitchImagesV1 } from './stitch_images_v1.ts';
 
 export const classicalCvBlocks: BlockDefinition<any>[] = [
   imagePreprocessingV1,
@@ -29,4 +33,8 @@ export const classicalCvBlocks: BlockDefinition<any>[] = [
   relativeStaticCropV1,
   imageSlicerV1,
   imageSlicerV2,
+  siftV1,
+  siftComparisonV1,
+  siftComparisonV2,
+  stitchImagesV1,
 ];
