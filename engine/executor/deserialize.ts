@@ -1,10 +1,12 @@
 // Per-kind deserialization of batch inputs (spec §3.1): images, detections payloads and simple scalars.
+import { decodeRle, type CocoRle } from '../rle.ts';
+import { RLE_MASK_COLUMN } from '../serialize.ts';
 import { Detections, isDetections } from '../detections.ts';
 import { RuntimeInputError } from '../errors.ts';
 import type { ImageInputOptions } from '../api-types.ts';
 import { loadImage } from './images.ts';
 
-const DETECTION_LIKE = new Set(['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction', 'qr_code_detection', 'bar_code_detection']);
+const DETECTION_LIKE = new Set(['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction', 'qr_code_detection', 'bar_code_detection', 'rle_instance_segmentation_prediction']);
 
 type Deserializer = (value: unknown, id: string, input: string, options: ImageInputOptions) => unknown | Promise<unknown>;
 
@@ -93,5 +95,17 @@ export function deserializeDetections(value: unknown): Detections {
     columns.keypoints_confidence = keypoints.map((k) => (k ?? []).map((kp) => kp.confidence));
   }
   const trackerId = trackers.length === n && n > 0 ? Int32Array.from(trackers) : null;
-  return new Detections(xyxy, confidence, classId, columns, null, null, trackerId);
+  const rle = rleMasks(predictions);
+  if (rle) columns[RLE_MASK_COLUMN] = predictions.map((p) => p.rle_mask);
+  return new Detections(xyxy, confidence, classId, columns, rle?.masks ?? null, rle?.shape ?? null, trackerId);
+}
+
+/** Dense masks from the RLE payload (rle_mask on every prediction, all of one size), else null. */
+function rleMasks(predictions: Array<Record<string, unknown>>): { masks: Uint8Array[]; shape: [number, number] } | null {
+  if (predictions.length === 0 || !predictions.every((p) => p.rle_mask && typeof p.rle_mask === 'object')) return null;
+  const sizes = predictions.map((p) => (p.rle_mask as { size?: unknown }).size);
+  expect(sizes.every((size) => Array.isArray(size) && size.length === 2 && size.every(isNumber)), 'rle_mask.size as [height, width]');
+  const [height, width] = sizes[0] as [number, number];
+  expect(sizes.every((size) => (size as number[])[0] === height && (size as number[])[1] === width), 'every rle_mask of one size');
+  return { masks: predictions.map((p) => decodeRle(p.rle_mask as CocoRle)), shape: [height, width] };
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { needsShared, sharedImage, sharedModel } from '../helpers/shared.ts';
-import { Batch, Detections, WorkflowImage, decodeRle, encodeRle, serializeOutput, type StepContext } from '../../engine/index.ts';
+import { Batch, Detections, WorkflowImage, decodeRle, deserializeDetections, encodeRle, serializeOutput, type StepContext } from '../../engine/index.ts';
 import { maskRunLengths, runLengthsFromString, runLengthsToString } from '../../engine/rle.ts';
 import { createModelManager, type ModelManager } from '../../blocks/models/manager.ts';
 import { installModelPackage } from '../../blocks/models/package.ts';
@@ -113,4 +113,19 @@ describe('instance segmentation v4 (COCO RLE masks)', { skip: needsShared }, () 
     assert.ok(payload.predictions.every((p) => Array.isArray(p.points) && p.rle_mask === undefined));
     await assert.rejects(async () => v4().run({ images: new Batch([bus], [[0]]), model_id: 'coco-seg/1', mask_format: 'bitmap' }, context()), /seg: mask_format must be rle or polygon/);
   });
+});
+
+test('RLE payload deserializes back to dense masks (rle_instance_segmentation_prediction input)', async () => {
+  const masks = [new Uint8Array(6 * 4), new Uint8Array(6 * 4)];
+  masks[0]!.fill(1, 4, 10);
+  masks[1]![23] = 1;
+  const detections = new Detections(Float32Array.from([0, 1, 4, 3, 3, 5, 4, 6]), Float32Array.from([0.9, 0.5]), Int32Array.from([0, 1]), { class_name: ['a', 'b'], rle_mask: [null, null] }, masks, [6, 4]);
+  const payload = await serializeOutput(detections, ['rle_instance_segmentation_prediction']);
+  const back = deserializeDetections(JSON.parse(JSON.stringify(payload)));
+  assert.deepEqual(back.maskShape, [6, 4]);
+  assert.deepEqual(back.masks, masks);
+  assert.deepEqual(back.column('class_name'), ['a', 'b']);
+  // Serialized again it is still the RLE payload.
+  const again = (await serializeOutput(back, ['rle_instance_segmentation_prediction'])) as { predictions: Array<Record<string, any>> };
+  assert.deepEqual(again.predictions.map((p) => p.rle_mask), (payload as { predictions: Array<Record<string, any>> }).predictions.map((p) => p.rle_mask));
 });
