@@ -24,10 +24,18 @@ function valueAt(plan: CompiledPlan, store: RuntimeStore, output: OutputSpec, in
   return outputs[ref.output] ?? null;
 }
 
+/** `[]` nested `depth` levels deep: `[]` for 1, `[[]]` for 2. */
+function emptyNested(depth: number): unknown[] {
+  return depth <= 1 ? [] : [emptyNested(depth - 1)];
+}
+
 /** Nested lists below `prefix`, down to the output's dimensionality. */
 function nested(plan: CompiledPlan, store: RuntimeStore, output: OutputSpec, lineage: string[], prefix: BatchIndex): unknown {
   if (prefix.length === lineage.length) return valueAt(plan, store, output, prefix);
   const children = store.children(lineage.slice(0, prefix.length + 1), prefix);
+  // Spec §3.7 item 4: an element without children keeps the output's shape (dim 3 → [[]]); the emergent root
+  // (empty prefix) stays a flat [].
+  if (children.length === 0 && prefix.length > 0) return emptyNested(lineage.length - prefix.length);
   return children.map((child) => nested(plan, store, output, lineage, child));
 }
 

@@ -89,6 +89,24 @@ describe('execution', () => {
     assert.deepEqual(none.outputs.map((o) => o.collapsed), [null, null]);
   });
 
+  test('dim-3 outputs: an item with no children is [[]], a child with no grandchildren is [] (spec §3.7 item 4)', async () => {
+    const definition = wf([
+      { type: 'test/image_size@v1', name: 'size', images: '$inputs.image' },
+      { type: 'test/gate@v1', name: 'gate', value: '$steps.size.width', threshold: 100, next_steps: ['$steps.det'] },
+      { type: 'test/fake_detector@v1', name: 'det', images: '$inputs.image', count: 2 },
+      { type: 'test/crop@v1', name: 'crop', images: '$inputs.image', predictions: '$steps.det.predictions' },
+      { type: 'test/fake_detector@v1', name: 'det2', images: '$steps.crop.crops', count: '$inputs.inner' },
+      { type: 'test/crop@v1', name: 'crop2', images: '$steps.crop.crops', predictions: '$steps.det2.predictions' },
+      { type: 'test/image_size@v1', name: 'size2', images: '$steps.crop2.crops' },
+    ], [out('widths', '$steps.size2.width'), out('crop_heights', '$steps.crop.crops')], [IMAGE, { type: 'WorkflowParameter', name: 'inner', default_value: 1 }]);
+    // small (40 px) is gated off: no crops at all; wide (120 px) has two crops of one grandchild each.
+    const result = await engine.run(definition, { image: [small, wide] });
+    assert.deepEqual(result.outputs.map((o) => o.widths), [[[]], [[20], [20]]]);
+    assert.deepEqual(result.outputs.map((o) => (o.crop_heights as unknown[]).length), [0, 2]);
+    const noGrandchildren = await engine.run(definition, { image: [small, wide], inner: 0 });
+    assert.deepEqual(noGrandchildren.outputs.map((o) => o.widths), [[[]], [[], []]]);
+  });
+
   test('flow control masks elements: gated outputs are null for rejected images', async () => {
     const result = await engine.run(wf([
       { type: 'test/image_size@v1', name: 'size', images: '$inputs.image' },
