@@ -36,6 +36,7 @@ export class ExecutionEngine {
   readonly registry: BlockRegistry;
   readonly #cache = new FifoCache<CompiledPlan>(256);
   readonly #canonicalByRaw = new FifoCache<string>(1024);
+  readonly #hashByObject = new WeakMap<object, { raw: string; hash: string }>();
   constructor(readonly options: EngineOptions) {
     this.registry = new BlockRegistry(options.blocks, { uqlDescription: options.uqlDescription });
   }
@@ -66,12 +67,17 @@ export class ExecutionEngine {
   #hashOf(definition: unknown): string {
     const raw = JSON.stringify(definition);
     if (raw === undefined) return canonicalHash(definition);
+    // The same object run again (unchanged, as its JSON shows) skips hashing altogether.
+    const isObject = typeof definition === 'object' && definition !== null;
+    const seen = isObject ? this.#hashByObject.get(definition) : undefined;
+    if (seen && seen.raw === raw) return seen.hash;
     const rawKey = createHash('sha256').update(raw).digest('base64');
     let hash = this.#canonicalByRaw.get(rawKey);
     if (!hash) {
       hash = canonicalHash(definition);
       this.#canonicalByRaw.set(rawKey, hash);
     }
+    if (isObject) this.#hashByObject.set(definition, { raw, hash });
     return hash;
   }
 
