@@ -17,6 +17,11 @@ import { siftV1 } from './sift_v1.ts';
 import { siftComparisonV1 } from './sift_comparison_v1.ts';
 import { siftComparisonV2 } from './sift_comparison_v2.ts';
 import { stitchImagesV1 } from './stitch_images_v1.ts';
+import { autoRotateOnEdgesV1 } from './auto_rotate_on_edges_v1.ts';
+import { backgroundSubtractionV1 } from './background_subtraction_v1.ts';
+import { cameraCalibrationV1 } from './camera_calibration_v1.ts';
+import { cameraFocusV2 } from './camera_focus_v2.ts';
+import { contoursDetectionV1 } from './contours_detection_v1.ts';
 
 export const classicalCvBlocks: BlockDefinition<any>[] = [
   imagePreprocessingV1,
@@ -37,4 +42,9 @@ export const classicalCvBlocks: BlockDefinition<any>[] = [
   siftComparisonV1,
   siftComparisonV2,
   stitchImagesV1,
+  autoRotateOnEdgesV1,
+  backgroundSubtractionV1,
+  cameraCalibrationV1,
+  cameraFocusV2,
+  contoursDetectionV1,
 ];

@@ -21,6 +21,7 @@ import { classificationLabelVisualizationV1 } from './classification_label_v1.ts
 import { keypointVisualizationV1 } from './keypoint_v1.ts';
 import { lineCounterVisualizationV1 } from './line_counter_v1.ts';
 import { modelComparisonVisualizationV1 } from './model_comparison_v1.ts';
+import { textDisplayV1 } from './text_display_v1.ts';
 import { polygonZoneVisualizationV1 } from './polygon_zone_v1.ts';
 import { referencePathVisualizationV1 } from './reference_path_v1.ts';
 import { traceVisualizationV1 } from './trace_v1.ts';
@@ -51,4 +52,5 @@ export const visualizationBlocks: BlockDefinition<any>[] = [
   lineCounterVisualizationV1,
   traceVisualizationV1,
   modelComparisonVisualizationV1,
+  textDisplayV1,
 ];
