@@ -5,12 +5,17 @@
 const DX = [-1, -1, 0, 1, 1, 1, 0, -1];
 const DY = [0, -1, -1, -1, 0, 1, 1, 1];
 
-/** Label of the largest 8-connected foreground component and its first pixel in raster order. */
-function largestComponent(mask: Uint8Array, width: number, height: number): number {
+export interface MaskRegion {
+  /** First pixel of the region in raster order (its west neighbour is background). */
+  start: number;
+  size: number;
+}
+
+/** The 8-connected foreground regions of a mask, in raster order of their first pixel. */
+export function maskRegions(mask: Uint8Array, width: number, height: number): MaskRegion[] {
   const seen = new Uint8Array(mask.length);
   const queue = new Int32Array(mask.length);
-  let bestStart = -1;
-  let bestSize = 0;
+  const regions: MaskRegion[] = [];
   for (let start = 0; start < mask.length; start++) {
     if (!mask[start] || seen[start]) continue;
     let head = 0;
@@ -32,18 +37,26 @@ function largestComponent(mask: Uint8Array, width: number, height: number): numb
         }
       }
     }
-    if (tail > bestSize) {
-      bestSize = tail;
-      bestStart = start;
-    }
+    regions.push({ start, size: tail });
   }
-  return bestStart;
+  return regions;
+}
+
+/** First pixel of the largest region (the first of equals), -1 when the mask is empty. */
+function largestComponent(mask: Uint8Array, width: number, height: number): number {
+  let best: MaskRegion | null = null;
+  for (const region of maskRegions(mask, width, height)) if (!best || region.size > best.size) best = region;
+  return best ? best.start : -1;
 }
 
 /** Outer boundary of the largest region as [x0, y0, x1, y1, ...]; empty when the mask is empty. */
 export function largestContour(mask: Uint8Array, width: number, height: number): number[] {
   const start = largestComponent(mask, width, height);
-  if (start < 0) return [];
+  return start < 0 ? [] : traceOuterBoundary(mask, width, height, start);
+}
+
+/** Outer boundary (0/1 mask) of the region whose first raster pixel is `start`, as [x0, y0, x1, y1, ...]. */
+export function traceOuterBoundary(mask: Uint8Array, width: number, height: number, start: number): number[] {
   const sx = start % width;
   const sy = (start - sx) / width;
   const on = (x: number, y: number) => x >= 0 && y >= 0 && x < width && y < height && mask[y * width + x] === 1;

@@ -14,7 +14,7 @@ export { encodeRle, decodeRle, type CocoRle } from './rle.ts';
 export { canonicalHash } from './compiler/cache.ts';
 export type { WorkflowReference, WorkflowResolver } from './compiler/references.ts';
 export { blockSchema } from './block-schema.ts';
-export { largestContour } from './contour.ts';
+export { largestContour, maskRegions, traceOuterBoundary, type MaskRegion } from './contour.ts';
 export { deserializeDetections } from './executor/deserialize.ts';
 export { fetchUrlBytes, isPrivateAddress } from './url-fetch.ts';
 export { toRootCoordinates } from './executor/coordinates.ts';

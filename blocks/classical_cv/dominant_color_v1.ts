@@ -1,18 +1,7 @@
 import { defineBlock, type WorkflowImage } from '../../engine/index.ts';
 import { cvManifest, inputImage, intParam } from './common.ts';
 import { positiveInt } from './errors.ts';
-
-/** Deterministic PRNG so the same image always yields the same clusters. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as mulberry32 } from '../common/cv/random.ts';
 
 /** Samples pixels on a grid so the longer side has at most `target` samples. */
 function samplePixels(image: WorkflowImage, target: number): Float32Array {

@@ -1,6 +1,8 @@
 // Plane-to-plane projective transforms: least-squares fit (h33 = 1) from point pairs, RANSAC over minimal
 // 4-point samples with a seeded generator (same input, same answer), and point mapping.
 
+import { seededRandom } from './random.ts';
+
 export type Point2 = readonly [number, number];
 /** Row-major 3x3. */
 export type Homography = [number, number, number, number, number, number, number, number, number];
@@ -106,23 +108,11 @@ export interface RansacResult {
   inlierCount: number;
 }
 
-/** Mulberry32: a small seeded generator so RANSAC is reproducible. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Robust homography: pairs whose reprojection error is within `threshold` pixels count as inliers. */
 export function findHomographyRansac(src: readonly Point2[], dst: readonly Point2[], threshold: number, maxIterations = 2000, confidence = 0.995): RansacResult | null {
   const n = src.length;
   if (n < 4) return null;
-  const random = seeded(0x5eed);
+  const random = seededRandom(0x5eed);
   const t2 = threshold * threshold;
   const score = (h: Homography): boolean[] =>
     src.map(([x, y], i) => {
