@@ -6,6 +6,7 @@ import path from 'node:path';
 import { startServer, type RunningServer } from '../../server/app.ts';
 import type { ServerConfig } from '../../server/config.ts';
 import { hasShared, sharedModel } from './shared.ts';
+import { installModelPackage } from '../../blocks/models/package.ts';
 
 export type { RunningServer };
 
@@ -22,23 +23,9 @@ export interface TestServerOptions {
 
 export const TEST_MODEL_ID = 'coco/3';
 
-type Installer = (onnxPath: string, modelId: string, cacheDir: string) => Promise<unknown>;
-
-/** Install an ONNX file as `<cacheDir>/<modelId>/weights.onnx` (the models helper's installer when present). */
+/** Install an ONNX file as `<cacheDir>/<modelId>/weights.onnx` with the project's own installer. */
 export async function installTestModel(onnxPath: string, modelId: string, cacheDir: string): Promise<void> {
-  const packageModule = '../../blocks/models/package.ts';
-  try {
-    const mod = (await import(packageModule)) as { installModelPackage?: Installer };
-    if (typeof mod.installModelPackage === 'function') {
-      await mod.installModelPackage(onnxPath, modelId, cacheDir);
-      return;
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-  }
-  const dir = path.join(cacheDir, ...modelId.split('/'));
-  fs.mkdirSync(dir, { recursive: true });
-  fs.copyFileSync(onnxPath, path.join(dir, 'weights.onnx'));
+  await installModelPackage(onnxPath, modelId, cacheDir);
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<RunningServer> {
