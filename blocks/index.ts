@@ -9,6 +9,7 @@ import { analyticsBlocks } from './analytics/index.ts';
 import { visualizationBlocks } from './visualizations/index.ts';
 import { classicalCvBlocks } from './classical_cv/index.ts';
 import { sinkBlocks } from './sinks/index.ts';
+import { mathBlocks } from './math/index.ts';
 
 export const coreBlocks: readonly BlockDefinition<any>[] = [
   ...modelBlocks,
@@ -20,4 +21,5 @@ export const coreBlocks: readonly BlockDefinition<any>[] = [
   ...visualizationBlocks,
   ...classicalCvBlocks,
   ...sinkBlocks,
+  ...mathBlocks,
 ];

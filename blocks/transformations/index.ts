@@ -10,6 +10,11 @@ import { stitchOcrDetectionsV2 } from './stitch_ocr_detections_v2.ts';
 import { trackersSortV1 } from './trackers_sort_v1.ts';
 import { trackersBytetrackV1 } from './trackers_bytetrack_v1.ts';
 import { byteTrackerV1, byteTrackerV2, byteTrackerV3 } from './byte_tracker.ts';
+import { perClassConfidenceFilterV1 } from './per_class_confidence_filter_v1.ts';
+import { maskAreaMeasurementV1 } from './mask_area_measurement_v1.ts';
+import { boundingRectV1 } from './bounding_rect_v1.ts';
+import { sizeMeasurementV1 } from './size_measurement_v1.ts';
+import { distanceMeasurementV1 } from './distance_measurement_v1.ts';
 
 export const transformationBlocks: BlockDefinition<any>[] = [
   dynamicCropV1,
@@ -25,4 +30,9 @@ export const transformationBlocks: BlockDefinition<any>[] = [
   byteTrackerV1,
   byteTrackerV2,
   byteTrackerV3,
+  perClassConfidenceFilterV1,
+  maskAreaMeasurementV1,
+  boundingRectV1,
+  sizeMeasurementV1,
+  distanceMeasurementV1,
 ];
