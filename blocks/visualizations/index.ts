@@ -25,6 +25,9 @@ import { textDisplayV1 } from './text_display_v1.ts';
 import { polygonZoneVisualizationV1 } from './polygon_zone_v1.ts';
 import { referencePathVisualizationV1 } from './reference_path_v1.ts';
 import { traceVisualizationV1 } from './trace_v1.ts';
+import { heatmapVisualizationV1 } from './heatmap_v1.ts';
+import { iconVisualizationV1 } from './icon_v1.ts';
+import { gridVisualizationV1 } from './grid_v1.ts';
 
 export const visualizationBlocks: BlockDefinition<any>[] = [
   boundingBoxVisualizationV1,
@@ -53,4 +56,7 @@ export const visualizationBlocks: BlockDefinition<any>[] = [
   traceVisualizationV1,
   modelComparisonVisualizationV1,
   textDisplayV1,
+  heatmapVisualizationV1,
+  iconVisualizationV1,
+  gridVisualizationV1,
 ];
