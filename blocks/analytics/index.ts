@@ -4,6 +4,8 @@ import { overlapV1 } from './overlap_v1.ts';
 import { lineCounterV1, lineCounterV2 } from './line_counter.ts';
 import { timeInZoneV1, timeInZoneV2, timeInZoneV3 } from './time_in_zone.ts';
 import { velocityV1 } from './velocity_v1.ts';
+import { identifyChangesV1 } from './identify_changes_v1.ts';
+import { identifyOutliersV1 } from './identify_outliers_v1.ts';
 
 export const analyticsBlocks: BlockDefinition<any>[] = [
   dataAggregatorV1,
@@ -14,4 +16,6 @@ export const analyticsBlocks: BlockDefinition<any>[] = [
   timeInZoneV2,
   timeInZoneV3,
   velocityV1,
+  identifyChangesV1,
+  identifyOutliersV1,
 ];

@@ -6,6 +6,8 @@ import { stringTemplateV1 } from './string_template_v1.ts';
 import { jsonParserV1 } from './json_parser_v1.ts';
 import { currentTimeV1 } from './current_time_v1.ts';
 import { csvFormatterV1 } from './csv_formatter_v1.ts';
+import { vlmAsClassifierV1, vlmAsClassifierV2 } from './vlm_as_classifier.ts';
+import { vlmAsDetectorV1, vlmAsDetectorV2 } from './vlm_as_detector.ts';
 
 export const formatterBlocks: BlockDefinition<any>[] = [
   propertyDefinitionV1,
@@ -15,4 +17,8 @@ export const formatterBlocks: BlockDefinition<any>[] = [
   jsonParserV1,
   currentTimeV1,
   csvFormatterV1,
+  vlmAsClassifierV1,
+  vlmAsClassifierV2,
+  vlmAsDetectorV1,
+  vlmAsDetectorV2,
 ];

@@ -8,6 +8,7 @@ import { imageStackV1 } from './image_stack_v1.ts';
 import { detectionsListRollupV1 } from './detections_list_rollup_v1.ts';
 import { overlapAnalysisV1 } from './overlap_analysis_v1.ts';
 import { bufferV1 } from './buffer_v1.ts';
+import { cacheGetV1, cacheSetV1 } from './cache_blocks.ts';
 
 export const fusionBlocks: BlockDefinition<any>[] = [
   dimensionCollapseV1,
@@ -19,4 +20,6 @@ export const fusionBlocks: BlockDefinition<any>[] = [
   detectionsListRollupV1,
   overlapAnalysisV1,
   bufferV1,
+  cacheSetV1,
+  cacheGetV1,
 ];
