@@ -4,14 +4,16 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { ClientCausedStepExecutionError, ExecutionEngine, WorkflowImage } from '../../../engine/index.ts';
+import { ClientCausedStepExecutionError, ExecutionEngine, WorkflowImage, type StepContext, type StepOutputs } from '../../../engine/index.ts';
 import { coreBlocks } from '../../../blocks/index.ts';
 import { emailNotificationV1 } from '../../../blocks/sinks/email_notification_v1.ts';
 import { emailNotificationV2 } from '../../../blocks/sinks/email_notification_v2.ts';
-import { sendMail } from '../../../blocks/sinks/smtp.ts';
-import { dataPayload } from '../../../blocks/sinks/smtp.ts';
+import { dataPayload, sendMail } from '../../../blocks/sinks/smtp.ts';
 import { boxes, stepContext } from '../visual/helpers.ts';
 import { parseMime, RecordingSmtpServer, selfSignedCertificate } from './smtp-server.ts';
+
+const runV1 = async (params: Record<string, unknown>, ctx: StepContext) => (await emailNotificationV1.run(params as never, ctx)) as StepOutputs;
+const runV2 = async (params: Record<string, unknown>, ctx: StepContext) => (await emailNotificationV2.run(params as never, ctx)) as StepOutputs;
 
 const servers: RecordingSmtpServer[] = [];
 async function startServer(options: ConstructorParameters<typeof RecordingSmtpServer>[0] = {}): Promise<RecordingSmtpServer> {
@@ -81,10 +83,10 @@ describe('email_notification@v1', () => {
 
   test('AUTH LOGIN when PLAIN is not offered; a wrong password is reported in error_status', async () => {
     const server = await startServer({ auth: { ...AUTH, mechanisms: ['LOGIN'] } });
-    const ok = await emailNotificationV1.run({ ...base, smtp_port: server.port, receiver_email: 'a@example.test', message: 'hi' }, stepContext());
+    const ok = await runV1({ ...base, smtp_port: server.port, receiver_email: 'a@example.test', message: 'hi' }, stepContext());
     assert.equal(ok.error_status, false, String(ok.message));
     assert.equal(server.mails[0]!.auth!.mechanism, 'LOGIN');
-    const bad = await emailNotificationV1.run({ ...base, smtp_port: server.port, receiver_email: 'a@example.test', message: 'hi', sender_email_password: 'nope' }, stepContext());
+    const bad = await runV1({ ...base, smtp_port: server.port, receiver_email: 'a@example.test', message: 'hi', sender_email_password: 'nope' }, stepContext());
     assert.equal(bad.error_status, true);
     assert.match(String(bad.message), /^Failed to send e-mail\. Internal error details: .*535/);
     assert.equal(server.mails.length, 1);
@@ -94,13 +96,13 @@ describe('email_notification@v1', () => {
     const server = await startServer({ auth: AUTH });
     const ctx = stepContext('notify');
     const params = { ...base, smtp_port: server.port, receiver_email: 'a@example.test', message: 'm', cooldown_seconds: 60 };
-    assert.equal((await emailNotificationV1.run(params, ctx)).throttling_status, false);
-    assert.deepEqual(await emailNotificationV1.run(params, ctx), { error_status: false, throttling_status: true, message: 'Sink cooldown applies' });
+    assert.equal((await runV1(params, ctx)).throttling_status, false);
+    assert.deepEqual(await runV1(params, ctx), { error_status: false, throttling_status: true, message: 'Sink cooldown applies' });
     assert.equal(server.mails.length, 1);
-    assert.deepEqual(await emailNotificationV1.run({ ...params, disable_sink: true }, stepContext()), {
+    assert.deepEqual(await runV1({ ...params, disable_sink: true }, stepContext()), {
       error_status: false, throttling_status: false, message: 'Sink was disabled by parameter `disable_sink`',
     });
-    const background = await emailNotificationV1.run({ ...params, fire_and_forget: true }, stepContext());
+    const background = await runV1({ ...params, fire_and_forget: true }, stepContext());
     assert.deepEqual(background, { error_status: false, throttling_status: false, message: 'Notification sent in the background task' });
     await server.waitForMails(2);
     assert.equal(server.mails.length, 2);
@@ -108,15 +110,15 @@ describe('email_notification@v1', () => {
 
   test('refused recipients: some refused still delivers to the rest, all refused is an error; unreachable server too', async () => {
     const server = await startServer({ auth: AUTH, reject: ['nobody@example.test'] });
-    const some = await emailNotificationV1.run({ ...base, smtp_port: server.port, receiver_email: ['nobody@example.test', 'a@example.test'], message: 'm' }, stepContext());
+    const some = await runV1({ ...base, smtp_port: server.port, receiver_email: ['nobody@example.test', 'a@example.test'], message: 'm' }, stepContext());
     assert.equal(some.error_status, false);
     assert.deepEqual(server.mails[0]!.recipients, ['a@example.test']);
-    const none = await emailNotificationV1.run({ ...base, smtp_port: server.port, receiver_email: 'nobody@example.test', message: 'm' }, stepContext());
+    const none = await runV1({ ...base, smtp_port: server.port, receiver_email: 'nobody@example.test', message: 'm' }, stepContext());
     assert.equal(none.error_status, true);
     assert.match(String(none.message), /refused every recipient/);
     const closed = await startServer();
     await closed.stop();
-    const down = await emailNotificationV1.run({ ...base, smtp_port: closed.port, receiver_email: 'a@example.test', message: 'm' }, stepContext());
+    const down = await runV1({ ...base, smtp_port: closed.port, receiver_email: 'a@example.test', message: 'm' }, stepContext());
     assert.equal(down.error_status, true);
     assert.match(String(down.message), /ECONNREFUSED/);
   });
@@ -124,7 +126,7 @@ describe('email_notification@v1', () => {
   const certificate = selfSignedCertificate();
   test('STARTTLS when offered and implicit TLS on request; an untrusted certificate fails the send', { skip: certificate ? false : 'openssl not available' }, async () => {
     const starttls = await startServer({ mode: 'starttls', auth: AUTH, certificate: certificate! });
-    const refused = await emailNotificationV1.run({ ...base, smtp_port: starttls.port, receiver_email: 'a@example.test', message: 'm' }, stepContext());
+    const refused = await runV1({ ...base, smtp_port: starttls.port, receiver_email: 'a@example.test', message: 'm' }, stepContext());
     assert.equal(refused.error_status, true, 'self-signed certificate is not trusted');
     assert.match(String(refused.message), /certificate/i);
     const settings = { host: '127.0.0.1', port: starttls.port, username: AUTH.user, password: AUTH.password, tls: { ca: certificate!.cert } };
@@ -147,7 +149,7 @@ describe('email_notification@v2', () => {
   test('Custom SMTP: image attachments go as JPEG with a .jpg name, bytes as they are', async () => {
     const server = await startServer({ auth: AUTH });
     const image = await WorkflowImage.decode(await sharp({ create: { width: 8, height: 6, channels: 3, background: { r: 0, g: 0, b: 255 } } }).png().toBuffer(), { parentId: 'i' });
-    const result = await emailNotificationV2.run({
+    const result = await runV2({
       ...base, email_provider: 'Custom SMTP', smtp_port: server.port, receiver_email: 'a@example.test',
       message: 'Found {{ $parameters.dets }}', message_parameters: { dets: boxes([[0, 0, 1, 1, 0, 'cat'], [0, 0, 1, 1, 1, 'dog']]) },
       message_parameters_operations: { dets: [{ type: 'DetectionsPropertyExtract', property_name: 'class_name' }] },
@@ -166,16 +168,16 @@ describe('email_notification@v2', () => {
   test('the managed proxy is refused with a clear error; Custom SMTP without settings reports error_status', async () => {
     const params = { ...base, receiver_email: 'a@example.test', message: 'm', sender_email: null, smtp_server: null, sender_email_password: null };
     await assert.rejects(
-      async () => emailNotificationV2.run({ ...params, email_provider: 'Roboflow Managed API Key' }, stepContext('mailer')),
+      async () => runV2({ ...params, email_provider: 'Roboflow Managed API Key' }, stepContext('mailer')),
       (error: unknown) => error instanceof ClientCausedStepExecutionError && /mailer.*Custom SMTP/.test(error.message),
     );
-    const missing = await emailNotificationV2.run({ ...params, email_provider: 'Custom SMTP' }, stepContext());
+    const missing = await runV2({ ...params, email_provider: 'Custom SMTP' }, stepContext());
     assert.deepEqual(missing, { error_status: true, throttling_status: false, message: 'Custom SMTP requires sender_email, smtp_server, and sender_email_password' });
   });
 
   test('managed provider with SMTP settings given sends through them', async () => {
     const server = await startServer({ auth: AUTH });
-    const result = await emailNotificationV2.run({ ...base, smtp_port: server.port, receiver_email: 'a@example.test', message: 'm' }, stepContext());
+    const result = await runV2({ ...base, smtp_port: server.port, receiver_email: 'a@example.test', message: 'm' }, stepContext());
     assert.equal(result.error_status, false, String(result.message));
     assert.equal(server.mails.length, 1);
   });
