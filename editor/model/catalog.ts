@@ -154,6 +154,7 @@ function typeIdentifiers(desc: BlockDescription): string[] {
 export class BlockCatalog {
   readonly blocks: BlockInfo[];
   private readonly byType = new Map<string, BlockInfo>();
+  private lines: BlockLine[] | null = null;
 
   constructor(description: BlocksDescription | null) {
     this.blocks = (description?.blocks ?? []).map((desc) => {
@@ -184,23 +185,60 @@ export class BlockCatalog {
 
   /** Blocks matching a free-text query (name, type, descriptions, keywords), grouped by family in display order. */
   search(query: string): Array<{ family: string; label: string; blocks: BlockInfo[] }> {
+    return this.searchLines(query).map((g) => ({ ...g, blocks: g.lines.flatMap((l) => l.versions) }));
+  }
+
+  /**
+   * One line per block (all its versions together, newest first), kept when any version matches the query;
+   * grouped by family in display order.
+   */
+  searchLines(query: string): Array<{ family: string; label: string; lines: BlockLine[] }> {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-    const hits = this.blocks.filter((b) => {
+    const matches = (b: BlockInfo) => {
       const text = [b.name, b.type, b.shortDescription, b.longDescription, ...b.keywords].join(' ').toLowerCase();
       return words.every((w) => text.includes(w));
-    });
-    const families = [...new Set(hits.map((b) => b.family))].sort(
-      (a, b) => rank(a) - rank(b) || a.localeCompare(b),
-    );
+    };
+    const lines = this.blockLines().filter((l) => l.versions.some(matches));
+    const families = [...new Set(lines.map((l) => l.family))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
     return families.map((family) => ({
       family,
       label: FAMILY_LABELS[family] ?? family.replace(/_/g, ' '),
-      // Newest version first within a name; deprecated blocks last.
-      blocks: hits
-        .filter((b) => b.family === family)
-        .sort((a, b) => Number(a.deprecated) - Number(b.deprecated) || a.name.localeCompare(b.name) || b.version.localeCompare(a.version, undefined, { numeric: true })),
+      lines: lines.filter((l) => l.family === family),
     }));
   }
+
+  /** Every block once, its versions newest first; deprecated lines after the others, then by name. */
+  blockLines(): BlockLine[] {
+    if (this.lines) return this.lines;
+    const byKey = new Map<string, BlockInfo[]>();
+    for (const b of this.blocks) {
+      const key = lineKey(b.type);
+      byKey.set(key, [...(byKey.get(key) ?? []), b]);
+    }
+    this.lines = [...byKey].map(([key, versions]) => {
+      versions.sort((a, b) => b.version.localeCompare(a.version, undefined, { numeric: true }));
+      const latest = versions.find((v) => !v.deprecated) ?? versions[0];
+      return { key, name: latest.name, family: latest.family, latest, versions, deprecated: versions.every((v) => v.deprecated) };
+    });
+    this.lines.sort((a, b) => Number(a.deprecated) - Number(b.deprecated) || a.name.localeCompare(b.name));
+    return this.lines;
+  }
+}
+
+/** All versions of one block: the type identifier without its `@vN`. */
+export interface BlockLine {
+  key: string;
+  name: string;
+  family: string;
+  /** The newest version that is not deprecated (the newest one when all are). */
+  latest: BlockInfo;
+  /** Newest first. */
+  versions: BlockInfo[];
+  deprecated: boolean;
+}
+
+export function lineKey(type: string): string {
+  return type.replace(/@v\d+$/, '');
 }
 
 function rank(family: string): number {

@@ -137,6 +137,11 @@ export function App() {
   useCatalog();
   useLiveValidation();
   useShortcuts(setDialog);
+  // The canvas changes size when the run panel opens or closes: keep the graph in view.
+  useEffect(() => {
+    const timer = setTimeout(() => canvasActions.fitView(), 60);
+    return () => clearTimeout(timer);
+  }, [runOpen]);
   return (
     <ReactFlowProvider>
       <div className={`app ${runOpen ? 'with-run' : ''}`}>

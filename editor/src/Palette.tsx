@@ -1,14 +1,25 @@
 // Left palette: workflow inputs plus every block from /workflows/blocks/describe, grouped by family and
 // searchable by name and description. Items drag onto the canvas or add with a click; ⓘ shows the docs.
 import { useMemo, useState, type DragEvent } from 'react';
-import type { BlockInfo } from '../model/catalog.ts';
+import type { BlockInfo, BlockLine } from '../model/catalog.ts';
 import { addInput, addOutput, addStep } from '../model/edit.ts';
 import { DRAG_BLOCK, DRAG_INPUT, canvasActions } from './Canvas.tsx';
 import { store, useStore } from './store.ts';
 
+/** The canvas centre, stepped down-right past nodes already there so repeated adds do not pile up. */
+function freeCenterSpot(layout: Record<string, { x: number; y: number }>): { x: number; y: number } {
+  const spot = canvasActions.centerPosition();
+  const taken = Object.values(layout);
+  for (let i = 0; i < 20 && taken.some((p) => Math.abs(p.x - spot.x) < 40 && Math.abs(p.y - spot.y) < 40); i++) {
+    spot.x += 40;
+    spot.y += 40;
+  }
+  return spot;
+}
+
 export function addBlockAtCenter(type: string): void {
   store.apply((d) => {
-    const added = addStep(d, type, canvasActions.centerPosition());
+    const added = addStep(d, type, freeCenterSpot(d.layout));
     store.select([`step:${added.name}`]);
     return added.doc;
   });
@@ -24,7 +35,7 @@ function InputItem(props: { type: string; label: string; hint: string; testid: s
         e.dataTransfer.setData(DRAG_INPUT, props.type);
         e.dataTransfer.effectAllowed = 'copy';
       }}
-      onClick={() => store.apply((d) => addInput(d, props.type, canvasActions.centerPosition()).doc)}
+      onClick={() => store.apply((d) => addInput(d, props.type, freeCenterSpot(d.layout)).doc)}
     >
       <div className="palette-item-name">{props.label}</div>
       <div className="palette-item-desc">{props.hint}</div>
@@ -45,12 +56,60 @@ export function BlockDocs({ block }: { block: BlockInfo }) {
   );
 }
 
+/** One card per block; a version picker on it when the block has several (the newest is picked first). */
+function BlockCard(props: { line: BlockLine; docsOpen: boolean; onDocs: () => void }) {
+  const { line } = props;
+  const [picked, setPicked] = useState(line.latest.type);
+  const b = line.versions.find((v) => v.type === picked) ?? line.latest;
+  return (
+    <div>
+      <div
+        className={`palette-item family-${b.family} ${b.deprecated ? 'deprecated' : ''}`}
+        draggable
+        title={b.type}
+        data-testid={`palette-block-${b.type}`}
+        data-line={line.key}
+        onDragStart={(e) => {
+          e.dataTransfer.setData(DRAG_BLOCK, b.type);
+          e.dataTransfer.effectAllowed = 'copy';
+        }}
+        onDoubleClick={() => addBlockAtCenter(b.type)}
+      >
+        <div className="palette-item-row">
+          <span className="palette-item-name">{line.name}</span>
+          <button className="icon-button" title={`Add ${b.name} ${b.version} to the canvas`} data-testid="palette-add" onClick={() => addBlockAtCenter(b.type)}>+</button>
+          <button className={`icon-button info-button ${props.docsOpen ? 'on' : ''}`} title="Documentation" data-testid="palette-docs" onClick={props.onDocs}>i</button>
+        </div>
+        <div className="palette-item-desc">{b.shortDescription}</div>
+        {line.versions.length > 1 ? (
+          <select
+            className="version-select"
+            title="Block version"
+            data-testid="palette-version"
+            value={b.type}
+            onChange={(e) => setPicked(e.target.value)}
+            onClick={(e) => e.stopPropagation()}
+            onDoubleClick={(e) => e.stopPropagation()}
+          >
+            {line.versions.map((v) => (
+              <option key={v.type} value={v.type}>{v.version}{v === line.latest ? ' (latest)' : ''}{v.deprecated ? ' (deprecated)' : ''}</option>
+            ))}
+          </select>
+        ) : (
+          b.version && <span className="version-tag">{b.version}</span>
+        )}
+      </div>
+      {props.docsOpen && <BlockDocs block={b} />}
+    </div>
+  );
+}
+
 export function Palette() {
   const s = useStore();
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState<string | null>(null);
   const [collapsed, setCollapsed] = useState<Record<string, boolean>>({});
-  const groups = useMemo(() => s.catalog.search(query), [s.catalog, query]);
+  const groups = useMemo(() => s.catalog.searchLines(query), [s.catalog, query]);
   return (
     <aside className="palette" data-testid="palette">
       <input className="search" placeholder="Search blocks…" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="palette-search" />
@@ -63,7 +122,7 @@ export function Palette() {
             <div
               className="palette-item palette-input"
               data-testid="palette-output"
-              onClick={() => store.apply((d) => addOutput(d, '', canvasActions.centerPosition(), 'output').doc)}
+              onClick={() => store.apply((d) => addOutput(d, '', freeCenterSpot(d.layout), 'output').doc)}
             >
               <div className="palette-item-name">Output</div>
               <div className="palette-item-desc">Returns a step output in the response</div>
@@ -75,32 +134,11 @@ export function Palette() {
           <section className="palette-group" key={g.family} data-testid={`palette-group-${g.family}`}>
             <h4 onClick={() => setCollapsed((c) => ({ ...c, [g.family]: !c[g.family] }))}>
               <span>{collapsed[g.family] && !query ? '▸' : '▾'} {g.label}</span>
-              <span className="count">{g.blocks.length}</span>
+              <span className="count">{g.lines.length}</span>
             </h4>
             {(!collapsed[g.family] || query) &&
-              g.blocks.map((b) => (
-                <div key={b.type}>
-                  <div
-                    className={`palette-item family-${b.family} ${b.deprecated ? 'deprecated' : ''}`}
-                    draggable
-                    title={b.type}
-                    data-testid={`palette-block-${b.type}`}
-                    onDragStart={(e) => {
-                      e.dataTransfer.setData(DRAG_BLOCK, b.type);
-                      e.dataTransfer.effectAllowed = 'copy';
-                    }}
-                    onDoubleClick={() => addBlockAtCenter(b.type)}
-                  >
-                    <div className="palette-item-row">
-                      <span className="palette-item-name">{b.name}</span>
-                      {b.version && <span className="version-tag">{b.version}</span>}
-                      <button className="icon-button" title="Add to canvas" data-testid="palette-add" onClick={() => addBlockAtCenter(b.type)}>+</button>
-                      <button className={`icon-button info-button ${open === b.type ? 'on' : ''}`} title="Documentation" data-testid="palette-docs" onClick={() => setOpen(open === b.type ? null : b.type)}>i</button>
-                    </div>
-                    <div className="palette-item-desc">{b.shortDescription}</div>
-                  </div>
-                  {open === b.type && <BlockDocs block={b} />}
-                </div>
+              g.lines.map((line) => (
+                <BlockCard key={line.key} line={line} docsOpen={open === line.key} onDocs={() => setOpen(open === line.key ? null : line.key)} />
               ))}
           </section>
         ))}
@@ -114,7 +152,7 @@ export function Palette() {
 export function QuickAdd(props: { at: { x: number; y: number }; flowAt: { x: number; y: number }; onClose: () => void }) {
   const s = useStore();
   const [query, setQuery] = useState('');
-  const hits = useMemo(() => s.catalog.search(query).flatMap((g) => g.blocks).slice(0, 8), [s.catalog, query]);
+  const hits = useMemo(() => s.catalog.searchLines(query).flatMap((g) => g.lines.map((l) => l.latest)).slice(0, 8), [s.catalog, query]);
   const add = (b: BlockInfo) => {
     store.apply((d) => {
       const added = addStep(d, b.type, props.flowAt);
@@ -139,7 +177,7 @@ export function QuickAdd(props: { at: { x: number; y: number }; flowAt: { x: num
       />
       {hits.map((b) => (
         <div key={b.type} className="quick-add-item" onMouseDown={() => add(b)}>
-          <span>{b.name}</span>
+          <span>{b.name} <span className="version-tag">{b.version}</span></span>
           <span className="muted">{b.family.replace(/_/g, ' ')}</span>
         </div>
       ))}

@@ -8,7 +8,8 @@ import { checkProperty, inputKinds } from '../model/kinds.ts';
 import { inputSelector, stepOutputSelector, stepSelector } from '../model/selectors.ts';
 import type { InputDef, Json, OutputDef, StepDef, WorkflowDefinition } from '../model/types.ts';
 import type { BlockCatalog } from '../model/catalog.ts';
-import { JsonInput, LiteralInput, SourceSelect, type SourceOption } from './fields.tsx';
+import { DictField, ListField } from './collection-fields.tsx';
+import { CommitInput, JsonInput, LiteralInput, SourceSelect, type SourceOption } from './fields.tsx';
 import { BlockDocs } from './Palette.tsx';
 import { store, useStore } from './store.ts';
 
@@ -26,22 +27,6 @@ function sourcesFor(def: WorkflowDefinition, catalog: BlockCatalog, prop: Proper
     }
   }
   return out;
-}
-
-/** Text that commits on blur/Enter (for names, where every keystroke must not rename). */
-function CommitInput(props: { value: string; onCommit: (v: string) => void; testid: string }) {
-  const [text, setText] = useState(props.value);
-  useEffect(() => setText(props.value), [props.value]);
-  return (
-    <input
-      className="input mono"
-      data-testid={props.testid}
-      value={text}
-      onChange={(e) => setText(e.target.value)}
-      onBlur={() => text !== props.value && props.onCommit(text)}
-      onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
-    />
-  );
 }
 
 function PropertyField(props: { step: StepDef; prop: PropertyInfo; error?: string }) {
@@ -76,26 +61,12 @@ function PropertyField(props: { step: StepDef; prop: PropertyInfo; error?: strin
     );
   } else if (sel && sel.container !== 'scalar') {
     const sources = sourcesFor(s.doc.definition, s.catalog, prop, step.name);
-    if (sel.container === 'list') {
-      const list = Array.isArray(value) ? value : [];
-      editor = (
-        <div className="list-field">
-          {list.map((item, i) => (
-            <div className="list-row" key={i}>
-              {typeof item === 'string' && item.startsWith('$') ? (
-                <SourceSelect value={item} options={sources} testid={`field-${prop.name}-${i}`} onChange={(v) => set(v ? list.map((x, j) => (j === i ? v : x)) : list.filter((_, j) => j !== i))} />
-              ) : (
-                <JsonInput value={item} testid={`field-${prop.name}-${i}`} rows={1} onChange={(v) => set(v === undefined ? list.filter((_, j) => j !== i) : list.map((x, j) => (j === i ? v : x)))} />
-              )}
-              <button className="icon-button" onClick={() => set(list.filter((_, j) => j !== i))}>×</button>
-            </div>
-          ))}
-          <SourceSelect value="" options={sources} testid={`field-${prop.name}-add`} onChange={(v) => v && set([...list, v])} />
-        </div>
+    editor =
+      sel.container === 'list' ? (
+        <ListField prop={prop} value={value} sources={sources} onChange={set} />
+      ) : (
+        <DictField prop={prop} value={value} sources={sources} onChange={set} />
       );
-    } else {
-      editor = <JsonInput value={value} testid={`field-${prop.name}-input`} rows={3} onChange={set} placeholder='{"name": "$steps.x.y"}' />;
-    }
   } else {
     const sources = sel ? sourcesFor(s.doc.definition, s.catalog, prop, step.name) : [];
     editor = (
@@ -119,7 +90,7 @@ function PropertyField(props: { step: StepDef; prop: PropertyInfo; error?: strin
       <label title={prop.description}>
         {prop.title}
         {prop.required && <span className="required">*</span>}
-        {sel && sel.selectedElement !== 'step' && <span className="kinds">{sel.kinds.join(' | ')}</span>}
+        {sel && sel.selectedElement !== 'step' && <span className="kinds" title={sel.kinds.join(' | ')}>{sel.kinds.includes('*') ? 'any kind' : sel.kinds.join(' | ')}</span>}
       </label>
       {editor}
       {props.error && <div className="field-error" data-testid={`field-error-${prop.name}`}>{props.error}</div>}

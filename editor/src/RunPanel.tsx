@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { inputKinds } from '../model/kinds.ts';
 import type { InputDef } from '../model/types.ts';
 import { api, ApiError } from './api.ts';
-import { DetectionsView, JsonTree, detectionsOf, isImageValue } from './results.tsx';
+import { ResultVisuals } from './result-visuals.tsx';
+import { JsonTree } from './results.tsx';
 import { store, useStore } from './store.ts';
 import { placeErrors } from '../model/validation.ts';
 
@@ -22,31 +23,6 @@ function readAsDataUrl(file: File): Promise<string> {
     r.onerror = () => reject(r.error);
     r.readAsDataURL(file);
   });
-}
-
-function OutputValue(props: { name: string; value: unknown; inputSrc: string | null }) {
-  const { name, value } = props;
-  if (isImageValue(value))
-    return (
-      <figure className="result-figure">
-        <img className="result-image" src={`data:image/jpeg;base64,${value.value}`} alt={name} data-testid={`result-image-${name}`} />
-        <figcaption>{name}</figcaption>
-      </figure>
-    );
-  const det = detectionsOf(value);
-  if (det) {
-    return (
-      <figure className="result-figure">
-        <DetectionsView src={props.inputSrc} detections={det} testid={`result-detections-${name}`} />
-        <figcaption>{name} · {det.predictions.length} detection{det.predictions.length === 1 ? '' : 's'}</figcaption>
-      </figure>
-    );
-  }
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const visual = Object.entries(value).filter(([, v]) => isImageValue(v) || detectionsOf(v));
-    if (visual.length) return <>{visual.map(([k, v]) => <OutputValue key={k} name={`${name}.${k}`} value={v} inputSrc={props.inputSrc} />)}</>;
-  }
-  return null;
 }
 
 export function RunPanel(props: { onClose: () => void }) {
@@ -141,9 +117,7 @@ export function RunPanel(props: { onClose: () => void }) {
         {result?.map((out, i) => (
           <div className="result-card" key={i} data-testid="run-result">
             <div className="result-title">Result {i + 1} of {result.length}</div>
-            <div className="result-visuals">
-              {Object.entries(out).map(([k, v]) => <OutputValue key={k} name={k} value={v} inputSrc={inputSrc(i)} />)}
-            </div>
+            <ResultVisuals output={out} inputSrc={inputSrc(i)} />
             <JsonTree value={out} />
           </div>
         ))}

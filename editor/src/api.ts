@@ -1,5 +1,5 @@
 // Thin fetch wrappers for the server's HTTP API (same origin).
-import type { BlocksDescription, WorkflowDefinition } from '../model/types.ts';
+import type { BlocksDescription, LayoutMap, WorkflowDefinition } from '../model/types.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -33,9 +33,10 @@ export const api = {
   validate: (definition: WorkflowDefinition, signal?: AbortSignal) => call<{ status: string }>('POST', '/workflows/validate', definition, signal),
   run: (definition: WorkflowDefinition, inputs: Record<string, unknown>) =>
     call<{ outputs: Array<Record<string, unknown>> }>('POST', '/workflows/run', { specification: definition, inputs }),
+  listWorkspaces: () => call<{ workspaces: Array<{ name: string; workflows: number }> }>('GET', '/workspaces'),
   listWorkflows: (ws: string) => call<unknown>('GET', `/workspaces/${enc(ws)}/workflows`),
   getWorkflow: (ws: string, id: string) => call<SavedWorkflow>('GET', `/workspaces/${enc(ws)}/workflows/${enc(id)}`),
-  saveWorkflow: (ws: string, id: string, body: { definition: WorkflowDefinition; base_version?: number | string; message?: string; draft?: boolean }) =>
+  saveWorkflow: (ws: string, id: string, body: { definition: WorkflowDefinition; layout?: LayoutMap; base_version?: number | string; message?: string; draft?: boolean }) =>
     call<SavedWorkflow>('PUT', `/workspaces/${enc(ws)}/workflows/${enc(id)}`, body),
   versions: (ws: string, id: string) => call<{ versions: WorkflowVersion[] }>('GET', `/workspaces/${enc(ws)}/workflows/${enc(id)}/versions`),
   restore: (ws: string, id: string, version: number | string) =>
@@ -49,6 +50,8 @@ export interface SavedWorkflow {
   id: string;
   version: number | string;
   definition: WorkflowDefinition;
+  /** Node positions saved beside the definition (absent for workflows saved without the editor). */
+  layout?: LayoutMap;
   [extra: string]: unknown;
 }
 

@@ -21,13 +21,12 @@ export function Modal(props: { title: string; onClose: () => void; children: Rea
   );
 }
 
-const layoutKey = (ws: string, id: string) => `sightline-layout:${ws}/${id}`;
-
-/** A loaded definition gets its saved layout, or a fresh auto-layout. */
-export function documentFor(definition: WorkflowDefinition, layout: LayoutMap | null): EditorDocument {
-  if (layout && Object.keys(layout).length) return { definition, layout };
+/** A loaded definition gets its saved layout (nodes it misses are laid out afresh), or a fresh auto-layout. */
+export function documentFor(definition: WorkflowDefinition, layout: LayoutMap | null | undefined): EditorDocument {
   const graph = definitionToGraph(definition, {}, store.catalog);
-  return { definition, layout: autoLayout(graph, () => ({ width: 230, height: 150 })) };
+  const saved = Object.fromEntries(graph.nodes.filter((n) => layout?.[n.id]).map((n) => [n.id, layout![n.id]]));
+  if (Object.keys(saved).length === graph.nodes.length) return { definition, layout: saved };
+  return { definition, layout: { ...autoLayout(graph, () => ({ width: 230, height: 150 })), ...saved } };
 }
 
 function parseDefinition(text: string): WorkflowDefinition {
@@ -91,6 +90,8 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
   const [items, setItems] = useState<ReturnType<typeof workflowItems>>([]);
   const [versions, setVersions] = useState<WorkflowVersion[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [workspaces, setWorkspaces] = useState<Array<{ name: string; workflows: number }>>([]);
+  useEffect(() => void api.listWorkspaces().then((r) => setWorkspaces(r.workspaces), () => undefined), []);
 
   const refresh = async () => {
     try {
@@ -106,8 +107,8 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
   const open = async (wid: string) => {
     try {
       const saved = await api.getWorkflow(workspace, wid);
-      const layout = JSON.parse(localStorage.getItem(layoutKey(workspace, wid)) ?? 'null') as LayoutMap | null;
-      store.load(documentFor(saved.definition, layout), { workspace, id: wid, version: saved.version });
+      store.load(documentFor(saved.definition, saved.layout), { workspace, id: wid, version: saved.version });
+      setTimeout(() => canvasActions.fitView(), 80);
       setId(wid);
       setVersions((await api.versions(workspace, wid)).versions);
       store.say(`Opened ${workspace}/${wid} (version ${saved.version}).`, 'success');
@@ -120,8 +121,7 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
     if (!/^[\w-]+$/.test(id)) return setError('Workflow id: letters, digits, _ and - only.');
     try {
       const base = s.open && s.open.workspace === workspace && s.open.id === id ? s.open.version ?? undefined : undefined;
-      const saved = await api.saveWorkflow(workspace, id, { definition: s.doc.definition, base_version: base, message: message || undefined, draft });
-      localStorage.setItem(layoutKey(workspace, id), JSON.stringify(s.doc.layout));
+      const saved = await api.saveWorkflow(workspace, id, { definition: s.doc.definition, layout: s.doc.layout, base_version: base, message: message || undefined, draft });
       store.open = { workspace, id, version: saved.version };
       store.say(`Saved ${workspace}/${id} as version ${saved.version}.`, 'success');
       setMessage('');
@@ -135,7 +135,7 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
     try {
       const saved = await api.restore(workspace, id, version);
       const again = saved?.definition ? saved : await api.getWorkflow(workspace, id);
-      store.load(documentFor(again.definition, null), { workspace, id, version: again.version });
+      store.load(documentFor(again.definition, again.layout), { workspace, id, version: again.version });
       store.say(`Restored version ${version} (now version ${again.version}).`, 'success');
       await refresh();
     } catch (err) {
@@ -150,6 +150,13 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
           <div className="field">
             <label>Workspace</label>
             <input className="input" value={workspace} onChange={(e) => setWorkspace(e.target.value)} data-testid="ws-workspace" />
+            <div className="chips">
+              {workspaces.filter((w) => w.name !== workspace).map((w) => (
+                <button className="chip chip-button" key={w.name} onClick={() => setWorkspace(w.name)} data-testid={`ws-pick-${w.name}`} title={`Show the workflows of '${w.name}'`}>
+                  {w.name} <span className="muted">{w.workflows}</span>
+                </button>
+              ))}
+            </div>
           </div>
           <h4>Workflows</h4>
           <div className="list" data-testid="ws-list">

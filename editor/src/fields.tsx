@@ -79,7 +79,9 @@ export function LiteralInput(props: { schema: SchemaNode; value: Json | undefine
       <input className="input" data-testid={props.testid} placeholder={placeholder} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)} />
     );
   }
-  return <JsonInput value={value} onChange={onChange} placeholder={placeholder} testid={props.testid} />;
+  const example = Array.isArray(props.schema.examples) ? props.schema.examples[0] : undefined;
+  const hint = placeholder || (example !== undefined ? `e.g. ${JSON.stringify(example)}` : undefined);
+  return <JsonInput value={value} onChange={onChange} placeholder={hint} testid={props.testid} />;
 }
 
 /** Free JSON (lists, dicts, anything): parsed on blur, a parse error keeps the text and says so. */
@@ -115,11 +117,11 @@ export function JsonInput(props: { value: Json | undefined; onChange: (v: Json |
   );
 }
 
-export function SourceSelect(props: { value: string; options: SourceOption[]; onChange: (v: string | undefined) => void; testid: string; allowEmpty?: boolean }) {
+export function SourceSelect(props: { value: string; options: SourceOption[]; onChange: (v: string | undefined) => void; testid: string; allowEmpty?: boolean; placeholder?: string }) {
   const known = props.options.some((o) => o.selector === props.value);
   return (
     <select className="input mono" data-testid={props.testid} value={props.value} onChange={(e) => props.onChange(e.target.value || undefined)}>
-      <option value="">{props.allowEmpty === false ? 'choose…' : '— not connected —'}</option>
+      <option value="">{props.placeholder ?? (props.allowEmpty === false ? 'choose…' : '— not connected —')}</option>
       {!known && props.value && <option value={props.value}>{props.value} (missing)</option>}
       {props.options.map((o) => (
         <option key={o.selector} value={o.selector} disabled={!o.ok} title={o.reason}>
@@ -129,3 +131,21 @@ export function SourceSelect(props: { value: string; options: SourceOption[]; on
     </select>
   );
 }
+
+/** Text that commits on blur/Enter (for names, where every keystroke must not rename). */
+export function CommitInput(props: { value: string; onCommit: (v: string) => void; testid: string; className?: string; placeholder?: string }) {
+  const [text, setText] = useState(props.value);
+  useEffect(() => setText(props.value), [props.value]);
+  return (
+    <input
+      className={props.className ?? 'input mono'}
+      placeholder={props.placeholder}
+      data-testid={props.testid}
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={() => text !== props.value && props.onCommit(text)}
+      onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+    />
+  );
+}
+

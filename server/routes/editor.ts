@@ -40,8 +40,15 @@ export function buildEditor(): Promise<void> {
       logLevel: 'warn',
       build: { outDir: scratch, emptyOutDir: true },
     });
-    fs.rmSync(EDITOR_DIST, { recursive: true, force: true });
+    // Another process (parallel test files) may have swapped in a fresh build meanwhile: keep the one in use.
+    if (!editorBuildIsStale()) {
+      fs.rmSync(scratch, { recursive: true, force: true });
+      return;
+    }
+    const old = `${scratch}-old`;
+    if (fs.existsSync(EDITOR_DIST)) fs.renameSync(EDITOR_DIST, old);
     fs.renameSync(scratch, EDITOR_DIST);
+    fs.rmSync(old, { recursive: true, force: true });
   })().finally(() => {
     building = null;
   });

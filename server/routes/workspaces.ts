@@ -88,10 +88,11 @@ export async function workspaceRoutes(deps: AppDeps, services = createWorkspaceS
     const message = body.string('message');
     const author = body.string('author');
     const draft = body.boolean('draft', false);
+    const layout = body.object('layout');
     body.done();
     // Non-drafts must compile; the engine's error answers exactly like /workflows/validate would.
     if (!draft) engine.compile(definition);
-    const { record, created } = await store.save(workspace, id, { definition, baseVersion, message, author, draft });
+    const { record, created } = await store.save(workspace, id, { definition, layout, baseVersion, message, author, draft });
     res.status(created ? 201 : 200).location(`/workspaces/${workspace}/workflows/${id}?version=${record.version}`);
     res.json(recordBody(record));
   }));
@@ -176,5 +177,6 @@ function recordBody(record: SavedWorkflow) {
     draft: record.draft,
     source: record.source,
     definition: record.definition,
+    ...(record.layout ? { layout: record.layout } : {}),
   };
 }

@@ -20,6 +20,8 @@ export interface WorkflowVersionRecord {
   draft: boolean;
   source: WorkflowSource;
   definition: Record<string, unknown>;
+  /** Editor node positions, kept beside the definition (never inside it); absent when none was saved. */
+  layout?: Record<string, unknown>;
 }
 
 export interface SavedWorkflow extends WorkflowVersionRecord {
@@ -44,6 +46,7 @@ export interface SaveRequest {
   message?: string | null;
   draft?: boolean;
   source?: WorkflowSource;
+  layout?: Record<string, unknown> | null;
 }
 
 const VERSION_FILE = /^v([1-9]\d{0,8})\.json$/;
@@ -148,6 +151,7 @@ export class WorkflowStore {
           draft: request.draft ?? false,
           source: request.source ?? 'local',
           definition: request.definition,
+          ...(request.layout ? { layout: request.layout } : {}),
         };
         if (await createFileAtomically(dir, `v${record.version}.json`, JSON.stringify(record, null, 2))) {
           return { record: { workspace, id, ...record }, created: latest === 0 };
@@ -184,6 +188,7 @@ export class WorkflowStore {
     if (!old) throw new SavedWorkflowNotFoundError(`Workflow '${id}' in workspace '${workspace}' has no version ${version}.`);
     const { record } = await this.save(workspace, id, {
       definition: old.definition,
+      layout: old.layout,
       draft: old.draft,
       author: options.author ?? null,
       message: options.message ?? `Restored from version ${version}`,

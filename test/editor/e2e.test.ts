@@ -74,6 +74,8 @@ test('build, wire and run detect → visualize on bus.jpg', { skip: skip || need
   await page.getByTestId('palette-input-image').click();
   // Drag the model from the palette onto the canvas (HTML5 drag and drop).
   await page.getByTestId('palette-search').fill('object detection');
+  // One card per block: pick the older v2 on it (v3 is shown first).
+  await page.locator('[data-line="roboflow_core/roboflow_object_detection_model"]').getByTestId('palette-version').selectOption('roboflow_core/roboflow_object_detection_model@v2');
   const canvasBox = (await page.getByTestId('canvas').boundingBox())!;
   await page
     .getByTestId('palette-block-roboflow_core/roboflow_object_detection_model@v2')
