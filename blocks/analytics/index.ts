@@ -6,6 +6,7 @@ import { timeInZoneV1, timeInZoneV2, timeInZoneV3 } from './time_in_zone.ts';
 import { velocityV1 } from './velocity_v1.ts';
 import { identifyChangesV1 } from './identify_changes_v1.ts';
 import { identifyOutliersV1 } from './identify_outliers_v1.ts';
+import { pathDeviationV1, pathDeviationV2 } from './path_deviation.ts';
 
 export const analyticsBlocks: BlockDefinition<any>[] = [
   dataAggregatorV1,
@@ -18,4 +19,6 @@ export const analyticsBlocks: BlockDefinition<any>[] = [
   velocityV1,
   identifyChangesV1,
   identifyOutliersV1,
+  pathDeviationV1,
+  pathDeviationV2,
 ];

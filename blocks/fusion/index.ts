@@ -9,6 +9,7 @@ import { detectionsListRollupV1 } from './detections_list_rollup_v1.ts';
 import { overlapAnalysisV1 } from './overlap_analysis_v1.ts';
 import { bufferV1 } from './buffer_v1.ts';
 import { cacheGetV1, cacheSetV1 } from './cache_blocks.ts';
+import { detectionsDifferenceV1 } from './detections_difference_v1.ts';
 
 export const fusionBlocks: BlockDefinition<any>[] = [
   dimensionCollapseV1,
@@ -22,4 +23,5 @@ export const fusionBlocks: BlockDefinition<any>[] = [
   bufferV1,
   cacheSetV1,
   cacheGetV1,
+  detectionsDifferenceV1,
 ];

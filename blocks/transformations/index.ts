@@ -15,6 +15,8 @@ import { maskAreaMeasurementV1 } from './mask_area_measurement_v1.ts';
 import { boundingRectV1 } from './bounding_rect_v1.ts';
 import { sizeMeasurementV1 } from './size_measurement_v1.ts';
 import { distanceMeasurementV1 } from './distance_measurement_v1.ts';
+import { detectionsNearestNeighborV1 } from './detections_nearest_neighbor_v1.ts';
+import { stabilizeDetectionsV1 } from './stabilize_detections_v1.ts';
 
 export const transformationBlocks: BlockDefinition<any>[] = [
   dynamicCropV1,
@@ -35,4 +37,6 @@ export const transformationBlocks: BlockDefinition<any>[] = [
   boundingRectV1,
   sizeMeasurementV1,
   distanceMeasurementV1,
+  detectionsNearestNeighborV1,
+  stabilizeDetectionsV1,
 ];
