@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { defineBlock, literalOrSelector, selector, WorkflowImage } from '../../engine/index.ts';
 import { invalidParam, positiveInt } from '../classical_cv/errors.ts';
+import { ImageMemo } from './image_memo.ts';
 
 interface Params {
   images: unknown;
@@ -11,30 +12,18 @@ interface Params {
 }
 
 // Thumbnails per source image and cell size: a grid fed by a buffer sees the same images frame after frame.
-const thumbnails = new WeakMap<WorkflowImage, Map<string, Promise<WorkflowImage>>>();
+const thumbnails = new ImageMemo<Promise<WorkflowImage>>();
 
 /** The image scaled by min(cellW / w, cellH / h), sizes truncated as Roboflow does. */
 function thumbnail(image: WorkflowImage, cellWidth: number, cellHeight: number): Promise<WorkflowImage> {
-  let bySize = thumbnails.get(image);
-  if (!bySize) thumbnails.set(image, (bySize = new Map()));
-  const key = `${cellWidth}x${cellHeight}`;
-  let pending = bySize.get(key);
-  if (!pending) {
+  return thumbnails.get(image, `${cellWidth}x${cellHeight}`, async () => {
     const scale = Math.min(cellWidth / image.width, cellHeight / image.height);
     const width = Math.max(1, Math.floor(image.width * scale));
     const height = Math.max(1, Math.floor(image.height * scale));
-    pending =
-      width === image.width && height === image.height
-        ? Promise.resolve(image)
-        : image
-            .toSharp()
-            .resize({ width, height, fit: 'fill' })
-            .raw()
-            .toBuffer()
-            .then((data) => image.withPixels(new Uint8Array(data), width, height));
-    bySize.set(key, pending);
-  }
-  return pending;
+    if (width === image.width && height === image.height) return image;
+    const data = await image.toSharp().resize({ width, height, fit: 'fill' }).raw().toBuffer();
+    return image.withPixels(new Uint8Array(data), width, height);
+  });
 }
 
 function asImageList(value: unknown, stepName: string): Array<WorkflowImage | null> {

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { literalOrSelector, selector, WorkflowImage } from '../../engine/index.ts';
 import { invalidParam, positiveInt } from '../classical_cv/errors.ts';
 import { boxAnchor, maskCentroid, POSITIONS, type Canvas } from '../common/draw/index.ts';
+import { ImageMemo } from './image_memo.ts';
 import { DETECTION_PREDICTION_KINDS, defineVisualization, intProperty, type VisualizationParams } from './common.ts';
 
 /** An icon resized to the requested size, RGBA. */
@@ -14,8 +15,8 @@ interface Icon {
   height: number;
 }
 
-// Resized icons per source image and size; images are immutable, so the image object is the key.
-const iconCache = new WeakMap<WorkflowImage, Map<string, Promise<Icon>>>();
+// Resized icons per source image and size.
+const icons = new ImageMemo<Promise<Icon>>();
 
 /** RGBA of the icon: the alpha of its original encoding when it had one (decoding drops it), else opaque. */
 async function sourceRgba(icon: WorkflowImage): Promise<Uint8Array> {
@@ -39,22 +40,14 @@ async function sourceRgba(icon: WorkflowImage): Promise<Uint8Array> {
 }
 
 function resizedIcon(icon: WorkflowImage, width: number, height: number): Promise<Icon> {
-  let bySize = iconCache.get(icon);
-  if (!bySize) iconCache.set(icon, (bySize = new Map()));
-  const key = `${width}x${height}`;
-  let pending = bySize.get(key);
-  if (!pending) {
-    pending = (async () => {
-      const rgba = await sourceRgba(icon);
-      const data = await sharp(rgba, { raw: { width: icon.width, height: icon.height, channels: 4 } })
-        .resize({ width, height, fit: 'fill', kernel: 'linear' })
-        .raw()
-        .toBuffer();
-      return { rgba: new Uint8Array(data), width, height };
-    })();
-    bySize.set(key, pending);
-  }
-  return pending;
+  return icons.get(icon, `${width}x${height}`, async () => {
+    const rgba = await sourceRgba(icon);
+    const data = await sharp(rgba, { raw: { width: icon.width, height: icon.height, channels: 4 } })
+      .resize({ width, height, fit: 'fill', kernel: 'linear' })
+      .raw()
+      .toBuffer();
+    return { rgba: new Uint8Array(data), width, height };
+  });
 }
 
 /** Alpha-blends the icon with its top-left corner at (left, top), clipped to the canvas. */
