@@ -17,6 +17,8 @@ import { sizeMeasurementV1 } from './size_measurement_v1.ts';
 import { distanceMeasurementV1 } from './distance_measurement_v1.ts';
 import { detectionsNearestNeighborV1 } from './detections_nearest_neighbor_v1.ts';
 import { stabilizeDetectionsV1 } from './stabilize_detections_v1.ts';
+import { trackersOcsortV1 } from './trackers_ocsort_v1.ts';
+import { trackersBotsortV1 } from './trackers_botsort_v1.ts';
 
 export const transformationBlocks: BlockDefinition<any>[] = [
   dynamicCropV1,
@@ -39,4 +41,6 @@ export const transformationBlocks: BlockDefinition<any>[] = [
   distanceMeasurementV1,
   detectionsNearestNeighborV1,
   stabilizeDetectionsV1,
+  trackersOcsortV1,
+  trackersBotsortV1,
 ];

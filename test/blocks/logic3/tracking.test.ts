@@ -77,3 +77,24 @@ test('stabilize_detections@v1 smooths boxes and carries a missing object along i
   run(5, []);
   assert.equal(run(6, []).length, 0, 'forgotten after the window');
 });
+
+test('trackers_ocsort@v1 and trackers_botsort@v1 keep ids for a moving object across frames', async () => {
+  const engine = new ExecutionEngine({ blocks: coreBlocks });
+  for (const type of ['roboflow_core/trackers_ocsort@v1', 'roboflow_core/trackers_botsort@v1']) {
+    const definition = {
+      version: '1.4.0',
+      inputs: [{ type: 'WorkflowImage', name: 'image' }, { type: 'WorkflowParameter', name: 'd' }],
+      steps: [{ type, name: 'tracker', image: '$inputs.image', detections: '$inputs.d' }],
+      outputs: [{ type: 'JsonField', name: 'ids', selector: '$steps.tracker.tracked_detections', coordinates_system: 'own' }],
+    };
+    const tracked: Array<number[]> = [];
+    for (let n = 0; n < 5; n++) {
+      const d = detections([[10 + n * 4, 10, 40 + n * 4, 40, 'car', 0.9], [100, 100, 110, 110, 'car', 0.3]]);
+      const { outputs } = await engine.run(definition, { image: frame(`trk-${type}`, n), d });
+      tracked.push(((outputs[0]!.ids as { predictions: Array<{ tracker_id: number }> }).predictions ?? []).map((p) => p.tracker_id));
+    }
+    const last = tracked[tracked.length - 1]!;
+    assert.equal(last.length, 1, `${type}: the weak detection never becomes a track (${JSON.stringify(tracked)})`);
+    assert.ok(tracked.slice(3).every((ids) => ids[0] === last[0]), `${type}: stable id ${JSON.stringify(tracked)}`);
+  }
+});
