@@ -6,15 +6,16 @@ import { addInput, addOutput, addStep } from '../model/edit.ts';
 import { DRAG_BLOCK, DRAG_INPUT, canvasActions } from './Canvas.tsx';
 import { store, useStore } from './store.ts';
 
-/** The canvas centre, stepped down-right past nodes already there so repeated adds do not pile up. */
+/** The free grid cell nearest the canvas centre (node-sized cells), so added blocks never land on others. */
 function freeCenterSpot(layout: Record<string, { x: number; y: number }>): { x: number; y: number } {
-  const spot = canvasActions.centerPosition();
+  const center = canvasActions.centerPosition();
   const taken = Object.values(layout);
-  for (let i = 0; i < 20 && taken.some((p) => Math.abs(p.x - spot.x) < 40 && Math.abs(p.y - spot.y) < 40); i++) {
-    spot.x += 40;
-    spot.y += 40;
-  }
-  return spot;
+  const cells: Array<{ x: number; y: number; d: number }> = [];
+  for (let col = -3; col <= 3; col++)
+    for (let row = -3; row <= 3; row++) cells.push({ x: center.x + col * 260, y: center.y + row * 190, d: Math.hypot(col * 1.4, row) });
+  cells.sort((a, b) => a.d - b.d);
+  const free = cells.find((c) => !taken.some((p) => Math.abs(p.x - c.x) < 240 && Math.abs(p.y - c.y) < 170));
+  return free ? { x: free.x, y: free.y } : center;
 }
 
 export function addBlockAtCenter(type: string): void {

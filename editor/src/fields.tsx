@@ -74,6 +74,9 @@ export function LiteralInput(props: { schema: SchemaNode; value: Json | undefine
       </div>
     );
   }
+  const items = schema.items as SchemaNode | undefined;
+  if (type === 'array' && items && firstType(items) === 'string' && (value === undefined || (Array.isArray(value) && value.every((v) => typeof v === 'string'))))
+    return <StringListInput value={value as string[] | undefined} onChange={onChange} testid={props.testid} placeholder={placeholder || 'comma-separated, e.g. person, car'} />;
   if (type === 'string' || (type === undefined && typeof value === 'string')) {
     return (
       <input className="input" data-testid={props.testid} placeholder={placeholder} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)} />
@@ -149,3 +152,19 @@ export function CommitInput(props: { value: string; onCommit: (v: string) => voi
   );
 }
 
+
+/** A list of strings typed as `a, b, c` (e.g. a class filter); committed on blur or Enter. */
+function StringListInput(props: { value: string[] | undefined; onChange: (v: Json | undefined) => void; testid: string; placeholder: string }) {
+  return (
+    <CommitInput
+      className="input"
+      value={(props.value ?? []).join(', ')}
+      placeholder={props.placeholder}
+      testid={props.testid}
+      onCommit={(text) => {
+        const list = text.split(',').map((t) => t.trim()).filter(Boolean);
+        props.onChange(list.length ? list : undefined);
+      }}
+    />
+  );
+}

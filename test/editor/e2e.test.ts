@@ -6,28 +6,23 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { CONFORMANCE_DIR, REPO_ROOT, needsShared, sharedImage } from '../helpers/shared.ts';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { needsChromium, openBrowserPage } from './browser.ts';
+import { CONFORMANCE_DIR, needsShared, sharedImage } from '../helpers/shared.ts';
 import { startTestServer, TEST_MODEL_ID, type RunningServer } from '../helpers/server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.join(REPO_ROOT, 'test-output', 'editor');
-const skip = !fs.existsSync(CHROMIUM) ? `needs Debian's chromium at ${CHROMIUM} (apt-get install -y chromium)` : false;
+const skip = needsChromium;
 
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
 
+let shot: (name: string) => Promise<unknown>;
+
 before(async () => {
   if (skip) return;
-  fs.mkdirSync(SHOTS, { recursive: true });
   server = await startTestServer({ config: { serveEditor: true } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  page.on('pageerror', (err) => console.error('page error:', err.message));
+  ({ browser, page, shot } = await openBrowserPage());
 });
 
 after(async () => {
@@ -35,7 +30,6 @@ after(async () => {
   await server?.close();
 });
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 
 async function dragBetween(from: Locator, to: Locator): Promise<void> {
   const a = (await from.boundingBox())!;

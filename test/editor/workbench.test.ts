@@ -5,17 +5,14 @@
 // opened and run. Screenshots go to test-output/editor/ (w-*.png).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { needsChromium, openBrowserPage } from './browser.ts';
 import { installModelPackage } from '../../blocks/models/package.ts';
 import { ocrAssetPath } from '../../blocks/models/ocr/ocr-engine.ts';
-import { REPO_ROOT, hasShared, needsShared, sharedImage } from '../helpers/shared.ts';
+import { hasShared, needsShared, sharedImage } from '../helpers/shared.ts';
 import { startTestServer, TEST_MODEL_ID, type RunningServer } from '../helpers/server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.join(REPO_ROOT, 'test-output', 'editor');
-const skip = !fs.existsSync(CHROMIUM) ? `needs Debian's chromium at ${CHROMIUM} (apt-get install -y chromium)` : false;
+const skip = needsChromium;
 /** PaddleOCR's text-direction classifier stands in for a crop classifier (classes "0" / "180"). */
 const CLASSIFIER_ID = 'orientation/1';
 const OD = 'roboflow_core/roboflow_object_detection_model';
@@ -26,16 +23,15 @@ let page: Page;
 
 before(async () => {
   if (skip) return;
-  fs.mkdirSync(SHOTS, { recursive: true });
   server = await startTestServer({ config: { serveEditor: true, seedExamples: true } });
   if (hasShared)
     await installModelPackage(ocrAssetPath('direction'), CLASSIFIER_ID, server.config.modelCacheDir, {
       classNames: ['0', '180'],
       environment: { PREPROCESSING: { resize: { enabled: true, width: 192, height: 48, format: 'Stretch to' } }, CLASS_MAP: { '0': '0', '1': '180' } },
     });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  page.on('pageerror', (err) => console.error('page error:', err.message));
+  let shotAs: (name: string) => Promise<unknown>;
+  ({ browser, page, shot: shotAs } = await openBrowserPage());
+  shot = (name) => shotAs(`w-${name}`);
   await page.goto(server.url);
   await page.getByTestId('palette-group-model').waitFor();
 });
@@ -45,7 +41,7 @@ after(async () => {
   await server?.close();
 });
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `w-${name}.png`) });
+let shot: (name: string) => Promise<unknown>;
 const draft = async () => JSON.parse(await page.evaluate(() => localStorage.getItem('sightline-editor-draft') ?? '{}'));
 const stepOf = async (name: string) => (await draft()).definition.steps.find((s: { name: string }) => s.name === name);
 
@@ -99,6 +95,9 @@ test('build detect → dynamic_crop → classify → visualize from the panel an
 
   await link('object_detection_model', 'images', '$inputs.image');
   await page.getByTestId('field-model_id-input').fill(TEST_MODEL_ID);
+  // A list of class names is typed as words, not JSON.
+  await page.getByTestId('field-class_filter-input').fill('person, bus');
+  await page.getByTestId('field-class_filter-input').press('Enter');
   await link('dynamic_crop', 'images', '$inputs.image');
   await link('dynamic_crop', 'predictions', '$steps.object_detection_model.predictions');
   await page.getByTestId('add-output-crops').click();
@@ -113,6 +112,7 @@ test('build detect → dynamic_crop → classify → visualize from the panel an
   assert.equal(await page.locator('.react-flow__edge').count(), 9, '6 step wires + 3 outputs');
   const cls = await stepOf('classification_model');
   assert.deepEqual({ images: cls.images, model_id: cls.model_id }, { images: '$steps.dynamic_crop.crops', model_id: CLASSIFIER_ID });
+  assert.deepEqual((await stepOf('object_detection_model')).class_filter, ['person', 'bus']);
   await shot('02-crop-classify-built');
 
   await page.getByTestId('toggle-run').click();

@@ -1,0 +1,22 @@
+// Headless Chromium for the editor's end-to-end tests: Debian's /usr/bin/chromium, one page at the size the
+// screenshots are looked at, page errors echoed, screenshots under test-output/editor/.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { REPO_ROOT } from '../helpers/shared.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+export const SHOTS = path.join(REPO_ROOT, 'test-output', 'editor');
+/** Skip reason for `test(..., { skip })` when Chromium is missing. */
+export const needsChromium = !fs.existsSync(CHROMIUM) ? `needs Debian's chromium at ${CHROMIUM} (apt-get install -y chromium)` : false;
+
+export async function openBrowserPage(): Promise<{ browser: Browser; page: Page; shot: (name: string) => Promise<Buffer> }> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  page.on('pageerror', (err) => console.error('page error:', err.message));
+  return { browser, page, shot: (name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) }) };
+}
