@@ -20,3 +20,11 @@ export async function openBrowserPage(): Promise<{ browser: Browser; page: Page;
   page.on('pageerror', (err) => console.error('page error:', err.message));
   return { browser, page, shot: (name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) }) };
 }
+
+/** Open the run panel, give the `image` input a file, run, and wait for the first result card. */
+export async function runOnImage(page: Page, file: string): Promise<void> {
+  await page.getByTestId('toggle-run').click();
+  await page.getByTestId('run-file-image').setInputFiles(file);
+  await page.getByTestId('run-button').click();
+  await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { needsChromium, openBrowserPage } from './browser.ts';
+import { needsChromium, openBrowserPage, runOnImage } from './browser.ts';
 import { CONFORMANCE_DIR, needsShared, sharedImage } from '../helpers/shared.ts';
 import { startTestServer, TEST_MODEL_ID, type RunningServer } from '../helpers/server.ts';
 
@@ -122,10 +122,7 @@ test('build, wire and run detect → visualize on bus.jpg', { skip: skip || need
     { images: '$inputs.image', model_id: TEST_MODEL_ID, confidence: 0.35 },
   );
 
-  await page.getByTestId('toggle-run').click();
-  await page.getByTestId('run-file-image').setInputFiles(sharedImage('bus.jpg'));
-  await page.getByTestId('run-button').click();
-  await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
+  await runOnImage(page, sharedImage('bus.jpg'));
   const img = page.getByTestId('result-image-image');
   await img.waitFor();
   assert.ok(await img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 100));

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { needsChromium, openBrowserPage } from './browser.ts';
+import { needsChromium, openBrowserPage, runOnImage } from './browser.ts';
 import { installModelPackage } from '../../blocks/models/package.ts';
 import { ocrAssetPath } from '../../blocks/models/ocr/ocr-engine.ts';
 import { hasShared, needsShared, sharedImage } from '../helpers/shared.ts';
@@ -115,10 +115,7 @@ test('build detect → dynamic_crop → classify → visualize from the panel an
   assert.deepEqual((await stepOf('object_detection_model')).class_filter, ['person', 'bus']);
   await shot('02-crop-classify-built');
 
-  await page.getByTestId('toggle-run').click();
-  await page.getByTestId('run-file-image').setInputFiles(sharedImage('bus.jpg'));
-  await page.getByTestId('run-button').click();
-  await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
+  await runOnImage(page, sharedImage('bus.jpg'));
   const gallery = page.getByTestId('result-gallery-crops');
   await gallery.waitFor();
   const crops = await gallery.getByTestId('gallery-item').count();
@@ -208,10 +205,7 @@ test('open a seeded example from the Workflows dialog and run it', { skip: skip 
   await page.getByTestId('doc-name').getByText('examples / detections-visualization').waitFor();
   await page.getByTestId('modal-close').click();
   await page.getByTestId('validation-status').getByText('valid').waitFor({ timeout: 15_000 });
-  await page.getByTestId('toggle-run').click();
-  await page.getByTestId('run-file-image').setInputFiles(sharedImage('bus.jpg'));
-  await page.getByTestId('run-button').click();
-  await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
+  await runOnImage(page, sharedImage('bus.jpg'));
   assert.ok(await page.getByTestId('result-image-visualization').evaluate((el) => (el as HTMLImageElement).naturalWidth > 100));
   assert.ok(Number(await page.getByTestId('result-detections-predictions').getAttribute('data-count')) >= 4);
   await shot('07-example-run');
