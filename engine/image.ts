@@ -73,18 +73,8 @@ export class WorkflowImage {
     options: DecodeOptions & { keepBase64?: string } = {},
   ): Promise<WorkflowImage> {
     const maxPixels = options.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS;
-    let meta: Metadata;
-    try {
-      meta = await sharp(encoded).metadata();
-    } catch (error) {
-      throw new InputImageLoadError(`Could not decode image: ${(error as Error).message}`);
-    }
-    if (!meta.width || !meta.height) throw new InputImageLoadError('Could not decode image: unknown dimensions');
-    if (meta.width * meta.height > maxPixels) {
-      throw new InputImageLoadError(
-        `Image of ${meta.width}x${meta.height} pixels exceeds the limit of ${maxPixels} pixels`,
-      );
-    }
+    // One pipeline: sharp checks limitInputPixels against the header before decoding, so a separate
+    // metadata() pass (an extra thread-pool round trip per image) is only needed to word the refusal.
     try {
       const { data, info } = await sharp(encoded, { limitInputPixels: maxPixels })
         .rotate()
@@ -95,7 +85,7 @@ export class WorkflowImage {
       const pixels = info.channels === 3 ? data : toRgb(data, info.channels);
       return new WorkflowImage(pixels, info.width, info.height, lineage, options.keepBase64);
     } catch (error) {
-      throw new InputImageLoadError(`Could not decode image: ${(error as Error).message}`);
+      throw await decodeError(encoded, maxPixels, error as Error);
     }
   }
 
@@ -168,6 +158,21 @@ export class WorkflowImage {
     this.#encodedBase64 = (await this.toJpeg()).toString('base64');
     return this.#encodedBase64;
   }
+}
+
+/** The refusal for bytes sharp would not decode: over the pixel limit (with the size), or not an image. */
+async function decodeError(encoded: Uint8Array, maxPixels: number, error: Error): Promise<InputImageLoadError> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(encoded, { limitInputPixels: false }).metadata();
+  } catch {
+    return new InputImageLoadError(`Could not decode image: ${error.message}`);
+  }
+  if (!meta.width || !meta.height) return new InputImageLoadError('Could not decode image: unknown dimensions');
+  if (meta.width * meta.height > maxPixels) {
+    return new InputImageLoadError(`Image of ${meta.width}x${meta.height} pixels exceeds the limit of ${maxPixels} pixels`);
+  }
+  return new InputImageLoadError(`Could not decode image: ${error.message}`);
 }
 
 function toRgb(data: Uint8Array, channels: number): Uint8Array {

@@ -27,20 +27,26 @@ export function decodeYolo(output: Float32Array, channels: number, anchors: numb
   const nc = options.numClasses;
   if (channels < 4 + nc) throw new Error(`YOLO output has ${channels} channels, fewer than 4 + ${nc} classes`);
   const threshold = options.confidence;
+  // Best class per anchor, scanning class rows in memory order (the channel-major layout makes a per-anchor
+  // scan jump `anchors` floats per class: several times slower). Ties keep the lowest class, as before.
+  const bestScore = new Float32Array(anchors).fill(-Infinity);
+  const bestClass = new Int32Array(anchors);
+  for (let c = 0; c < nc; c++) {
+    const row = (4 + c) * anchors;
+    for (let n = 0; n < anchors; n++) {
+      const s = output[row + n]!;
+      if (s > bestScore[n]!) { bestScore[n] = s; bestClass[n] = c; }
+    }
+  }
   const scores: number[] = [];
   const classes: number[] = [];
   const anchorsKept: number[] = [];
   for (let n = 0; n < anchors; n++) {
-    let best = -Infinity;
-    let bestClass = 0;
-    for (let c = 0; c < nc; c++) {
-      const s = output[(4 + c) * anchors + n]!;
-      if (s > best) { best = s; bestClass = c; }
-    }
-    const min = typeof threshold === 'number' ? threshold : threshold[bestClass] ?? 0;
+    const best = bestScore[n]!;
+    const min = typeof threshold === 'number' ? threshold : threshold[bestClass[n]!] ?? 0;
     if (best > min) {
       scores.push(best);
-      classes.push(bestClass);
+      classes.push(bestClass[n]!);
       anchorsKept.push(n);
     }
   }
