@@ -3,7 +3,7 @@ import { Detections, isDetections } from './detections.ts';
 import { WorkflowImage, isWorkflowImage, type VideoMetadata } from './image.ts';
 import { isBatch } from './batch.ts';
 import { ExecutionEngineRuntimeError } from './errors.ts';
-import { largestContour } from './contour.ts';
+import { boundedLargestContour } from './mask-contour.ts';
 import { encodeRle, type CocoRle } from './rle.ts';
 
 const DETECTION_KINDS = new Set(['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction', 'qr_code_detection', 'bar_code_detection', 'rle_instance_segmentation_prediction', 'semantic_segmentation_prediction']);
@@ -71,7 +71,7 @@ export function serializeDetections(
       const mask = rleOf(detections, i);
       if (mask) p.rle_mask = mask;
     } else if (detections.masks) {
-      const contour = largestContour(detections.masks[i]!, mw, mh);
+      const contour = boundedLargestContour(detections.masks[i]!, mw, mh);
       if (contour.length === 0) continue;
       const points: Array<{ x: number; y: number }> = [];
       for (let k = 0; k < contour.length; k += 2) points.push({ x: contour[k]!, y: contour[k + 1]! });

@@ -62,41 +62,70 @@ export function decodeMasks(req: MaskRequest, anchorOf: Int32Array, inputBoxes: 
         for (let x = 0; x < rw; x++) logits[dst++]! += c * protos.data[src++]!;
       }
     }
-    const sample = (px: number, py: number): number => {
-      // Bilinear over proto cell centres, clamped to the computed region.
-      const fx = Math.min(px1, Math.max(px0, px)) - px0;
-      const fy = Math.min(py1, Math.max(py0, py)) - py0;
-      const x0 = Math.floor(fx), y0 = Math.floor(fy);
-      const x1 = Math.min(rw - 1, x0 + 1), y1 = Math.min(rh - 1, y0 + 1);
-      const wx = fx - x0, wy = fy - y0;
-      const top = logits[y0 * rw + x0]! * (1 - wx) + logits[y0 * rw + x1]! * wx;
-      const bottom = logits[y1 * rw + x0]! * (1 - wx) + logits[y1 * rw + x1]! * wx;
-      return top * (1 - wy) + bottom * wy;
-    };
-
     const ox0 = Math.max(0, Math.floor(imageBoxes[d * 4]!)), ox1 = Math.min(t.originalWidth, Math.ceil(imageBoxes[d * 4 + 2]!));
     const oy0 = Math.max(0, Math.floor(imageBoxes[d * 4 + 1]!)), oy1 = Math.min(t.originalHeight, Math.ceil(imageBoxes[d * 4 + 3]!));
-    for (let y = oy0; y < oy1; y++) {
-      const iy = (y + 0.5 - t.cropY) * t.scaleY + t.padY;
-      if (iy < by0 || iy > by1) continue;
-      const row = y * t.originalWidth;
-      for (let x = ox0; x < ox1; x++) {
-        const ix = (x + 0.5 - t.cropX) * t.scaleX + t.padX;
-        if (ix < bx0 || ix > bx1) continue;
-        let value: number;
-        if (req.mode === 'fast') {
-          value = logits[(Math.min(py1, Math.max(py0, Math.floor(iy * sy))) - py0) * rw + Math.min(px1, Math.max(px0, Math.floor(ix * sx))) - px0]!;
-        } else if (req.mode === 'tradeoff') {
-          // Threshold at the working grid's cell centre, i.e. nearest-neighbour upsampling of that grid.
-          const cx = (Math.floor((ix * workW) / t.inputWidth) + 0.5) * (t.inputWidth / workW);
-          const cy = (Math.floor((iy * workH) / t.inputHeight) + 0.5) * (t.inputHeight / workH);
-          value = sample(cx * sx - 0.5, cy * sy - 0.5);
-        } else {
-          value = sample(ix * sx - 0.5, iy * sy - 0.5);
-        }
-        if (value > 0) mask[row + x] = 1;
+    if (ox1 <= ox0 || oy1 <= oy0) continue;
+    // The sampling position splits into a column part and a row part, so both are tabulated once per box
+    // instead of per pixel (the per-pixel arithmetic, and so every mask bit, is unchanged).
+    const columns = axisSamples(ox0, ox1, t.cropX, t.scaleX, t.padX, bx0, bx1, sx, px0, px1, rw - 1, 1, req.mode, workW, t.inputWidth);
+    const rows = axisSamples(oy0, oy1, t.cropY, t.scaleY, t.padY, by0, by1, sy, py0, py1, rh - 1, rw, req.mode, workH, t.inputHeight);
+    const width = ox1 - ox0;
+    for (let j = 0; j < oy1 - oy0; j++) {
+      if (!rows.inside[j]) continue;
+      const row = (oy0 + j) * t.originalWidth + ox0;
+      const r0 = rows.first[j]!, r1 = rows.second[j]!;
+      if (req.mode === 'fast') {
+        for (let i = 0; i < width; i++) if (columns.inside[i] && logits[r0 + columns.first[i]!]! > 0) mask[row + i] = 1;
+        continue;
+      }
+      const wy = rows.weight[j]!, wy1 = 1 - wy;
+      for (let i = 0; i < width; i++) {
+        if (!columns.inside[i]) continue;
+        const c0 = columns.first[i]!, c1 = columns.second[i]!, wx = columns.weight[i]!, wx1 = 1 - wx;
+        // Bilinear over proto cell centres, clamped to the computed region.
+        const top = logits[r0 + c0]! * wx1 + logits[r0 + c1]! * wx;
+        const bottom = logits[r1 + c0]! * wx1 + logits[r1 + c1]! * wx;
+        if (top * wy1 + bottom * wy > 0) mask[row + i] = 1;
       }
     }
   }
   return masks;
+}
+
+interface AxisSamples {
+  /** Whether the pixel centre falls inside the box (in model-input pixels). */
+  inside: Uint8Array;
+  /** Offsets into the logits region (already multiplied by `stride`) of the two cells to blend, and the weight of the second. */
+  first: Int32Array;
+  second: Int32Array;
+  weight: Float64Array;
+}
+
+/**
+ * Per original pixel along one axis [o0, o1): where its centre lands in the model input, and the proto cells (and
+ * bilinear weight) it samples: the nearest cell for `fast`, the working grid's cell centre for `tradeoff`.
+ */
+function axisSamples(
+  o0: number, o1: number, crop: number, scale: number, pad: number, b0: number, b1: number,
+  protoScale: number, p0: number, p1: number, lastCell: number, stride: number,
+  mode: MaskDecodeMode, work: number, input: number,
+): AxisSamples {
+  const n = o1 - o0;
+  const out: AxisSamples = { inside: new Uint8Array(n), first: new Int32Array(n), second: new Int32Array(n), weight: new Float64Array(n) };
+  for (let k = 0; k < n; k++) {
+    const i = (o0 + k + 0.5 - crop) * scale + pad;
+    if (i < b0 || i > b1) continue;
+    out.inside[k] = 1;
+    if (mode === 'fast') {
+      out.first[k] = (Math.min(p1, Math.max(p0, Math.floor(i * protoScale))) - p0) * stride;
+      continue;
+    }
+    const centre = mode === 'tradeoff' ? (Math.floor((i * work) / input) + 0.5) * (input / work) : i;
+    const f = Math.min(p1, Math.max(p0, centre * protoScale - 0.5)) - p0;
+    const c0 = Math.floor(f);
+    out.first[k] = c0 * stride;
+    out.second[k] = Math.min(lastCell, c0 + 1) * stride;
+    out.weight[k] = f - c0;
+  }
+  return out;
 }
