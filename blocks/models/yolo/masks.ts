@@ -69,18 +69,15 @@ export function decodeMasks(req: MaskRequest, anchorOf: Int32Array, inputBoxes: 
     // instead of per pixel (the per-pixel arithmetic, and so every mask bit, is unchanged).
     const columns = axisSamples(ox0, ox1, t.cropX, t.scaleX, t.padX, bx0, bx1, sx, px0, px1, rw - 1, 1, req.mode, workW, t.inputWidth);
     const rows = axisSamples(oy0, oy1, t.cropY, t.scaleY, t.padY, by0, by1, sy, py0, py1, rh - 1, rw, req.mode, workH, t.inputHeight);
-    const width = ox1 - ox0;
-    for (let j = 0; j < oy1 - oy0; j++) {
-      if (!rows.inside[j]) continue;
+    for (let j = rows.start; j < rows.end; j++) {
       const row = (oy0 + j) * t.originalWidth + ox0;
       const r0 = rows.first[j]!, r1 = rows.second[j]!;
       if (req.mode === 'fast') {
-        for (let i = 0; i < width; i++) if (columns.inside[i] && logits[r0 + columns.first[i]!]! > 0) mask[row + i] = 1;
+        for (let i = columns.start; i < columns.end; i++) if (logits[r0 + columns.first[i]!]! > 0) mask[row + i] = 1;
         continue;
       }
       const wy = rows.weight[j]!, wy1 = 1 - wy;
-      for (let i = 0; i < width; i++) {
-        if (!columns.inside[i]) continue;
+      for (let i = columns.start; i < columns.end; i++) {
         const c0 = columns.first[i]!, c1 = columns.second[i]!, wx = columns.weight[i]!, wx1 = 1 - wx;
         // Bilinear over proto cell centres, clamped to the computed region.
         const top = logits[r0 + c0]! * wx1 + logits[r0 + c1]! * wx;
@@ -93,8 +90,9 @@ export function decodeMasks(req: MaskRequest, anchorOf: Int32Array, inputBoxes: 
 }
 
 interface AxisSamples {
-  /** Whether the pixel centre falls inside the box (in model-input pixels). */
-  inside: Uint8Array;
+  /** The pixels whose centre falls inside the box (in model-input pixels): a range, as positions grow with pixels. */
+  start: number;
+  end: number;
   /** Offsets into the logits region (already multiplied by `stride`) of the two cells to blend, and the weight of the second. */
   first: Int32Array;
   second: Int32Array;
@@ -111,11 +109,13 @@ function axisSamples(
   mode: MaskDecodeMode, work: number, input: number,
 ): AxisSamples {
   const n = o1 - o0;
-  const out: AxisSamples = { inside: new Uint8Array(n), first: new Int32Array(n), second: new Int32Array(n), weight: new Float64Array(n) };
+  const out: AxisSamples = { start: n, end: n, first: new Int32Array(n), second: new Int32Array(n), weight: new Float64Array(n) };
   for (let k = 0; k < n; k++) {
     const i = (o0 + k + 0.5 - crop) * scale + pad;
-    if (i < b0 || i > b1) continue;
-    out.inside[k] = 1;
+    if (i < b0) continue;
+    if (i > b1) break;
+    if (out.start === n) out.start = k;
+    out.end = k + 1;
     if (mode === 'fast') {
       out.first[k] = (Math.min(p1, Math.max(p0, Math.floor(i * protoScale))) - p0) * stride;
       continue;
