@@ -10,6 +10,7 @@ import { Tensor } from 'onnxruntime-node';
 import type { WorkflowImage } from '../../../engine/index.ts';
 import type { LoadedModel } from '../manager.ts';
 import { preprocessImage } from '../preprocess.ts';
+import { returnTensor } from '../tensor-pool.ts';
 
 export interface MultiClassPrediction {
   class: string;
@@ -96,6 +97,7 @@ export async function classScores(model: LoadedModel, images: readonly WorkflowI
     const batch = model.batchSize && model.batchSize > group.length ? model.batchSize : group.length;
     const data = new Float32Array(batch * size);
     for (let i = 0; i < batch; i++) data.set(inputs[Math.min(i, inputs.length - 1)]!, i * size);
+    for (const tensor of inputs) returnTensor(tensor);
     const input = new Tensor('float32', data, [batch, 3, model.inputHeight, model.inputWidth]);
     const outputs = await model.session.run({ [model.session.inputNames[0]!]: input });
     const output = outputs[model.session.outputNames[0]!]!;

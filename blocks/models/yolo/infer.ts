@@ -7,6 +7,7 @@ import { attachImageMetadata } from '../../common/detections-metadata.ts';
 import type { LoadedModel } from '../manager.ts';
 import { boxesToOriginal, pointToOriginal, preprocessImage, type PreprocessFlags } from '../preprocess.ts';
 import { decodeYolo } from './decode.ts';
+import { returnTensor } from '../tensor-pool.ts';
 import { decodeMasks, type MaskDecodeMode } from './masks.ts';
 import { resolveConfidence, type ConfidenceSetting } from '../confidence.ts';
 
@@ -39,6 +40,7 @@ export async function inferDetections(model: LoadedModel, image: WorkflowImage, 
   const session = model.session;
   const feeds = { [session.inputNames[0]!]: new ort.Tensor('float32', pre.tensor, pre.dims) };
   const outputs = await session.run(feeds);
+  returnTensor(pre.tensor);
   const tensors = session.outputNames.map((name) => outputs[name]!);
   const head = tensors.find((t) => t.dims.length === 3);
   if (!head) throw new ModelInputError(`Model ${model.id}: expected a [1, C, N] detection output, got ${tensors.map((t) => `[${t.dims.join(', ')}]`).join(', ')}`);
