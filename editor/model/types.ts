@@ -43,6 +43,7 @@ export interface BlockDescription {
 export interface BlocksDescription {
   blocks: BlockDescription[];
   declared_kinds?: KindRef[];
+  universal_query_language_description?: { operations_description?: unknown[]; operators_descriptions?: unknown[] };
 }
 
 /** Node positions live beside the definition, never inside it. Keys: `input:x`, `step:x`, `output:x`. */

@@ -7,6 +7,7 @@ import { copySteps, isStepClipboard, pasteSteps, type StepClipboard } from '../m
 import { removeNodes } from '../model/edit.ts';
 import { parseNodeId } from '../model/graph.ts';
 import { NO_ERRORS, placeErrors } from '../model/validation.ts';
+import { UqlLanguage } from '../model/uql-language.ts';
 import { api, ApiError } from './api.ts';
 import { Canvas, canvasActions } from './Canvas.tsx';
 import { FilesDialog, HelpDialog, WorkflowsDialog } from './dialogs.tsx';
@@ -24,6 +25,7 @@ function useCatalog() {
       .then((d) => {
         store.catalog = new BlockCatalog(d);
         store.catalogKinds = (d.declared_kinds ?? []).map((k) => k.name).filter((k) => k !== '*');
+        store.uql = new UqlLanguage(d.universal_query_language_description);
         store.changed();
       })
       .catch((err) => {

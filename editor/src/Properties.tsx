@@ -11,6 +11,9 @@ import type { BlockCatalog } from '../model/catalog.ts';
 import { DictField, ListField } from './collection-fields.tsx';
 import { CommitInput, JsonInput, LiteralInput, SourceSelect, type SourceOption } from './fields.tsx';
 import { BlockDocs } from './Palette.tsx';
+import { UqlField } from './uql-field.tsx';
+import { uqlPropertyRole } from '../model/uql-language.ts';
+import { asEntries } from '../model/entries.ts';
 import { store, useStore } from './store.ts';
 
 function sourcesFor(def: WorkflowDefinition, catalog: BlockCatalog, prop: PropertyInfo, stepName: string): SourceOption[] {
@@ -45,7 +48,13 @@ function PropertyField(props: { step: StepDef; prop: PropertyInfo; error?: strin
     else if (!isSelector && value !== undefined) setLinkMode(false);
   }, [value]); // eslint-disable-line react-hooks/exhaustive-deps
   let editor: React.ReactNode;
-  if (sel?.selectedElement === 'step') {
+  const block = s.catalog.get(step.type);
+  const uql = sel ? null : uqlPropertyRole(prop.name, prop.literal, block?.properties.map((p) => p.name) ?? []);
+  if (uql) {
+    const namesKey = uql.namesFrom && block ? stepKeyFor(step, block, uql.namesFrom) : null;
+    const names = namesKey ? Object.keys(asEntries(step[namesKey] as Json | undefined)) : [];
+    editor = <UqlField role={uql} value={value} onChange={set} scope={{ language: s.uql, names }} tid={`uql-${prop.name}`} />;
+  } else if (sel?.selectedElement === 'step') {
     const list = Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];
     const others = s.doc.definition.steps.filter((x) => x.name !== step.name);
     editor = (

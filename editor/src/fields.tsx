@@ -88,8 +88,8 @@ export function LiteralInput(props: { schema: SchemaNode; value: Json | undefine
 }
 
 /** Free JSON (lists, dicts, anything): parsed on blur, a parse error keeps the text and says so. */
-export function JsonInput(props: { value: Json | undefined; onChange: (v: Json | undefined) => void; placeholder?: string; testid: string; rows?: number }) {
-  const serialized = props.value === undefined ? '' : JSON.stringify(props.value);
+export function JsonInput(props: { value: Json | undefined; onChange: (v: Json | undefined) => void; placeholder?: string; testid: string; rows?: number; pretty?: boolean }) {
+  const serialized = props.value === undefined ? '' : JSON.stringify(props.value, null, props.pretty ? 2 : undefined);
   const [text, setText] = useState(serialized);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {

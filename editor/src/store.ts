@@ -5,6 +5,7 @@ import { BlockCatalog } from '../model/catalog.ts';
 import { definitionToGraph, type WorkflowGraph } from '../model/graph.ts';
 import { History } from '../model/history.ts';
 import { NO_ERRORS, type PlacedErrors } from '../model/validation.ts';
+import { UqlLanguage } from '../model/uql-language.ts';
 import { emptyDefinition, type EditorDocument } from '../model/types.ts';
 
 export interface Notice {
@@ -40,6 +41,8 @@ export class EditorStore {
   catalogError: string | null = null;
   /** Kind names the server declares (for input kind pickers). */
   catalogKinds: string[] = [];
+  /** UQL operations and operators from describe (for the condition builder). */
+  uql = new UqlLanguage(null);
   selection: string[] = [];
   errors: PlacedErrors = NO_ERRORS;
   validating = false;
