@@ -5,9 +5,11 @@
 // statement. Screenshots: test-output/editor/c-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { needsChromium, openBrowserPage, runOnImage } from './browser.ts';
-import { needsShared, sharedImage } from '../helpers/shared.ts';
+import { CONFORMANCE_DIR, needsShared, sharedImage } from '../helpers/shared.ts';
 import { startTestServer, TEST_MODEL_ID, type RunningServer } from '../helpers/server.ts';
 
 const skip = needsChromium || needsShared;
@@ -130,4 +132,26 @@ test('continue_if "count of detections > 2" built with the builder gates propert
   await shot('05-json');
   await page.getByTestId('uql-condition_statement-mode-builder').click();
   await page.getByTestId(`${row}-comparator`).waitFor();
+});
+
+test('a conformance expression opens in the builder (cases, chains) and exports unchanged', { skip }, async () => {
+  const file = path.join(CONFORMANCE_DIR, 'defs', 'test_workflow_with_property_extraction__WORKFLOW_WITH_EXTRACTION_OF_CLASSES_FOR_DETECTIONS.json');
+  const text = fs.readFileSync(file, 'utf8');
+  await page.getByTestId('toggle-run').click();
+  await page.getByTestId('open-files').click();
+  await page.getByTestId('import-text').fill(text);
+  await page.getByTestId('import-button').click();
+  await page.getByTestId('node-step-expression').click();
+  await page.getByTestId('uql-switch').waitFor();
+  assert.equal(await page.getByTestId('uql-switch-parse-error').count(), 0);
+  // Each case's condition compares named data; the comparator select shows the definition's operator.
+  const comparator = page.getByTestId('uql-switch-0-when-0-comparator');
+  assert.equal(await comparator.inputValue(), JSON.parse(text).steps.find((s: { name: string }) => s.name === 'expression').switch.cases[0].condition.statements[0].comparator.type);
+  await shot('06-expression');
+  await page.getByTestId('node-step-property_extraction').click();
+  await page.getByTestId('uql-operations-0-property_name').waitFor();
+  await shot('07-chain');
+  await page.getByTestId('open-files').click();
+  assert.deepEqual(JSON.parse(await page.getByTestId('export-text').inputValue()), JSON.parse(text), 'viewing in the builder changed nothing');
+  await page.getByTestId('modal-close').click();
 });
