@@ -19,6 +19,10 @@ import { detectionsNearestNeighborV1 } from './detections_nearest_neighbor_v1.ts
 import { stabilizeDetectionsV1 } from './stabilize_detections_v1.ts';
 import { trackersOcsortV1 } from './trackers_ocsort_v1.ts';
 import { trackersBotsortV1 } from './trackers_botsort_v1.ts';
+import { dynamicZoneV1 } from './dynamic_zone_v1.ts';
+import { perspectiveCorrectionV1 } from './perspective_correction_v1.ts';
+import { trackClassLockV1 } from './track_class_lock_v1.ts';
+import { geotagDetectionV1 } from './geotag_detection_v1.ts';
 
 export const transformationBlocks: BlockDefinition<any>[] = [
   dynamicCropV1,
@@ -43,4 +47,8 @@ export const transformationBlocks: BlockDefinition<any>[] = [
   stabilizeDetectionsV1,
   trackersOcsortV1,
   trackersBotsortV1,
+  dynamicZoneV1,
+  perspectiveCorrectionV1,
+  trackClassLockV1,
+  geotagDetectionV1,
 ];

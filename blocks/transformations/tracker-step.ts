@@ -5,6 +5,8 @@ import { Detections, WorkflowImage, type VideoMetadata, literal, literalOrSelect
 import { MultiObjectTracker, type TrackerConfig } from './tracker-core.ts';
 
 export const TRACKED_KINDS = ['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'];
+/** What trackers and blocks after them accept, RLE segmentations included (Roboflow's TRACKER_PREDICTION_KINDS). */
+export const TRACKER_PREDICTION_KINDS = [...TRACKED_KINDS, 'rle_instance_segmentation_prediction'];
 export const DEFAULT_INSTANCES_CACHE_SIZE = 16384;
 
 export const TRACKER_OUTPUTS: OutputDefinition[] = [

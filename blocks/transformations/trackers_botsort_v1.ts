@@ -1,7 +1,8 @@
-// roboflow_core/trackers_botsort@v1: BoT-SORT's ByteTrack-style association on the shared tracker core —
-// confident detections first (minimum_iou_threshold_first_assoc), weak ones against leftover tracks
-// (minimum_iou_threshold_second_assoc). Camera motion compensation and the separate unconfirmed-track stage are
-// accepted but not applied by the core yet; instant_first_frame_activation gives new tracks ids at once.
+// roboflow_core/trackers_botsort@v1: BoT-SORT's association on the shared tracker core — confirmed tracks meet
+// confident detections first (minimum_iou_threshold_first_assoc), then weak ones (minimum_iou_threshold_second_assoc);
+// unconfirmed tracks meet the confident detections left over (minimum_iou_threshold_unconfirmed_assoc).
+// Camera motion compensation (enable_cmc, cmc_method, cmc_downscale) is accepted but not applied;
+// instant_first_frame_activation gives the first frame's tracks ids at once.
 import { Detections, WorkflowImage, defineBlock, literal, literalOrSelector } from '../../engine/index.ts';
 import { TRACKER_OUTPUTS, instancesCacheSizeProperty, numberProperty, runTracker, trackerInputs, videoOf } from './tracker-step.ts';
 
@@ -31,7 +32,7 @@ export const trackersBotsortV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'transformation',
     shortDescription: 'ByteTrack-style association with optional camera motion compensation (BoT-SORT).',
-    longDescription: 'Tracks objects across video frames with BoT-SORT settings: two-stage association of confident, then weak detections to Kalman-predicted tracks. State is kept per video_identifier.',
+    longDescription: 'Tracks objects across video frames with BoT-SORT: confirmed Kalman-predicted tracks are associated with confident, then weak detections; unconfirmed tracks get a stage of their own with the confident detections left over. Camera motion compensation settings are accepted but not applied (tracks are predicted in image coordinates). State is kept per video_identifier.',
     license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-location-crosshairs', blockPriority: 0, trackers: true },
     properties: {
@@ -65,6 +66,7 @@ export const trackersBotsortV1 = defineBlock<Params>({
       minimumConsecutiveFrames: Number(p.minimum_consecutive_frames ?? 2),
       maxFramesWithoutUpdate: Math.trunc((fps / 30) * Number(p.lost_track_buffer ?? 30)),
       idOnSpawn: Boolean(p.instant_first_frame_activation) && firstFrame,
+      unconfirmedIou: Number(p.minimum_iou_threshold_unconfirmed_assoc ?? 0.3),
     }), p.instances_cache_size);
   },
 });

@@ -1,7 +1,7 @@
-// roboflow_core/trackers_ocsort@v1: OC-SORT's settings on the shared tracker core — only detections at or above
-// high_conf_det_threshold take part, associated by IoU to Kalman-predicted tracks in one stage.
-// direction_consistency_weight and delta_t (OC-SORT's direction momentum) are accepted but the core's cost is
-// IoU alone, so they do not change the result yet.
+// roboflow_core/trackers_ocsort@v1: OC-SORT on the shared tracker core — only detections at or above
+// high_conf_det_threshold take part; the association score adds observation-centric momentum (direction
+// consistency over delta_t frames, weighted by direction_consistency_weight and the detection's confidence) to
+// IoU, and tracks left over get a second chance on their last observation (observation-centric recovery).
 import { Detections, WorkflowImage, defineBlock } from '../../engine/index.ts';
 import { TRACKER_OUTPUTS, baseConfig, instancesCacheSizeProperty, numberProperty, runTracker, trackerInputs, trackerSettings, videoOf } from './tracker-step.ts';
 
@@ -28,7 +28,7 @@ export const trackersOcsortV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'transformation',
     shortDescription: 'Track objects across video frames using OC-SORT.',
-    longDescription: 'Tracks objects across video frames with OC-SORT settings: confident detections are associated by IoU with Kalman-predicted tracks. State is kept per video_identifier.',
+    longDescription: 'Tracks objects across video frames with OC-SORT: confident detections are associated with Kalman-predicted tracks by IoU plus a direction consistency term (observation-centric momentum), then leftover detections are matched against the last observation of leftover tracks (observation-centric recovery). State is kept per video_identifier.',
     license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-location-crosshairs', blockPriority: 2, trackers: true },
     properties: {
@@ -51,6 +51,8 @@ export const trackersOcsortV1 = defineBlock<Params>({
       weakDetectionIou: null,
       highConfidence,
       lowConfidenceFloor: highConfidence,
+      momentum: { weight: Number(p.direction_consistency_weight ?? 0.2), deltaT: Math.max(1, Math.trunc(Number(p.delta_t ?? 3))) },
+      observationRecovery: true,
     }), p.instances_cache_size);
   },
 });
