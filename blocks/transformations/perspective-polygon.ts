@@ -92,47 +92,40 @@ export interface ExtendedQuadrilateral {
   extendedHeight: number;
 }
 
+// Sides in the order they are extended: the edge (indices into [bl, tl, tr, br]), the lines its ends slide
+// along (towards the opposite side), the box corners that must fit for ALL, and the end whose move is measured.
+const SIDES = [
+  { from: 0, to: 1, farFrom: 3, farTo: 2, corners: ['BOTTOM_LEFT', 'TOP_LEFT'], measured: 0, widens: true },
+  { from: 2, to: 3, farFrom: 1, farTo: 0, corners: ['BOTTOM_RIGHT', 'TOP_RIGHT'], measured: 3, widens: true },
+  { from: 3, to: 0, farFrom: 2, farTo: 1, corners: ['BOTTOM_RIGHT', 'BOTTOM_LEFT'], measured: 0, widens: false },
+  { from: 1, to: 2, farFrom: 0, farTo: 3, corners: ['TOP_RIGHT', 'TOP_LEFT'], measured: 1, widens: false },
+];
+
 /** Pushes the sides of an ordered quadrilateral out until every detection's anchor point(s) lie inside. */
 export function extendQuadrilateral(ordered: readonly Point[], detections: Detections, anchor: string): ExtendedQuadrilateral {
-  let [bl, tl, tr, br] = ordered.map(([x, y]) => [x, y] as Point) as [Point, Point, Point, Point];
+  const quad = ordered.map(([x, y]) => [x, y] as Point);
   const length = (a: Point, b: Point) => Math.hypot(a[0] - b[0], a[1] - b[1]);
+  const [bl, tl, tr, br] = quad as [Point, Point, Point, Point];
   const originalWidth = Math.max(length(bl, br), length(tl, tr));
   const originalHeight = Math.max(length(bl, tl), length(br, tr));
   let extendedWidth = 0;
   let extendedHeight = 0;
-  const pointsOf = (i: number, corners: string[]): Point[] => (anchor === ALL_POSITIONS ? corners : [anchor]).map((a) => anchorOf(detections, i, a));
-  const outside = (p: Point, edgeFrom: Point, edgeTo: Point) => !insideOrOn([bl, tl, tr, br], p) && !(cross(edgeFrom, edgeTo, p) > 0);
   for (let i = 0; i < detections.length; i++) {
-    for (const p of pointsOf(i, ['BOTTOM_LEFT', 'TOP_LEFT'])) {
-      if (!outside(p, bl, tl)) continue;
-      const moved = pushEdge(bl, tl, br, tr, p);
-      if (!moved) continue;
-      extendedWidth += length(moved[0], bl);
-      [bl, tl] = moved;
-    }
-    for (const p of pointsOf(i, ['BOTTOM_RIGHT', 'TOP_RIGHT'])) {
-      if (!outside(p, tr, br)) continue;
-      const moved = pushEdge(tr, br, tl, bl, p);
-      if (!moved) continue;
-      extendedWidth += length(moved[1], br);
-      [tr, br] = moved;
-    }
-    for (const p of pointsOf(i, ['BOTTOM_RIGHT', 'BOTTOM_LEFT'])) {
-      if (!outside(p, br, bl)) continue;
-      const moved = pushEdge(br, bl, tr, tl, p);
-      if (!moved) continue;
-      extendedHeight += length(moved[1], bl);
-      [br, bl] = moved;
-    }
-    for (const p of pointsOf(i, ['TOP_RIGHT', 'TOP_LEFT'])) {
-      if (!outside(p, tl, tr)) continue;
-      const moved = pushEdge(tl, tr, bl, br, p);
-      if (!moved) continue;
-      extendedHeight += length(moved[0], tl);
-      [tl, tr] = moved;
+    for (const side of SIDES) {
+      for (const name of anchor === ALL_POSITIONS ? side.corners : [anchor]) {
+        const p = anchorOf(detections, i, name);
+        if (insideOrOn(quad, p) || cross(quad[side.from]!, quad[side.to]!, p) > 0) continue;
+        const moved = pushEdge(quad[side.from]!, quad[side.to]!, quad[side.farFrom]!, quad[side.farTo]!, p);
+        if (!moved) continue;
+        const before = quad[side.measured]!;
+        [quad[side.from], quad[side.to]] = moved;
+        const distance = length(quad[side.measured]!, before);
+        if (side.widens) extendedWidth += distance;
+        else extendedHeight += distance;
+      }
     }
   }
-  return { polygon: [bl, tl, tr, br], originalWidth, originalHeight, extendedWidth, extendedHeight };
+  return { polygon: quad, originalWidth, originalHeight, extendedWidth, extendedHeight };
 }
 
 export interface PerspectiveTransform {
