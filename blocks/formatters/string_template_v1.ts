@@ -1,15 +1,13 @@
 // roboflow_core/string_template@v1: fills `{{ $parameters.name }}` placeholders of a template, each value
 // optionally passed through UQL operations first.
 import { defineBlock, literal, literalOrSelector, selectorDict } from '../../engine/index.ts';
-import { executeOperations, pyStr, type OperationDefinition } from '../common/uql/index.ts';
+import { fillPlaceholders, transformParameters, type OperationDefinition } from '../common/uql/index.ts';
 
 interface Params {
   template: string;
   data: Record<string, unknown>;
   data_operations: Record<string, OperationDefinition[]>;
 }
-
-const PLACEHOLDER = /\{\{\s*\$parameters\.(\w+)\s*\}\}/g;
 
 export const stringTemplateV1 = defineBlock<Params>({
   manifest: {
@@ -30,11 +28,7 @@ export const stringTemplateV1 = defineBlock<Params>({
     executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   async run({ template, data, data_operations }, context) {
-    const values: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(data ?? {})) {
-      values[name] = await executeOperations(value, data_operations?.[name], { parameters: data ?? {}, executionContext: `step: ${context.stepName} | data_operations.${name}` });
-    }
-    // Unknown placeholders stay as written.
-    return { output: String(template).replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(values, name) ? pyStr(values[name]) : whole)) };
+    const values = await transformParameters(data ?? {}, data_operations, context.stepName, 'data_operations');
+    return { output: fillPlaceholders(String(template), values) };
   },
 });

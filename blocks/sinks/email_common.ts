@@ -2,12 +2,10 @@
 // per-parameter UQL operations, attachment conversion, and the send flow (disable_sink, cooldown,
 // fire-and-forget) over the SMTP client.
 import { literal, literalOrSelector, selector, selectorDict, WorkflowImage, type JsonSchema, type StepContext, type StepOutputs } from '../../engine/index.ts';
-import { executeOperations, pyStr, type OperationDefinition } from '../common/uql/index.ts';
+import { executeOperations, fillPlaceholders, placeholderNames, pyStr, type OperationDefinition } from '../common/uql/index.ts';
 import { invalidParam } from '../classical_cv/errors.ts';
 import { buildMimeMessage, type MailAttachment } from './mime.ts';
 import { sendMail, type SmtpSettings } from './smtp.ts';
-
-const PLACEHOLDER = /\{\{\s*\$parameters\.(\w+)\s*\}\}/g;
 
 export interface EmailParams {
   subject: string;
@@ -90,13 +88,12 @@ export async function formatEmailMessage(
   operations: Record<string, OperationDefinition[]>,
   stepName: string,
 ): Promise<string> {
-  const used = new Set([...message.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((name) => Object.hasOwn(parameters, name)));
-  const values = new Map<string, string>();
-  for (const name of used) {
-    const value = await executeOperations(parameters[name], operations[name], { parameters: {}, executionContext: `step: ${stepName} | message_parameters_operations.${name}` });
-    values.set(name, pyStr(value));
+  const values: Record<string, unknown> = {};
+  for (const name of placeholderNames(message)) {
+    if (!Object.hasOwn(parameters, name)) continue;
+    values[name] = await executeOperations(parameters[name], operations[name], { parameters: {}, executionContext: `step: ${stepName} | message_parameters_operations.${name}` });
   }
-  return message.replace(PLACEHOLDER, (whole, name: string) => values.get(name) ?? whole);
+  return fillPlaceholders(message, values);
 }
 
 /** Attachment bytes: text as UTF-8, bytes as they are, images as JPEG under a .jpg name. */

@@ -3,10 +3,9 @@
 import { defineBlock, literal, literalOrSelector, selector, selectorDict, type WorkflowImage } from '../../engine/index.ts';
 import { requireColor, type Rgb } from '../common/color.ts';
 import { Canvas, drawTexts, measureText, PX_PER_TEXT_SCALE } from '../common/draw/index.ts';
-import { executeOperations, pyStr, type OperationDefinition } from '../common/uql/index.ts';
+import { fillPlaceholders, transformParameters, type OperationDefinition } from '../common/uql/index.ts';
 
 const ANCHORS = ['top_left', 'top_center', 'top_right', 'center_left', 'center', 'center_right', 'bottom_left', 'bottom_center', 'bottom_right'] as const;
-const PLACEHOLDER = /\{\{\s*\$parameters\.(\w+)\s*\}\}/g;
 
 interface Params {
   image: WorkflowImage;
@@ -117,14 +116,8 @@ export const textDisplayV1 = defineBlock<Params>({
     executionEngineCompatibility: '>=1.4.0,<2.0.0',
   },
   async run(params, context) {
-    const values: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(params.text_parameters ?? {})) {
-      values[name] = await executeOperations(value, params.text_parameters_operations?.[name], {
-        parameters: params.text_parameters ?? {},
-        executionContext: `step: ${context.stepName} | text_parameters_operations.${name}`,
-      });
-    }
-    const text = String(params.text ?? '').replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(values, name) ? pyStr(values[name]) : whole));
+    const values = await transformParameters(params.text_parameters ?? {}, params.text_parameters_operations, context.stepName, 'text_parameters_operations');
+    const text = fillPlaceholders(String(params.text ?? ''), values);
     return { image: await renderText(text, params, context.stepName, params.image) };
   },
 });

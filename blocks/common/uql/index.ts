@@ -4,3 +4,4 @@ export { evaluateStatement, evaluateOperand, pointInPolygon, BINARY_OPERATORS, U
 export { DetectionRef, isDetectionRef, DEFAULT_OPERAND_NAME, type EvaluationContext, type OperationDefinition } from './types.ts';
 export { operationsDescription, operatorsDescriptions } from './describe.ts';
 export { pyEquals, pyJsonDumps, pyStr } from './python.ts';
+export { fillPlaceholders, placeholderNames, transformParameters } from './template.ts';
