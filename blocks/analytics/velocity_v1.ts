@@ -1,6 +1,6 @@
 // roboflow_core/velocity@v1: velocity and speed of each tracked object's box centre between frames (metres per
 // second through pixels_per_meter), plus an exponentially smoothed version; state per video.
-import { Detections, WorkflowImage, defineBlock, literalOrSelector, selector } from '../../engine/index.ts';
+import { DETECTION_KINDS, Detections, WorkflowImage, defineBlock, literalOrSelector, selector } from '../../engine/index.ts';
 import { nowSeconds } from '../flow_control/rate_limiter_v1.ts';
 import { videoOf } from '../transformations/tracker-step.ts';
 import { requireTracked } from './zones.ts';
@@ -30,12 +30,12 @@ export const velocityV1 = defineBlock<Params>({
     ui: { section: 'video', icon: 'far fa-gauge' },
     properties: {
       image: selector(['image'], { title: 'Image', description: 'Video frame.', examples: ['$inputs.image'] }),
-      detections: selector(['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'], { title: 'Detections', description: 'Tracked detections.', examples: ['$steps.tracker.tracked_detections'] }),
+      detections: selector([...DETECTION_KINDS], { title: 'Detections', description: 'Tracked detections.', examples: ['$steps.tracker.tracked_detections'] }),
       smoothing_alpha: literalOrSelector({ type: 'number', exclusiveMinimum: 0, maximum: 1 }, ['float'], { title: 'Smoothing Alpha', description: 'Weight of the newest velocity in the exponential smoothing.', default: 0.5 }),
       pixels_per_meter: literalOrSelector({ type: 'number', exclusiveMinimum: 0 }, ['float'], { title: 'Pixels Per Meter', description: 'Pixels per metre, to report metres per second.', default: 1.0 }),
     },
     required: ['image', 'detections'],
-    outputs: [{ name: 'velocity_detections', kind: ['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'] }],
+    outputs: [{ name: 'velocity_detections', kind: [...DETECTION_KINDS] }],
     executionEngineCompatibility: '>=1.0.0,<2.0.0',
   },
   run({ image, detections, smoothing_alpha, pixels_per_meter }, context) {

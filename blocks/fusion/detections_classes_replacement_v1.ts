@@ -1,6 +1,6 @@
 // roboflow_core/detections_classes_replacement@v1: gives each detection the class its crop was classified as
 // (classification results are one level deeper, one per crop, matched by parent_id = detection_id).
-import { Batch, Detections, defineBlock, isBatch, literalOrSelector, selector } from '../../engine/index.ts';
+import { DETECTION_KINDS, Batch, Detections, defineBlock, isBatch, literalOrSelector, selector } from '../../engine/index.ts';
 import { newDetectionId } from '../transformations/detections-utils.ts';
 
 type Classification = Record<string, unknown> | string | string[] | null;
@@ -38,7 +38,7 @@ export const detectionsClassesReplacementV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-arrow-right-arrow-left' },
     properties: {
-      object_detection_predictions: selector(['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'], {
+      object_detection_predictions: selector([...DETECTION_KINDS], {
         title: 'Regions of Interest',
         description: 'Detections whose classes are replaced.',
         examples: ['$steps.detection.predictions'],
@@ -52,7 +52,7 @@ export const detectionsClassesReplacementV1 = defineBlock<Params>({
       fallback_class_id: literalOrSelector({ anyOf: [{ type: 'integer' }, { type: 'null' }] }, ['integer'], { title: 'Fallback Class Id', description: 'Class id used with fallback_class_name.', default: null }),
     },
     required: ['object_detection_predictions', 'classification_predictions'],
-    outputs: [{ name: 'predictions', kind: ['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'] }],
+    outputs: [{ name: 'predictions', kind: [...DETECTION_KINDS] }],
     inputDimensionalityOffsets: { object_detection_predictions: 0, classification_predictions: 1 },
     dimensionalityReferenceProperty: 'object_detection_predictions',
     acceptsEmptyValues: true,

@@ -1,6 +1,6 @@
 // roboflow_core/detections_consensus@v1: fuses detections from several sources; a box survives when enough
 // sources (required_votes) saw an overlapping box, and the survivors decide whether required objects are present.
-import { Batch, Detections, defineBlock, isBatch, literal, literalOrSelector, selector, selectorList } from '../../engine/index.ts';
+import { DETECTION_KINDS, Batch, Detections, defineBlock, isBatch, literal, literalOrSelector, selector, selectorList } from '../../engine/index.ts';
 import { fill, iou, newDetectionId } from '../transformations/detections-utils.ts';
 
 type Aggregation = 'average' | 'max' | 'min';
@@ -150,7 +150,7 @@ export const detectionsConsensusV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'flow_control', icon: 'fal fa-circle-check' },
     properties: {
-      predictions_batches: selectorList(['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'], {
+      predictions_batches: selectorList([...DETECTION_KINDS], {
         title: 'Predictions Batches',
         description: 'Predictions of the models taking part in the vote.',
         examples: [['$steps.a.predictions', '$steps.b.predictions']],

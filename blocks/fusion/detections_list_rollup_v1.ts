@@ -1,7 +1,7 @@
 // roboflow_core/detections_list_rollup@v1: maps child detections (one Detections per parent box, e.g. a model
 // run on dynamic crops and collapsed) back into the parent image and merges same-class children that overlap
 // across crops: boxes by union, masks by pixel union, keypoint instances whose keypoints lie close together.
-import { Detections, WorkflowExecutionEngineError, defineBlock, literalOrSelector, selector } from '../../engine/index.ts';
+import { DETECTION_KINDS, Detections, WorkflowExecutionEngineError, defineBlock, literalOrSelector, selector } from '../../engine/index.ts';
 import { newDetectionId, translate } from '../transformations/detections-utils.ts';
 import { groupConnected, maskIoU, maskOverlaps } from './rollup-merge.ts';
 
@@ -135,7 +135,7 @@ export const detectionsListRollupV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-bring-front', blockPriority: 6 },
     properties: {
-      parent_detection: selector(['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'], {
+      parent_detection: selector([...DETECTION_KINDS], {
         title: 'Parent Detection',
         description: 'The detections whose boxes the children were found in (one child list per box).',
         examples: ['$steps.detection_offset.predictions'],

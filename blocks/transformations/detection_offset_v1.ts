@@ -1,9 +1,9 @@
 // roboflow_core/detection_offset@v1: grows every box by a margin (pixels or percent of the box), clipped to
 // the image; the grown box gets a new detection_id and remembers the original as its parent_id.
-import { Batch, Detections, defineBlock, literal, literalOrSelector, selector } from '../../engine/index.ts';
+import { DETECTION_KINDS, Batch, Detections, defineBlock, literal, literalOrSelector, selector } from '../../engine/index.ts';
 import { fill, newDetectionId } from './detections-utils.ts';
 
-const KINDS = ['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'];
+const KINDS = [...DETECTION_KINDS];
 
 interface Params {
   predictions: Batch<Detections>;

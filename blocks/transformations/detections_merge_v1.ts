@@ -1,6 +1,6 @@
 // roboflow_core/detections_merge@v1: replaces all detections with one box enclosing them all, with the lowest
 // confidence among them.
-import { Detections, defineBlock, literal, selector } from '../../engine/index.ts';
+import { DETECTION_KINDS, Detections, defineBlock, literal, selector } from '../../engine/index.ts';
 import { newDetectionId } from './detections-utils.ts';
 
 export function mergeIntoOne(d: Detections, className: string): Detections {
@@ -31,7 +31,7 @@ export const detectionsMergeV1 = defineBlock<{ predictions: Detections; class_na
     license: 'Apache-2.0',
     ui: { section: 'transformation', icon: 'fal fa-object-union' },
     properties: {
-      predictions: selector(['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'], { title: 'Predictions', description: 'Detections to merge.', examples: ['$steps.model.predictions'] }),
+      predictions: selector([...DETECTION_KINDS], { title: 'Predictions', description: 'Detections to merge.', examples: ['$steps.model.predictions'] }),
       class_name: literal({ type: 'string' }, { title: 'Class Name', description: 'Class name of the merged detection.', default: 'merged_detection' }),
     },
     required: ['predictions'],

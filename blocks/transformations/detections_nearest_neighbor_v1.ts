@@ -1,10 +1,10 @@
 // roboflow_core/detections_nearest_neighbor@v1: for each query detection, the nearest target detection(s) by
 // pixel distance between anchor points (ties within 1 px all match; self-matches by detection_id and targets
 // beyond max_distance excluded). Outputs the queries with `nearest_target_distance` plus aligned matched pairs.
-import { Detections, WorkflowExecutionEngineError, defineBlock, literalOrSelector, selector } from '../../engine/index.ts';
+import { DETECTION_KINDS, Detections, WorkflowExecutionEngineError, defineBlock, literalOrSelector, selector } from '../../engine/index.ts';
 import { boxAnchor } from '../common/draw/index.ts';
 
-const KINDS = ['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'];
+const KINDS = [...DETECTION_KINDS];
 const ANCHORS = ['CENTER', 'CENTER_LEFT', 'CENTER_RIGHT', 'TOP_CENTER', 'TOP_LEFT', 'TOP_RIGHT', 'BOTTOM_LEFT', 'BOTTOM_CENTER', 'BOTTOM_RIGHT', 'KEYPOINT'];
 const TIE_EPSILON_PX = 1;
 const MAX_DETECTIONS_PER_SET = 1000;

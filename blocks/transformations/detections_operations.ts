@@ -1,9 +1,7 @@
 // Shared body of detections_filter@v1 and detections_transformation@v1: run a UQL operations chain on each
 // prediction, with `operations_parameters` (scalars or per-element batches) as the named parameters.
-import { Batch, Detections, isBatch, selector, selectorDict, literal, type BlockManifest, type StepContext } from '../../engine/index.ts';
+import { DETECTION_KINDS, Batch, Detections, isBatch, selector, selectorDict, literal, type BlockManifest, type StepContext } from '../../engine/index.ts';
 import { executeOperations, validateOperations, type OperationDefinition } from '../common/uql/index.ts';
-
-export const PREDICTION_KINDS = ['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'];
 
 export interface DetectionsOperationsParams {
   predictions: Batch<Detections>;
@@ -18,7 +16,7 @@ export function detectionsOperationsManifest(base: Pick<BlockManifest, 'type' | 
     blockType: 'transformation',
     license: 'Apache-2.0',
     properties: {
-      predictions: selector(PREDICTION_KINDS, { title: 'Predictions', description: 'Model predictions to transform.', examples: ['$steps.object_detection_model.predictions'] }),
+      predictions: selector([...DETECTION_KINDS], { title: 'Predictions', description: 'Model predictions to transform.', examples: ['$steps.object_detection_model.predictions'] }),
       operations: literal({ type: 'array', items: { type: 'object', properties: { type: { type: 'string' } }, required: ['type'] } }, {
         title: 'Operations',
         description: 'UQL operations applied to the predictions.',
@@ -32,7 +30,7 @@ export function detectionsOperationsManifest(base: Pick<BlockManifest, 'type' | 
       }),
     },
     required: ['predictions', 'operations'],
-    outputs: [{ name: 'predictions', kind: PREDICTION_KINDS }],
+    outputs: [{ name: 'predictions', kind: [...DETECTION_KINDS] }],
     batchParameters: ['predictions'],
     batchOrScalarParameters: ['operations_parameters'],
     executionEngineCompatibility: '>=1.3.0,<2.0.0',

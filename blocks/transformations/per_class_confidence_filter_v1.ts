@@ -1,8 +1,8 @@
 // roboflow_core/per_class_confidence_filter@v1: keeps a detection when its confidence reaches the threshold of its
 // class (class_thresholds), or default_threshold for classes not listed.
-import { Batch, Detections, WorkflowExecutionEngineError, defineBlock, literalOrSelector, selector } from '../../engine/index.ts';
+import { DETECTION_KINDS, Batch, Detections, WorkflowExecutionEngineError, defineBlock, literalOrSelector, selector } from '../../engine/index.ts';
 
-const KINDS = ['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'];
+const KINDS = [...DETECTION_KINDS];
 
 interface Params {
   predictions: Batch<Detections | null>;

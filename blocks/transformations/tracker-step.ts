@@ -1,12 +1,11 @@
 // What every tracker block does per frame: keep one tracker (and one seen-ids cache) per video_identifier in the
 // workflow's state, track the frame's detections, drop unconfirmed ones and split the rest into new and
 // already-seen instances.
-import { Detections, WorkflowImage, type VideoMetadata, literal, literalOrSelector, selector, type JsonSchema, type OutputDefinition, type StepContext } from '../../engine/index.ts';
+import { DETECTION_KINDS, Detections, WorkflowImage, type VideoMetadata, literal, literalOrSelector, selector, type JsonSchema, type OutputDefinition, type StepContext } from '../../engine/index.ts';
 import { MultiObjectTracker, type TrackerConfig } from './tracker-core.ts';
 
-export const TRACKED_KINDS = ['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'];
 /** What trackers and blocks after them accept, RLE segmentations included (Roboflow's TRACKER_PREDICTION_KINDS). */
-export const TRACKER_PREDICTION_KINDS = [...TRACKED_KINDS, 'rle_instance_segmentation_prediction'];
+export const TRACKER_PREDICTION_KINDS = [...DETECTION_KINDS, 'rle_instance_segmentation_prediction'];
 export const DEFAULT_INSTANCES_CACHE_SIZE = 16384;
 
 export const TRACKER_OUTPUTS: OutputDefinition[] = [
@@ -77,7 +76,7 @@ export function runTracker(
 }
 
 /** The `image` and `detections` properties every tracker block shares. */
-export function trackerInputs(detectionKinds: string[] = TRACKED_KINDS): Record<string, JsonSchema> {
+export function trackerInputs(detectionKinds: string[] = [...DETECTION_KINDS]): Record<string, JsonSchema> {
   return {
     image: selector(['image'], {
       title: 'Image',

@@ -1,9 +1,9 @@
 // The query language as `/workflows/blocks/describe` reports it (universal_query_language_description).
-import { kindObject, type Kind } from '../../../engine/index.ts';
+import { DETECTION_KINDS, kindObject, type Kind } from '../../../engine/index.ts';
 import { DETECTION_PROPERTIES } from './operations/detections.ts';
 import { BINARY_OPERATORS, UNARY_OPERATORS } from './statements.ts';
 
-const DET = ['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'];
+const DET = [...DETECTION_KINDS];
 const NUM = ['integer', 'float', 'float_zero_to_one'];
 
 interface OperationSpec {
