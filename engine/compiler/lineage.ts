@@ -3,12 +3,11 @@ import {
   BlockInterfaceError, ControlFlowDefinitionError, ExecutionGraphStructureError, StepInputDimensionalityError,
   StepInputLineageError,
 } from '../errors.ts';
-import type { CompiledStep, InputSpec } from './plan.ts';
+import { lineageKey as key, type CompiledStep, type InputSpec } from './plan.ts';
 import type { ParamSpec } from './selectors.ts';
 import type { GraphResult } from './graph.ts';
 
 const CONTEXT = 'workflow_compilation | execution_graph_construction';
-const key = (lineage: string[]) => lineage.join('\u0000');
 
 function isPrefix(prefix: string[], of: string[]): boolean {
   return prefix.length <= of.length && prefix.every((p, i) => p === of[i]);

@@ -4,6 +4,9 @@ import type { ParamSpec, Reference } from './selectors.ts';
 
 export const WORKFLOW_INPUT_LINEAGE = '<workflow_input>';
 
+/** Map key of a lineage (its batch names cannot contain NUL). */
+export const lineageKey = (lineage: readonly string[]) => lineage.join('\u0000');
+
 export type InputType = 'WorkflowImage' | 'WorkflowVideoMetadata' | 'WorkflowParameter' | 'WorkflowBatchInput';
 
 export interface InputSpec {

@@ -1,8 +1,8 @@
 // Runtime input assembly and validation (spec §3.1).
 import { RuntimeInputError } from '../errors.ts';
 import type { ImageInputOptions } from '../api-types.ts';
-import type { BatchIndex } from '../batch.ts';
-import type { CompiledPlan, InputSpec } from '../compiler/plan.ts';
+import { indexKey, type BatchIndex } from '../batch.ts';
+import { WORKFLOW_INPUT_LINEAGE, type CompiledPlan, type InputSpec } from '../compiler/plan.ts';
 import { propertyValidator, describeExpected } from '../compiler/step-validation.ts';
 import { unionMembers } from '../compiler/selectors.ts';
 import type { JsonSchema } from '../block.ts';
@@ -41,7 +41,7 @@ async function assembleBatchInput(input: InputSpec, value: unknown, size: number
   // Nested batch input: register indices for each nested lineage level.
   const walk = async (node: unknown, index: BatchIndex, level: number): Promise<void> => {
     if (level === input.dimensionality) {
-      values.set(index.join(','), await deserializeInput(node, input.kinds, `${input.name}.${index.map((i) => `[${i}]`).join('.')}`, input.name, options));
+      values.set(indexKey(index), await deserializeInput(node, input.kinds, `${input.name}.${index.map((i) => `[${i}]`).join('.')}`, input.name, options));
       return;
     }
     if (!Array.isArray(node)) {
@@ -59,9 +59,9 @@ async function assembleBatchInput(input: InputSpec, value: unknown, size: number
 
 export async function assembleInputs(plan: CompiledPlan, runtime: Record<string, unknown>, store: RuntimeStore, options: ImageInputOptions): Promise<void> {
   const size = batchSize(plan, runtime);
-  store.ensureLineage([plan.inputs.find((i) => i.isBatch)?.lineage[0] ?? '<workflow_input>']);
+  store.ensureLineage([WORKFLOW_INPUT_LINEAGE]);
   if (plan.inputs.some((i) => i.isBatch)) {
-    for (let i = 0; i < size; i++) store.registerIndex(['<workflow_input>'], [i]);
+    for (let i = 0; i < size; i++) store.registerIndex([WORKFLOW_INPUT_LINEAGE], [i]);
   }
   await Promise.all(plan.inputs.filter((i) => i.isBatch).map((input) => assembleBatchInput(input, runtime[input.name], size, store, options)));
   for (const input of plan.inputs) {

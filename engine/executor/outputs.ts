@@ -1,11 +1,11 @@
 // Output construction (spec §3.7): one dict per input item, nested lists for deeper outputs, null / [] for
 // missing data, scalars copied into every dict, emergent batches attached to every dict.
-import type { BatchIndex } from '../batch.ts';
+import { indexKey, type BatchIndex } from '../batch.ts';
 import type { CompiledPlan, OutputSpec } from '../compiler/plan.ts';
 import { WORKFLOW_INPUT_LINEAGE } from '../compiler/plan.ts';
 import { serializeOutput } from '../serialize.ts';
 import { toRootCoordinates } from './coordinates.ts';
-import { indexKeyOf, type RuntimeStore } from './store.ts';
+import type { RuntimeStore } from './store.ts';
 
 function lineageOf(plan: CompiledPlan, output: OutputSpec): string[] {
   return output.ref.type === 'input' ? plan.inputsByName.get(output.ref.name)!.lineage : plan.steps.get(output.ref.step)!.outputLineage;
@@ -16,9 +16,9 @@ function valueAt(plan: CompiledPlan, store: RuntimeStore, output: OutputSpec, in
   if (ref.type === 'input') {
     const input = plan.inputsByName.get(ref.name)!;
     if (!input.isBatch) return store.params.get(ref.name) ?? null;
-    return store.inputValues.get(ref.name)?.get(indexKeyOf(index)) ?? null;
+    return store.inputValues.get(ref.name)?.get(indexKey(index)) ?? null;
   }
-  const outputs = store.stepOutputs.get(ref.step)?.get(indexKeyOf(index));
+  const outputs = store.stepOutputs.get(ref.step)?.get(indexKey(index));
   if (!outputs) return null;
   if (ref.output === '*' && typeof output.kinds === 'object' && !Array.isArray(output.kinds)) return { ...outputs };
   return outputs[ref.output] ?? null;

@@ -1,9 +1,9 @@
 // Builds the parameters a step receives at given batch indices (spec §3.4): values at the step's execution
 // dimensionality, nested Batches for data one level deeper, masks from flow control, empty-value elimination.
-import { Batch, type BatchIndex } from '../batch.ts';
+import { Batch, indexKey, type BatchIndex } from '../batch.ts';
 import type { CompiledPlan, CompiledStep } from '../compiler/plan.ts';
 import type { ParamSpec, Reference } from '../compiler/selectors.ts';
-import { indexKeyOf, type RuntimeStore } from './store.ts';
+import type { RuntimeStore } from './store.ts';
 
 /** A step property as the executor walks it; derived once per compiled step. */
 interface PreparedParam {
@@ -73,13 +73,13 @@ export class StepInputs {
     if (ref.type === 'input') {
       const input = this.plan.inputsByName.get(ref.name)!;
       if (!input.isBatch) return this.store.params.get(ref.name) ?? null;
-      return this.store.inputValues.get(ref.name)?.get(indexKeyOf(index.slice(0, input.lineage.length))) ?? null;
+      return this.store.inputValues.get(ref.name)?.get(indexKey(index.slice(0, input.lineage.length))) ?? null;
     }
     if (ref.type === 'step') return ref.selector;
     const producer = this.plan.steps.get(ref.step)!;
     const byIndex = this.store.stepOutputs.get(ref.step);
     if (!byIndex) return null;
-    const outputs = byIndex.get(producer.outputLineage.length === 0 ? '' : indexKeyOf(index.slice(0, producer.outputLineage.length)));
+    const outputs = byIndex.get(producer.outputLineage.length === 0 ? '' : indexKey(index.slice(0, producer.outputLineage.length)));
     if (!outputs) return null;
     if (ref.output === '*' && !producer.outputs.some((o) => o.name === '*')) return { ...outputs };
     return outputs[ref.output] ?? null;
@@ -120,7 +120,7 @@ export class StepInputs {
     for (const controller of this.step.controllers) {
       const source = this.plan.steps.get(controller)!;
       const branch = source.branchOfTarget.get(this.step.name)!;
-      const choices = this.store.flowChoices.get(controller)?.get(indexKeyOf(index.slice(0, source.outputLineage.length)));
+      const choices = this.store.flowChoices.get(controller)?.get(indexKey(index.slice(0, source.outputLineage.length)));
       if (!choices || !choices.has(branch)) return false;
     }
     return true;

@@ -1,9 +1,7 @@
 // What a run accumulates: input values, step outputs per batch index, indices per lineage, flow-control choices.
-import type { BatchIndex } from '../batch.ts';
+import { indexKey, type BatchIndex } from '../batch.ts';
 import type { StepOutputs } from '../block.ts';
-
-export const lineageKey = (lineage: readonly string[]) => lineage.join('\u0000');
-export const indexKeyOf = (index: BatchIndex) => index.join(',');
+import { lineageKey } from '../compiler/plan.ts';
 
 export class RuntimeStore {
   /** Batch inputs: name → index key → value. */
@@ -33,7 +31,7 @@ export class RuntimeStore {
     const key = lineageKey(lineage);
     let byParent = this.#children.get(key);
     if (!byParent) this.#children.set(key, (byParent = new Map()));
-    const parent = indexKeyOf(index.slice(0, -1));
+    const parent = indexKey(index.slice(0, -1));
     const list = byParent.get(parent);
     if (list) list.push(index);
     else byParent.set(parent, [index]);
@@ -47,7 +45,7 @@ export class RuntimeStore {
   /** Indices of `lineage` under a parent index (children grouped by prefix). */
   children(lineage: readonly string[], parent: BatchIndex): BatchIndex[] {
     if (lineage.length !== parent.length + 1) return [];
-    return this.#children.get(lineageKey(lineage))?.get(indexKeyOf(parent)) ?? [];
+    return this.#children.get(lineageKey(lineage))?.get(indexKey(parent)) ?? [];
   }
 
   outputsOf(step: string): Map<string, StepOutputs> {
