@@ -1,7 +1,7 @@
 // Runs a compiled plan (spec §3.2–§3.6): layer by layer, steps of a layer concurrently (capped), each step in
 // batch mode (one call with Batches) or element mode (one call per index), registering outputs per index.
 import pLimit, { type LimitFunction } from 'p-limit';
-import { Batch, type BatchIndex } from '../batch.ts';
+import { Batch, indexKey, type BatchIndex } from '../batch.ts';
 import type { Services, StepContext, StepOutputs } from '../block.ts';
 import type { ImageInputOptions, RunOptions } from '../api-types.ts';
 import {
@@ -14,7 +14,7 @@ import type { Profiler } from '../profiler.ts';
 import { assembleInputs, validateRuntimeInputs } from './inputs.ts';
 import { buildOutputs } from './outputs.ts';
 import { StepInputs } from './step-inputs.ts';
-import { indexKeyOf, RuntimeStore } from './store.ts';
+import { RuntimeStore } from './store.ts';
 
 export interface RunContext {
   services: Services;
@@ -118,7 +118,6 @@ async function runStep(plan: CompiledPlan, step: CompiledStep, store: RuntimeSto
   if (!step.acceptsEmptyValues && inputs.missingScalarStepOutput()) return;
 
   if (!step.simd) {
-    if (!inputs.allowed([]) && !step.acceptsEmptyValues) return;
     const values = inputs.valuesAt([]);
     if (!values) return;
     // Scalars plugged into batch parameters are auto-cast to a one-element batch.
@@ -195,7 +194,7 @@ function register(step: CompiledStep, store: RuntimeStore, index: BatchIndex, re
       const branch = step.branchOfTarget.get(selector.replace(/^\$steps\./, ''));
       if (branch) branches.add(branch);
     }
-    choices.set(indexKeyOf(index), branches);
+    choices.set(indexKey(index), branches);
     return;
   }
   const outputs = store.outputsOf(step.name);
@@ -206,9 +205,9 @@ function register(step: CompiledStep, store: RuntimeStore, index: BatchIndex, re
     result.forEach((child, j) => {
       const childIndex = [...index, j];
       store.registerIndex(step.outputLineage, childIndex);
-      if (child !== null && child !== undefined) outputs.set(indexKeyOf(childIndex), checkOutputs(step, child));
+      if (child !== null && child !== undefined) outputs.set(indexKey(childIndex), checkOutputs(step, child));
     });
     return;
   }
-  outputs.set(indexKeyOf(index), checkOutputs(step, result));
+  outputs.set(indexKey(index), checkOutputs(step, result));
 }
