@@ -28,8 +28,7 @@ function outputKinds(outputs: OutputDefinition[], name: string): string[] | unde
   return outputs.find((o) => o.name === name)?.kind;
 }
 
-export function buildGraph(parsed: ParsedDefinition): GraphResult {
-  const inputs = new Map<string, InputSpec>(parsed.inputs.map((i) => [i.name, i]));
+export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string, InputSpec>): GraphResult {
   const parsedSteps = new Map(parsed.steps.map((s) => [s.definition.name, s]));
   const outputsOf = new Map(parsed.steps.map((s) => [s.definition.name, actualOutputs(s)]));
   const graph = new Graph({ directed: true });
@@ -41,6 +40,10 @@ export function buildGraph(parsed: ParsedDefinition): GraphResult {
     const manifest = block.manifest;
     const stepName = definition.name;
     const blockError = (property: string, details: string) => ({ block_id: stepName, block_type: definition.type, property_name: property, property_details: details });
+    const stepSelectorExpected = (property: string, selector: string) => new ExecutionGraphStructureError(
+      `Step '${stepName}' property '${property}' expects a step selector ($steps.<name>), got '${selector}'`,
+      { context: GRAPH_CONTEXT, blocksErrors: [blockError(property, 'expected a step selector')] },
+    );
     const params: Record<string, ParamSpec> = {};
     const branchOfTarget = new Map<string, string>();
     for (const [property, schema] of Object.entries(manifest.properties)) {
@@ -61,9 +64,7 @@ export function buildGraph(parsed: ParsedDefinition): GraphResult {
             );
           }
           if (stepOnly) {
-            throw new ExecutionGraphStructureError(`Step '${stepName}' property '${property}' expects a step selector ($steps.<name>), got '${ref.selector}'`, {
-              context: GRAPH_CONTEXT, blocksErrors: [blockError(property, 'expected a step selector')],
-            });
+            throw stepSelectorExpected(property, ref.selector);
           }
           checkKinds(stepName, property, ref.selector, allowed.flatMap((a) => a.kinds), input.kinds);
           continue;
@@ -92,9 +93,7 @@ export function buildGraph(parsed: ParsedDefinition): GraphResult {
           continue;
         }
         if (stepOnly) {
-          throw new ExecutionGraphStructureError(`Step '${stepName}' property '${property}' expects a step selector ($steps.<name>), got '${ref.selector}'`, {
-            context: GRAPH_CONTEXT, blocksErrors: [blockError(property, 'expected a step selector')],
-          });
+          throw stepSelectorExpected(property, ref.selector);
         }
         const producerOutputs = outputsOf.get(ref.step)!;
         const actual = outputKinds(producerOutputs, ref.output);

@@ -24,9 +24,10 @@ export function compileDefinition(definition: unknown, registry: BlockRegistry, 
   checkVersion(raw);
   const inlined = phase('inner_workflows_inlining', () => inlineInnerWorkflows(raw));
   const parsed = phase('workflow_definition_parsing', () => parseDefinition(inlined, registry));
+  const inputsByName = new Map(parsed.inputs.map((i) => [i.name, i]));
   const graph = phase('execution_graph_creation', () => {
-    const g = buildGraph(parsed);
-    denoteLineage(g, new Map(parsed.inputs.map((i) => [i.name, i])));
+    const g = buildGraph(parsed, inputsByName);
+    denoteLineage(g, inputsByName);
     return g;
   });
   const state = new Map<string, Map<string, unknown>>();
@@ -35,7 +36,7 @@ export function compileDefinition(definition: unknown, registry: BlockRegistry, 
     hash,
     definition: raw,
     inputs: parsed.inputs,
-    inputsByName: new Map(parsed.inputs.map((i) => [i.name, i])),
+    inputsByName,
     steps: graph.steps,
     layers: graph.layers,
     outputs: graph.outputs,

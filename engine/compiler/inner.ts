@@ -64,9 +64,7 @@ function hasInner(definition: Record<string, unknown>): boolean {
 
 /** Returns the definition with every inner-workflow step inlined (the input itself when there is none). */
 export function inlineInnerWorkflows(definition: Record<string, unknown>, limits: InnerWorkflowLimits = innerWorkflowLimits()): Record<string, unknown> {
-  if (!hasInner(definition)) return definition;
-  const counter = { count: 0 };
-  return inline(definition, 1, limits, counter);
+  return inline(definition, 1, limits, { count: 0 });
 }
 
 function inline(definition: Record<string, unknown>, depth: number, limits: InnerWorkflowLimits, counter: { count: number }): Record<string, unknown> {
