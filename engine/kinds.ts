@@ -61,6 +61,11 @@ export const KINDS: ReadonlyMap<string, Kind> = new Map(
   ]),
 );
 
+/** Kinds whose values are Detections at run time (sv.Detections in Roboflow's table). */
+export const DETECTIONS_VALUE_KINDS: ReadonlySet<string> = new Set(
+  kindTable.filter(([, , internal]) => internal === 'sv.Detections').map(([name]) => name),
+);
+
 /** Full kind object for a name; unknown names (plugins) get a generic description. */
 export function kindObject(name: string): Kind {
   return KINDS.get(name) ?? { name, description: name, docs: null, serialised_data_type: 'Any', internal_data_type: 'Any' };

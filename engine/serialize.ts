@@ -3,10 +3,10 @@ import { Detections, isDetections } from './detections.ts';
 import { WorkflowImage, isWorkflowImage, type VideoMetadata } from './image.ts';
 import { isBatch } from './batch.ts';
 import { ExecutionEngineRuntimeError } from './errors.ts';
+import { DETECTIONS_VALUE_KINDS } from './kinds.ts';
 import { boundedLargestContour } from './mask-contour.ts';
 import { encodeRle, type CocoRle } from './rle.ts';
 
-const DETECTION_KINDS = new Set(['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction', 'qr_code_detection', 'bar_code_detection', 'rle_instance_segmentation_prediction', 'semantic_segmentation_prediction']);
 /** Extra per-detection columns copied into predictions, in this order. */
 const EXTRA_COLUMNS = ['data', 'path_deviation', 'time_in_zone', 'polygon', 'angle', 'rect', 'width', 'height', 'velocity', 'speed', 'smoothed_velocity', 'smoothed_speed', 'area_px', 'area_converted', 'nearest_target_distance'];
 
@@ -160,7 +160,7 @@ const SERIALIZERS: Record<string, KindSerializer> = {
   '*': serializeAny,
   detections_overlaps: serializeAny,
 };
-for (const kind of DETECTION_KINDS) SERIALIZERS[kind] = (v) => (isDetections(v) ? serializeDetections(v) : NOT_APPLICABLE);
+for (const kind of DETECTIONS_VALUE_KINDS) SERIALIZERS[kind] = (v) => (isDetections(v) ? serializeDetections(v) : NOT_APPLICABLE);
 // RLE payload for detections that carry the rle_mask column (e.g. instance segmentation v4 with mask_format rle);
 // other detections under this kind keep the polygon payload.
 SERIALIZERS.rle_instance_segmentation_prediction = (v) =>

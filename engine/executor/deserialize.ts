@@ -3,10 +3,12 @@ import { decodeRle, type CocoRle } from '../rle.ts';
 import { RLE_MASK_COLUMN } from '../serialize.ts';
 import { Detections, isDetections } from '../detections.ts';
 import { RuntimeInputError } from '../errors.ts';
+import { DETECTIONS_VALUE_KINDS } from '../kinds.ts';
 import type { ImageInputOptions } from '../api-types.ts';
 import { loadImage } from './images.ts';
 
-const DETECTION_LIKE = new Set(['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction', 'qr_code_detection', 'bar_code_detection', 'rle_instance_segmentation_prediction']);
+// Semantic segmentation is per-pixel, so its payload has no predictions list to rebuild Detections from.
+const DETECTION_LIKE = [...DETECTIONS_VALUE_KINDS].filter((kind) => kind !== 'semantic_segmentation_prediction');
 
 type Deserializer = (value: unknown, id: string, input: string, options: ImageInputOptions) => unknown | Promise<unknown>;
 
