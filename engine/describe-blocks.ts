@@ -3,7 +3,7 @@ import type { BlockDefinition, JsonSchema } from './block.ts';
 import type { BlockDescription } from './api-types.ts';
 import { KINDS, kindObject } from './kinds.ts';
 import { blockSchema } from './block-schema.ts';
-import { propertyReferences, unionMembers, acceptsSelectors } from './compiler/selectors.ts';
+import { propertyReferences, literalMembers, acceptsSelectors } from './compiler/selectors.ts';
 
 export function describeBlock(block: BlockDefinition<any>): BlockDescription {
   const m = block.manifest;
@@ -94,7 +94,7 @@ export function primitivesConnections(blocks: readonly BlockDefinition<any>[]): 
   const out: unknown[] = [];
   for (const block of blocks) {
     for (const [property, schema] of Object.entries(block.manifest.properties)) {
-      const hasLiteral = unionMembers(schema).some((s) => s.reference !== true && (s.type !== undefined || s.enum !== undefined || s.const !== undefined));
+      const hasLiteral = literalMembers(schema).length > 0;
       if (acceptsSelectors(propertyReferences(schema)) && !hasLiteral) continue;
       out.push({
         manifest_type_identifier: block.manifest.type,

@@ -32,6 +32,11 @@ export function unionMembers(schema: JsonSchema): JsonSchema[] {
   return out;
 }
 
+/** Union members that describe a literal value (a type, enum or const), selectors left out. */
+export function literalMembers(schema: JsonSchema): JsonSchema[] {
+  return unionMembers(schema).filter((s) => s.reference !== true && (s.type !== undefined || s.enum !== undefined || s.const !== undefined));
+}
+
 function directReferences(schema: JsonSchema): AllowedReference[] {
   return unionMembers(schema)
     .filter((s) => s.reference === true)

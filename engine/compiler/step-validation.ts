@@ -4,7 +4,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { BlockDefinition, JsonSchema, StepDefinition } from '../block.ts';
 import { WorkflowSyntaxError, type BlockError } from '../errors.ts';
 import { blockSchema } from '../block-schema.ts';
-import { unionMembers } from './selectors.ts';
+import { literalMembers, unionMembers } from './selectors.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, validateFormats: false });
 const validators = new WeakMap<BlockDefinition<any>, ValidateFunction>();
@@ -30,7 +30,7 @@ export function propertyValidator(schema: JsonSchema): ValidateFunction {
 
 /** Plain-words description of what a literal schema accepts. */
 export function describeExpected(schema: JsonSchema): string {
-  const literals = unionMembers(schema).filter((s) => s.reference !== true && (s.type !== undefined || s.enum !== undefined || s.const !== undefined));
+  const literals = literalMembers(schema);
   const hasSelector = unionMembers(schema).some((s) => s.reference === true);
   const parts = [...new Set(literals.map(describeLiteral))];
   if (hasSelector) parts.push('a selector like $inputs.x or $steps.step.output');
