@@ -20,20 +20,24 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return !!value && typeof value === 'object' && !Array.isArray(value);
 }
 
+function entryError(stepName: string, property: string, message: string): InnerWorkflowInvalidStepEntryError {
+  return new InnerWorkflowInvalidStepEntryError(`Inner workflow step '${stepName}': ${message}`, {
+    context: CONTEXT, blocksErrors: [{ block_id: stepName, block_type: INNER_WORKFLOW_TYPE, property_name: property, property_details: message }],
+  });
+}
+
 function referenceOf(step: Record<string, unknown>): WorkflowReference {
   const name = String(step.name);
-  const fail = (property: string, message: string) => new InnerWorkflowInvalidStepEntryError(`Inner workflow step '${name}': ${message}`, {
-    context: CONTEXT, blocksErrors: [{ block_id: name, block_type: INNER_WORKFLOW_TYPE, property_name: property, property_details: message }],
-  });
   const { workflow_workspace_id: workspace, workflow_id: id, workflow_version_id: version } = step;
-  if (typeof id !== 'string' || !id) throw fail('workflow_id', 'workflow_id must be a non-empty string');
-  if (typeof workspace !== 'string' || !workspace) throw fail('workflow_workspace_id', 'a saved workflow reference needs workflow_workspace_id (a non-empty string) next to workflow_id');
+  if (typeof id !== 'string' || !id) throw entryError(name, 'workflow_id', 'workflow_id must be a non-empty string');
+  if (typeof workspace !== 'string' || !workspace) throw entryError(name, 'workflow_workspace_id', 'a saved workflow reference needs workflow_workspace_id (a non-empty string) next to workflow_id');
   if (version !== undefined && version !== null && typeof version !== 'string' && typeof version !== 'number') {
-    throw fail('workflow_version_id', 'workflow_version_id must be a string or a number');
+    throw entryError(name, 'workflow_version_id', 'workflow_version_id must be a string or a number');
   }
   return { workspace, id, versionId: version === undefined || version === null ? null : String(version) };
 }
 
+const sameReference = (a: WorkflowReference, b: WorkflowReference) => a.workspace === b.workspace && a.id === b.id && a.versionId === b.versionId;
 const describe = (ref: WorkflowReference) => `${ref.workspace}/${ref.id}${ref.versionId === null ? '' : ` (version ${ref.versionId})`}`;
 
 /**
@@ -46,7 +50,7 @@ export function resolveWorkflowReferences(definition: unknown, resolver: Workflo
   return resolveIn(definition, resolver, []);
 }
 
-function resolveIn(definition: Record<string, unknown>, resolver: WorkflowResolver, chain: string[]): Record<string, unknown> {
+function resolveIn(definition: Record<string, unknown>, resolver: WorkflowResolver, chain: WorkflowReference[]): Record<string, unknown> {
   if (!Array.isArray(definition.steps)) return definition;
   let steps: unknown[] | undefined;
   definition.steps.forEach((raw, position) => {
@@ -54,21 +58,15 @@ function resolveIn(definition: Record<string, unknown>, resolver: WorkflowResolv
     let replaced: Record<string, unknown> | undefined;
     if (raw.workflow_definition === undefined && raw.workflow_id !== undefined) {
       const ref = referenceOf(raw);
-      const key = JSON.stringify([ref.workspace, ref.id, ref.versionId]);
-      if (chain.includes(key)) {
-        throw new InnerWorkflowCompositionCycleError(`Inner workflow step '${String(raw.name)}' refers to ${describe(ref)}, which is already being composed (cycle: ${[...chain, key].map((k) => (JSON.parse(k) as string[]).slice(0, 2).join('/')).join(' -> ')})`, {
+      if (chain.some((seen) => sameReference(seen, ref))) {
+        throw new InnerWorkflowCompositionCycleError(`Inner workflow step '${String(raw.name)}' refers to ${describe(ref)}, which is already being composed (cycle: ${[...chain, ref].map((r) => `${r.workspace}/${r.id}`).join(' -> ')})`, {
           context: CONTEXT, blocksErrors: [{ block_id: String(raw.name), block_type: INNER_WORKFLOW_TYPE, property_name: 'workflow_id', property_details: 'composition cycle' }],
         });
       }
       const child = resolver(ref);
-      if (!isObject(child)) {
-        const message = `saved workflow ${describe(ref)} was not found`;
-        throw new InnerWorkflowInvalidStepEntryError(`Inner workflow step '${String(raw.name)}': ${message}`, {
-          context: CONTEXT, blocksErrors: [{ block_id: String(raw.name), block_type: INNER_WORKFLOW_TYPE, property_name: 'workflow_id', property_details: message }],
-        });
-      }
+      if (!isObject(child)) throw entryError(String(raw.name), 'workflow_id', `saved workflow ${describe(ref)} was not found`);
       const { workflow_workspace_id: _w, workflow_id: _i, workflow_version_id: _v, ...rest } = raw;
-      replaced = { ...rest, workflow_definition: resolveIn(child, resolver, [...chain, key]) };
+      replaced = { ...rest, workflow_definition: resolveIn(child, resolver, [...chain, ref]) };
     } else if (isObject(raw.workflow_definition)) {
       const inner = resolveIn(raw.workflow_definition, resolver, chain);
       if (inner !== raw.workflow_definition) replaced = { ...raw, workflow_definition: inner };
