@@ -1,20 +1,11 @@
 // Geometry and metadata helpers over Detections shared by transformation and fusion blocks.
 import { randomUUID } from 'node:crypto';
 import { Detections } from '../../engine/index.ts';
+import { iou, nonMaxSuppression } from '../common/nms.ts';
 
 export const newDetectionId = (): string => randomUUID();
 
-export function iou(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number): number {
-  const x0 = Math.max(a[ai * 4]!, b[bi * 4]!);
-  const y0 = Math.max(a[ai * 4 + 1]!, b[bi * 4 + 1]!);
-  const x1 = Math.min(a[ai * 4 + 2]!, b[bi * 4 + 2]!);
-  const y1 = Math.min(a[ai * 4 + 3]!, b[bi * 4 + 3]!);
-  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
-  if (inter <= 0) return 0;
-  const areaA = (a[ai * 4 + 2]! - a[ai * 4]!) * (a[ai * 4 + 3]! - a[ai * 4 + 1]!);
-  const areaB = (b[bi * 4 + 2]! - b[bi * 4]!) * (b[bi * 4 + 3]! - b[bi * 4 + 1]!);
-  return inter / (areaA + areaB - inter);
-}
+export { iou };
 
 export function boxArea(xyxy: ArrayLike<number>, i: number): number {
   return (xyxy[i * 4 + 2]! - xyxy[i * 4]!) * (xyxy[i * 4 + 3]! - xyxy[i * 4 + 1]!);
@@ -25,21 +16,9 @@ function byConfidence(d: Detections): number[] {
   return Array.from({ length: d.length }, (_, i) => i).sort((a, b) => d.confidence[b]! - d.confidence[a]!);
 }
 
-/** Greedy non-maximum suppression; class-aware unless `classAgnostic`. */
+/** Greedy non-maximum suppression; class-aware unless `classAgnostic`. Kept detections stay in their order. */
 export function nms(d: Detections, iouThreshold: number, classAgnostic = false): Detections {
-  const order = byConfidence(d);
-  const suppressed = new Uint8Array(d.length);
-  const keep: number[] = [];
-  for (const i of order) {
-    if (suppressed[i]) continue;
-    keep.push(i);
-    for (const j of order) {
-      if (j === i || suppressed[j]) continue;
-      if (!classAgnostic && d.classId[j] !== d.classId[i]) continue;
-      if (iou(d.xyxy, i, d.xyxy, j) > iouThreshold) suppressed[j] = 1;
-    }
-  }
-  keep.sort((a, b) => a - b);
+  const keep = nonMaxSuppression(d.xyxy, d.classId, byConfidence(d), iouThreshold, classAgnostic).sort((a, b) => a - b);
   return keep.length === d.length ? d : d.select(keep);
 }
 

@@ -1,7 +1,7 @@
 // Decodes Ultralytics-style YOLO heads laid out channel-major as [1, C, N] (C = 4 box + nc class scores +
 // extra channels: 32 mask coefficients for segmentation, K*3 keypoint values for pose). Works on the raw
 // output typed array; only surviving candidates are copied out.
-import { nonMaxSuppression } from './nms.ts';
+import { nonMaxSuppression } from '../../common/nms.ts';
 
 export interface YoloDecodeOptions {
   numClasses: number;
