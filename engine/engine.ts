@@ -34,11 +34,15 @@ export interface CompiledWorkflow {
 
 export class ExecutionEngine {
   readonly registry: BlockRegistry;
+  /** Read once here rather than from the environment on every run. */
+  readonly maxConcurrentSteps: number;
   readonly #cache = new FifoCache<CompiledPlan>(256);
   readonly #canonicalByRaw = new FifoCache<string>(1024);
   readonly #hashByObject = new WeakMap<object, { raw: string; hash: string }>();
   constructor(readonly options: EngineOptions) {
     this.registry = new BlockRegistry(options.blocks, { uqlDescription: options.uqlDescription });
+    const fromEnv = Number(process.env.WORKFLOWS_MAX_CONCURRENT_STEPS);
+    this.maxConcurrentSteps = Math.max(1, options.maxConcurrentSteps ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 8));
   }
 
   /** Parse, validate and compile; throws WorkflowError subclasses. Cached by a hash of the definition. */
@@ -92,11 +96,6 @@ export class ExecutionEngine {
       profiler,
     });
     return { outputs, profiler_trace: profiler.export() };
-  }
-
-  get maxConcurrentSteps(): number {
-    const fromEnv = Number(process.env.WORKFLOWS_MAX_CONCURRENT_STEPS);
-    return Math.max(1, this.options.maxConcurrentSteps ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 8));
   }
 
   /** `/workflows/describe_interface` body. */
