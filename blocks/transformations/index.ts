@@ -23,6 +23,7 @@ import { dynamicZoneV1 } from './dynamic_zone_v1.ts';
 import { perspectiveCorrectionV1 } from './perspective_correction_v1.ts';
 import { trackClassLockV1 } from './track_class_lock_v1.ts';
 import { geotagDetectionV1 } from './geotag_detection_v1.ts';
+import { qrCodeGeneratorV1 } from './qr_code_generator_v1.ts';
 
 export const transformationBlocks: BlockDefinition<any>[] = [
   dynamicCropV1,
@@ -51,4 +52,5 @@ export const transformationBlocks: BlockDefinition<any>[] = [
   perspectiveCorrectionV1,
   trackClassLockV1,
   geotagDetectionV1,
+  qrCodeGeneratorV1,
 ];
