@@ -29,6 +29,20 @@ export interface ClassicRun {
   single: boolean;
 }
 
+/** Runs a classic workflow over one image or a list and shapes each image's outputs with the time per image. */
+async function runClassic(
+  deps: AppDeps,
+  definition: Record<string, unknown>,
+  images: unknown,
+  apiKey: string | undefined,
+  shape: (output: Record<string, unknown>, secondsPerImage: number) => Record<string, unknown>,
+): Promise<ClassicRun> {
+  const started = performance.now();
+  const result = await deps.engine.run(definition, { image: images }, { apiKey, serialize: true, disableSinks: true });
+  const perImage = (performance.now() - started) / 1000 / Math.max(1, result.outputs.length);
+  return { responses: result.outputs.map((output) => shape(output, perImage)), single: !Array.isArray(images) };
+}
+
 export async function runClassicModel(
   deps: AppDeps,
   task: ClassicTask,
@@ -37,21 +51,13 @@ export async function runClassicModel(
   apiKey: string | undefined,
 ): Promise<ClassicRun> {
   checkImageTypes(images);
-  const single = !Array.isArray(images);
-  const { definition } = buildModelWorkflow(deps.engine.registry, task, request);
-  const started = performance.now();
-  const result = await deps.engine.run(definition, { image: images }, { apiKey, serialize: true, disableSinks: true });
-  const seconds = (performance.now() - started) / 1000;
-  const perImage = seconds / Math.max(1, result.outputs.length);
-  return { responses: result.outputs.map((output) => classicResponse(task, output, perImage)), single };
+  const definition = buildModelWorkflow(deps.engine.registry, task, request);
+  return runClassic(deps, definition, images, apiKey, (output, seconds) => classicResponse(task, output, seconds));
 }
 
 export async function runOcr(deps: AppDeps, images: unknown, withBoxes: boolean, apiKey: string | undefined): Promise<ClassicRun> {
   checkImageTypes(images);
   if (Array.isArray(images) && images.length === 0) throw new ModelInputError('image: expected at least one image.');
-  const { definition } = buildOcrWorkflow(deps.engine.registry);
-  const started = performance.now();
-  const result = await deps.engine.run(definition, { image: images }, { apiKey, serialize: true });
-  const seconds = (performance.now() - started) / 1000 / Math.max(1, result.outputs.length);
-  return { responses: result.outputs.map((output) => ocrResponse(output, seconds, withBoxes)), single: !Array.isArray(images) };
+  const definition = buildOcrWorkflow(deps.engine.registry);
+  return runClassic(deps, definition, images, apiKey, (output, seconds) => ocrResponse(output, seconds, withBoxes));
 }

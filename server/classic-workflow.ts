@@ -43,12 +43,6 @@ export interface ClassicRequest {
   maskFormat?: 'polygon' | 'rle';
 }
 
-export interface ClassicWorkflow {
-  definition: Record<string, unknown>;
-  /** Whether outputs `image_width`/`image_height` exist (else the size comes from the predictions). */
-  hasImageSize: boolean;
-}
-
 type Step = Record<string, unknown> & { type: string; name: string };
 
 /** Keep only the properties the block declares: request fields the block has no notion of are not errors. */
@@ -79,7 +73,7 @@ function imageSizeSteps(registry: BlockRegistry): Step[] {
   }));
 }
 
-export function buildModelWorkflow(registry: BlockRegistry, task: ClassicTask, request: ClassicRequest): ClassicWorkflow {
+export function buildModelWorkflow(registry: BlockRegistry, task: ClassicTask, request: ClassicRequest): Record<string, unknown> {
   const fields = { ...request.fields };
   let blockType = pickBlock(registry, MODEL_BLOCKS[task]);
   const confidence = fields.confidence;
@@ -131,26 +125,20 @@ export function buildModelWorkflow(registry: BlockRegistry, task: ClassicTask, r
   const sizeSteps = imageSizeSteps(registry);
   steps.push(...sizeSteps);
   for (const step of sizeSteps) outputs.push({ type: 'JsonField', name: step.name, selector: `$steps.${step.name}.output` });
-  return {
-    definition: { version: '1.0', inputs: [{ type: 'WorkflowImage', name: 'image' }], steps, outputs },
-    hasImageSize: sizeSteps.length > 0,
-  };
+  return { version: '1.0', inputs: [{ type: 'WorkflowImage', name: 'image' }], steps, outputs };
 }
 
-export function buildOcrWorkflow(registry: BlockRegistry): ClassicWorkflow {
+export function buildOcrWorkflow(registry: BlockRegistry): Record<string, unknown> {
   const sizeSteps = imageSizeSteps(registry);
   return {
-    definition: {
-      version: '1.0',
-      inputs: [{ type: 'WorkflowImage', name: 'image' }],
-      steps: [{ type: OCR_BLOCK, name: 'ocr', images: '$inputs.image' }, ...sizeSteps],
-      outputs: [
-        { type: 'JsonField', name: 'result', selector: '$steps.ocr.result' },
-        { type: 'JsonField', name: 'predictions', selector: '$steps.ocr.predictions' },
-        { type: 'JsonField', name: 'parent_id', selector: '$steps.ocr.parent_id' },
-        ...sizeSteps.map((s) => ({ type: 'JsonField', name: s.name, selector: `$steps.${s.name}.output` })),
-      ],
-    },
-    hasImageSize: sizeSteps.length > 0,
+    version: '1.0',
+    inputs: [{ type: 'WorkflowImage', name: 'image' }],
+    steps: [{ type: OCR_BLOCK, name: 'ocr', images: '$inputs.image' }, ...sizeSteps],
+    outputs: [
+      { type: 'JsonField', name: 'result', selector: '$steps.ocr.result' },
+      { type: 'JsonField', name: 'predictions', selector: '$steps.ocr.predictions' },
+      { type: 'JsonField', name: 'parent_id', selector: '$steps.ocr.parent_id' },
+      ...sizeSteps.map((s) => ({ type: 'JsonField', name: s.name, selector: `$steps.${s.name}.output` })),
+    ],
   };
 }
