@@ -172,7 +172,3 @@ export function paletteColor(palette: readonly Rgb[], index: number): Rgb {
   const n = palette.length;
   return palette[((index % n) + n) % n]!;
 }
-
-export function rgbToHex([r, g, b]: Rgb): string {
-  return '#' + [r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('');
-}

@@ -10,12 +10,3 @@ export { createModelManager, type ModelManager, type LoadedModel, type ModelTask
 export { inferDetections, type DetectionParams, type DetectionResult } from './yolo/infer.ts';
 export { resolveModelId, resolveModelAlias, MODEL_ALIASES } from './aliases.ts';
 export { installModelPackage, readModelPackage, modelPackageDir } from './package.ts';
-
-/** Task type of a model (loads it if needed): picks the request/response shape of the classic routes. */
-export async function modelTaskOf(
-  models: import('./manager.ts').ModelManager,
-  modelId: string,
-  apiKey?: string,
-): Promise<import('./manager.ts').ModelTask> {
-  return (await models.get(modelId, { apiKey })).task;
-}

@@ -154,8 +154,3 @@ export function graphToDefinition(graph: WorkflowGraph): WorkflowDefinition {
   for (const k of Object.keys(graph.header)) if (!(k in out)) out[k] = graph.header[k];
   return out as WorkflowDefinition;
 }
-
-/** Positions of the graph's nodes, keyed by node id (the layout map saved beside the definition). */
-export function layoutOf(graph: WorkflowGraph): LayoutMap {
-  return Object.fromEntries(graph.nodes.map((n) => [n.id, { ...n.position }]));
-}

@@ -55,8 +55,6 @@ export interface EditorDocument {
   layout: LayoutMap;
 }
 
-export const INPUT_TYPES = ['WorkflowImage', 'WorkflowParameter', 'WorkflowBatchInput', 'WorkflowVideoMetadata'] as const;
-
 export function emptyDefinition(): WorkflowDefinition {
   return { version: '1.0', inputs: [], steps: [], outputs: [] };
 }

@@ -237,8 +237,6 @@ export function buildStatement(node: StatementNode): JsonObject {
   return out;
 }
 
-export const buildGroup = (node: GroupNode): JsonObject => buildStatement(node);
-
 export function emptyGroup(operator: 'and' | 'or' = 'and'): GroupNode {
   return { kind: 'group', operator, statements: [], raw: {} };
 }

@@ -67,15 +67,3 @@ export function halve(src: FloatImage): FloatImage {
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = src.data[2 * y * src.width + 2 * x]!;
   return { data, width, height };
 }
-
-/** Bilinear sample of a float image at (x, y); 0 outside. */
-export function sampleFloat(img: FloatImage, x: number, y: number): number {
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  if (x0 < 0 || y0 < 0 || x0 >= img.width - 1 || y0 >= img.height - 1) return 0;
-  const fx = x - x0;
-  const fy = y - y0;
-  const i = y0 * img.width + x0;
-  const d = img.data;
-  return (d[i]! * (1 - fx) + d[i + 1]! * fx) * (1 - fy) + (d[i + img.width]! * (1 - fx) + d[i + img.width + 1]! * fx) * fy;
-}
