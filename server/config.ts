@@ -1,5 +1,6 @@
 // Server settings, read once from the environment (names follow Roboflow's where one exists, spec App. B).
 import path from 'node:path';
+import { DEFAULT_MAX_IMAGE_PIXELS } from '../engine/index.ts';
 
 export interface ServerConfig {
   port: number;
@@ -60,7 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     allowUrlInput: bool(env.ALLOW_URL_INPUT, true),
     allowPrivateUrls: bool(env.ALLOW_PRIVATE_URL_INPUT, false),
     urlAllowList: (env.URL_INPUT_ALLOW_LIST ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    maxImagePixels: int(env.MAX_IMAGE_PIXELS, 50_000_000),
+    maxImagePixels: int(env.MAX_IMAGE_PIXELS, DEFAULT_MAX_IMAGE_PIXELS),
     maxBodyBytes: int(env.MAX_REQUEST_BODY_BYTES, 64 * 1024 * 1024),
     legacyRouteEnabled: bool(env.LEGACY_ROUTE_ENABLED, true),
     serveEditor: bool(env.SIGHTLINE_SERVE_EDITOR, true),
