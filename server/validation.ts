@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 
 export interface ValidationIssue {
   loc: Array<string | number>;
@@ -24,7 +24,6 @@ const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose
 for (const file of fs.readdirSync(REQUESTS_DIR).filter((f) => f.endsWith('.json'))) {
   ajv.addSchema(JSON.parse(fs.readFileSync(path.join(REQUESTS_DIR, file), 'utf8')) as object);
 }
-const compiled = new Map<string, ValidateFunction>();
 
 function pointerToLoc(pointer: string): Array<string | number> {
   if (!pointer) return [];
@@ -117,12 +116,9 @@ function describeSchema(schema: Record<string, unknown>): string {
 
 /** Validate (and fill defaults into) a request body; throws RequestValidationError. */
 export function validateBody<T>(schemaId: string, body: unknown): T {
-  let validate = compiled.get(schemaId);
-  if (!validate) {
-    validate = ajv.getSchema(schemaId);
-    if (!validate) throw new Error(`no request schema ${schemaId}`);
-    compiled.set(schemaId, validate);
-  }
+  // ajv compiles a schema on its first getSchema and keeps it.
+  const validate = ajv.getSchema(schemaId);
+  if (!validate) throw new Error(`no request schema ${schemaId}`);
   if (body === undefined) {
     throw new RequestValidationError([{ loc: ['body'], msg: 'Field required', type: 'missing' }]);
   }
