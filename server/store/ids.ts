@@ -18,6 +18,11 @@ export function isStoreId(value: string): boolean {
   return ID_PATTERN.test(value);
 }
 
+/** A Roboflow workflow_version_id naming a version of this store (a positive integer as digits), else undefined. */
+export function storeVersionOf(versionId: string): number | undefined {
+  return /^[1-9]\d{0,8}$/.test(versionId) ? Number(versionId) : undefined;
+}
+
 /** Versions in paths and bodies are positive integers (given as numbers or digit strings). */
 export function parseVersion(value: unknown, field: string): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : NaN;

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { WorkflowResolver } from '../../engine/index.ts';
 import type { ServerConfig } from '../config.ts';
-import { isStoreId } from './ids.ts';
+import { isStoreId, storeVersionOf } from './ids.ts';
 import { LOCAL_WORKSPACE, isLocalWorkflowId, readLocalWorkflow } from './local-workflows.ts';
 import { WorkflowStore } from './workflow-store.ts';
 
@@ -20,7 +20,8 @@ export function innerWorkflowResolver(store: WorkflowStore, modelCacheDir: strin
       if (local) return local;
     }
     if (!isStoreId(workspace) || !isStoreId(id)) return undefined;
-    if (versionId !== null && !/^[1-9]\d{0,8}$/.test(versionId)) return undefined;
-    return store.definitionSync(workspace, id, versionId === null ? undefined : Number(versionId));
+    if (versionId === null) return store.definitionSync(workspace, id);
+    const version = storeVersionOf(versionId);
+    return version === undefined ? undefined : store.definitionSync(workspace, id, version);
   };
 }

@@ -4,7 +4,7 @@
 import type { ExecutionEngine } from '../../engine/index.ts';
 import { RoboflowAPIConnectionError, RoboflowAPITimeoutError } from '../../engine/index.ts';
 import { SavedWorkflowNotFoundError } from './errors.ts';
-import { checkStoreId } from './ids.ts';
+import { checkStoreId, storeVersionOf } from './ids.ts';
 import { LOCAL_WORKSPACE, isLocalWorkflowId, readLocalWorkflow } from './local-workflows.ts';
 import type { RemoteWorkflowSource } from './remote.ts';
 import type { WorkflowStore } from './workflow-store.ts';
@@ -34,7 +34,7 @@ export class SavedWorkflowResolver {
     checkStoreId(workspace, 'workspace');
     checkStoreId(id, 'workflow_id');
     const versionId = request.versionId ?? null;
-    const localVersion = versionId !== null && /^[1-9]\d{0,8}$/.test(versionId) ? Number(versionId) : undefined;
+    const localVersion = versionId === null ? undefined : storeVersionOf(versionId);
     const latest = await this.store.get(workspace, id);
 
     if (latest && (latest.source === 'local' || !request.apiKey)) {
