@@ -11,7 +11,8 @@ import { ExecutionEngine, WorkflowImage, type StepContext } from '../engine/inde
 import { coreBlocks } from '../blocks/index.ts';
 import { createModelManager } from '../blocks/models/manager.ts';
 import { preprocessImage } from '../blocks/models/preprocess.ts';
-import { installTestModel, startTestServer } from '../test/helpers/server.ts';
+import { startTestServer } from '../test/helpers/server.ts';
+import { installModelPackage } from '../blocks/models/package.ts';
 import { hasShared, sharedImage, sharedModel, SHARED_DIR } from '../test/helpers/shared.ts';
 import { classificationOverhead, ocrOverhead, type BenchContext } from './recorded-runs.ts';
 
@@ -100,7 +101,7 @@ async function modelOverheads(): Promise<void> {
   const server = await startTestServer();
   try {
     const cacheDir = server.config.modelCacheDir;
-    for (const c of MODEL_CASES.slice(1)) await installTestModel(sharedModel(c.file), c.modelId, cacheDir);
+    for (const c of MODEL_CASES.slice(1)) await installModelPackage(sharedModel(c.file), c.modelId, cacheDir);
     const jpeg = fs.readFileSync(sharedImage('bus.jpg'));
     const body = JSON.stringify({ image: { type: 'base64', value: jpeg.toString('base64') } });
     // A separate manager loads the same packages so raw runs do not share the server's session queue.

@@ -23,11 +23,6 @@ export interface TestServerOptions {
 
 export const TEST_MODEL_ID = 'coco/3';
 
-/** Install an ONNX file as `<cacheDir>/<modelId>/weights.onnx` with the project's own installer. */
-export async function installTestModel(onnxPath: string, modelId: string, cacheDir: string): Promise<void> {
-  await installModelPackage(onnxPath, modelId, cacheDir);
-}
-
 export async function startTestServer(options: TestServerOptions = {}): Promise<RunningServer> {
   const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-test-'));
   const dataDir = options.dataDir ?? path.join(tempRoot, 'data');
@@ -36,7 +31,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   if (!modelCacheDir) {
     modelCacheDir = path.join(tempRoot, 'models');
     fs.mkdirSync(modelCacheDir, { recursive: true });
-    if (hasShared) await installTestModel(sharedModel('yolov8n_quantized.onnx'), TEST_MODEL_ID, modelCacheDir);
+    if (hasShared) await installModelPackage(sharedModel('yolov8n_quantized.onnx'), TEST_MODEL_ID, modelCacheDir);
   }
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   const running = await startServer(

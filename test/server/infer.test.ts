@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { installTestModel, startTestServer, type RunningServer } from '../helpers/server.ts';
+import { startTestServer, type RunningServer } from '../helpers/server.ts';
+import { installModelPackage } from '../../blocks/models/package.ts';
 import { needsShared, hasShared, sharedImage, sharedModel } from '../helpers/shared.ts';
 import { decodeRle } from '../../engine/index.ts';
 import { blocksMissing, classCounts, get, imageBase64, imageInput, OD_BLOCK, post } from './http.ts';
@@ -18,8 +19,8 @@ let server: RunningServer;
 before(async () => {
   server = await startTestServer();
   if (hasShared) {
-    await installTestModel(sharedModel('yolo11n-seg_int8.onnx'), 'coco-seg/1', server.config.modelCacheDir);
-    await installTestModel(sharedModel('yolo11n-pose_int8_patched.onnx'), 'coco-pose/1', server.config.modelCacheDir);
+    await installModelPackage(sharedModel('yolo11n-seg_int8.onnx'), 'coco-seg/1', server.config.modelCacheDir);
+    await installModelPackage(sharedModel('yolo11n-pose_int8_patched.onnx'), 'coco-pose/1', server.config.modelCacheDir);
   }
 });
 after(async () => {
@@ -131,7 +132,7 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
   test('confidence "default" / "best" use the package thresholds from environment.json', async (t) => {
     if (blocksMissing(t, server, ['roboflow_core/roboflow_object_detection_model@v3'])) return;
     const id = 'coco-thresholds/1';
-    await installTestModel(sharedModel('yolov8n_quantized.onnx'), id, server.config.modelCacheDir);
+    await installModelPackage(sharedModel('yolov8n_quantized.onnx'), id, server.config.modelCacheDir);
     const envFile = path.join(server.config.modelCacheDir, id, 'environment.json');
     const environment = JSON.parse(fs.readFileSync(envFile, 'utf8'));
     fs.writeFileSync(envFile, JSON.stringify({ ...environment, CONFIDENCE_THRESHOLD: 0.8, CLASS_CONFIDENCE_THRESHOLDS: { person: 1, bus: 0.3 } }));
