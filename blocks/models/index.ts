@@ -2,8 +2,9 @@ import type { BlockDefinition } from '../../engine/index.ts';
 import { roboflowModelBlocks } from './roboflow/index.ts';
 import { ocrBlocks } from './ocr/index.ts';
 import { classificationBlocks } from './classification/index.ts';
+import { qrCodeDetectorV1 } from './codes/qr_code_detector_v1.ts';
 
-export const modelBlocks: BlockDefinition<any>[] = [...roboflowModelBlocks, ...ocrBlocks, ...classificationBlocks];
+export const modelBlocks: BlockDefinition<any>[] = [...roboflowModelBlocks, ...ocrBlocks, ...classificationBlocks, qrCodeDetectorV1];
 
 // Runtime pieces the server uses for /model/* and the classic /infer/* routes.
 export { createModelManager, type ModelManager, type LoadedModel, type ModelTask } from './manager.ts';
