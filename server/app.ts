@@ -24,6 +24,8 @@ export interface AppDeps {
   config: ServerConfig;
   engine: ExecutionEngine;
   models: ModelManager;
+  /** Saved workflows: the engine resolves inner-workflow references in it, the workspace routes edit it. */
+  workflows: WorkflowStore;
 }
 
 export interface RunningServer extends AppDeps {
@@ -42,13 +44,14 @@ export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
     apiBaseUrl: config.apiBaseUrl,
     apiKey: config.apiKey,
   });
+  const workflows = new WorkflowStore(workflowStoreRoot(config));
   const engine = new ExecutionEngine({
     blocks: coreBlocks,
     services: { models },
     uqlDescription: { operations_description: operationsDescription, operators_descriptions: operatorsDescriptions },
     maxConcurrentSteps: config.maxConcurrentSteps,
     profilingAvailable: config.profilingAvailable,
-    resolveWorkflow: innerWorkflowResolver(new WorkflowStore(workflowStoreRoot(config)), config.modelCacheDir),
+    resolveWorkflow: innerWorkflowResolver(workflows, config.modelCacheDir),
     imageInput: {
       allowUrlInput: config.allowUrlInput,
       allowPrivateNetworks: config.allowPrivateUrls,
@@ -56,7 +59,7 @@ export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
       maxPixels: config.maxImagePixels,
     },
   });
-  return { config, engine, models };
+  return { config, engine, models, workflows };
 }
 
 export async function createApp(deps: AppDeps): Promise<express.Express> {

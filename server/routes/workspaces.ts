@@ -4,14 +4,13 @@ import { Router, type Request } from 'express';
 import type { AppDeps } from '../app.ts';
 import { handler } from '../respond.ts';
 import { requestApiKey } from '../api-key.ts';
-import { WorkflowStore, type SavedWorkflow } from '../store/workflow-store.ts';
+import type { SavedWorkflow, WorkflowStore } from '../store/workflow-store.ts';
 import { RemoteWorkflowSource } from '../store/remote.ts';
 import { SavedWorkflowResolver } from '../store/resolver.ts';
 import { seedExamples } from '../store/seed.ts';
 import { checkStoreId, parseVersion } from '../store/ids.ts';
 import { InvalidStoreIdError, SavedWorkflowNotFoundError } from '../store/errors.ts';
 import { BodyReader } from '../store/request-fields.ts';
-import { workflowStoreRoot } from '../store/inner-workflows.ts';
 import { LOCAL_WORKSPACE, isLocalWorkflowId } from '../store/local-workflows.ts';
 
 export interface WorkspaceServices {
@@ -21,8 +20,7 @@ export interface WorkspaceServices {
 }
 
 export function createWorkspaceServices(deps: AppDeps): WorkspaceServices {
-  const { config } = deps;
-  const store = new WorkflowStore(workflowStoreRoot(config));
+  const { config, workflows: store } = deps;
   const remote = new RemoteWorkflowSource({
     apiBaseUrl: config.apiBaseUrl,
     timeoutMs: config.remoteWorkflowTimeoutMs,
