@@ -1,6 +1,5 @@
 // Helpers for the server tests: JSON requests against a running server, shared photos as base64, workflows.
 import fs from 'node:fs';
-import type { TestContext } from 'node:test';
 import type { RunningServer } from '../helpers/server.ts';
 import { sharedImage } from '../helpers/shared.ts';
 
@@ -42,13 +41,6 @@ export function imageBase64(name: string): string {
   return value;
 }
 export const imageInput = (name: string) => ({ type: 'base64', value: imageBase64(name) });
-
-/** Skip (with the reason) when the server lacks blocks another helper has not committed yet. */
-export function blocksMissing(t: TestContext, server: RunningServer, types: string[]): boolean {
-  const missing = types.filter((type) => !server.engine.registry.get(type));
-  if (missing.length > 0) t.skip(`blocks not registered yet: ${missing.join(', ')}`);
-  return missing.length > 0;
-}
 
 export const OD_BLOCK = 'roboflow_core/roboflow_object_detection_model@v2';
 

@@ -8,7 +8,7 @@ import { startTestServer, type RunningServer } from '../helpers/server.ts';
 import { installModelPackage } from '../../blocks/models/package.ts';
 import { needsShared, hasShared, sharedImage, sharedModel } from '../helpers/shared.ts';
 import { decodeRle } from '../../engine/index.ts';
-import { blocksMissing, classCounts, get, imageBase64, imageInput, OD_BLOCK, post } from './http.ts';
+import { classCounts, get, imageBase64, imageInput, OD_BLOCK, post } from './http.ts';
 
 const SEG_BLOCK = 'roboflow_core/roboflow_instance_segmentation_model@v2';
 const RLE_SEG_BLOCK = 'roboflow_core/roboflow_instance_segmentation_model@v4';
@@ -30,8 +30,7 @@ after(async () => {
 const PREDICTION_KEYS = ['x', 'y', 'width', 'height', 'confidence', 'class', 'class_id', 'detection_id'];
 
 describe('/infer/* classic responses', { skip: needsShared }, () => {
-  test('object detection, single image: classic shape and content', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('object detection, single image: classic shape and content', async () => {
     const res = await post(server, '/infer/object_detection', { model_id: 'coco/3', image: imageInput('bus.jpg') });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(Object.keys(res.body), ['inference_id', 'time', 'image', 'predictions']);
@@ -44,8 +43,7 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
     assert.ok(res.body.predictions.every((p: { confidence: number }) => p.confidence >= 0.4));
   });
 
-  test('object detection, list of images → list response; alias and request fields applied', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('object detection, list of images → list response; alias and request fields applied', async () => {
     const res = await post(server, '/infer/object_detection', {
       model_id: 'yolov8n-640',
       image: [imageInput('bus.jpg'), imageInput('dog.jpg')],
@@ -64,8 +62,7 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
     assert.deepEqual(res.body[1].predictions, []);
   });
 
-  test('an image with nothing detected still reports its size', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('an image with nothing detected still reports its size', async () => {
     const blank = await sharp({ create: { width: 320, height: 200, channels: 3, background: { r: 40, g: 40, b: 40 } } }).jpeg().toBuffer();
     const res = await post(server, '/infer/object_detection', { model_id: 'coco/3', image: { type: 'base64', value: blank.toString('base64') } });
     assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -73,8 +70,7 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
     assert.deepEqual(res.body.image, { width: 320, height: 200 });
   });
 
-  test('visualize_predictions adds a base64 JPEG of the original size', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK, 'roboflow_core/bounding_box_visualization@v1'])) return;
+  test('visualize_predictions adds a base64 JPEG of the original size', async () => {
     const res = await post(server, '/infer/object_detection', { model_id: 'coco/3', image: imageInput('dog.jpg'), visualize_predictions: true });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const jpeg = Buffer.from(res.body.visualization, 'base64');
@@ -83,8 +79,7 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
     assert.equal(meta.width, 768);
   });
 
-  test('instance segmentation: points + mask_format', async (t) => {
-    if (blocksMissing(t, server, [SEG_BLOCK])) return;
+  test('instance segmentation: points + mask_format', async () => {
     const res = await post(server, '/infer/instance_segmentation', { model_id: 'coco-seg/1', image: imageInput('bus.jpg') });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const persons = res.body.predictions.filter((p: { class: string }) => p.class === 'person');
@@ -95,8 +90,7 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
     }
   });
 
-  test('instance segmentation with response_mask_format rle: COCO RLE per prediction', async (t) => {
-    if (blocksMissing(t, server, [RLE_SEG_BLOCK])) return;
+  test('instance segmentation with response_mask_format rle: COCO RLE per prediction', async () => {
     const body = { model_id: 'coco-seg/1', image: imageInput('bus.jpg'), confidence: 0.5 };
     const [rle, polygon] = await Promise.all([
       post(server, '/infer/instance_segmentation', { ...body, response_mask_format: 'rle' }),
@@ -129,8 +123,7 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
     assert.deepEqual(rle.body.predictions.map((p: { class: string }) => p.class), polygon.body.predictions.map((p: { class: string }) => p.class));
   });
 
-  test('confidence "default" / "best" use the package thresholds from environment.json', async (t) => {
-    if (blocksMissing(t, server, ['roboflow_core/roboflow_object_detection_model@v3'])) return;
+  test('confidence "default" / "best" use the package thresholds from environment.json', async () => {
     const id = 'coco-thresholds/1';
     await installModelPackage(sharedModel('yolov8n_quantized.onnx'), id, server.config.modelCacheDir);
     const envFile = path.join(server.config.modelCacheDir, id, 'environment.json');
@@ -145,8 +138,7 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
     assert.ok(classCounts(number.body.predictions).person! >= 4);
   });
 
-  test('keypoints detection: keypoints per person', async (t) => {
-    if (blocksMissing(t, server, [POSE_BLOCK])) return;
+  test('keypoints detection: keypoints per person', async () => {
     const res = await post(server, '/infer/keypoints_detection', { model_id: 'coco-pose/1', image: imageInput('bus.jpg') });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.ok(res.body.predictions.length >= 3);
@@ -165,16 +157,14 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
     assert.match(numpy.body.message, /numpy/);
   });
 
-  test('unknown model → 404', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('unknown model → 404', async () => {
     const res = await post(server, '/infer/object_detection', { model_id: 'nobody/9', image: imageInput('dog.jpg') });
     assert.equal(res.status, 404, JSON.stringify(res.body));
   });
 });
 
 describe('/doctr/ocr', () => {
-  test('reads text from a rendered image', async (t) => {
-    if (blocksMissing(t, server, [OCR_BLOCK])) return;
+  test('reads text from a rendered image', async () => {
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="120"><rect width="100%" height="100%" fill="white"/><text x="20" y="75" font-size="48" font-family="DejaVu Sans, sans-serif" fill="black">HELLO 2024</text></svg>`;
     const png = await sharp(Buffer.from(svg)).png().toBuffer();
     const res = await post(server, '/doctr/ocr', { image: { type: 'base64', value: png.toString('base64') } });
@@ -209,8 +199,7 @@ describe('/model/*', { skip: needsShared }, () => {
 });
 
 describe('legacy /{dataset_id}/{version_id}', { skip: needsShared }, () => {
-  test('raw base64 body with confidence as a percentage', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('raw base64 body with confidence as a percentage', async () => {
     const res = await post(server, '/coco/3?confidence=60&overlap=30', imageBase64('bus.jpg'), { 'content-type': 'application/x-www-form-urlencoded' });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(res.body.image, { width: 810, height: 1080 });
@@ -218,8 +207,7 @@ describe('legacy /{dataset_id}/{version_id}', { skip: needsShared }, () => {
     assert.ok(res.body.predictions.every((p: { confidence: number }) => p.confidence >= 0.6));
   });
 
-  test('multipart file', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('multipart file', async () => {
     const form = new FormData();
     form.append('file', new Blob([fs.readFileSync(sharedImage('dog.jpg'))], { type: 'image/jpeg' }), 'dog.jpg');
     const response = await fetch(`${server.url}/coco/3`, { method: 'POST', body: form });
@@ -228,8 +216,7 @@ describe('legacy /{dataset_id}/{version_id}', { skip: needsShared }, () => {
     assert.ok(classCounts(body.predictions).dog >= 1);
   });
 
-  test('format=image returns a JPEG drawn with the detections', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK, 'roboflow_core/bounding_box_visualization@v1'])) return;
+  test('format=image returns a JPEG drawn with the detections', async () => {
     const response = await fetch(`${server.url}/coco/3?format=image`, {
       method: 'POST',
       body: imageBase64('dog.jpg'),

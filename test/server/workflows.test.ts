@@ -4,7 +4,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type RunningServer } from '../helpers/server.ts';
 import { needsShared } from '../helpers/shared.ts';
-import { blocksMissing, classCounts, detectionWorkflow, get, imageInput, OD_BLOCK, post } from './http.ts';
+import { classCounts, detectionWorkflow, get, imageInput, OD_BLOCK, post } from './http.ts';
 
 const PROPERTY = 'roboflow_core/property_definition@v1';
 const CROP = 'roboflow_core/dynamic_crop@v1';
@@ -20,8 +20,7 @@ after(async () => {
 });
 
 describe('POST /workflows/run with a detection model', { skip: needsShared }, () => {
-  test('bus.jpg gives at least 4 persons and 1 bus, with profiler_trace present', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('bus.jpg gives at least 4 persons and 1 bus, with profiler_trace present', async () => {
     const res = await post(server, '/workflows/run', { specification: detectionWorkflow(), inputs: { image: imageInput('bus.jpg') } });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(Object.keys(res.body).sort(), ['outputs', 'profiler_trace']);
@@ -35,8 +34,7 @@ describe('POST /workflows/run with a detection model', { skip: needsShared }, ()
     assert.equal(counts.bus, 1, JSON.stringify(counts));
   });
 
-  test('the legacy /infer/workflows path and a Bearer api key behave the same', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('the legacy /infer/workflows path and a Bearer api key behave the same', async () => {
     const res = await post(
       server,
       '/infer/workflows',
@@ -47,8 +45,7 @@ describe('POST /workflows/run with a detection model', { skip: needsShared }, ()
     assert.ok(res.body.outputs[0].predictions.predictions.length >= 5);
   });
 
-  test('two images in one request give two output dicts', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('two images in one request give two output dicts', async () => {
     const res = await post(server, '/workflows/run', {
       specification: detectionWorkflow(),
       inputs: { image: [imageInput('bus.jpg'), imageInput('dog.jpg')] },
@@ -60,8 +57,7 @@ describe('POST /workflows/run with a detection model', { skip: needsShared }, ()
     assert.equal(classCounts(res.body.outputs[0].predictions.predictions).bus, 1);
   });
 
-  test('excluded_fields removes an output and enable_profiling returns trace events', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('excluded_fields removes an output and enable_profiling returns trace events', async () => {
     const definition = detectionWorkflow();
     (definition.outputs as unknown[]).push({ type: 'JsonField', name: 'model_id', selector: '$steps.det.model_id' });
     const res = await post(server, '/workflows/run', {
@@ -75,8 +71,7 @@ describe('POST /workflows/run with a detection model', { skip: needsShared }, ()
     assert.ok(res.body.profiler_trace.length > 0);
   });
 
-  test('detect → dynamic_crop → per-crop step → dimension_collapse returns one list per input image', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK, CROP, PROPERTY, COLLAPSE])) return;
+  test('detect → dynamic_crop → per-crop step → dimension_collapse returns one list per input image', async () => {
     const definition = {
       version: '1.0',
       inputs: [{ type: 'WorkflowImage', name: 'image' }],
@@ -104,8 +99,7 @@ describe('POST /workflows/run with a detection model', { skip: needsShared }, ()
     assert.ok(res.body.outputs[0].widths.length >= 4);
   });
 
-  test('continue_if that is false yields null outputs; true lets the step run', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK, CONTINUE_IF, PROPERTY])) return;
+  test('continue_if that is false yields null outputs; true lets the step run', async () => {
     const gated = (threshold: number) => ({
       version: '1.0',
       inputs: [{ type: 'WorkflowImage', name: 'image' }],
@@ -163,8 +157,7 @@ describe('workflow errors', () => {
     assert.deepEqual(res.body.detail[0], { loc: ['body', 'specification'], msg: 'Field required', type: 'missing' });
   });
 
-  test('compile error → 400 body A with blocks_errors naming the step', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('compile error → 400 body A with blocks_errors naming the step', async () => {
     const res = await post(server, '/workflows/run', {
       specification: detectionWorkflow({ confidence: 'very high' }),
       inputs: { image: imageInput('bus.jpg') },
@@ -199,8 +192,7 @@ describe('workflow errors', () => {
     assert.equal('blocks_errors' in res.body, false);
   });
 
-  test('unknown model → 404 naming the step', { skip: needsShared }, async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('unknown model → 404 naming the step', { skip: needsShared }, async () => {
     const res = await post(server, '/workflows/run', {
       specification: detectionWorkflow(),
       inputs: { image: imageInput('dog.jpg'), model: 'no-such-project/7' },
@@ -209,8 +201,7 @@ describe('workflow errors', () => {
     assert.equal(res.body.blocks_errors[0].block_id, 'det');
   });
 
-  test('numpy image → 400', { skip: needsShared }, async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('numpy image → 400', { skip: needsShared }, async () => {
     const res = await post(server, '/workflows/run', {
       specification: detectionWorkflow(),
       inputs: { image: { type: 'numpy', value: 'gASVAAAAAAAAAAA=' } },
@@ -219,8 +210,7 @@ describe('workflow errors', () => {
     assert.match(JSON.stringify(res.body), /numpy/i);
   });
 
-  test('image URL on a private address is refused with 400', { skip: needsShared }, async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('image URL on a private address is refused with 400', { skip: needsShared }, async () => {
     const res = await post(server, '/workflows/run', {
       specification: detectionWorkflow(),
       inputs: { image: { type: 'url', value: `${server.url}/info` } },
@@ -243,8 +233,7 @@ describe('workflow errors', () => {
 });
 
 describe('describe, validate and friends', () => {
-  test('validate a good definition → {"status":"ok"}', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('validate a good definition → {"status":"ok"}', async () => {
     const res = await post(server, '/workflows/validate', detectionWorkflow());
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(res.body, { status: 'ok' });
@@ -278,8 +267,7 @@ describe('describe, validate and friends', () => {
     assert.ok(JSON.stringify(res.body.schema).includes('JsonField'));
   });
 
-  test('describe_interface without an api key', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('describe_interface without an api key', async () => {
     const res = await post(server, '/workflows/describe_interface', { specification: detectionWorkflow() });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.ok(res.body.inputs.image.includes('image'));
@@ -292,8 +280,7 @@ describe('describe, validate and friends', () => {
     assert.deepEqual(res.body, { versions: ['1.15.0'] });
   });
 
-  test('dynamic_outputs of one step manifest, and a bad manifest → 400', async (t) => {
-    if (blocksMissing(t, server, [OD_BLOCK])) return;
+  test('dynamic_outputs of one step manifest, and a bad manifest → 400', async () => {
     const res = await post(server, '/workflows/blocks/dynamic_outputs', { type: OD_BLOCK, name: 'det', images: '$inputs.image', model_id: 'coco/3' });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const byName = Object.fromEntries(res.body.map((o: { name: string; kind: Array<{ name: string }> }) => [o.name, o.kind.map((k) => k.name)]));
