@@ -7,6 +7,7 @@ import { ExecutionEngine, WorkflowImage, type Detections } from '../../../engine
 import { encodeQr, type QrMatrix } from '../../../blocks/common/qr/encoder.ts';
 import { renderQr } from '../../../blocks/common/qr/render.ts';
 import { detectQrCodes } from '../../../blocks/common/qr/detector.ts';
+import { homographyFrom, project, type Point } from '../../../blocks/common/qr/grid.ts';
 import { qrCodeDetections } from '../../../blocks/models/codes/qr_code_detector_v1.ts';
 import { coreBlocks } from '../../../blocks/index.ts';
 import { needsShared, sharedImage } from '../../helpers/shared.ts';
@@ -157,5 +158,30 @@ describe('qr_code_generator@v1 → qr_code_detector@v1 through the engine', () =
 
   test('text too long for version 10 is refused naming the step and field', async () => {
     await assert.rejects(engine.run(workflow, { text: 'y'.repeat(300) }), /generate.*text/);
+  });
+});
+
+describe('perspective', () => {
+  /** Inverse-maps every output pixel through a homography taking the rendered square onto a trapezoid. */
+  function warp(source: Raw, corners: Point[], width: number, height: number): Raw {
+    const square = [{ x: 0, y: 0 }, { x: source.width, y: 0 }, { x: source.width, y: source.height }, { x: 0, y: source.height }];
+    const inverse = homographyFrom(corners, square)!;
+    const pixels = new Uint8Array(width * height * 3).fill(255);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const p = project(inverse, x + 0.5, y + 0.5);
+        const sx = Math.floor(p.x);
+        const sy = Math.floor(p.y);
+        if (sx < 0 || sy < 0 || sx >= source.width || sy >= source.height) continue;
+        pixels.set(source.pixels.subarray((sy * source.width + sx) * 3, (sy * source.width + sx) * 3 + 3), (y * width + x) * 3);
+      }
+    }
+    return { pixels, width, height };
+  }
+
+  test('a version 5 code seen at an angle is read through its alignment pattern', () => {
+    const source = renderQr(encodeQr('https://roboflow.com/perspective/test/' + 'p'.repeat(40)), { moduleSize: 6, border: 4 });
+    const warped = warp(source, [{ x: 60, y: 40 }, { x: 400, y: 70 }, { x: 380, y: 390 }, { x: 40, y: 430 }], 460, 470);
+    assert.deepEqual(texts(warped), ['https://roboflow.com/perspective/test/' + 'p'.repeat(40)]);
   });
 });
