@@ -1,5 +1,5 @@
 // The `examples` workspace: seeded once on first start, never re-seeded over a user's changes, and every
-// example compiles with the blocks this build registers (and detect-and-count runs on a real photo).
+// example compiles (and detect-and-count runs on a real photo).
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -14,7 +14,6 @@ import { jsonRequest } from './http.ts';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-examples-'));
 let server: RunningServer;
 let examples: ExampleFile[];
-let registered: Set<string>;
 
 const stepTypes = (example: ExampleFile) =>
   (example.definition.steps as Array<{ type: string }>).map((s) => s.type);
@@ -23,13 +22,6 @@ describe('examples workspace', () => {
   before(async () => {
     examples = await loadExamples();
     server = await startTestServer({ dataDir, config: { seedExamples: true } });
-    const described = await jsonRequest(server.url, 'GET', '/workflows/blocks/describe');
-    registered = new Set(
-      (described.body?.blocks ?? []).flatMap((b: { manifest_type_identifier: string; manifest_type_identifier_aliases: string[] }) => [
-        b.manifest_type_identifier,
-        ...b.manifest_type_identifier_aliases,
-      ]),
-    );
   });
   after(async () => {
     await server.close();
@@ -68,22 +60,15 @@ describe('examples workspace', () => {
     }
   });
 
-  test('every example whose blocks are registered compiles', async (t) => {
+  test('every example compiles', async () => {
     for (const example of examples) {
-      const missing = stepTypes(example).filter((type) => !registered.has(type));
-      if (missing.length) {
-        t.diagnostic(`${example.id}: not validated, blocks not registered yet: ${missing.join(', ')}`);
-        continue;
-      }
       const res = await jsonRequest(server.url, 'POST', '/workflows/validate', example.definition);
       assert.equal(res.status, 200, `${example.id}: ${JSON.stringify(res.body)}`);
     }
   });
 
-  test('detect-and-count runs on bus.jpg from the store', { skip: needsShared }, async (t) => {
+  test('detect-and-count runs on bus.jpg from the store', { skip: needsShared }, async () => {
     const example = examples.find((e) => e.id === 'detect-and-count')!;
-    const missing = stepTypes(example).filter((type) => !registered.has(type));
-    if (missing.length) return t.skip(`blocks not registered yet: ${missing.join(', ')}`);
     await jsonRequest(server.url, 'PUT', '/workspaces/mine/workflows/count', { definition: example.definition });
     const image = { type: 'base64', value: fs.readFileSync(sharedImage('bus.jpg')).toString('base64') };
     const res = await jsonRequest(server.url, 'POST', '/mine/workflows/count', { inputs: { image } });
@@ -99,11 +84,6 @@ describe('examples workspace', () => {
     const original = await sharp(busBytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     const run = async (id: string) => {
       const example = examples.find((e) => e.id === id)!;
-      const missing = stepTypes(example).filter((type) => !registered.has(type));
-      if (missing.length) {
-        t.diagnostic(`${id}: not run, blocks not registered yet: ${missing.join(', ')}`);
-        return undefined;
-      }
       // The seeded copy of examples[0] was deleted above; save it again under another workspace.
       await jsonRequest(server.url, 'PUT', `/workspaces/runs/workflows/${id}`, { definition: example.definition });
       const res = await jsonRequest(server.url, 'POST', `/runs/workflows/${id}`, { inputs: { image } });
@@ -125,30 +105,24 @@ describe('examples workspace', () => {
     };
 
     const ocr = await run('ocr-document');
-    if (ocr) {
-      assert.equal(typeof ocr.text, 'string');
-      assert.ok(ocr.lines.predictions.length >= 1, 'bus.jpg has text on its side');
-    }
+    assert.equal(typeof ocr.text, 'string');
+    assert.ok(ocr.lines.predictions.length >= 1, 'bus.jpg has text on its side');
     const cropped = await run('crop-and-ocr');
-    if (cropped) assert.equal(cropped.texts.length, cropped.predictions.predictions.length);
+    assert.equal(cropped.texts.length, cropped.predictions.predictions.length);
     const blurred = await run('blur-people');
-    if (blurred) {
-      const people = blurred.people.predictions as Array<{ class: string; x: number; y: number; width: number; height: number }>;
-      assert.ok(people.length >= 4);
-      assert.ok(people.every((p) => p.class === 'person'));
-      const out = await decode(blurred.blurred_image.value);
-      assert.equal(out.info.width, original.info.width);
-      const inside = meanAbsDiff(out.data, original.data, out.info.width, people[0]!);
-      // Top strip of the photo has no person: only re-encoding noise there.
-      const outside = meanAbsDiff(out.data, original.data, out.info.width, { x: 405, y: 60, width: 800, height: 100 });
-      t.diagnostic(`blur: mean abs diff ${inside.toFixed(1)} inside a person box, ${outside.toFixed(1)} outside`);
-      assert.ok(inside > 3 * outside + 2, 'the person is blurred, the rest is not');
-    }
+    const people = blurred.people.predictions as Array<{ class: string; x: number; y: number; width: number; height: number }>;
+    assert.ok(people.length >= 4);
+    assert.ok(people.every((p) => p.class === 'person'));
+    const blurredPixels = await decode(blurred.blurred_image.value);
+    assert.equal(blurredPixels.info.width, original.info.width);
+    const inside = meanAbsDiff(blurredPixels.data, original.data, blurredPixels.info.width, people[0]!);
+    // Top strip of the photo has no person: only re-encoding noise there.
+    const outside = meanAbsDiff(blurredPixels.data, original.data, blurredPixels.info.width, { x: 405, y: 60, width: 800, height: 100 });
+    t.diagnostic(`blur: mean abs diff ${inside.toFixed(1)} inside a person box, ${outside.toFixed(1)} outside`);
+    assert.ok(inside > 3 * outside + 2, 'the person is blurred, the rest is not');
     const drawn = await run('detections-visualization');
-    if (drawn) {
-      const out = await decode(drawn.visualization.value);
-      assert.equal(out.info.height, original.info.height);
-      assert.notDeepEqual(out.data, original.data);
-    }
+    const drawnPixels = await decode(drawn.visualization.value);
+    assert.equal(drawnPixels.info.height, original.info.height);
+    assert.notDeepEqual(drawnPixels.data, original.data);
   });
 });
