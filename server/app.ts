@@ -17,6 +17,7 @@ import { workspaceRoutes } from './routes/workspaces.ts';
 import { editorRoutes } from './routes/editor.ts';
 import { legacyRoutes } from './routes/legacy.ts';
 import { errorHandler } from './error-map.ts';
+import { rejectDeepJson } from './json-depth.ts';
 import { innerWorkflowResolver, workflowStoreRoot } from './store/inner-workflows.ts';
 import { WorkflowStore } from './store/workflow-store.ts';
 
@@ -66,6 +67,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: deps.config.maxBodyBytes }));
+  app.use(rejectDeepJson());
   app.use(await healthRoutes(deps));
   app.use(await workflowRoutes(deps));
   app.use(await inferRoutes(deps));
