@@ -52,7 +52,14 @@ function fraction(value: number): number {
 async function multipartFile(req: Request, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     let found: Buffer | undefined;
-    const parser = busboy({ headers: req.headers, limits: { fileSize: limit, files: 4 } });
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { fileSize: limit, files: 4 } });
+    } catch (error) {
+      // e.g. a multipart content type without a boundary
+      reject(new InputImageLoadError(`Could not parse the multipart body: ${(error as Error).message}`));
+      return;
+    }
     parser.on('file', (field, stream) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
