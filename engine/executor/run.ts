@@ -6,7 +6,7 @@ import type { Services, StepContext, StepOutputs } from '../block.ts';
 import type { ImageInputOptions, RunOptions } from '../api-types.ts';
 import {
   ClientCausedStepExecutionError, ExecutionEngineRuntimeError, InferenceModelNotFound, InvalidBlockBehaviourError,
-  ModelManagerLockAcquisitionError, PlatformError, StepExecutionError, WorkflowError,
+  ModelManagerLockAcquisitionError, PlatformError, StepExecutionError, WorkflowError, WorkflowExecutionEngineError,
 } from '../errors.ts';
 import { FlowControl } from '../flow-control.ts';
 import type { CompiledPlan, CompiledStep } from '../compiler/plan.ts';
@@ -70,7 +70,9 @@ function excludeFields(outputs: Array<Record<string, unknown>>, options: RunOpti
 }
 
 function blockError(step: CompiledStep, error: unknown): unknown {
-  if (error instanceof WorkflowError) return error;
+  // A bare WorkflowExecutionEngineError is a block refusing its data: report it as that step's failure (with
+  // blocks_errors naming it) like any other raise; the engine's own subclasses pass through.
+  if (error instanceof WorkflowError && error.constructor !== WorkflowExecutionEngineError) return error;
   if (error instanceof ModelManagerLockAcquisitionError || error instanceof InferenceModelNotFound) return error;
   const message = (error as Error)?.message ?? String(error);
   if (error instanceof PlatformError && CLIENT_STATUSES.has(error.status)) {
