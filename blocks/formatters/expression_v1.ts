@@ -20,6 +20,13 @@ interface Params {
   switch: CasesDefinition;
 }
 
+// Checked at compile time so a malformed case fails validation (400) instead of the run.
+const CASE_RESULT_SCHEMA = {
+  type: 'object',
+  properties: { type: { enum: ['StaticCaseResult', 'DynamicCaseResult'] }, parameter_name: { type: 'string' }, operations: { type: 'array', items: { type: 'object' } } },
+  required: ['type'],
+};
+
 async function caseResult(result: CaseResult, ctx: EvaluationContext, stepName: string): Promise<unknown> {
   if (result?.type === 'StaticCaseResult') return result.value;
   if (result?.type === 'DynamicCaseResult') {
@@ -46,7 +53,15 @@ export const expressionV1 = defineBlock<Params>({
         { title: 'Data Operations', description: 'UQL operations applied to named data before evaluation.', default: {}, examples: [{ predictions: [{ type: 'DetectionsPropertyExtract', property_name: 'class_name' }] }] },
       ),
       switch: literal(
-        { type: 'object', properties: { type: { const: 'CasesDefinition' }, cases: { type: 'array' }, default: { type: 'object' } }, required: ['cases', 'default'] },
+        {
+          type: 'object',
+          properties: {
+            type: { const: 'CasesDefinition' },
+            cases: { type: 'array', items: { type: 'object', properties: { type: { const: 'CaseDefinition' }, condition: { type: 'object' }, result: CASE_RESULT_SCHEMA }, required: ['condition', 'result'] } },
+            default: CASE_RESULT_SCHEMA,
+          },
+          required: ['cases', 'default'],
+        },
         { title: 'Switch', description: 'Cases evaluated in order; the first whose condition holds gives the output.' },
       ),
     },
