@@ -64,6 +64,7 @@ describe('encode → render → detect', () => {
     ['Code 128 mixed sets', 'code128', encodeCode128('Sightline-128 ok 12345678 A\tB')],
     ['Code 128 digits', 'code128', encodeCode128('0123456789')],
     ['Code 39', 'code39', encodeCode39('CODE 39-TEST $/+%.')],
+    ['Code 39 with 2:1 wide bars', 'code39', encodeCode39('RATIO 2', 2)],
   ] as const;
   for (const [name, format, symbol] of symbols) {
     for (const moduleSize of [1, 2, 4]) {

@@ -52,7 +52,7 @@ const code128 = encodeCode128('SL-2024/0042');
 const code39 = encodeCode39('WAREHOUSE 7');
 
 describe('detectBarcodes on resampled, noisy and rotated pictures', () => {
-  const symbols = [ean13, ean8, code128, code39];
+  const symbols = [ean13, ean8, code128, code39, encodeCode39('NARROW 2', 2)];
   for (const symbol of symbols) {
     for (const modulePixels of [1.5, 2.5, 3.7]) {
       test(`'${symbol.text}' at ${modulePixels}px per module`, async () => {
