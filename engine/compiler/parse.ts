@@ -68,9 +68,10 @@ function kindNames(kind: unknown, fallback: string): string[] {
 function parseInput(raw: unknown, position: number): InputSpec {
   if (!raw || typeof raw !== 'object') throw syntax(`inputs[${position}] must be an object`);
   const input = raw as Record<string, unknown>;
-  const type = INPUT_TYPE_ALIASES[String(input.type)] as InputType | undefined;
+  const type = (Object.hasOwn(INPUT_TYPE_ALIASES, String(input.type)) ? INPUT_TYPE_ALIASES[String(input.type)] : undefined) as InputType | undefined;
   const name = input.name;
   if (typeof name !== 'string' || !name) throw syntax(`inputs[${position}] must have a string 'name'`);
+  checkName(name, 'Input');
   if (!type) {
     throw syntax(`Input '${name}' has unknown type '${String(input.type)}' (expected one of ${Object.keys(INPUT_TYPE_ALIASES).join(', ')})`);
   }
@@ -106,10 +107,25 @@ function parseOutput(raw: unknown, position: number): ParsedOutput {
   const output = raw as Record<string, unknown>;
   if (output.type !== 'JsonField') throw syntax(`outputs[${position}] must have type 'JsonField', got '${String(output.type)}'`);
   if (typeof output.name !== 'string' || !output.name) throw syntax(`outputs[${position}] must have a string 'name'`);
+  checkName(output.name, 'Output');
   if (typeof output.selector !== 'string') throw syntax(`Output '${output.name}' must have a string 'selector'`);
   const cs = output.coordinates_system ?? 'parent';
   if (cs !== 'parent' && cs !== 'own') throw syntax(`Output '${output.name}': coordinates_system must be 'parent' or 'own', got '${String(cs)}'`);
   return { name: output.name, selector: output.selector, coordinatesSystem: cs };
+}
+
+/** Names of properties every object inherits (`__proto__`, `constructor`...): as keys of the name-indexed maps
+ * the compiler, the graph library and the outputs use, they would reach Object.prototype. */
+function isReservedName(name: string): boolean {
+  return name in Object.prototype;
+}
+
+function reservedNameMessage(what: string, name: string): string {
+  return `${what} name '${name}' is reserved (every JavaScript object has a property of that name); choose another name`;
+}
+
+function checkName(name: string, what: string): void {
+  if (isReservedName(name)) throw syntax(reservedNameMessage(what, name));
 }
 
 function ensureUnique(names: string[], message: string): void {
@@ -137,6 +153,11 @@ export function parseDefinition(definition: Record<string, unknown>, registry: B
     if (typeof step.name !== 'string' || !step.name) {
       errors.push({ block_id: stepName, block_type: String(step.type), property_name: 'name', property_details: 'Field required: step name must be a string' });
       messages.push(`${stepName}: missing name`);
+      return;
+    }
+    if (isReservedName(stepName)) {
+      errors.push({ block_id: stepName, block_type: String(step.type), property_name: 'name', property_details: reservedNameMessage('Step', stepName) });
+      messages.push(reservedNameMessage('Step', stepName));
       return;
     }
     const block = typeof step.type === 'string' ? registry.get(step.type) : undefined;
