@@ -6,7 +6,10 @@ function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) out[k] = canonical((value as Record<string, unknown>)[k]);
+    // defineProperty: a plain `out['__proto__'] = x` would set the prototype and drop the key from the hash.
+    for (const k of Object.keys(value).sort()) {
+      Object.defineProperty(out, k, { value: canonical((value as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   return value;
