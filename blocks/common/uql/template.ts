@@ -28,7 +28,7 @@ export async function transformParameters(
 ): Promise<Record<string, unknown>> {
   const values: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(parameters)) {
-    values[name] = await executeOperations(value, operations?.[name], { parameters, executionContext: `step: ${stepName} | ${field}.${name}` });
+    values[name] = await executeOperations(value, operations && Object.hasOwn(operations, name) ? operations[name] : undefined, { parameters, executionContext: `step: ${stepName} | ${field}.${name}` });
   }
   return values;
 }
