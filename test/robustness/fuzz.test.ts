@@ -7,12 +7,14 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type RunningServer } from '../helpers/server.ts';
 import { CONFORMANCE_DIR, needsShared } from '../helpers/shared.ts';
-import { mutate, MUTATION_KINDS, Rng } from './mutations.ts';
+import { mutate, MUTATION_KINDS, PROTOTYPE_NAMES, Rng } from './mutations.ts';
 import { Recorder, type Probe } from './probe.ts';
-import { OWN_DEFINITIONS, CLASSICAL_CV_WORKFLOW } from './definitions.ts';
+import { OWN_DEFINITIONS, CLASSICAL_CV_WORKFLOW, FORMATTERS_WORKFLOW } from './definitions.ts';
 import { badImageInputs, smallPng } from './images.ts';
 
-const SEED = 0x5eed;
+// Defaults keep the run short; FUZZ_SEED / FUZZ_SCALE explore further by hand (e.g. FUZZ_SCALE=5).
+const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
+const SCALE = Math.max(1, Number(process.env.FUZZ_SCALE ?? 1));
 const SAVED_PATH = '/workspaces/robustness/workflows/kept';
 
 let server: RunningServer;
@@ -93,7 +95,7 @@ describe('mutated workflow definitions', () => {
   });
 
   test('mutations of the own definitions never get a 5xx outside spec §6.9 or a 4xx without a message', async () => {
-    await fuzzDefinitions(Object.entries(OWN_DEFINITIONS), 30, SEED);
+    await fuzzDefinitions(Object.entries(OWN_DEFINITIONS), 30 * SCALE, SEED);
     assertNoProblems();
   });
 
@@ -101,7 +103,48 @@ describe('mutated workflow definitions', () => {
     const dir = path.join(CONFORMANCE_DIR, 'defs');
     const definitions = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
       .map((f): [string, unknown] => [f.replace(/\.json$/, '').slice(-40), JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))]);
-    await fuzzDefinitions(definitions, MUTATION_KINDS.length, SEED + 1);
+    await fuzzDefinitions(definitions, MUTATION_KINDS.length * SCALE, SEED + 1);
+    assertNoProblems();
+  });
+});
+
+describe('names every JavaScript object inherits', () => {
+  test('as input, step or output names they get a 400 naming them, and nothing leaks onto Object.prototype', async () => {
+    for (const name of PROTOTYPE_NAMES) {
+      const variants: Array<[string, any]> = [];
+      const asInput = structuredClone(CLASSICAL_CV_WORKFLOW) as any;
+      asInput.inputs[1].name = name;
+      asInput.steps[1].thresh_value = `$inputs.${name}`;
+      variants.push(['input', asInput]);
+      const asStep = structuredClone(CLASSICAL_CV_WORKFLOW) as any;
+      asStep.steps[0].name = name;
+      asStep.steps[1].image = `$steps.${name}.image`;
+      variants.push(['step', asStep]);
+      const asOutput = structuredClone(CLASSICAL_CV_WORKFLOW) as any;
+      asOutput.outputs[0].name = name;
+      variants.push(['output', asOutput]);
+      for (const [what, definition] of variants) {
+        // Before the fix a step or input named `__proto__` made the graph library write onto Object.prototype.
+        const res = await recorder.send({ endpoint: '/workflows/validate', label: `${what} named ${name}`, body: json(definition) });
+        assert.equal(res.status, 400, `${what} ${name}: ${json(res.body)}`);
+        assert.match(res.body.message, new RegExp(`name '${name}' is reserved`));
+      }
+    }
+    assert.deepEqual(Object.keys(Object.prototype), []);
+    const plain = await recorder.send({ endpoint: '/workflows/validate', label: 'plain after reserved names', body: json(CLASSICAL_CV_WORKFLOW) });
+    assert.equal(plain.status, 200, json(plain.body));
+    assertNoProblems();
+  });
+
+  test('as dictionary keys and parsed JSON fields they are data like any other key', async () => {
+    const definition = structuredClone(FORMATTERS_WORKFLOW) as any;
+    definition.steps[3].expected_fields = ['a', 'b', 'constructor'];
+    definition.steps[4].data = { a: '$steps.parser.a', b: '$steps.parser.b', toString: '$steps.parser.constructor' };
+    definition.steps[4].template = 'value {{ $parameters.a }} of {{ $parameters.b }} by {{ $parameters.toString }}';
+    const raw = '{"a": 1, "b": "x", "constructor": "c"}';
+    const res = await recorder.send({ endpoint: '/workflows/run', label: 'dict keys', body: json({ specification: definition, inputs: { image, raw } }) });
+    assert.equal(res.status, 200, json(res.body));
+    assert.equal(res.body.outputs[0].text, 'value 1 of x by c');
     assertNoProblems();
   });
 });
@@ -196,6 +239,7 @@ test('after the burst the server answers, keeps the saved workflow, and the stat
   const kept = await recorder.send({ endpoint: SAVED_PATH, method: 'GET', label: 'after burst' });
   assert.equal(kept.status, 200, json(kept.body));
   assert.deepEqual(kept.body.definition, CLASSICAL_CV_WORKFLOW);
+  assert.deepEqual(Object.keys(Object.prototype), [], 'a request wrote onto Object.prototype');
   t.diagnostic('status counts per endpoint:');
   for (const line of recorder.table().split('\n')) t.diagnostic(line);
   t.diagnostic(`500s kept by spec §6.9: ${recorder.allowed500.length}`);

@@ -28,6 +28,8 @@ export const BAD_SELECTORS = [
   '$outputs.x', '$steps', '$steps..a', '$inputs.image.extra.more', '$steps.*', 'steps.det.predictions',
 ];
 
+export const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+
 const WRONG_VALUES: Json[] = [0, -1, 1.5, 1e308, -1e308, '', 'text', '0', [], [1, 'a', null], {}, { a: 1 }, null, true, false];
 
 function deepNest(depth: number): Json {
@@ -150,6 +152,25 @@ const MUTATORS: Record<string, Mutator> = {
     if (items.length === 0) return null;
     items.push(structuredClone(rng.pick(items)));
     return 'duplicate_name';
+  },
+  prototype_name(def, rng) {
+    // Names every JS object inherits: as map keys they reach Object.prototype unless the code guards against it.
+    const name = rng.pick(PROTOTYPE_NAMES);
+    const paths = allPaths(def).filter((p) => p[p.length - 1] === 'name' || (typeof getAt(def, p) === 'string' && (getAt(def, p) as string).startsWith('$')));
+    const keyed = allPaths(def).filter((p) => typeof p[p.length - 1] === 'string' && !['type', 'name'].includes(p[p.length - 1] as string));
+    if (paths.length > 0 && rng.next() < 0.6) {
+      const path = rng.pick(paths);
+      const value = getAt(def, path) as string;
+      setAt(def, path, path[path.length - 1] === 'name' ? name : value.replace(/^(\$\w+\.)[^.]*/, `$1${name}`));
+      return 'prototype_name';
+    }
+    if (keyed.length === 0) return null;
+    const path = rng.pick(keyed);
+    const { parent, key } = parentOf(def, path);
+    const value = getAt(def, path);
+    delete (parent as Record<string, Json>)[key as string];
+    Object.defineProperty(parent, name, { value, enumerable: true, writable: true, configurable: true });
+    return 'prototype_name';
   },
   empty_list(def, rng) {
     const paths = allPaths(def).filter((p) => Array.isArray(getAt(def, p)));
