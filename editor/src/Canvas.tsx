@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type
 import { addInput, addStep, connect, disconnect, moveNodes } from '../model/edit.ts';
 import { checkConnection } from '../model/kinds.ts';
 import { autoLayout } from '../model/layout.ts';
+import { estimatedSizes } from '../model/node-size.ts';
 import { nodeTypeOf, nodeTypes, type GraphNodeData } from './nodes.tsx';
 import { store, useStore } from './store.ts';
 
@@ -89,9 +90,10 @@ export function Canvas(props: { onQuickAdd: (screen: { x: number; y: number }, f
   useEffect(() => {
     canvasActions.fitView = () => void flow.fitView({ padding: 0.15, duration: 200, maxZoom: 1.1 });
     canvasActions.layout = () => {
+      const estimate = estimatedSizes(store.graph, store.catalog);
       const positions = autoLayout(store.graph, (id) => {
-        const n = flow.getNode(id);
-        return { width: n?.measured?.width ?? 220, height: n?.measured?.height ?? 120 };
+        const measured = flow.getNode(id)?.measured;
+        return measured?.width && measured.height ? { width: measured.width, height: measured.height } : estimate(id);
       });
       store.apply((d) => moveNodes(d, positions));
       setTimeout(() => canvasActions.fitView(), 50);

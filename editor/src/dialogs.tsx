@@ -2,6 +2,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { definitionToGraph } from '../model/graph.ts';
 import { autoLayout } from '../model/layout.ts';
+import { estimatedSizes } from '../model/node-size.ts';
 import type { EditorDocument, LayoutMap, WorkflowDefinition } from '../model/types.ts';
 import { api, ApiError, workflowItems, type WorkflowVersion } from './api.ts';
 import { canvasActions } from './Canvas.tsx';
@@ -21,12 +22,13 @@ export function Modal(props: { title: string; onClose: () => void; children: Rea
   );
 }
 
-/** A loaded definition gets its saved layout (nodes it misses are laid out afresh), or a fresh auto-layout. */
+/** A loaded definition gets its saved layout (nodes it misses are laid out afresh), or a fresh auto-layout
+ *  sized from what each node will draw (nothing is measured yet). */
 export function documentFor(definition: WorkflowDefinition, layout: LayoutMap | null | undefined): EditorDocument {
   const graph = definitionToGraph(definition, {}, store.catalog);
   const saved = Object.fromEntries(graph.nodes.filter((n) => layout?.[n.id]).map((n) => [n.id, layout![n.id]]));
   if (Object.keys(saved).length === graph.nodes.length) return { definition, layout: saved };
-  return { definition, layout: { ...autoLayout(graph, () => ({ width: 230, height: 150 })), ...saved } };
+  return { definition, layout: { ...autoLayout(graph, estimatedSizes(graph, store.catalog)), ...saved } };
 }
 
 function parseDefinition(text: string): WorkflowDefinition {

@@ -6,16 +6,11 @@ import { useState } from 'react';
 import type { GraphNode } from '../model/graph.ts';
 import { FLOW_SOURCE, FLOW_TARGET, INPUT_HANDLE, OUTPUT_HANDLE } from '../model/graph.ts';
 import { checkConnection, inputKinds } from '../model/kinds.ts';
+import { inputMeta, visiblePorts } from '../model/node-size.ts';
 import type { InputDef, OutputDef, StepDef } from '../model/types.ts';
 import { useStore } from './store.ts';
 
 export type GraphNodeData = { node: GraphNode };
-
-/** Kinds that are plain settings: such ports are tucked away unless wired or required. */
-const SETTING_KINDS = new Set([
-  'float_zero_to_one', 'float', 'integer', 'boolean', 'string', 'roboflow_model_id', 'roboflow_project',
-  'roboflow_api_key', 'rgb_color', 'list_of_values', 'dictionary', 'top_class', 'secret', 'language_model_output',
-]);
 
 function usePortState(nodeId: string, handle: string, type: 'source' | 'target'): string {
   const store = useStore();
@@ -51,11 +46,7 @@ export function StepNode({ data, selected }: NodeProps & { data: GraphNodeData }
   const errors = errorsOf(store, node.id);
   const errorProps = new Set(errors.map((e) => e.property));
   const wiredProps = new Set(store.graph.edges.filter((e) => e.target === node.id).map((e) => e.targetHandle));
-  const ports = (block?.properties ?? []).filter((p) => p.selector && p.selector.selectedElement !== 'step');
-  const shown = ports.filter(
-    (p) => expanded || p.required || wiredProps.has(p.name) || errorProps.has(p.name) || !p.selector!.kinds.every((k) => SETTING_KINDS.has(k)),
-  );
-  const hidden = ports.length - shown.length;
+  const { shown, hidden } = visiblePorts(block, wiredProps, errorProps, expanded);
   const isFlow = block?.properties.some((p) => p.selector?.selectedElement === 'step');
   return (
     <div className={`node step-node family-${block?.family ?? 'unknown'} ${selected ? 'selected' : ''} ${errors.length ? 'has-error' : ''}`} data-testid={`node-step-${node.name}`}>
@@ -109,11 +100,7 @@ export function InputNode({ data, selected }: NodeProps & { data: GraphNodeData 
         <span className="family-chip">{isImage ? 'image input' : 'parameter'}</span>
       </div>
       <div className="node-name">{data.node.name}</div>
-      <div className="node-meta">
-        {input.type === 'WorkflowParameter' && input.default_value !== undefined && input.default_value !== null
-          ? `default: ${JSON.stringify(input.default_value)}`
-          : `[${inputKinds(input).join(', ')}]`}
-      </div>
+      <div className="node-meta">{inputMeta(input)}</div>
       <Port nodeId={data.node.id} id={INPUT_HANDLE} type="source" label="value" />
     </div>
   );
