@@ -16,8 +16,8 @@ export const SETTING_KINDS = new Set([
 /** The input ports a step node draws (selector-capable properties that are not flow-control step lists). */
 export function visiblePorts(
   block: BlockInfo | undefined,
-  wired: ReadonlySet<string>,
-  errored: ReadonlySet<string>,
+  wired: { has(name: string): boolean },
+  errored: { has(name: string): boolean },
   expanded: boolean,
 ): { shown: PropertyInfo[]; hidden: number } {
   const ports = (block?.properties ?? []).filter((p) => p.selector && p.selector.selectedElement !== 'step');
