@@ -8,6 +8,7 @@ import { kindsCompatible } from '../kinds.ts';
 import type { ParsedDefinition, ParsedStep } from './parse.ts';
 import type { CompiledStep, InputSpec, InputSubstitution, OutputSpec } from './plan.ts';
 import { parseProperty, parseSelector, propertyReferences, referencesOf, type ParamSpec } from './selectors.ts';
+import { echo } from './echo.ts';
 
 const GRAPH_CONTEXT = 'workflow_compilation | execution_graph_construction';
 
@@ -41,7 +42,7 @@ export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string,
     const stepName = definition.name;
     const blockError = (property: string, details: string) => ({ block_id: stepName, block_type: definition.type, property_name: property, property_details: details });
     const stepSelectorExpected = (property: string, selector: string) => new ExecutionGraphStructureError(
-      `Step '${stepName}' property '${property}' expects a step selector ($steps.<name>), got '${selector}'`,
+      `Step ${echo(stepName)} property ${echo(property)} expects a step selector ($steps.<name>), got ${echo(selector)}`,
       { context: GRAPH_CONTEXT, blocksErrors: [blockError(property, 'expected a step selector')] },
     );
     const params: Record<string, ParamSpec> = {};
@@ -59,8 +60,8 @@ export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string,
           const input = inputs.get(ref.name);
           if (!input) {
             throw new InvalidReferenceTargetError(
-              `Workflow references '${ref.selector}' which points to a non-existent input parameter (step '${stepName}', property '${property}').`,
-              { context: GRAPH_CONTEXT, blocksErrors: [blockError(property, `input '${ref.name}' is not declared`)] },
+              `Workflow references ${echo(ref.selector)} which points to a non-existent input parameter (step ${echo(stepName)}, property ${echo(property)}).`,
+              { context: GRAPH_CONTEXT, blocksErrors: [blockError(property, `input ${echo(ref.name)} is not declared`)] },
             );
           }
           if (stepOnly) {
@@ -71,21 +72,21 @@ export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string,
         }
         if (!parsedSteps.has(ref.step)) {
           throw new InvalidReferenceTargetError(
-            `Workflow references '${ref.selector}' which points to a non-existent block (step '${stepName}', property '${property}').`,
-            { context: GRAPH_CONTEXT, blocksErrors: [blockError(property, `step '${ref.step}' does not exist`)] },
+            `Workflow references ${echo(ref.selector)} which points to a non-existent block (step ${echo(stepName)}, property ${echo(property)}).`,
+            { context: GRAPH_CONTEXT, blocksErrors: [blockError(property, `step ${echo(ref.step)} does not exist`)] },
           );
         }
         if (ref.type === 'step') {
           if (!allowed.some((a) => a.selectedElement === 'step')) {
             throw new ExecutionGraphStructureError(
-              `Step '${stepName}' uses step selector '${ref.selector}' in property '${property}', but the manifest of ${definition.type} does not define any properties of type \`StepSelector\` there (expected a step output selector like $steps.x.output).`,
+              `Step ${echo(stepName)} uses step selector ${echo(ref.selector)} in property ${echo(property)}, but the manifest of ${definition.type} does not define any properties of type \`StepSelector\` there (expected a step output selector like $steps.x.output).`,
               { context: GRAPH_CONTEXT, blocksErrors: [blockError(property, 'step selectors are not accepted in this property')] },
             );
           }
           const branch = key === undefined ? `Branch[${'$steps.' + stepName} -> ${property}]` : `Branch[$steps.${stepName} -> ${property}[${key}]]`;
           if (branchOfTarget.has(ref.step)) {
-            throw new ExecutionGraphStructureError(`Step '${stepName}' selects step '${ref.step}' more than once (property '${property}')`, {
-              context: GRAPH_CONTEXT, blocksErrors: [blockError(property, `'${ref.selector}' is referenced twice`)],
+            throw new ExecutionGraphStructureError(`Step ${echo(stepName)} selects step ${echo(ref.step)} more than once (property ${echo(property)})`, {
+              context: GRAPH_CONTEXT, blocksErrors: [blockError(property, `${echo(ref.selector)} is referenced twice`)],
             });
           }
           branchOfTarget.set(ref.step, branch);
@@ -99,8 +100,8 @@ export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string,
         const actual = outputKinds(producerOutputs, ref.output);
         if (!actual) {
           throw new ExecutionGraphStructureError(
-            `Found reference to non-existing property '${ref.output}' of step '${ref.step}' (selector '${ref.selector}' used by step '${stepName}', property '${property}'). Available outputs: ${producerOutputs.map((o) => o.name).join(', ')}`,
-            { context: GRAPH_CONTEXT, blocksErrors: [blockError(property, `step '${ref.step}' has no output '${ref.output}'`)] },
+            `Found reference to non-existing property ${echo(ref.output)} of step ${echo(ref.step)} (selector ${echo(ref.selector)} used by step ${echo(stepName)}, property ${echo(property)}). Available outputs: ${producerOutputs.map((o) => o.name).join(', ')}`,
+            { context: GRAPH_CONTEXT, blocksErrors: [blockError(property, `step ${echo(ref.step)} has no output ${echo(ref.output)}`)] },
           );
         }
         checkKinds(stepName, property, ref.selector, allowed.flatMap((a) => a.kinds), actual);
@@ -152,31 +153,31 @@ export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string,
   const outputs = parsed.outputs.map((o): OutputSpec => {
     const ref = parseSelector(o.selector);
     if (!ref || ref.type === 'step') {
-      throw new InvalidReferenceTargetError(`Output '${o.name}' has selector '${o.selector}' which is neither $inputs.<name> nor $steps.<step>.<output>`, {
+      throw new InvalidReferenceTargetError(`Output ${echo(o.name)} has selector ${echo(o.selector)} which is neither $inputs.<name> nor $steps.<step>.<output>`, {
         context: GRAPH_CONTEXT, blocksErrors: [{ block_id: o.name, property_name: 'selector', property_details: 'invalid selector' }],
       });
     }
     if (ref.type === 'input') {
       const input = inputs.get(ref.name);
       if (!input) {
-        throw new InvalidReferenceTargetError(`Workflow references '${o.selector}' which points to a non-existent input parameter (output '${o.name}').`, {
-          context: GRAPH_CONTEXT, blocksErrors: [{ block_id: o.name, property_name: 'selector', property_details: `input '${ref.name}' is not declared` }],
+        throw new InvalidReferenceTargetError(`Workflow references ${echo(o.selector)} which points to a non-existent input parameter (output ${echo(o.name)}).`, {
+          context: GRAPH_CONTEXT, blocksErrors: [{ block_id: o.name, property_name: 'selector', property_details: `input ${echo(ref.name)} is not declared` }],
         });
       }
       return { name: o.name, selector: o.selector, ref, coordinatesSystem: o.coordinatesSystem, kinds: input.kinds };
     }
     const producer = outputsOf.get(ref.step);
     if (!producer) {
-      throw new InvalidReferenceTargetError(`Workflow references '${o.selector}' which points to a non-existent block (output '${o.name}').`, {
-        context: GRAPH_CONTEXT, blocksErrors: [{ block_id: o.name, property_name: 'selector', property_details: `step '${ref.step}' does not exist` }],
+      throw new InvalidReferenceTargetError(`Workflow references ${echo(o.selector)} which points to a non-existent block (output ${echo(o.name)}).`, {
+        context: GRAPH_CONTEXT, blocksErrors: [{ block_id: o.name, property_name: 'selector', property_details: `step ${echo(ref.step)} does not exist` }],
       });
     }
     let kinds: string[] | Record<string, string[]> | undefined;
     if (ref.output === '*' && !producer.some((p) => p.name === '*')) kinds = Object.fromEntries(producer.map((p) => [p.name, p.kind]));
     else kinds = outputKinds(producer, ref.output);
     if (!kinds) {
-      throw new InvalidReferenceTargetError(`Workflow references '${o.selector}' which points to a non-existent block property (output '${o.name}'). Available outputs of '${ref.step}': ${producer.map((p) => p.name).join(', ')}`, {
-        context: GRAPH_CONTEXT, blocksErrors: [{ block_id: o.name, property_name: 'selector', property_details: `step '${ref.step}' has no output '${ref.output}'` }],
+      throw new InvalidReferenceTargetError(`Workflow references ${echo(o.selector)} which points to a non-existent block property (output ${echo(o.name)}). Available outputs of ${echo(ref.step)}: ${producer.map((p) => p.name).join(', ')}`, {
+        context: GRAPH_CONTEXT, blocksErrors: [{ block_id: o.name, property_name: 'selector', property_details: `step ${echo(ref.step)} has no output ${echo(ref.output)}` }],
       });
     }
     return { name: o.name, selector: o.selector, ref, coordinatesSystem: o.coordinatesSystem, kinds };
@@ -187,7 +188,7 @@ export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string,
 function checkKinds(stepName: string, property: string, selector: string, expected: string[], actual: string[]): void {
   if (expected.length === 0 || kindsCompatible(expected, actual)) return;
   throw new ReferenceTypeError(
-    `Failed to validate reference '${selector}' of step '${stepName}', property '${property}': the property accepts kinds [${expected.join(', ')}], but the referred data has kinds [${actual.join(', ')}].`,
+    `Failed to validate reference ${echo(selector)} of step ${echo(stepName)}, property ${echo(property)}: the property accepts kinds [${expected.join(', ')}], but the referred data has kinds [${actual.join(', ')}].`,
     { context: GRAPH_CONTEXT, blocksErrors: [{ block_id: stepName, property_name: property, property_details: `expected kinds [${expected.join(', ')}], got [${actual.join(', ')}]` }] },
   );
 }

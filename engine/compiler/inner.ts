@@ -6,6 +6,7 @@ import {
   InnerWorkflowInvalidStepEntryError, InnerWorkflowNestingDepthError, InnerWorkflowParameterBindingsError,
   InnerWorkflowTotalCountError,
 } from '../errors.ts';
+import { echo } from './echo.ts';
 
 export const INNER_WORKFLOW_TYPE = 'roboflow_core/inner_workflow@v1';
 const CONTEXT = 'workflow_compilation | inner_workflow_inlining';
@@ -85,7 +86,7 @@ function inline(definition: Record<string, unknown>, depth: number, limits: Inne
       throw new InnerWorkflowTotalCountError(`Workflow uses more than ${limits.maxCount} inner workflows`, { context: CONTEXT });
     }
     const name = String(raw.name);
-    const entryError = (message: string) => new InnerWorkflowInvalidStepEntryError(`Inner workflow step '${name}': ${message}`, {
+    const entryError = (message: string) => new InnerWorkflowInvalidStepEntryError(`Inner workflow step ${echo(name)}: ${message}`, {
       context: CONTEXT, blocksErrors: [{ block_id: name, block_type: INNER_WORKFLOW_TYPE, property_name: 'workflow_definition', property_details: message }],
     });
     const childRaw = raw.workflow_definition;
@@ -97,17 +98,17 @@ function inline(definition: Record<string, unknown>, depth: number, limits: Inne
     const bindings = (raw.parameter_bindings ?? {}) as Record<string, Json>;
     if (typeof bindings !== 'object' || Array.isArray(bindings)) throw entryError('parameter_bindings must be an object');
     const childInputs = (Array.isArray(child.inputs) ? child.inputs : []) as Array<Record<string, unknown>>;
-    const bindingError = (message: string, property: string) => new InnerWorkflowParameterBindingsError(`Inner workflow step '${name}': ${message}`, {
+    const bindingError = (message: string, property: string) => new InnerWorkflowParameterBindingsError(`Inner workflow step ${echo(name)}: ${message}`, {
       context: CONTEXT, blocksErrors: [{ block_id: name, block_type: INNER_WORKFLOW_TYPE, property_name: `parameter_bindings.${property}`, property_details: message }],
     });
     const inputNames = new Set(childInputs.map((i) => String(i.name)));
-    for (const key of Object.keys(bindings)) if (!inputNames.has(key)) throw bindingError(`binding '${key}' does not name an input of the child workflow (inputs: ${[...inputNames].join(', ')})`, key);
+    for (const key of Object.keys(bindings)) if (!inputNames.has(key)) throw bindingError(`binding ${echo(key)} does not name an input of the child workflow (inputs: ${[...inputNames].join(', ')})`, key);
     const inputValue = new Map<string, Json>();
     for (const input of childInputs) {
       const inputName = String(input.name);
       if (inputName in bindings) inputValue.set(inputName, bindings[inputName]);
       else if ((input.type === 'WorkflowParameter' || input.type === 'InferenceParameter') && input.default_value !== undefined && input.default_value !== null) inputValue.set(inputName, input.default_value);
-      else throw bindingError(`child input '${inputName}' has no binding and no default value`, inputName);
+      else throw bindingError(`child input ${echo(inputName)} has no binding and no default value`, inputName);
     }
     const childSteps = (Array.isArray(child.steps) ? child.steps : []) as StepDefinition[];
     const childStepNames = new Set(childSteps.map((s) => String(s.name)));

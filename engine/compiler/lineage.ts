@@ -6,6 +6,7 @@ import {
 import { lineageKey as key, type CompiledStep, type InputSpec } from './plan.ts';
 import type { ParamSpec } from './selectors.ts';
 import type { GraphResult } from './graph.ts';
+import { echo } from './echo.ts';
 
 const CONTEXT = 'workflow_compilation | execution_graph_construction';
 
@@ -37,9 +38,9 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
     const lineages = [...distinct.values()];
     if (lineages.length > 1) {
       if (new Set(lineages.map((l) => l.length)).size > 1) {
-        throw new StepInputDimensionalityError(`Step '${step.name}' property '${property}' mixes data of different dimensionalities in one list/dict`, { context: CONTEXT, blocksErrors: err(property, 'list/dict elements differ in dimensionality') });
+        throw new StepInputDimensionalityError(`Step ${echo(step.name)} property ${echo(property)} mixes data of different dimensionalities in one list/dict`, { context: CONTEXT, blocksErrors: err(property, 'list/dict elements differ in dimensionality') });
       }
-      throw new StepInputLineageError(`Step '${step.name}' property '${property}' mixes batches of different origin (lineage) in one list/dict`, { context: CONTEXT, blocksErrors: err(property, 'list/dict elements come from different batches') });
+      throw new StepInputLineageError(`Step ${echo(step.name)} property ${echo(property)} mixes batches of different origin (lineage) in one list/dict`, { context: CONTEXT, blocksErrors: err(property, 'list/dict elements come from different batches') });
     }
     return lineages[0] ?? [];
   };
@@ -51,7 +52,7 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
     step.paramDims[property] = lineage.length;
     if (step.batchMode && lineage.length > 0 && !step.batchParams.has(property)) {
       throw new ExecutionGraphStructureError(
-        `Detected invalid reference plugged into property '${property}' of step '${step.name}' (${step.definition.type}) - the step property do not accept batch-oriented inputs, yet the input selector holds one.`,
+        `Detected invalid reference plugged into property ${echo(property)} of step ${echo(step.name)} (${step.definition.type}) - the step property do not accept batch-oriented inputs, yet the input selector holds one.`,
         { context: CONTEXT, blocksErrors: err(property, 'this property accepts only scalar (non-batch) values') },
       );
     }
@@ -69,20 +70,20 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
   const plainDims = dims(batchProps.filter((p) => !offsets[p]));
   if (plainDims.length > 1) {
     throw new StepInputDimensionalityError(
-      `Step '${step.name}': attempted to plug input data that are in different dimensions (${batchProps.map((p) => `${p}: ${propLineage[p]!.length}`).join(', ')})`,
+      `Step ${echo(step.name)}: attempted to plug input data that are in different dimensions (${batchProps.map((p) => `${p}: ${propLineage[p]!.length}`).join(', ')})`,
       { context: CONTEXT, blocksErrors: batchProps.map((p) => err(p, `dimensionality ${propLineage[p]!.length}`)[0]!) },
     );
   }
   const allDims = dims(batchProps);
   if (allDims.length && Math.max(...allDims) - Math.min(...allDims) > 1) {
-    throw new StepInputDimensionalityError(`Step '${step.name}' has inputs differing in dimensionality more than 1`, {
+    throw new StepInputDimensionalityError(`Step ${echo(step.name)} has inputs differing in dimensionality more than 1`, {
       context: CONTEXT, blocksErrors: batchProps.map((p) => err(p, `dimensionality ${propLineage[p]!.length}`)[0]!),
     });
   }
   const outOffset = step.outputOffset;
   if (![-1, 0, 1].includes(outOffset)) throw new BlockInterfaceError(`Block ${step.definition.type} declares output dimensionality offset ${outOffset}`, { context: CONTEXT });
   if (outOffset < 0 && batchProps.length === 0) {
-    throw new StepInputDimensionalityError(`Step '${step.name}' decreases dimensionality but receives only scalar (non-batch) inputs`, { context: CONTEXT, blocksErrors: err(null, 'needs batch-oriented inputs') });
+    throw new StepInputDimensionalityError(`Step ${echo(step.name)} decreases dimensionality but receives only scalar (non-batch) inputs`, { context: CONTEXT, blocksErrors: err(null, 'needs batch-oriented inputs') });
   }
   const reference = manifest.dimensionalityReferenceProperty;
   const offsetsDiffer = new Set(Object.keys(step.params).map((p) => offsets[p] ?? 0)).size > 1;
@@ -91,7 +92,7 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
   }
   if (reference && batchProps.length) {
     if (!batchProps.includes(reference)) {
-      throw new StepInputDimensionalityError(`Step '${step.name}': dimensionality reference property '${reference}' must receive batch-oriented data`, { context: CONTEXT, blocksErrors: err(reference, 'expected a batch-oriented input') });
+      throw new StepInputDimensionalityError(`Step ${echo(step.name)}: dimensionality reference property ${echo(reference)} must receive batch-oriented data`, { context: CONTEXT, blocksErrors: err(reference, 'expected a batch-oriented input') });
     }
     const refDim = propLineage[reference]!.length;
     for (const p of batchProps) {
@@ -99,13 +100,13 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
       const actual = propLineage[p]!.length;
       if (expected !== actual) {
         throw new StepInputDimensionalityError(
-          `Step '${step.name}' property '${p}': expected dimensionality ${expected}, but received dimensionality ${actual}`,
+          `Step ${echo(step.name)} property ${echo(p)}: expected dimensionality ${expected}, but received dimensionality ${actual}`,
           { context: CONTEXT, blocksErrors: err(p, `Expected dimensionality ${expected}, but received dimensionality ${actual}`) },
         );
       }
     }
   } else if (allDims.length > 1) {
-    throw new StepInputDimensionalityError(`Step '${step.name}': all batch-oriented inputs must have the same dimensionality`, {
+    throw new StepInputDimensionalityError(`Step ${echo(step.name)}: all batch-oriented inputs must have the same dimensionality`, {
       context: CONTEXT, blocksErrors: batchProps.map((p) => err(p, `dimensionality ${propLineage[p]!.length}`)[0]!),
     });
   }
@@ -116,7 +117,7 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
   const byLength = new Map<number, string[][]>();
   for (const l of lineages) byLength.set(l.length, [...(byLength.get(l.length) ?? []), l]);
   const lineageError = (detail: string) => new StepInputLineageError(
-    `Step '${step.name}' receives batches of different origin: ${detail}. Inputs of one step must come from the same input batch (e.g. crops from one crop step).`,
+    `Step ${echo(step.name)} receives batches of different origin: ${detail}. Inputs of one step must come from the same input batch (e.g. crops from one crop step).`,
     { context: CONTEXT, blocksErrors: batchProps.map((p) => err(p, `lineage ${propLineage[p]!.join(' > ')}`)[0]!) },
   );
   if (byLength.size > 2) throw lineageError('more than two dimensionality levels');
@@ -132,7 +133,7 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
     for (const cl of controlLineages) {
       if (!lineages.some((l) => isPrefix(cl, l))) {
         throw new ControlFlowDefinitionError(
-          `Step '${step.name}' is controlled by a flow-control step operating on batch ${cl.join(' > ')} unrelated to the step's inputs - this would cause the step to never execute`,
+          `Step ${echo(step.name)} is controlled by a flow-control step operating on batch ${cl.join(' > ')} unrelated to the step's inputs - this would cause the step to never execute`,
           { context: CONTEXT, blocksErrors: err(null, 'flow control lineage does not match the step inputs') },
         );
       }
@@ -141,7 +142,7 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
     const deepest = Math.max(...controlLineages.map((l) => l.length));
     const candidates = new Map(controlLineages.filter((l) => l.length === deepest).map((l) => [key(l), l]));
     if (candidates.size > 1) {
-      throw new ControlFlowDefinitionError(`Step '${step.name}' is controlled by flow-control steps working on unrelated batches`, { context: CONTEXT, blocksErrors: err(null, 'conflicting control flow lineages') });
+      throw new ControlFlowDefinitionError(`Step ${echo(step.name)} is controlled by flow-control steps working on unrelated batches`, { context: CONTEXT, blocksErrors: err(null, 'conflicting control flow lineages') });
     }
     controlLineage = [...candidates.values()][0]!;
   }

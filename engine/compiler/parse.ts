@@ -11,6 +11,7 @@ import { compareVersions, parseVersion } from './pep440.ts';
 import { validateStep } from './step-validation.ts';
 import type { BlockRegistry } from '../registry.ts';
 import { WORKFLOW_INPUT_LINEAGE, type InputSpec, type InputType } from './plan.ts';
+import { clip, echo } from './echo.ts';
 
 const PARSING = 'workflow_compilation | workflow_definition_parsing';
 
@@ -43,7 +44,7 @@ export function checkVersion(definition: Record<string, unknown>): void {
   }
   const requested = parseVersion(raw);
   if (!requested) {
-    throw new WorkflowDefinitionError(`Workflow definition version '${raw}' is not a valid version identifier`, {
+    throw new WorkflowDefinitionError(`Workflow definition version ${echo(raw)} is not a valid version identifier`, {
       context: 'workflow_compilation | engine_selection',
     });
   }
@@ -51,7 +52,7 @@ export function checkVersion(definition: Record<string, unknown>): void {
   const upper = [requested[0]! + 1, 0, 0];
   if (compareVersions(engine, requested) < 0 || compareVersions(engine, upper) >= 0) {
     throw new NotSupportedExecutionEngineError(
-      `There is no Execution Engine matching workflow version '${raw}' (available: ${EXECUTION_ENGINE_VERSION})`,
+      `There is no Execution Engine matching workflow version ${echo(raw)} (available: ${EXECUTION_ENGINE_VERSION})`,
       { context: 'workflow_compilation | engine_selection' },
     );
   }
@@ -73,18 +74,19 @@ function parseInput(raw: unknown, position: number): InputSpec {
   if (typeof name !== 'string' || !name) throw syntax(`inputs[${position}] must have a string 'name'`);
   checkName(name, 'Input');
   if (!type) {
-    throw syntax(`Input '${name}' has unknown type '${String(input.type)}' (expected one of ${Object.keys(INPUT_TYPE_ALIASES).join(', ')})`);
+    const problem = input.type === undefined ? `is missing its 'type'` : `has unknown type ${echo(input.type)}`;
+    throw syntax(`Input ${echo(name)} ${problem} (expected one of ${Object.keys(INPUT_TYPE_ALIASES).join(', ')})`);
   }
   const isBatch = type !== 'WorkflowParameter';
   const defaultDim = isBatch ? 1 : 0;
   const dimensionality = input.dimensionality === undefined ? defaultDim : input.dimensionality;
-  if (typeof dimensionality !== 'number' || !Number.isInteger(dimensionality)) throw syntax(`Input '${name}': dimensionality must be an integer`);
+  if (typeof dimensionality !== 'number' || !Number.isInteger(dimensionality)) throw syntax(`Input ${echo(name)}: dimensionality must be an integer`);
   if ((type === 'WorkflowImage' || type === 'WorkflowVideoMetadata') && dimensionality !== 1) {
-    throw syntax(`Input '${name}' of type ${type} must have dimensionality 1, got ${dimensionality}`);
+    throw syntax(`Input ${echo(name)} of type ${type} must have dimensionality 1, got ${dimensionality}`);
   }
-  if (type === 'WorkflowParameter' && dimensionality !== 0) throw syntax(`Input '${name}' of type WorkflowParameter must have dimensionality 0`);
+  if (type === 'WorkflowParameter' && dimensionality !== 0) throw syntax(`Input ${echo(name)} of type WorkflowParameter must have dimensionality 0`);
   if (type === 'WorkflowBatchInput' && dimensionality < 1) {
-    throw new ExecutionGraphStructureError(`Input '${name}' of type WorkflowBatchInput must have dimensionality >= 1, got ${dimensionality}`, {
+    throw new ExecutionGraphStructureError(`Input ${echo(name)} of type WorkflowBatchInput must have dimensionality >= 1, got ${dimensionality}`, {
       context: 'workflow_compilation | execution_graph_construction',
     });
   }
@@ -105,12 +107,12 @@ function parseInput(raw: unknown, position: number): InputSpec {
 function parseOutput(raw: unknown, position: number): ParsedOutput {
   if (!raw || typeof raw !== 'object') throw syntax(`outputs[${position}] must be an object`);
   const output = raw as Record<string, unknown>;
-  if (output.type !== 'JsonField') throw syntax(`outputs[${position}] must have type 'JsonField', got '${String(output.type)}'`);
+  if (output.type !== 'JsonField') throw syntax(`outputs[${position}] must have type 'JsonField', got ${echo(output.type)}`);
   if (typeof output.name !== 'string' || !output.name) throw syntax(`outputs[${position}] must have a string 'name'`);
   checkName(output.name, 'Output');
-  if (typeof output.selector !== 'string') throw syntax(`Output '${output.name}' must have a string 'selector'`);
+  if (typeof output.selector !== 'string') throw syntax(`Output ${echo(output.name)} must have a string 'selector'`);
   const cs = output.coordinates_system ?? 'parent';
-  if (cs !== 'parent' && cs !== 'own') throw syntax(`Output '${output.name}': coordinates_system must be 'parent' or 'own', got '${String(cs)}'`);
+  if (cs !== 'parent' && cs !== 'own') throw syntax(`Output ${echo(output.name)}: coordinates_system must be 'parent' or 'own', got ${echo(cs)}`);
   return { name: output.name, selector: output.selector, coordinatesSystem: cs };
 }
 
@@ -121,7 +123,7 @@ function isReservedName(name: string): boolean {
 }
 
 function reservedNameMessage(what: string, name: string): string {
-  return `${what} name '${name}' is reserved (every JavaScript object has a property of that name); choose another name`;
+  return `${what} name ${echo(name)} is reserved (every JavaScript object has a property of that name); choose another name`;
 }
 
 function checkName(name: string, what: string): void {
@@ -162,8 +164,14 @@ export function parseDefinition(definition: Record<string, unknown>, registry: B
     }
     const block = typeof step.type === 'string' ? registry.get(step.type) : undefined;
     if (!block) {
-      errors.push({ block_id: stepName, block_type: String(step.type), property_name: 'type', property_details: `Unknown block type '${String(step.type)}'` });
-      messages.push(`step '${stepName}' uses unknown block type '${String(step.type)}'`);
+      const missingType = step.type === undefined;
+      errors.push({
+        block_id: stepName,
+        block_type: typeof step.type === 'string' ? clip(step.type) : null,
+        property_name: 'type',
+        property_details: missingType ? `Field required: 'type' is missing` : `Unknown block type ${echo(step.type)}`,
+      });
+      messages.push(missingType ? `step ${echo(stepName)} is missing its block 'type'` : `step ${echo(stepName)} uses unknown block type ${echo(step.type)}`);
       return;
     }
     try {

@@ -3,6 +3,7 @@
 // makes the compile cache key cover the children, so a newly saved child version is never served stale.
 import { InnerWorkflowCompositionCycleError, InnerWorkflowInvalidStepEntryError } from '../errors.ts';
 import { INNER_WORKFLOW_TYPE } from './inner.ts';
+import { echo } from './echo.ts';
 
 export interface WorkflowReference {
   workspace: string;
@@ -21,7 +22,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function entryError(stepName: string, property: string, message: string): InnerWorkflowInvalidStepEntryError {
-  return new InnerWorkflowInvalidStepEntryError(`Inner workflow step '${stepName}': ${message}`, {
+  return new InnerWorkflowInvalidStepEntryError(`Inner workflow step ${echo(stepName)}: ${message}`, {
     context: CONTEXT, blocksErrors: [{ block_id: stepName, block_type: INNER_WORKFLOW_TYPE, property_name: property, property_details: message }],
   });
 }
@@ -59,7 +60,7 @@ function resolveIn(definition: Record<string, unknown>, resolver: WorkflowResolv
     if (raw.workflow_definition === undefined && raw.workflow_id !== undefined) {
       const ref = referenceOf(raw);
       if (chain.some((seen) => sameReference(seen, ref))) {
-        throw new InnerWorkflowCompositionCycleError(`Inner workflow step '${String(raw.name)}' refers to ${describe(ref)}, which is already being composed (cycle: ${[...chain, ref].map((r) => `${r.workspace}/${r.id}`).join(' -> ')})`, {
+        throw new InnerWorkflowCompositionCycleError(`Inner workflow step ${echo(raw.name)} refers to ${describe(ref)}, which is already being composed (cycle: ${[...chain, ref].map((r) => `${r.workspace}/${r.id}`).join(' -> ')})`, {
           context: CONTEXT, blocksErrors: [{ block_id: String(raw.name), block_type: INNER_WORKFLOW_TYPE, property_name: 'workflow_id', property_details: 'composition cycle' }],
         });
       }

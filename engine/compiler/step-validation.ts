@@ -5,6 +5,7 @@ import type { BlockDefinition, JsonSchema, StepDefinition } from '../block.ts';
 import { WorkflowSyntaxError, type BlockError } from '../errors.ts';
 import { blockSchema } from '../block-schema.ts';
 import { literalMembers, unionMembers } from './selectors.ts';
+import { clip, echo } from './echo.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, validateFormats: false });
 const validators = new WeakMap<BlockDefinition<any>, ValidateFunction>();
@@ -89,17 +90,17 @@ export function validateStep(step: StepDefinition, block: BlockDefinition<any>):
     const schema = manifest.properties[property];
     let details: string;
     if (errors.some((e) => e.keyword === 'required' && e.instancePath === '')) {
-      details = `Field required: '${property}' must be provided${schema ? ` (expected ${describeExpected(schema)})` : ''}`;
+      details = `Field required: ${echo(property)} must be provided${schema ? ` (expected ${describeExpected(schema)})` : ''}`;
     } else if (schema && (schema.anyOf || schema.oneOf)) {
-      details = `Invalid value ${JSON.stringify(step[property] ?? normalized[property])}: expected ${describeExpected(schema)}`;
+      details = `Invalid value ${echo(step[property] ?? normalized[property])}: expected ${describeExpected(schema)}`;
     } else {
       const first = errors.find((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf') ?? errors[0]!;
-      details = `Invalid value at '${first.instancePath || property}': ${first.message ?? 'invalid'}${schema ? ` (expected ${describeExpected(schema)})` : ''}`;
+      details = `Invalid value at ${echo(first.instancePath || property)}: ${first.message ?? 'invalid'}${schema ? ` (expected ${describeExpected(schema)})` : ''}`;
     }
-    blockErrors.push({ block_id: String(step.name), block_type: String(step.type), property_name: property || null, property_details: details });
+    blockErrors.push({ block_id: String(step.name), block_type: String(step.type), property_name: clip(property) || null, property_details: details });
   }
-  const summary = blockErrors.map((e) => `property '${e.property_name}': ${e.property_details}`).join('; ');
-  throw new WorkflowSyntaxError(`Could not parse workflow definition: step '${step.name}' (${step.type}) has invalid ${summary}`, {
+  const summary = blockErrors.map((e) => `property ${echo(e.property_name)}: ${e.property_details}`).join('; ');
+  throw new WorkflowSyntaxError(`Could not parse workflow definition: step ${echo(step.name)} (${step.type}) has invalid ${summary}`, {
     context: 'workflow_compilation | workflow_definition_parsing',
     blocksErrors: blockErrors,
   });

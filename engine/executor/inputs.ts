@@ -5,6 +5,7 @@ import { indexKey, type BatchIndex } from '../batch.ts';
 import { WORKFLOW_INPUT_LINEAGE, type CompiledPlan, type InputSpec } from '../compiler/plan.ts';
 import { propertyValidator, describeExpected } from '../compiler/step-validation.ts';
 import { unionMembers } from '../compiler/selectors.ts';
+import { echo } from '../compiler/echo.ts';
 import type { JsonSchema } from '../block.ts';
 import { deserializeInput } from './deserialize.ts';
 import type { RuntimeStore } from './store.ts';
@@ -80,7 +81,7 @@ export function validateRuntimeInputs(plan: CompiledPlan, store: RuntimeStore): 
     if (value === null && schema.default === null) continue;
     if (!validate(value)) {
       throw new RuntimeInputError(
-        `Provided input is incompatible with manifest of step '${step}' regarding property '${property}': input '${input}' = ${JSON.stringify(value)}, expected ${describeExpected(schema)}.`,
+        `Provided input is incompatible with manifest of step '${step}' regarding property '${property}': input '${input}' = ${echo(value)}, expected ${describeExpected(schema)}.`,
         { context: 'workflow_execution | runtime_input_validation' },
       );
     }
