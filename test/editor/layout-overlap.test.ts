@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CONFORMANCE_DIR, needsShared } from '../helpers/shared.ts';
+import { overlappingPairs, type Box } from './boxes.ts';
 import { BlockRegistry } from '../../engine/index.ts';
 import { coreBlocks } from '../../blocks/index.ts';
 import { BlockCatalog } from '../../editor/model/catalog.ts';
@@ -16,21 +17,9 @@ import type { BlocksDescription, LayoutMap, WorkflowDefinition } from '../../edi
 
 const catalog = new BlockCatalog(new BlockRegistry(coreBlocks).describeBlocks() as unknown as BlocksDescription);
 
-type Box = { id: string; x: number; y: number; width: number; height: number };
-
 function boxes(graph: WorkflowGraph, layout: LayoutMap, sizeOf: (id: string) => NodeSize): Box[] {
   // Ids are unique except in definitions that duplicate a name on purpose (one box each then).
   return [...new Set(graph.nodes.map((n) => n.id))].map((id) => ({ id, ...layout[id], ...sizeOf(id) }));
-}
-
-function overlaps(all: Box[]): string[] {
-  const found: string[] = [];
-  for (let i = 0; i < all.length; i++)
-    for (let j = i + 1; j < all.length; j++) {
-      const a = all[i], b = all[j];
-      if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height) found.push(`${a.id} × ${b.id}`);
-    }
-  return found;
 }
 
 function layOut(definition: WorkflowDefinition) {
@@ -73,7 +62,7 @@ describe('node size estimate', () => {
 
   test('a continue_if is laid out beside the model, not on it, and ranks its next step after itself', () => {
     const { graph, sizeOf, layout } = layOut(modelAndContinueIf);
-    assert.deepEqual(overlaps(boxes(graph, layout, sizeOf)), []);
+    assert.deepEqual(overlappingPairs(boxes(graph, layout, sizeOf)), []);
     assert.ok(graph.edges.some((e) => e.control && e.source === 'step:gate' && e.target === 'step:crop'));
     assert.ok(layout['step:model'].x < layout['step:gate'].x, 'the gate reads the model');
     assert.ok(layout['step:gate'].x < layout['step:crop'].x, 'the control edge ranks crop after the gate');
@@ -90,7 +79,7 @@ describe('every conformance definition', { skip: needsShared }, () => {
       const definition = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as WorkflowDefinition;
       const { graph, sizeOf, layout } = layOut(definition);
       assert.equal(Object.keys(layout).length, new Set(graph.nodes.map((n) => n.id)).size, file);
-      assert.deepEqual(overlaps(boxes(graph, layout, sizeOf)), [], file);
+      assert.deepEqual(overlappingPairs(boxes(graph, layout, sizeOf)), [], file);
       for (const e of graph.edges.filter((x) => x.control && x.source !== x.target)) {
         controlEdges++;
         assert.ok(layout[e.source].x < layout[e.target].x, `${file}: ${e.source} → ${e.target}`);

@@ -1,7 +1,10 @@
-// Imported workflows in real headless Chromium: the auto-layout made before anything is measured leaves every
-// node room (rendered boxes never overlap, and no node is drawn bigger than the size estimate the layout
-// used), including a continue_if beside its model. Screenshot: test-output/editor/20-import-continue-if.png.
-// EDITOR_LAYOUT_ALL=1 checks every conformance definition instead of a few.
+// The editor's dialogs in real headless Chromium against a real server (examples seeded):
+// - import: the auto-layout made before anything is measured leaves every node room (rendered boxes never
+//   overlap, no node is drawn bigger than the size estimate the layout used), a continue_if included;
+//   EDITOR_LAYOUT_ALL=1 checks every conformance definition instead of a few;
+// - saved workflows: the list shows each workflow's description, and an example opened and saved lands in
+//   `default`, never back in `examples`.
+// Screenshots: test-output/editor/20-import-continue-if.png, 21-examples-list.png, 22-example-saved.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -9,6 +12,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { needsChromium, openBrowserPage } from './browser.ts';
 import { CONFORMANCE_DIR, needsShared } from '../helpers/shared.ts';
+import { overlappingPairs, type Box } from './boxes.ts';
 import { startTestServer, type RunningServer } from '../helpers/server.ts';
 import { BlockRegistry } from '../../engine/index.ts';
 import { coreBlocks } from '../../blocks/index.ts';
@@ -17,7 +21,7 @@ import { definitionToGraph } from '../../editor/model/graph.ts';
 import { estimatedSizes } from '../../editor/model/node-size.ts';
 import type { BlocksDescription, WorkflowDefinition } from '../../editor/model/types.ts';
 
-const skip = needsChromium || needsShared;
+const skip = needsChromium;
 const catalog = new BlockCatalog(new BlockRegistry(coreBlocks).describeBlocks() as unknown as BlocksDescription);
 const CONTINUE_IF = 'test_workflow_with_flow_control__WORKFLOW_WITH_NON_BATCH_CONDITION_BASED_ON_STEP_OUTPUT_AFFECTING_FURTHER_EXECUTION.json';
 const SOME = [
@@ -34,7 +38,7 @@ let shot: (name: string) => Promise<unknown>;
 
 before(async () => {
   if (skip) return;
-  server = await startTestServer({ config: { serveEditor: true } });
+  server = await startTestServer({ config: { serveEditor: true, seedExamples: true } });
   ({ browser, page, shot } = await openBrowserPage());
   await page.goto(server.url);
   await page.getByTestId('palette-group-model').waitFor();
@@ -45,9 +49,7 @@ after(async () => {
   await server?.close();
 });
 
-type Rendered = { id: string; x: number; y: number; width: number; height: number };
-
-async function importDefinition(text: string, nodes: number): Promise<Rendered[]> {
+async function importDefinition(text: string, nodes: number): Promise<Box[]> {
   await page.getByTestId('open-files').click();
   await page.getByTestId('import-text').fill(text);
   await page.getByTestId('import-button').click();
@@ -61,17 +63,7 @@ async function importDefinition(text: string, nodes: number): Promise<Rendered[]
   );
 }
 
-function overlapping(boxes: Rendered[]): string[] {
-  const found: string[] = [];
-  for (let i = 0; i < boxes.length; i++)
-    for (let j = i + 1; j < boxes.length; j++) {
-      const a = boxes[i], b = boxes[j];
-      if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height) found.push(`${a.id} × ${b.id}`);
-    }
-  return found;
-}
-
-test('imported definitions render without overlaps, every node within its estimated size', { skip }, async () => {
+test('imported definitions render without overlaps, every node within its estimated size', { skip: skip || needsShared }, async () => {
   const dir = path.join(CONFORMANCE_DIR, 'defs');
   const files = process.env.EDITOR_LAYOUT_ALL ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : SOME;
   const tooBig: string[] = [];
@@ -88,7 +80,7 @@ test('imported definitions render without overlaps, every node within its estima
       const e = estimate(r.id);
       if (r.width > e.width + 1 || r.height > e.height) tooBig.push(`${file}: ${r.id} drawn ${r.width}x${r.height}, estimated ${e.width}x${e.height}`);
     }
-    overlaps.push(...overlapping(rendered).map((o) => `${file}: ${o}`));
+    overlaps.push(...overlappingPairs(rendered).map((o) => `${file}: ${o}`));
     if (file === CONTINUE_IF) {
       await page.waitForTimeout(300);
       await shot('20-import-continue-if');
@@ -96,4 +88,40 @@ test('imported definitions render without overlaps, every node within its estima
   }
   assert.deepEqual(tooBig, []);
   assert.deepEqual(overlaps, []);
+});
+
+const versionsOf = async (workspace: string, id: string) => {
+  const res = await fetch(`${server.url}/workspaces/${workspace}/workflows/${id}/versions`);
+  return res.status === 404 ? [] : ((await res.json()) as { versions: Array<{ message: string | null }> }).versions;
+};
+
+test('the open list shows descriptions; an edited example is saved into default, not examples', { skip }, async () => {
+  await page.getByTestId('open-workflows').click();
+  await page.getByTestId('ws-pick-examples').click();
+  const desc = page.getByTestId('ws-desc-blur-people');
+  await desc.waitFor();
+  assert.match(await desc.innerText(), /^Privacy filter: detect people and blur them/);
+  assert.equal(await page.getByTestId('ws-list').locator('.list-desc').count(), await page.getByTestId('ws-list').locator('.list-item').count(), 'every example has one');
+  assert.equal(await page.getByTestId('ws-save-workspace').inputValue(), 'default', 'browsing examples: saves go to default');
+  await page.getByTestId('ws-examples-note').waitFor();
+  await shot('21-examples-list');
+
+  await page.getByTestId('ws-open-blur-people').click();
+  await page.getByTestId('message-bar').getByText('Opened examples/blur-people').waitFor();
+  // Naming examples on purpose is refused, and nothing is written there.
+  await page.getByTestId('ws-save-workspace').fill('examples');
+  await page.getByTestId('ws-message').fill('my copy');
+  await page.getByTestId('ws-save').click();
+  await page.getByTestId('ws-error').getByText(/keeps the shipped examples/).waitFor();
+  assert.equal((await versionsOf('examples', 'blur-people')).length, 1);
+
+  await page.getByTestId('ws-save-workspace').fill('default');
+  await page.getByTestId('ws-save').click();
+  await page.getByTestId('message-bar').getByText('Saved default/blur-people as version 1.').waitFor();
+  assert.equal(await page.getByTestId('ws-workspace').inputValue(), 'default', 'the list follows to where it was saved');
+  await page.getByTestId('ws-desc-blur-people').getByText('my copy').waitFor();
+  assert.deepEqual((await versionsOf('default', 'blur-people')).map((v) => v.message), ['my copy']);
+  assert.equal((await versionsOf('examples', 'blur-people')).length, 1, 'the example is untouched');
+  await shot('22-example-saved');
+  await page.getByTestId('modal-close').click();
 });
