@@ -3,6 +3,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { definitionToGraph } from '../model/graph.ts';
 import { autoLayout } from '../model/layout.ts';
 import { estimatedSizes } from '../model/node-size.ts';
+import { EXAMPLES_WORKSPACE, saveWorkspaceFor, saveWorkspaceProblem, workflowDescription } from '../model/workspaces.ts';
 import type { EditorDocument, LayoutMap, WorkflowDefinition } from '../model/types.ts';
 import { api, ApiError, workflowItems, type WorkflowVersion } from './api.ts';
 import { canvasActions } from './Canvas.tsx';
@@ -93,11 +94,16 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
   const [versions, setVersions] = useState<WorkflowVersion[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [workspaces, setWorkspaces] = useState<Array<{ name: string; workflows: number }>>([]);
+  const [saveWorkspace, setSaveWorkspace] = useState(saveWorkspaceFor(workspace));
+  const [descriptions, setDescriptions] = useState<Record<string, string>>({});
   useEffect(() => void api.listWorkspaces().then((r) => setWorkspaces(r.workspaces), () => undefined), []);
+  useEffect(() => setSaveWorkspace(saveWorkspaceFor(workspace)), [workspace]);
 
   const refresh = async () => {
     try {
-      setItems(workflowItems(await api.listWorkflows(workspace)));
+      const listed = workflowItems(await api.listWorkflows(workspace));
+      setItems(listed);
+      void describe(workspace, listed).then((found) => setDescriptions((prev) => ({ ...prev, ...found })));
       if (id) setVersions((await api.versions(workspace, id).catch(() => ({ versions: [] }))).versions);
       setError(null);
     } catch (err) {
@@ -121,13 +127,18 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
 
   const save = async () => {
     if (!/^[\w-]+$/.test(id)) return setError('Workflow id: letters, digits, _ and - only.');
+    const target = saveWorkspace.trim();
+    const problem = saveWorkspaceProblem(target);
+    if (problem) return setError(problem);
     try {
-      const base = s.open && s.open.workspace === workspace && s.open.id === id ? s.open.version ?? undefined : undefined;
-      const saved = await api.saveWorkflow(workspace, id, { definition: s.doc.definition, layout: s.doc.layout, base_version: base, message: message || undefined, draft });
-      store.open = { workspace, id, version: saved.version };
-      store.say(`Saved ${workspace}/${id} as version ${saved.version}.`, 'success');
+      const base = s.open && s.open.workspace === target && s.open.id === id ? s.open.version ?? undefined : undefined;
+      const saved = await api.saveWorkflow(target, id, { definition: s.doc.definition, layout: s.doc.layout, base_version: base, message: message || undefined, draft });
+      store.open = { workspace: target, id, version: saved.version };
+      store.say(`Saved ${target}/${id} as version ${saved.version}.`, 'success');
       setMessage('');
-      await refresh();
+      // Show where it went (the list follows the workspace field; the effect refreshes it).
+      if (target !== workspace) setWorkspace(target);
+      else await refresh();
     } catch (err) {
       setError(err instanceof ApiError && err.status === 409 ? `Conflict: ${err.message} Someone saved a newer version; open it, or save under another id.` : (err as Error).message);
     }
@@ -165,7 +176,12 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
             {items.length === 0 && <div className="muted">None saved yet.</div>}
             {items.map((w) => (
               <div className={`list-item ${w.id === s.open?.id ? 'current' : ''}`} key={w.id}>
-                <span className="mono">{w.id}</span>
+                <span className="list-text">
+                  <span className="mono">{w.id}</span>
+                  {descriptions[`${workspace}/${w.id}`] && (
+                    <span className="list-desc muted" title={descriptions[`${workspace}/${w.id}`]} data-testid={`ws-desc-${w.id}`}>{descriptions[`${workspace}/${w.id}`]}</span>
+                  )}
+                </span>
                 <button className="small-button" onClick={() => void open(w.id)} data-testid={`ws-open-${w.id}`}>Open</button>
               </div>
             ))}
@@ -173,6 +189,13 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
         </div>
         <div>
           <h4>Save current workflow</h4>
+          <div className="field">
+            <label>Save to workspace</label>
+            <input className="input mono" value={saveWorkspace} onChange={(e) => setSaveWorkspace(e.target.value)} data-testid="ws-save-workspace" />
+            {workspace === EXAMPLES_WORKSPACE && (
+              <div className="field-help" data-testid="ws-examples-note">The examples stay as shipped: an edited example is saved as a copy in another workspace.</div>
+            )}
+          </div>
           <div className="field"><label>Id</label><input className="input mono" value={id} onChange={(e) => setId(e.target.value)} data-testid="ws-id" /></div>
           <div className="field"><label>Message</label><input className="input" value={message} onChange={(e) => setMessage(e.target.value)} data-testid="ws-message" /></div>
           <label className="checkbox"><input type="checkbox" checked={draft} onChange={(e) => setDraft(e.target.checked)} /> Save as draft</label>
@@ -199,6 +222,31 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
       {error && <div className="field-error" data-testid="ws-error">{error}</div>}
     </Modal>
   );
+}
+
+const DESCRIBED_AT_MOST = 50;
+
+/** Each listed workflow's description, keyed `workspace/id`: the list's own field when it has one, else its first version's
+ *  message, else its definition's `description` (one or two reads per workflow, the first 50 only). */
+async function describe(workspace: string, items: ReturnType<typeof workflowItems>): Promise<Record<string, string>> {
+  const found = await Promise.all(
+    items.slice(0, DESCRIBED_AT_MOST).map(async (item) => {
+      try {
+        const own = workflowDescription((item as { description?: unknown }).description, null);
+        if (own) return [`${workspace}/${item.id}`, own] as const;
+        const first = (await api.versions(workspace, item.id)).versions[0];
+        const fromMessage = workflowDescription(first?.message, null);
+        if (fromMessage) return [`${workspace}/${item.id}`, fromMessage] as const;
+        const latest = await api.getWorkflow(workspace, item.id);
+        return [`${workspace}/${item.id}`, workflowDescription(null, latest.definition)] as const;
+      } catch {
+        return [`${workspace}/${item.id}`, null] as const;
+      }
+    }),
+  );
+  const described: Record<string, string> = {};
+  for (const [key, text] of found) if (text) described[key] = text;
+  return described;
 }
 
 export const SHORTCUTS: Array<[string, string]> = [
