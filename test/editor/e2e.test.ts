@@ -164,7 +164,7 @@ test('import a conformance definition, break a selector, see the error on its no
   await shot('08-undone');
 });
 
-test('save to the store, list versions and restore an old one', { skip }, async () => {
+test('save to the store, list versions and restore an old one', { skip: skip || needsShared }, async () => {
   await page.getByTestId('open-workflows').click();
   await page.getByTestId('ws-id').fill('sorting');
   await page.getByTestId('ws-message').fill('first');
@@ -188,7 +188,7 @@ test('save to the store, list versions and restore an old one', { skip }, async 
   await shot('10-restored');
 });
 
-test('copy/paste keeps internal wiring; help lists the shortcuts', { skip }, async () => {
+test('copy/paste keeps internal wiring; help lists the shortcuts', { skip: skip || needsShared }, async () => {
   await page.getByTestId('node-step-detection').click();
   await page.getByTestId('node-step-sorting').click({ modifiers: ['Control'] });
   await page.keyboard.press('Control+c');

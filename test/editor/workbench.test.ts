@@ -130,7 +130,7 @@ test('build detect → dynamic_crop → classify → visualize from the panel an
   await page.getByTestId('toggle-run').click();
 });
 
-test('a dict property is edited row by row: names, linked values and typed values', { skip }, async () => {
+test('a dict property is edited row by row: names, linked values and typed values', { skip: skip || needsShared }, async () => {
   await addBlock('roboflow_core/continue_if@v1', 'continue if');
   await page.getByTestId('palette-search').fill('');
   await page.getByTestId('node-step-continue_if').click();

@@ -6,6 +6,8 @@ import { startTestServer, type RunningServer } from '../helpers/server.ts';
 import { needsShared } from '../helpers/shared.ts';
 import { classCounts, detectionWorkflow, get, imageInput, OD_BLOCK, post } from './http.ts';
 
+const ONE_PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC';
+
 const PROPERTY = 'roboflow_core/property_definition@v1';
 const CROP = 'roboflow_core/dynamic_crop@v1';
 const COLLAPSE = 'roboflow_core/dimension_collapse@v1';
@@ -160,7 +162,8 @@ describe('workflow errors', () => {
   test('compile error → 400 body A with blocks_errors naming the step', async () => {
     const res = await post(server, '/workflows/run', {
       specification: detectionWorkflow({ confidence: 'very high' }),
-      inputs: { image: imageInput('bus.jpg') },
+      // Compilation fails before the input is decoded: any image will do, so no ../shared photo is needed.
+      inputs: { image: { type: 'base64', value: ONE_PIXEL_PNG } },
     });
     assert.equal(res.status, 400, JSON.stringify(res.body));
     assert.equal(res.body.error_type, 'WorkflowSyntaxError');
