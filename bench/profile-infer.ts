@@ -15,7 +15,10 @@ const server = await startTestServer();
 try {
   await installModelPackage(ocrAssetPath('direction'), 'bench-cls/1', server.config.modelCacheDir, {
     classNames: ['0', '180'],
-    environment: { PREPROCESSING: { resize: { enabled: true, width: 192, height: 48, format: 'Stretch to' } }, CLASS_MAP: { '0': '0', '1': '180' } },
+    environment: {
+      PREPROCESSING: { resize: { enabled: true, width: 192, height: 48, format: 'Stretch to' } },
+      CLASS_MAP: { '0': '0', '1': '180' },
+    },
   });
   const base64 = fs.readFileSync(sharedImage(process.env.PROFILE_IMAGE ?? 'bus.jpg')).toString('base64');
   const routes = (process.env.PROFILE_ROUTES ?? 'classification,object_detection').split(',');
@@ -23,8 +26,13 @@ try {
     const modelId = route === 'classification' ? 'bench-cls/1' : 'coco/3';
     const body = JSON.stringify({ model_id: modelId, image: { type: 'base64', value: base64 } });
     const post = async () => {
-      const res = await fetch(`${server.url}/infer/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      if (res.status !== 200) throw new Error(`/infer/${route} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+      const res = await fetch(`${server.url}/infer/${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      if (res.status !== 200)
+        throw new Error(`/infer/${route} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
       return res.json();
     };
     await post();
@@ -36,7 +44,9 @@ try {
     }
     times.sort((a, b) => a - b);
     const mean = times.reduce((a, b) => a + b, 0) / COUNT;
-    console.log(`/infer/${route}: min ${times[0]!.toFixed(2)} ms, p10 ${times[Math.floor(COUNT / 10)]!.toFixed(2)} ms, median ${times[COUNT >> 1]!.toFixed(2)} ms, mean ${mean.toFixed(2)} ms over ${COUNT} requests`);
+    console.log(
+      `/infer/${route}: min ${times[0]!.toFixed(2)} ms, p10 ${times[Math.floor(COUNT / 10)]!.toFixed(2)} ms, median ${times[COUNT >> 1]!.toFixed(2)} ms, mean ${mean.toFixed(2)} ms over ${COUNT} requests`,
+    );
   }
 } finally {
   await server.close();

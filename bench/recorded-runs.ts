@@ -52,13 +52,23 @@ async function replay(recorded: Recording[]): Promise<void> {
 function poster(server: RunningServer, route: string, body: Record<string, unknown>): () => Promise<unknown> {
   const text = JSON.stringify(body);
   return async () => {
-    const res = await fetch(server.url + route, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+    const res = await fetch(server.url + route, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: text,
+    });
     if (res.status !== 200) throw new Error(`${route} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
     return res.json();
   };
 }
 
-async function measure(ctx: BenchContext, label: string, route: string, sessions: InferenceSession[], request: () => Promise<unknown>): Promise<void> {
+async function measure(
+  ctx: BenchContext,
+  label: string,
+  route: string,
+  sessions: InferenceSession[],
+  request: () => Promise<unknown>,
+): Promise<void> {
   await request(); // warm-up: loads, first-run allocations
   const recorded = await recordRuns(sessions, request);
   if (recorded.length === 0) throw new Error(`${label}: the request ran no session of the measured model`);
@@ -73,7 +83,10 @@ async function measure(ctx: BenchContext, label: string, route: string, sessions
 async function textPage(): Promise<string> {
   const lines = ['Sightline bench 2026', 'workflows on ONNX', 'MAKE THIS DAY GREAT'];
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="360"><rect width="100%" height="100%" fill="white"/>${lines
-    .map((line, i) => `<text x="40" y="${90 + i * 100}" font-family="DejaVu Sans, Arial, sans-serif" font-size="56" fill="black">${line}</text>`)
+    .map(
+      (line, i) =>
+        `<text x="40" y="${90 + i * 100}" font-family="DejaVu Sans, Arial, sans-serif" font-size="56" fill="black">${line}</text>`,
+    )
     .join('')}</svg>`;
   return (await sharp(Buffer.from(svg)).jpeg({ quality: 95 }).toBuffer()).toString('base64');
 }
@@ -82,11 +95,23 @@ export async function classificationOverhead(ctx: BenchContext, jpegBase64: stri
   const modelId = 'bench-cls/1';
   await installModelPackage(ocrAssetPath('direction'), modelId, ctx.server.config.modelCacheDir, {
     classNames: ['0', '180'],
-    environment: { PREPROCESSING: { resize: { enabled: true, width: 192, height: 48, format: 'Stretch to' } }, CLASS_MAP: { '0': '0', '1': '180' } },
+    environment: {
+      PREPROCESSING: { resize: { enabled: true, width: 192, height: 48, format: 'Stretch to' } },
+      CLASS_MAP: { '0': '0', '1': '180' },
+    },
   });
   const model = await ctx.server.models.get(modelId);
-  const request = poster(ctx.server, '/infer/classification', { model_id: modelId, image: { type: 'base64', value: jpegBase64 } });
-  await measure(ctx, 'classification (PP-OCR direction classifier, bus.jpg)', '/infer/classification', [model.session], request);
+  const request = poster(ctx.server, '/infer/classification', {
+    model_id: modelId,
+    image: { type: 'base64', value: jpegBase64 },
+  });
+  await measure(
+    ctx,
+    'classification (PP-OCR direction classifier, bus.jpg)',
+    '/infer/classification',
+    [model.session],
+    request,
+  );
 }
 
 export async function ocrOverhead(ctx: BenchContext): Promise<void> {
@@ -94,5 +119,11 @@ export async function ocrOverhead(ctx: BenchContext): Promise<void> {
   const request = poster(ctx.server, '/doctr/ocr', { image: { type: 'base64', value: await textPage() } });
   const answer = (await request()) as { result?: string };
   if (!answer.result) throw new Error(`/doctr/ocr read nothing from the bench page: ${JSON.stringify(answer)}`);
-  await measure(ctx, 'OCR (PP-OCRv4 det + cls + rec, 3 text lines)', '/doctr/ocr', [ocr.detection, ocr.direction, ocr.recognition], request);
+  await measure(
+    ctx,
+    'OCR (PP-OCRv4 det + cls + rec, 3 text lines)',
+    '/doctr/ocr',
+    [ocr.detection, ocr.direction, ocr.recognition],
+    request,
+  );
 }

@@ -62,7 +62,8 @@ async function pureWorkflowOverhead(): Promise<void> {
   const context: StepContext = { stepName: 's', stepType: PROPERTY, services: {}, request: {}, state: new Map() };
   const directMs = await meanMs(ITER * 10, async () => {
     let value: unknown = 7;
-    for (let i = 0; i < 50; i++) value = ((await block.run({ data: value, operations: [] }, context)) as { output: unknown }).output;
+    for (let i = 0; i < 50; i++)
+      value = ((await block.run({ data: value, operations: [] }, context)) as { output: unknown }).output;
     return value;
   });
   rows.push({ name: '50-step pure workflow, engine.run', value: engineMs, unit: 'ms' });
@@ -89,8 +90,18 @@ async function compileTimes(): Promise<void> {
 
 const MODEL_CASES = [
   { label: 'object detection', route: '/infer/object_detection', file: 'yolov8n_quantized.onnx', modelId: 'coco/3' },
-  { label: 'instance segmentation', route: '/infer/instance_segmentation', file: 'yolo11n-seg_int8.onnx', modelId: 'bench-seg/1' },
-  { label: 'keypoints', route: '/infer/keypoints_detection', file: 'yolo11n-pose_int8_patched.onnx', modelId: 'bench-pose/1' },
+  {
+    label: 'instance segmentation',
+    route: '/infer/instance_segmentation',
+    file: 'yolo11n-seg_int8.onnx',
+    modelId: 'bench-seg/1',
+  },
+  {
+    label: 'keypoints',
+    route: '/infer/keypoints_detection',
+    file: 'yolo11n-pose_int8_patched.onnx',
+    modelId: 'bench-pose/1',
+  },
 ];
 
 async function modelOverheads(): Promise<void> {
@@ -110,7 +121,11 @@ async function modelOverheads(): Promise<void> {
     for (const c of MODEL_CASES) {
       const requestBody = body.replace(/^\{/, `{"model_id":${JSON.stringify(c.modelId)},`);
       const http = async () => {
-        const res = await fetch(server.url + c.route, { method: 'POST', headers: { 'content-type': 'application/json' }, body: requestBody });
+        const res = await fetch(server.url + c.route, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: requestBody,
+        });
         if (res.status !== 200) throw new Error(`${c.route} answered ${res.status}: ${await res.text()}`);
         return res.json();
       };
@@ -121,7 +136,10 @@ async function modelOverheads(): Promise<void> {
         continue;
       }
       const model = await manager.get(c.modelId);
-      const pre = await preprocessImage(image, model.environment, { width: model.inputWidth, height: model.inputHeight });
+      const pre = await preprocessImage(image, model.environment, {
+        width: model.inputWidth,
+        height: model.inputHeight,
+      });
       const feeds = { [model.session.inputNames[0]!]: new ort.Tensor('float32', pre.tensor, pre.dims) };
       const rawMs = await meanMs(ITER, () => model.session.run(feeds));
       const httpMs = await meanMs(ITER, http);
@@ -148,10 +166,13 @@ async function modelOverheads(): Promise<void> {
 function printTable(title: string, table: Row[]): void {
   console.log(`\n${title}`);
   const width = Math.max(...table.map((r) => r.name.length), 10);
-  for (const r of table) console.log(`  ${r.name.padEnd(width)}  ${r.value.toFixed(r.unit === 'x' ? 2 : 3).padStart(10)} ${r.unit}`);
+  for (const r of table)
+    console.log(`  ${r.name.padEnd(width)}  ${r.value.toFixed(r.unit === 'x' ? 2 : 3).padStart(10)} ${r.unit}`);
 }
 
-console.log(`Sightline bench — node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), ${ITER} iterations base`);
+console.log(
+  `Sightline bench — node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), ${ITER} iterations base`,
+);
 await pureWorkflowOverhead();
 await compileTimes();
 await modelOverheads();

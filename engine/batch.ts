@@ -19,7 +19,10 @@ export class Batch<T = unknown> implements Iterable<T | null> {
     return this.values[Symbol.iterator]();
   }
   map<U>(fn: (value: T | null, index: BatchIndex, position: number) => U | null): Batch<U> {
-    return new Batch(this.values.map((v, i) => fn(v, this.indices[i]!, i)), this.indices);
+    return new Batch(
+      this.values.map((v, i) => fn(v, this.indices[i]!, i)),
+      this.indices,
+    );
   }
 }
 

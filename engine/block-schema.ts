@@ -25,7 +25,8 @@ export function blockSchema(manifest: BlockManifest): JsonSchema {
   if (manifest.ui) schema.ui_manifest = manifest.ui;
   // pydantic lists only the canonical name of an aliased field; UIs need the accepted alternatives to map steps
   // written with them (`image` for `images`): alternative name → canonical property.
-  if (manifest.propertyAliases && Object.keys(manifest.propertyAliases).length) schema.property_aliases = { ...manifest.propertyAliases };
+  if (manifest.propertyAliases && Object.keys(manifest.propertyAliases).length)
+    schema.property_aliases = { ...manifest.propertyAliases };
   schema.title = 'BlockManifest';
   schema.type = 'object';
   schema.properties = {
@@ -40,10 +41,7 @@ export function blockSchema(manifest: BlockManifest): JsonSchema {
 const kindListSchema: JsonSchema = {
   type: 'array',
   items: {
-    anyOf: [
-      { type: 'string' },
-      { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
-    ],
+    anyOf: [{ type: 'string' }, { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] }],
   },
 };
 
@@ -78,7 +76,15 @@ export const INPUT_SCHEMAS: Record<string, JsonSchema> = {
       name: { type: 'string' },
       kind: { ...kindListSchema, default: [kindObject('*')] },
       default_value: {
-        anyOf: [{ type: 'number' }, { type: 'integer' }, { type: 'string' }, { type: 'boolean' }, { type: 'array' }, { type: 'object' }, { type: 'null' }],
+        anyOf: [
+          { type: 'number' },
+          { type: 'integer' },
+          { type: 'string' },
+          { type: 'boolean' },
+          { type: 'array' },
+          { type: 'object' },
+          { type: 'null' },
+        ],
         default: null,
       },
       dimensionality: { type: 'integer', default: 0, minimum: 0, maximum: 0 },
@@ -143,7 +149,9 @@ export function definitionSchema(manifests: readonly BlockManifest[]): JsonSchem
           oneOf: Object.keys(INPUT_SCHEMAS).map((k) => ({ $ref: `#/$defs/${k}` })),
           discriminator: {
             propertyName: 'type',
-            mapping: Object.fromEntries(Object.entries(INPUT_TYPE_ALIASES).map(([alias, k]) => [alias, `#/$defs/${k}`])),
+            mapping: Object.fromEntries(
+              Object.entries(INPUT_TYPE_ALIASES).map(([alias, k]) => [alias, `#/$defs/${k}`]),
+            ),
           },
         },
       },

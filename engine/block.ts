@@ -93,10 +93,7 @@ export type StepOutputs = Record<string, unknown>;
  * - element mode (no batch parameters): StepOutputs, or StepOutputs[] for output offset +1, or a FlowControl;
  * - batch mode: an array aligned with the input batch indices, each element as in element mode.
  */
-export type StepResult =
-  | StepOutputs
-  | FlowControl
-  | Array<StepOutputs | FlowControl | StepOutputs[] | null>;
+export type StepResult = StepOutputs | FlowControl | Array<StepOutputs | FlowControl | StepOutputs[] | null>;
 
 export interface BlockDefinition<Params = Record<string, unknown>> {
   manifest: BlockManifest;
@@ -132,7 +129,13 @@ function withMeta(schema: JsonSchema, meta: PropertyMeta = {}): JsonSchema {
   return out;
 }
 
-export type SelectedElement = 'any_data' | 'workflow_image' | 'step_output_image' | 'workflow_video_metadata' | 'workflow_parameter' | 'step_output';
+export type SelectedElement =
+  | 'any_data'
+  | 'workflow_image'
+  | 'step_output_image'
+  | 'workflow_video_metadata'
+  | 'workflow_parameter'
+  | 'step_output';
 
 /** A property that only takes a selector (`$inputs.x` / `$steps.s.out`) of the given kinds. */
 export function selector(
@@ -154,7 +157,11 @@ export function selector(
 }
 
 /** A property that takes a literal matching `literal` or a selector of the given kinds. */
-export function literalOrSelector(literal: JsonSchema | JsonSchema[], kinds: string[], meta: PropertyMeta = {}): JsonSchema {
+export function literalOrSelector(
+  literal: JsonSchema | JsonSchema[],
+  kinds: string[],
+  meta: PropertyMeta = {},
+): JsonSchema {
   const literals = Array.isArray(literal) ? literal : [literal];
   return withMeta({ anyOf: [...literals, selector(kinds)] }, meta);
 }
@@ -171,7 +178,11 @@ export function selectorList(kinds: string[], meta: PropertyMeta = {}, itemLiter
 }
 
 /** A dict whose values are selectors of the given kinds or literals (e.g. `evaluation_parameters`). */
-export function selectorDict(kinds: string[], meta: PropertyMeta = {}, valueLiteral: JsonSchema | null = {}): JsonSchema {
+export function selectorDict(
+  kinds: string[],
+  meta: PropertyMeta = {},
+  valueLiteral: JsonSchema | null = {},
+): JsonSchema {
   const values = valueLiteral ? { anyOf: [selector(kinds), valueLiteral] } : selector(kinds);
   return withMeta({ type: 'object', additionalProperties: values }, meta);
 }

@@ -30,7 +30,11 @@ export function kindsConnections(blocks: readonly BlockDefinition<any>[]): Recor
   for (const block of blocks) {
     for (const [property, schema] of Object.entries(block.manifest.properties)) {
       const refs = propertyReferences(schema);
-      const groups: Array<[typeof refs.direct, boolean, boolean]> = [[refs.direct, false, false], [refs.items, true, false], [refs.values, false, true]];
+      const groups: Array<[typeof refs.direct, boolean, boolean]> = [
+        [refs.direct, false, false],
+        [refs.items, true, false],
+        [refs.values, false, true],
+      ];
       for (const [list, isList, isDict] of groups) {
         for (const ref of list) {
           if (ref.selectedElement === 'step') continue;
@@ -61,23 +65,33 @@ export function typeAnnotation(schema: JsonSchema | undefined): string {
   }
   if ('const' in schema) return typeof schema.const === 'string' ? 'str' : 'Any';
   if (Array.isArray(schema.enum)) return 'str';
-  if (Array.isArray(schema.type)) return unionAnnotation((schema.type as string[]).map((t) => typeAnnotation({ ...schema, type: t })));
+  if (Array.isArray(schema.type))
+    return unionAnnotation((schema.type as string[]).map((t) => typeAnnotation({ ...schema, type: t })));
   switch (schema.type) {
-    case 'number': return 'float';
-    case 'integer': return 'int';
-    case 'boolean': return 'bool';
-    case 'string': return 'str';
-    case 'null': return 'None';
+    case 'number':
+      return 'float';
+    case 'integer':
+      return 'int';
+    case 'boolean':
+      return 'bool';
+    case 'string':
+      return 'str';
+    case 'null':
+      return 'None';
     case 'array': {
-      if (Array.isArray(schema.prefixItems)) return `Tuple[${(schema.prefixItems as JsonSchema[]).map(typeAnnotation).join(', ')}]`;
+      if (Array.isArray(schema.prefixItems))
+        return `Tuple[${(schema.prefixItems as JsonSchema[]).map(typeAnnotation).join(', ')}]`;
       const item = schema.items ? typeAnnotation(schema.items as JsonSchema) : 'Any';
       return schema.uniqueItems ? `Set[${item}]` : `List[${item}]`;
     }
     case 'object': {
       const values = schema.additionalProperties;
-      return values && typeof values === 'object' ? `Dict[str, ${typeAnnotation(values as JsonSchema)}]` : 'Dict[Any, Any]';
+      return values && typeof values === 'object'
+        ? `Dict[str, ${typeAnnotation(values as JsonSchema)}]`
+        : 'Dict[Any, Any]';
     }
-    default: return 'Any';
+    default:
+      return 'Any';
   }
 }
 

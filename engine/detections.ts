@@ -111,8 +111,11 @@ export class Detections {
     const keys = new Set(nonEmpty.flatMap((p) => Object.keys(p.data)));
     const data: Record<string, unknown[]> = {};
     for (const k of keys) data[k] = [];
-    const withMasks = nonEmpty.every((p) => p.masks) &&
-      nonEmpty.every((p) => p.maskShape?.[0] === nonEmpty[0]!.maskShape?.[0] && p.maskShape?.[1] === nonEmpty[0]!.maskShape?.[1]);
+    const withMasks =
+      nonEmpty.every((p) => p.masks) &&
+      nonEmpty.every(
+        (p) => p.maskShape?.[0] === nonEmpty[0]!.maskShape?.[0] && p.maskShape?.[1] === nonEmpty[0]!.maskShape?.[1],
+      );
     const masks: Uint8Array[] | null = withMasks ? [] : null;
     let offset = 0;
     for (const p of nonEmpty) {

@@ -42,7 +42,10 @@ export class ExecutionEngine {
   constructor(readonly options: EngineOptions) {
     this.registry = new BlockRegistry(options.blocks, { uqlDescription: options.uqlDescription });
     const fromEnv = Number(process.env.WORKFLOWS_MAX_CONCURRENT_STEPS);
-    this.maxConcurrentSteps = Math.max(1, options.maxConcurrentSteps ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 8));
+    this.maxConcurrentSteps = Math.max(
+      1,
+      options.maxConcurrentSteps ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 8),
+    );
   }
 
   /** Parse, validate and compile; throws WorkflowError subclasses. Cached by a hash of the definition. */

@@ -112,27 +112,66 @@ export class UndeclaredSymbolError extends WorkflowError {}
 export class PlatformError extends Error {
   /** Status this error means when it reaches a client; see server/error-map.ts. */
   readonly status: number = 500;
-  constructor(message: string, readonly details?: Record<string, unknown>) {
+  constructor(
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
     super(message);
     this.name = new.target.name;
   }
 }
-export class InputImageLoadError extends PlatformError { override readonly status = 400; }
-export class InvalidModelIDError extends PlatformError { override readonly status = 400; }
-export class ModelInputError extends PlatformError { override readonly status = 400; }
-export class ContentTypeMissing extends PlatformError { override readonly status = 400; }
-export class ContentTypeInvalid extends PlatformError { override readonly status = 400; }
-export class RequestDataContradiction extends PlatformError { override readonly status = 400; }
-export class MissingApiKeyError extends PlatformError { override readonly status = 400; }
-export class RoboflowAPINotAuthorizedError extends PlatformError { override readonly status = 401; }
-export class ModelNotFoundError extends PlatformError { override readonly status = 404; }
-export class RoboflowAPINotNotFoundError extends PlatformError { override readonly status = 404; }
-export class ModelArtefactError extends PlatformError { override readonly status = 500; }
-export class MalformedRoboflowAPIResponseError extends PlatformError { override readonly status = 502; }
-export class RoboflowAPIUnsuccessfulRequestError extends PlatformError { override readonly status = 502; }
-export class MalformedWorkflowResponseError extends PlatformError { override readonly status = 502; }
-export class RoboflowAPIConnectionError extends PlatformError { override readonly status = 503; }
+export class InputImageLoadError extends PlatformError {
+  override readonly status = 400;
+}
+export class InvalidModelIDError extends PlatformError {
+  override readonly status = 400;
+}
+export class ModelInputError extends PlatformError {
+  override readonly status = 400;
+}
+export class ContentTypeMissing extends PlatformError {
+  override readonly status = 400;
+}
+export class ContentTypeInvalid extends PlatformError {
+  override readonly status = 400;
+}
+export class RequestDataContradiction extends PlatformError {
+  override readonly status = 400;
+}
+export class MissingApiKeyError extends PlatformError {
+  override readonly status = 400;
+}
+export class RoboflowAPINotAuthorizedError extends PlatformError {
+  override readonly status = 401;
+}
+export class ModelNotFoundError extends PlatformError {
+  override readonly status = 404;
+}
+export class RoboflowAPINotNotFoundError extends PlatformError {
+  override readonly status = 404;
+}
+export class ModelArtefactError extends PlatformError {
+  override readonly status = 500;
+}
+export class MalformedRoboflowAPIResponseError extends PlatformError {
+  override readonly status = 502;
+}
+export class RoboflowAPIUnsuccessfulRequestError extends PlatformError {
+  override readonly status = 502;
+}
+export class MalformedWorkflowResponseError extends PlatformError {
+  override readonly status = 502;
+}
+export class RoboflowAPIConnectionError extends PlatformError {
+  override readonly status = 503;
+}
 /** A model is still loading past the request's budget: retry later (503 + Retry-After). */
-export class ModelManagerLockAcquisitionError extends PlatformError { override readonly status = 503; }
-export class InferenceModelNotFound extends PlatformError { override readonly status = 503; }
-export class RoboflowAPITimeoutError extends PlatformError { override readonly status = 504; }
+export class ModelManagerLockAcquisitionError extends PlatformError {
+  override readonly status = 503;
+}
+export class InferenceModelNotFound extends PlatformError {
+  override readonly status = 503;
+}
+export class RoboflowAPITimeoutError extends PlatformError {
+  override readonly status = 504;
+}

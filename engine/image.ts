@@ -170,7 +170,9 @@ async function decodeError(encoded: Uint8Array, maxPixels: number, error: Error)
   }
   if (!meta.width || !meta.height) return new InputImageLoadError('Could not decode image: unknown dimensions');
   if (meta.width * meta.height > maxPixels) {
-    return new InputImageLoadError(`Image of ${meta.width}x${meta.height} pixels exceeds the limit of ${maxPixels} pixels`);
+    return new InputImageLoadError(
+      `Image of ${meta.width}x${meta.height} pixels exceeds the limit of ${maxPixels} pixels`,
+    );
   }
   return new InputImageLoadError(`Could not decode image: ${error.message}`);
 }

@@ -4,12 +4,26 @@ export * from './api-types.ts';
 export * from './errors.ts';
 export { Batch, isBatch, indexKey, type BatchIndex } from './batch.ts';
 export { FlowControl } from './flow-control.ts';
-export { WorkflowImage, isWorkflowImage, DEFAULT_MAX_IMAGE_PIXELS, type ImageOrigin, type VideoMetadata, type ImageLineage } from './image.ts';
+export {
+  WorkflowImage,
+  isWorkflowImage,
+  DEFAULT_MAX_IMAGE_PIXELS,
+  type ImageOrigin,
+  type VideoMetadata,
+  type ImageLineage,
+} from './image.ts';
 export { Detections, isDetections } from './detections.ts';
 export { KINDS, kindObject, kindsCompatible, DETECTION_KINDS, type Kind } from './kinds.ts';
 export { ExecutionEngine, type EngineOptions, type CompiledWorkflow } from './engine.ts';
 export { BlockRegistry, type BlockRegistryOptions, type UqlDescription } from './registry.ts';
-export { serializeDetections, serializeImage, serializeValue, serializeOutput, RLE_MASK_COLUMN, type SerializeDetectionsOptions } from './serialize.ts';
+export {
+  serializeDetections,
+  serializeImage,
+  serializeValue,
+  serializeOutput,
+  RLE_MASK_COLUMN,
+  type SerializeDetectionsOptions,
+} from './serialize.ts';
 export { encodeRle, decodeRle, type CocoRle } from './rle.ts';
 export { canonicalHash } from './compiler/cache.ts';
 export type { WorkflowReference, WorkflowResolver } from './compiler/references.ts';

@@ -1,7 +1,12 @@
 // JSON Schemas of serialized kinds, returned by describe_interface under `kinds_schemas` (spec §6.3).
 const origin = {
   type: 'object',
-  properties: { offset_x: { type: 'integer' }, offset_y: { type: 'integer' }, width: { type: 'integer' }, height: { type: 'integer' } },
+  properties: {
+    offset_x: { type: 'integer' },
+    offset_y: { type: 'integer' },
+    width: { type: 'integer' },
+    height: { type: 'integer' },
+  },
   required: ['offset_x', 'offset_y', 'width', 'height'],
 };
 
@@ -23,19 +28,43 @@ function detectionsSchema(title: string, extra: Record<string, unknown> = {}, re
     title,
     type: 'object',
     properties: {
-      image: { type: 'object', properties: { width: { type: ['integer', 'null'] }, height: { type: ['integer', 'null'] } }, required: ['width', 'height'] },
+      image: {
+        type: 'object',
+        properties: { width: { type: ['integer', 'null'] }, height: { type: ['integer', 'null'] } },
+        required: ['width', 'height'],
+      },
       predictions: {
         type: 'array',
         items: {
           type: 'object',
           properties: {
-            width: { type: 'number' }, height: { type: 'number' }, x: { type: 'number' }, y: { type: 'number' },
-            confidence: { type: 'number' }, class_id: { type: 'integer' }, class: { type: 'string' },
-            detection_id: { type: 'string' }, parent_id: { type: 'string' }, tracker_id: { type: 'integer' },
-            parent_origin: origin, root_parent_id: { type: 'string' }, root_parent_origin: origin,
+            width: { type: 'number' },
+            height: { type: 'number' },
+            x: { type: 'number' },
+            y: { type: 'number' },
+            confidence: { type: 'number' },
+            class_id: { type: 'integer' },
+            class: { type: 'string' },
+            detection_id: { type: 'string' },
+            parent_id: { type: 'string' },
+            tracker_id: { type: 'integer' },
+            parent_origin: origin,
+            root_parent_id: { type: 'string' },
+            root_parent_origin: origin,
             ...extra,
           },
-          required: ['width', 'height', 'x', 'y', 'confidence', 'class_id', 'class', 'detection_id', 'parent_id', ...required],
+          required: [
+            'width',
+            'height',
+            'x',
+            'y',
+            'confidence',
+            'class_id',
+            'class',
+            'detection_id',
+            'parent_id',
+            ...required,
+          ],
         },
       },
     },
@@ -46,10 +75,20 @@ function detectionsSchema(title: string, extra: Record<string, unknown> = {}, re
 const point = { type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' } }, required: ['x', 'y'] };
 const keypoint = {
   type: 'object',
-  properties: { class_id: { type: 'integer' }, class: { type: 'string' }, confidence: { type: 'number' }, x: { type: 'number' }, y: { type: 'number' } },
+  properties: {
+    class_id: { type: 'integer' },
+    class: { type: 'string' },
+    confidence: { type: 'number' },
+    x: { type: 'number' },
+    y: { type: 'number' },
+  },
   required: ['class_id', 'class', 'confidence', 'x', 'y'],
 };
-const classPrediction = { type: 'object', properties: { class: { type: 'string' }, class_id: { type: 'integer' }, confidence: { type: 'number' } }, required: ['class', 'class_id', 'confidence'] };
+const classPrediction = {
+  type: 'object',
+  properties: { class: { type: 'string' }, class_id: { type: 'integer' }, confidence: { type: 'number' } },
+  required: ['class', 'class_id', 'confidence'],
+};
 
 export const KINDS_SCHEMAS: Record<string, unknown> = {
   image: {
@@ -68,8 +107,16 @@ export const KINDS_SCHEMAS: Record<string, unknown> = {
   },
   video_metadata: { title: 'VideoMetadata', ...videoMetadata },
   object_detection_prediction: detectionsSchema('ObjectDetectionPrediction'),
-  instance_segmentation_prediction: detectionsSchema('InstanceSegmentationPrediction', { points: { type: 'array', items: point } }, ['points']),
-  keypoint_detection_prediction: detectionsSchema('KeypointDetectionPrediction', { keypoints: { type: 'array', items: keypoint } }, ['keypoints']),
+  instance_segmentation_prediction: detectionsSchema(
+    'InstanceSegmentationPrediction',
+    { points: { type: 'array', items: point } },
+    ['points'],
+  ),
+  keypoint_detection_prediction: detectionsSchema(
+    'KeypointDetectionPrediction',
+    { keypoints: { type: 'array', items: keypoint } },
+    ['keypoints'],
+  ),
   qr_code_detection: detectionsSchema('QRCodeDetection', { data: { type: 'string' } }),
   bar_code_detection: detectionsSchema('BarCodeDetection', { data: { type: 'string' } }),
   classification_prediction: [
@@ -77,11 +124,15 @@ export const KINDS_SCHEMAS: Record<string, unknown> = {
       title: 'MultiClassClassificationPrediction',
       type: 'object',
       properties: {
-        inference_id: { type: 'string' }, time: { type: 'number' },
+        inference_id: { type: 'string' },
+        time: { type: 'number' },
         image: { type: 'object', properties: { width: { type: 'integer' }, height: { type: 'integer' } } },
         predictions: { type: 'array', items: classPrediction },
-        top: { type: 'string' }, confidence: { type: 'number' },
-        prediction_type: { type: 'string' }, parent_id: { type: 'string' }, root_parent_id: { type: 'string' },
+        top: { type: 'string' },
+        confidence: { type: 'number' },
+        prediction_type: { type: 'string' },
+        parent_id: { type: 'string' },
+        root_parent_id: { type: 'string' },
       },
       required: ['predictions', 'top', 'confidence'],
     },
@@ -89,11 +140,20 @@ export const KINDS_SCHEMAS: Record<string, unknown> = {
       title: 'MultiLabelClassificationPrediction',
       type: 'object',
       properties: {
-        inference_id: { type: 'string' }, time: { type: 'number' },
+        inference_id: { type: 'string' },
+        time: { type: 'number' },
         image: { type: 'object', properties: { width: { type: 'integer' }, height: { type: 'integer' } } },
-        predictions: { type: 'object', additionalProperties: { type: 'object', properties: { confidence: { type: 'number' }, class_id: { type: 'integer' } } } },
+        predictions: {
+          type: 'object',
+          additionalProperties: {
+            type: 'object',
+            properties: { confidence: { type: 'number' }, class_id: { type: 'integer' } },
+          },
+        },
         predicted_classes: { type: 'array', items: { type: 'string' } },
-        prediction_type: { type: 'string' }, parent_id: { type: 'string' }, root_parent_id: { type: 'string' },
+        prediction_type: { type: 'string' },
+        parent_id: { type: 'string' },
+        root_parent_id: { type: 'string' },
       },
       required: ['predictions', 'predicted_classes'],
     },

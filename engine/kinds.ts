@@ -18,23 +18,58 @@ const kindTable: Array<[name: string, serialised: string, internal: string, desc
   ['ROBOFLOW_MANAGED_KEY', 'str', 'str', 'Roboflow-managed third-party API key reference'],
   ['float_zero_to_one', 'float', 'float', '`float` value in range `[0.0, 1.0]`'],
   ['list_of_values', 'List[Any]', 'List[Any]', 'List of values of any type'],
-  ['serialised_payloads', 'List[Union[str, dict]]', 'List[Union[str, bytes, dict]]', 'Serialised element that is usually accepted by sink'],
+  [
+    'serialised_payloads',
+    'List[Union[str, dict]]',
+    'List[Union[str, bytes, dict]]',
+    'Serialised element that is usually accepted by sink',
+  ],
   ['boolean', 'bool', 'bool', 'Boolean flag'],
   ['integer', 'int', 'int', 'Integer value'],
   ['string', 'str', 'str', 'String value'],
   ['top_class', 'str', 'str', 'String value representing top class predicted by classification model'],
   ['float', 'float', 'float', 'Float value'],
   ['dictionary', 'dict', 'dict', 'Dictionary'],
-  ['detection', 'Tuple[list, Optional[list], Optional[float], Optional[float], Optional[int], dict]', 'Tuple', 'Single element of detections-based prediction (like `object_detection_prediction`)'],
+  [
+    'detection',
+    'Tuple[list, Optional[list], Optional[float], Optional[float], Optional[int], dict]',
+    'Tuple',
+    'Single element of detections-based prediction (like `object_detection_prediction`)',
+  ],
   ['classification_prediction', 'dict', 'dict', 'Predictions from classifier'],
-  ['detections_overlaps', 'List[Dict[str, Any]]', 'List[Dict[str, Any]]', 'Overlaps between reference and candidate detections'],
+  [
+    'detections_overlaps',
+    'List[Dict[str, Any]]',
+    'List[Dict[str, Any]]',
+    'Overlaps between reference and candidate detections',
+  ],
   ['point', 'Tuple[int, int]', 'Tuple[int, int]', 'Single point in 2D'],
   ['labeled_points', 'List[Dict[str, Any]]', 'List[Dict[str, Any]]', 'Prompt points with positive / negative labels'],
   ['zone', 'List[Tuple[int, int]]', 'List[Tuple[int, int]]', 'Definition of polygon zone'],
-  ['object_detection_prediction', 'dict', 'sv.Detections', 'Prediction with detected bounding boxes in form of sv.Detections(...) object'],
-  ['instance_segmentation_prediction', 'dict', 'sv.Detections', 'Prediction with detected bounding boxes and segmentation masks in form of sv.Detections(...) object'],
-  ['rle_instance_segmentation_prediction', 'dict', 'sv.Detections', 'Prediction with detected bounding boxes and RLE-encoded segmentation masks'],
-  ['keypoint_detection_prediction', 'dict', 'sv.Detections', 'Prediction with detected bounding boxes and detected keypoints in form of sv.Detections(...) object'],
+  [
+    'object_detection_prediction',
+    'dict',
+    'sv.Detections',
+    'Prediction with detected bounding boxes in form of sv.Detections(...) object',
+  ],
+  [
+    'instance_segmentation_prediction',
+    'dict',
+    'sv.Detections',
+    'Prediction with detected bounding boxes and segmentation masks in form of sv.Detections(...) object',
+  ],
+  [
+    'rle_instance_segmentation_prediction',
+    'dict',
+    'sv.Detections',
+    'Prediction with detected bounding boxes and RLE-encoded segmentation masks',
+  ],
+  [
+    'keypoint_detection_prediction',
+    'dict',
+    'sv.Detections',
+    'Prediction with detected bounding boxes and detected keypoints in form of sv.Detections(...) object',
+  ],
   ['semantic_segmentation_prediction', 'dict', 'sv.Detections', 'Per-pixel class and confidence prediction'],
   ['rgb_color', 'Tuple[int, int, int]', 'Tuple[int, int, int]', 'RGB color'],
   ['image_keypoints', 'dict', 'dict', 'Image keypoints detected by classical Computer Vision method'],
@@ -68,7 +103,9 @@ export const DETECTIONS_VALUE_KINDS: ReadonlySet<string> = new Set(
 
 /** Full kind object for a name; unknown names (plugins) get a generic description. */
 export function kindObject(name: string): Kind {
-  return KINDS.get(name) ?? { name, description: name, docs: null, serialised_data_type: 'Any', internal_data_type: 'Any' };
+  return (
+    KINDS.get(name) ?? { name, description: name, docs: null, serialised_data_type: 'Any', internal_data_type: 'Any' }
+  );
 }
 
 /** Roboflow's edge check: valid iff "*" is on either side or the name sets intersect. */

@@ -94,7 +94,7 @@ export function largestRegionStart(mask: Uint8Array, width: number, height: numb
     const row = y * width;
     const rowFirst = runStart.length;
     let above = previousFirst;
-    for (let x = 0; x < width; ) {
+    for (let x = 0; x < width;) {
       if (!mask[row + x]) {
         x++;
         continue;
@@ -106,7 +106,7 @@ export function largestRegionStart(mask: Uint8Array, width: number, height: numb
       runLength.push(x - x0);
       parent.push(run);
       // Runs above touching [x0 - 1, x] (diagonals included) join this one.
-      while (above < previousEnd && (runStart[above]! - (row - width)) + runLength[above]! < x0) above++;
+      while (above < previousEnd && runStart[above]! - (row - width) + runLength[above]! < x0) above++;
       for (let a = above; a < previousEnd && runStart[a]! - (row - width) <= x; a++) union(a, run);
     }
     previousFirst = rowFirst;

@@ -14,12 +14,29 @@ export class Profiler {
 
   complete(name: string, startMs: number, endMs: number, args?: Record<string, unknown>): void {
     if (!this.enabled) return;
-    this.#events.push({ name, ph: 'X', pid: process.pid, tid: 0, ts: this.#ts(startMs), dur: Math.round((endMs - startMs) * 1000), cat: CATEGORY, ...(args ? { args } : {}) });
+    this.#events.push({
+      name,
+      ph: 'X',
+      pid: process.pid,
+      tid: 0,
+      ts: this.#ts(startMs),
+      dur: Math.round((endMs - startMs) * 1000),
+      cat: CATEGORY,
+      ...(args ? { args } : {}),
+    });
   }
 
   mark(name: string, ph: 'B' | 'E' | 'I', args?: Record<string, unknown>): void {
     if (!this.enabled) return;
-    this.#events.push({ name, ph, pid: process.pid, tid: 0, ts: this.#ts(performance.now()), cat: CATEGORY, ...(args ? { args } : {}) });
+    this.#events.push({
+      name,
+      ph,
+      pid: process.pid,
+      tid: 0,
+      ts: this.#ts(performance.now()),
+      cat: CATEGORY,
+      ...(args ? { args } : {}),
+    });
   }
 
   addPhases(phases: Array<{ name: string; start: number; end: number }>): void {

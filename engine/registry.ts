@@ -3,7 +3,13 @@ import type { BlockDefinition, JsonSchema, OutputDefinition, StepDefinition } fr
 import { EXECUTION_ENGINE_VERSION, type WorkflowsBlocksDescription } from './api-types.ts';
 import { PluginLoadingError, WorkflowExecutionEngineVersionError, WorkflowSyntaxError } from './errors.ts';
 import { definitionSchema } from './block-schema.ts';
-import { declaredKinds, describeBlock, DYNAMIC_BLOCK_DEFINITION_SCHEMA, kindsConnections, primitivesConnections } from './describe-blocks.ts';
+import {
+  declaredKinds,
+  describeBlock,
+  DYNAMIC_BLOCK_DEFINITION_SCHEMA,
+  kindsConnections,
+  primitivesConnections,
+} from './describe-blocks.ts';
 import { parseVersion, satisfies } from './compiler/pep440.ts';
 import { validateStep } from './compiler/step-validation.ts';
 import { innerWorkflowBlock } from './compiler/inner.ts';
@@ -28,10 +34,13 @@ export class BlockRegistry {
 
   constructor(blocks: readonly BlockDefinition<any>[], options: BlockRegistryOptions = {}) {
     // The inner-workflow step is the engine's own (inlined by the compiler); listed so schemas and describe show it.
-    this.blocks = blocks.some((b) => b.manifest.type === innerWorkflowBlock.manifest.type) ? blocks : [...blocks, innerWorkflowBlock];
+    this.blocks = blocks.some((b) => b.manifest.type === innerWorkflowBlock.manifest.type)
+      ? blocks
+      : [...blocks, innerWorkflowBlock];
     for (const block of this.blocks) {
       for (const id of [block.manifest.type, ...(block.manifest.aliases ?? [])]) {
-        if (this.#byType.has(id)) throw new PluginLoadingError(`Block type identifier '${id}' is declared by more than one block`);
+        if (this.#byType.has(id))
+          throw new PluginLoadingError(`Block type identifier '${id}' is declared by more than one block`);
         this.#byType.set(id, block);
       }
     }
@@ -46,7 +55,10 @@ export class BlockRegistry {
   compatibleBlocks(executionEngineVersion?: string): BlockDefinition<any>[] {
     if (!executionEngineVersion) return [...this.blocks];
     const version = parseVersion(executionEngineVersion);
-    if (!version) throw new WorkflowExecutionEngineVersionError(`Could not parse execution engine version '${executionEngineVersion}'`);
+    if (!version)
+      throw new WorkflowExecutionEngineVersionError(
+        `Could not parse execution engine version '${executionEngineVersion}'`,
+      );
     return this.blocks.filter((b) => {
       const spec = b.manifest.executionEngineCompatibility;
       if (!spec) return true;
@@ -83,7 +95,14 @@ export class BlockRegistry {
     if (!block) {
       throw new WorkflowSyntaxError(`Unknown block type '${String(step?.type)}'`, {
         context: 'workflow_compilation | workflow_definition_parsing',
-        blocksErrors: [{ block_id: String(step?.name ?? 'unknown'), block_type: String(step?.type ?? ''), property_name: 'type', property_details: 'unknown block type' }],
+        blocksErrors: [
+          {
+            block_id: String(step?.name ?? 'unknown'),
+            block_type: String(step?.type ?? ''),
+            property_name: 'type',
+            property_details: 'unknown block type',
+          },
+        ],
       });
     }
     const normalized = validateStep(step, block);

@@ -8,17 +8,48 @@ import { boundedLargestContour } from './mask-contour.ts';
 import { encodeRle, type CocoRle } from './rle.ts';
 
 /** Extra per-detection columns copied into predictions, in this order. */
-const EXTRA_COLUMNS = ['data', 'path_deviation', 'time_in_zone', 'polygon', 'angle', 'rect', 'width', 'height', 'velocity', 'speed', 'smoothed_velocity', 'smoothed_speed', 'area_px', 'area_converted', 'nearest_target_distance'];
+const EXTRA_COLUMNS = [
+  'data',
+  'path_deviation',
+  'time_in_zone',
+  'polygon',
+  'angle',
+  'rect',
+  'width',
+  'height',
+  'velocity',
+  'speed',
+  'smoothed_velocity',
+  'smoothed_speed',
+  'area_px',
+  'area_converted',
+  'nearest_target_distance',
+];
 
 type Pair = [number, number];
 /** Kinds whose values are lists themselves (other lists are deeper-dimensional outputs, serialized per element). */
-const LIST_KINDS = new Set(['*', 'list_of_values', 'zone', 'point', 'numpy_array', 'serialised_payloads', 'detections_overlaps', 'labeled_points', 'contours', 'embedding', 'rgb_color', 'tensor', 'image_keypoints']);
+const LIST_KINDS = new Set([
+  '*',
+  'list_of_values',
+  'zone',
+  'point',
+  'numpy_array',
+  'serialised_payloads',
+  'detections_overlaps',
+  'labeled_points',
+  'contours',
+  'embedding',
+  'rgb_color',
+  'tensor',
+  'image_keypoints',
+]);
 
 /** float32 → the shortest decimal that reads back as the same float32 (0.81, not 0.8100000023841858). */
 const f32 = (v: number) => (Number.isInteger(v) ? v : Number(Math.fround(v).toPrecision(7)));
 
 function plain(value: unknown): unknown {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return Array.from(value as unknown as ArrayLike<number>);
   if (Array.isArray(value)) return value.map(plain);
   return value;
 }
@@ -64,8 +95,12 @@ export function serializeDetections(
     const w = x2 - x1;
     const h = y2 - y1;
     const p: Record<string, unknown> = {
-      width: f32(w), height: f32(h), x: f32(x1 + w / 2), y: f32(y1 + h / 2),
-      confidence: f32(detections.confidence[i]!), class_id: detections.classId[i]!,
+      width: f32(w),
+      height: f32(h),
+      x: f32(x1 + w / 2),
+      y: f32(y1 + h / 2),
+      confidence: f32(detections.confidence[i]!),
+      class_id: detections.classId[i]!,
     };
     if (rle) {
       const mask = rleOf(detections, i);
@@ -85,16 +120,28 @@ export function serializeDetections(
     if (parentId !== undefined) p.parent_id = parentId;
     const rootId = detections.get<string>('root_parent_id', i);
     if (parentId !== undefined && rootId !== undefined && rootId !== parentId) {
-      p.parent_origin = origin(detections.get<Pair>('parent_coordinates', i), detections.get<Pair>('parent_dimensions', i));
+      p.parent_origin = origin(
+        detections.get<Pair>('parent_coordinates', i),
+        detections.get<Pair>('parent_dimensions', i),
+      );
       p.root_parent_id = rootId;
-      p.root_parent_origin = origin(detections.get<Pair>('root_parent_coordinates', i), detections.get<Pair>('root_parent_dimensions', i));
+      p.root_parent_origin = origin(
+        detections.get<Pair>('root_parent_coordinates', i),
+        detections.get<Pair>('root_parent_dimensions', i),
+      );
     }
     const kpXy = detections.get<number[][]>('keypoints_xy', i);
     if (kpXy) {
       const ids = detections.get<number[]>('keypoints_class_id', i) ?? [];
       const names = detections.get<string[]>('keypoints_class_name', i) ?? [];
       const conf = detections.get<number[]>('keypoints_confidence', i) ?? [];
-      p.keypoints = kpXy.map(([x, y], k) => ({ class_id: ids[k] ?? k, class: names[k] ?? String(k), confidence: f32(conf[k] ?? 0), x: f32(x!), y: f32(y!) }));
+      p.keypoints = kpXy.map(([x, y], k) => ({
+        class_id: ids[k] ?? k,
+        class: names[k] ?? String(k),
+        confidence: f32(conf[k] ?? 0),
+        x: f32(x!),
+        y: f32(y!),
+      }));
     }
     for (const column of EXTRA_COLUMNS) {
       const value = detections.get(column, i);
@@ -119,7 +166,11 @@ function videoMetadata(image: WorkflowImage): VideoMetadata {
 
 /** `{type: "base64", value, video_metadata, parent_id?, parent_origin?, root_parent_id?, root_parent_origin?}` */
 export async function serializeImage(image: WorkflowImage): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = { type: 'base64', value: await image.toBase64(), video_metadata: videoMetadata(image) };
+  const out: Record<string, unknown> = {
+    type: 'base64',
+    value: await image.toBase64(),
+    video_metadata: videoMetadata(image),
+  };
   if (image.isDerived) {
     out.parent_id = image.parentId;
     out.parent_origin = { ...image.parentOrigin };
@@ -140,7 +191,8 @@ async function serializeAny(value: unknown): Promise<unknown> {
   if (isDetections(value)) return serializeDetections(value);
   if (value instanceof Date) return value.toISOString();
   if (isBatch(value)) return Promise.all(value.values.map(serializeAny));
-  if (ArrayBuffer.isView(value)) return value instanceof Uint8Array ? Buffer.from(value).toString('base64') : plain(value);
+  if (ArrayBuffer.isView(value))
+    return value instanceof Uint8Array ? Buffer.from(value).toString('base64') : plain(value);
   if (Array.isArray(value)) return Promise.all(value.map(serializeAny));
   if (typeof value === 'object') {
     const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await serializeAny(v)] as const));
@@ -160,17 +212,21 @@ const SERIALIZERS: Record<string, KindSerializer> = {
   '*': serializeAny,
   detections_overlaps: serializeAny,
 };
-for (const kind of DETECTIONS_VALUE_KINDS) SERIALIZERS[kind] = (v) => (isDetections(v) ? serializeDetections(v) : NOT_APPLICABLE);
+for (const kind of DETECTIONS_VALUE_KINDS)
+  SERIALIZERS[kind] = (v) => (isDetections(v) ? serializeDetections(v) : NOT_APPLICABLE);
 // RLE payload for detections that carry the rle_mask column (e.g. instance segmentation v4 with mask_format rle);
 // other detections under this kind keep the polygon payload.
 SERIALIZERS.rle_instance_segmentation_prediction = (v) =>
-  isDetections(v) ? serializeDetections(v, { maskFormat: RLE_MASK_COLUMN in v.data ? 'rle' : 'polygon' }) : NOT_APPLICABLE;
+  isDetections(v)
+    ? serializeDetections(v, { maskFormat: RLE_MASK_COLUMN in v.data ? 'rle' : 'polygon' })
+    : NOT_APPLICABLE;
 
 /** Serialize any output value given its kinds (spec §3.8). */
 export async function serializeValue(value: unknown, kinds: readonly string[]): Promise<unknown> {
   if (value === null || value === undefined) return null;
   // Lists of values (deeper-dimensional outputs) serialize element-wise with the same kinds.
-  if (Array.isArray(value) && !kinds.some((k) => LIST_KINDS.has(k))) return Promise.all(value.map((v) => serializeValue(v, kinds)));
+  if (Array.isArray(value) && !kinds.some((k) => LIST_KINDS.has(k)))
+    return Promise.all(value.map((v) => serializeValue(v, kinds)));
   let allHaveSerializers = kinds.length > 0;
   for (const kind of kinds) {
     const serializer = SERIALIZERS[kind];
@@ -182,16 +238,26 @@ export async function serializeValue(value: unknown, kinds: readonly string[]): 
     if (out !== NOT_APPLICABLE) return out;
   }
   if (allHaveSerializers) {
-    throw new ExecutionEngineRuntimeError(`Requested Workflow output serialization, but for a value of kinds [${kinds.join(', ')}] none of the registered serializers applies`, { context: 'workflow_execution | output_construction' });
+    throw new ExecutionEngineRuntimeError(
+      `Requested Workflow output serialization, but for a value of kinds [${kinds.join(', ')}] none of the registered serializers applies`,
+      { context: 'workflow_execution | output_construction' },
+    );
   }
   return serializeAny(value);
 }
 
 /** Serializes one output (a dict of kinds for `$steps.x.*` wildcard outputs). */
-export async function serializeOutput(value: unknown, kinds: readonly string[] | Record<string, string[]>): Promise<unknown> {
+export async function serializeOutput(
+  value: unknown,
+  kinds: readonly string[] | Record<string, string[]>,
+): Promise<unknown> {
   if (Array.isArray(kinds)) return serializeValue(value, kinds);
   if (Array.isArray(value)) return Promise.all(value.map((v) => serializeOutput(v, kinds)));
   if (!value || typeof value !== 'object') return value ?? null;
-  const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await serializeValue(v, (kinds as Record<string, string[]>)[k] ?? ['*'])] as const));
+  const entries = await Promise.all(
+    Object.entries(value).map(
+      async ([k, v]) => [k, await serializeValue(v, (kinds as Record<string, string[]>)[k] ?? ['*'])] as const,
+    ),
+  );
   return Object.fromEntries(entries);
 }

@@ -16,8 +16,16 @@ export const DEFAULT_MAX_URL_BYTES = 20 * 1024 * 1024;
 
 function ipv4Private(ip: string): boolean {
   const [a, b] = ip.split('.').map(Number) as [number, number];
-  return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224;
+  return (
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 100 && b >= 64 && b <= 127) ||
+    a >= 224
+  );
 }
 
 /** True for addresses a server must not be tricked into calling (SSRF). */
@@ -36,7 +44,9 @@ async function checkHost(url: URL, options: UrlFetchOptions): Promise<void> {
   const addresses = net.isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
   if (addresses.length === 0) throw new InputImageLoadError(`Could not resolve image URL host '${host}'`);
   if (addresses.some(isPrivateAddress)) {
-    throw new InputImageLoadError(`Refusing to load image from '${host}': it resolves to a private, loopback or link-local address`);
+    throw new InputImageLoadError(
+      `Refusing to load image from '${host}': it resolves to a private, loopback or link-local address`,
+    );
   }
 }
 
@@ -51,7 +61,8 @@ export async function fetchUrlBytes(rawUrl: string, options: UrlFetchOptions = {
   }
   const signal = AbortSignal.timeout(options.urlTimeoutMs ?? 10_000);
   for (let redirects = 0; ; redirects++) {
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputImageLoadError(`Unsupported image URL scheme '${url.protocol}'`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new InputImageLoadError(`Unsupported image URL scheme '${url.protocol}'`);
     await checkHost(url, options);
     let response: Response;
     try {

@@ -45,7 +45,8 @@ function classicPrediction(p: Json, task: ClassicTask): Json {
 }
 
 function visualizationValue(value: unknown): string | undefined {
-  if (value && typeof value === 'object' && typeof (value as Json).value === 'string') return (value as Json).value as string;
+  if (value && typeof value === 'object' && typeof (value as Json).value === 'string')
+    return (value as Json).value as string;
   return undefined;
 }
 

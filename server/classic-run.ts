@@ -55,7 +55,12 @@ export async function runClassicModel(
   return runClassic(deps, definition, images, apiKey, (output, seconds) => classicResponse(task, output, seconds));
 }
 
-export async function runOcr(deps: AppDeps, images: unknown, withBoxes: boolean, apiKey: string | undefined): Promise<ClassicRun> {
+export async function runOcr(
+  deps: AppDeps,
+  images: unknown,
+  withBoxes: boolean,
+  apiKey: string | undefined,
+): Promise<ClassicRun> {
   checkImageTypes(images);
   if (Array.isArray(images) && images.length === 0) throw new ModelInputError('image: expected at least one image.');
   const definition = buildOcrWorkflow(deps.engine.registry);

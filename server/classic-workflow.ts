@@ -3,13 +3,23 @@
 // image-size steps when those blocks are registered). One code path for models: the engine's.
 import type { BlockRegistry } from '../engine/index.ts';
 
-export type ClassicTask = 'object-detection' | 'instance-segmentation' | 'keypoint-detection' | 'classification' | 'multi-label-classification';
+export type ClassicTask =
+  'object-detection' | 'instance-segmentation' | 'keypoint-detection' | 'classification' | 'multi-label-classification';
 
 /** Model block per task, most preferred first (v3 only takes over when a confidence mode is needed). */
 const MODEL_BLOCKS: Record<ClassicTask, string[]> = {
-  'object-detection': ['roboflow_core/roboflow_object_detection_model@v2', 'roboflow_core/roboflow_object_detection_model@v1'],
-  'instance-segmentation': ['roboflow_core/roboflow_instance_segmentation_model@v2', 'roboflow_core/roboflow_instance_segmentation_model@v1'],
-  'keypoint-detection': ['roboflow_core/roboflow_keypoint_detection_model@v2', 'roboflow_core/roboflow_keypoint_detection_model@v1'],
+  'object-detection': [
+    'roboflow_core/roboflow_object_detection_model@v2',
+    'roboflow_core/roboflow_object_detection_model@v1',
+  ],
+  'instance-segmentation': [
+    'roboflow_core/roboflow_instance_segmentation_model@v2',
+    'roboflow_core/roboflow_instance_segmentation_model@v1',
+  ],
+  'keypoint-detection': [
+    'roboflow_core/roboflow_keypoint_detection_model@v2',
+    'roboflow_core/roboflow_keypoint_detection_model@v1',
+  ],
   classification: ['roboflow_core/roboflow_classification_model@v2', 'roboflow_core/roboflow_classification_model@v1'],
   'multi-label-classification': [
     'roboflow_core/roboflow_multi_label_classification_model@v2',
@@ -73,7 +83,11 @@ function imageSizeSteps(registry: BlockRegistry): Step[] {
   }));
 }
 
-export function buildModelWorkflow(registry: BlockRegistry, task: ClassicTask, request: ClassicRequest): Record<string, unknown> {
+export function buildModelWorkflow(
+  registry: BlockRegistry,
+  task: ClassicTask,
+  request: ClassicRequest,
+): Record<string, unknown> {
   const fields = { ...request.fields };
   let blockType = pickBlock(registry, MODEL_BLOCKS[task]);
   const confidence = fields.confidence;
@@ -98,7 +112,13 @@ export function buildModelWorkflow(registry: BlockRegistry, task: ClassicTask, r
     }
   }
   for (const [key, value] of Object.entries(fields)) if (value === null) delete fields[key];
-  const modelStep = declaredOnly(registry, { ...fields, type: blockType, name: 'model', images: '$inputs.image', model_id: request.modelId });
+  const modelStep = declaredOnly(registry, {
+    ...fields,
+    type: blockType,
+    name: 'model',
+    images: '$inputs.image',
+    model_id: request.modelId,
+  });
   const steps: Step[] = [modelStep];
   const outputs: Array<Record<string, unknown>> = [
     { type: 'JsonField', name: 'predictions', selector: '$steps.model.predictions' },
@@ -117,14 +137,22 @@ export function buildModelWorkflow(registry: BlockRegistry, task: ClassicTask, r
     );
     let last = 'boxes';
     if (request.visualizationLabels && registry.get(LABEL_BLOCK)) {
-      steps.push(declaredOnly(registry, { type: LABEL_BLOCK, name: 'labels', image: '$steps.boxes.image', predictions: '$steps.model.predictions' }));
+      steps.push(
+        declaredOnly(registry, {
+          type: LABEL_BLOCK,
+          name: 'labels',
+          image: '$steps.boxes.image',
+          predictions: '$steps.model.predictions',
+        }),
+      );
       last = 'labels';
     }
     outputs.push({ type: 'JsonField', name: 'visualization', selector: `$steps.${last}.image` });
   }
   const sizeSteps = imageSizeSteps(registry);
   steps.push(...sizeSteps);
-  for (const step of sizeSteps) outputs.push({ type: 'JsonField', name: step.name, selector: `$steps.${step.name}.output` });
+  for (const step of sizeSteps)
+    outputs.push({ type: 'JsonField', name: step.name, selector: `$steps.${step.name}.output` });
   return { version: '1.0', inputs: [{ type: 'WorkflowImage', name: 'image' }], steps, outputs };
 }
 

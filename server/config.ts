@@ -60,7 +60,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     profilingAvailable: bool(env.ENABLE_WORKFLOWS_PROFILING, true),
     allowUrlInput: bool(env.ALLOW_URL_INPUT, true),
     allowPrivateUrls: bool(env.ALLOW_PRIVATE_URL_INPUT, false),
-    urlAllowList: (env.URL_INPUT_ALLOW_LIST ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    urlAllowList: (env.URL_INPUT_ALLOW_LIST ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     maxImagePixels: int(env.MAX_IMAGE_PIXELS, DEFAULT_MAX_IMAGE_PIXELS),
     maxBodyBytes: int(env.MAX_REQUEST_BODY_BYTES, 64 * 1024 * 1024),
     legacyRouteEnabled: bool(env.LEGACY_ROUTE_ENABLED, true),

@@ -1,12 +1,7 @@
 // The one table from error classes to HTTP statuses and bodies (spec §6.9, Roboflow's with_route_exceptions).
 // Body shapes: A = full workflow error (all keys), B = short workflow error, C = plain {message}.
 import type { ErrorRequestHandler, Response } from 'express';
-import {
-  ClientCausedStepExecutionError,
-  PlatformError,
-  StepExecutionError,
-  WorkflowError,
-} from '../engine/index.ts';
+import { ClientCausedStepExecutionError, PlatformError, StepExecutionError, WorkflowError } from '../engine/index.ts';
 import { RequestValidationError } from './validation.ts';
 
 type WorkflowBody = 'A-compile' | 'A' | 'B' | 'B-500';
@@ -57,7 +52,11 @@ export interface MappedError {
 
 function classChain(error: object): string[] {
   const names: string[] = [];
-  for (let proto = Object.getPrototypeOf(error); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (
+    let proto = Object.getPrototypeOf(error);
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
     const name = (proto.constructor as { name?: string } | undefined)?.name;
     if (name) names.push(name);
   }
@@ -88,9 +87,10 @@ function errorTypeName(error: Error): string {
 
 function mapWorkflowError(error: WorkflowError): MappedError {
   const chain = classChain(error);
-  const entry = chain.map((name) => WORKFLOW_ERROR_TABLE[name]).find(Boolean)
+  const entry =
+    chain.map((name) => WORKFLOW_ERROR_TABLE[name]).find(Boolean) ??
     // InnerWorkflow* classes the engine may add later share one row.
-    ?? (chain.some((n) => n.startsWith('InnerWorkflow')) ? WORKFLOW_ERROR_TABLE.InnerWorkflowError : undefined);
+    (chain.some((n) => n.startsWith('InnerWorkflow')) ? WORKFLOW_ERROR_TABLE.InnerWorkflowError : undefined);
   const base = { message: error.message, error_type: errorTypeName(error), context: error.context };
   const inner = error.innerError;
   const streams = { python_blocks_output_streams: null, python_blocks_debug_traces: null };
@@ -99,49 +99,90 @@ function mapWorkflowError(error: WorkflowError): MappedError {
     const blockErrors = error.blocksErrors.length > 0 ? error.blocksErrors : [blockError(error.blockId)];
     return {
       status: error.statusCode,
-      body: { ...base, inner_error_type: innerType(inner), inner_error_message: innerMessage(inner), blocks_errors: blockErrors, ...streams },
+      body: {
+        ...base,
+        inner_error_type: innerType(inner),
+        inner_error_message: innerMessage(inner),
+        blocks_errors: blockErrors,
+        ...streams,
+      },
     };
   }
   if (error instanceof StepExecutionError) {
-    const blockErrors = error.blocksErrors.length > 0
-      ? error.blocksErrors
-      : [{
-          ...blockError(error.blockId),
-          block_type: error.blockType,
-          property_details: innerMessage(inner),
-          block_traceback: inner instanceof Error && inner.stack ? { traceback: inner.stack } : null,
-        }];
+    const blockErrors =
+      error.blocksErrors.length > 0
+        ? error.blocksErrors
+        : [
+            {
+              ...blockError(error.blockId),
+              block_type: error.blockType,
+              property_details: innerMessage(inner),
+              block_traceback: inner instanceof Error && inner.stack ? { traceback: inner.stack } : null,
+            },
+          ];
     return {
       status: 500,
-      body: { ...base, inner_error_type: innerType(inner), inner_error_message: innerMessage(inner), blocks_errors: blockErrors, ...streams },
+      body: {
+        ...base,
+        inner_error_type: innerType(inner),
+        inner_error_message: innerMessage(inner),
+        blocks_errors: blockErrors,
+        ...streams,
+      },
     };
   }
   if (entry?.body === 'A-compile') {
     return {
       status: entry.status,
-      body: { ...base, inner_error_type: String(innerType(inner) ?? 'None'), inner_error_message: innerMessage(inner), blocks_errors: error.blocksErrors, ...streams },
+      body: {
+        ...base,
+        inner_error_type: String(innerType(inner) ?? 'None'),
+        inner_error_message: innerMessage(inner),
+        blocks_errors: error.blocksErrors,
+        ...streams,
+      },
     };
   }
   if (entry?.body === 'A') {
     return {
       status: entry.status,
-      body: { ...base, inner_error_type: innerType(inner), inner_error_message: innerMessage(inner), blocks_errors: error.blocksErrors, ...streams },
+      body: {
+        ...base,
+        inner_error_type: innerType(inner),
+        inner_error_message: innerMessage(inner),
+        blocks_errors: error.blocksErrors,
+        ...streams,
+      },
     };
   }
   if (entry) {
-    return { status: entry.status, body: { ...base, inner_error_type: innerType(inner), inner_error_message: innerMessage(inner) } };
+    return {
+      status: entry.status,
+      body: { ...base, inner_error_type: innerType(inner), inner_error_message: innerMessage(inner) },
+    };
   }
-  return { status: 500, body: { ...base, inner_error_type: innerType(inner), inner_error_message: innerMessage(inner), ...streams } };
+  return {
+    status: 500,
+    body: { ...base, inner_error_type: innerType(inner), inner_error_message: innerMessage(inner), ...streams },
+  };
 }
 
 function blockError(blockId: string) {
-  return { block_id: blockId, block_type: null, block_details: null, property_name: null, property_details: null, block_traceback: null };
+  return {
+    block_id: blockId,
+    block_type: null,
+    block_details: null,
+    property_name: null,
+    property_details: null,
+    block_traceback: null,
+  };
 }
 
 function mapPlatformError(error: PlatformError): MappedError {
   const name = errorTypeName(error);
   const fixed = PLATFORM_MESSAGES[name];
-  const message = fixed && fixed !== error.message && error.message ? `${fixed} ${error.message}` : (fixed ?? error.message);
+  const message =
+    fixed && fixed !== error.message && error.message ? `${fixed} ${error.message}` : (fixed ?? error.message);
   const status = error.status;
   const body: Record<string, unknown> = { message };
   if (error.details) Object.assign(body, error.details);
@@ -169,7 +210,10 @@ export function mapError(error: unknown): MappedError | undefined {
       return { status: 400, body: { message: `Malformed JSON in request body: ${http.message ?? 'could not parse'}` } };
     }
     if (http.type === 'entity.too.large') {
-      return { status: 413, body: { message: `Request body too large: the limit is ${http.limit ?? 'unknown'} bytes.` } };
+      return {
+        status: 413,
+        body: { message: `Request body too large: the limit is ${http.limit ?? 'unknown'} bytes.` },
+      };
     }
     const status = http.status ?? http.statusCode;
     // body-parser / http-errors client errors (unsupported charset, aborted request...) say what went wrong.

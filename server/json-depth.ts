@@ -25,7 +25,12 @@ export function jsonDepth(value: unknown, limit = Infinity): number {
 export function rejectDeepJson(limit = MAX_JSON_DEPTH): RequestHandler {
   return (req, _res, next) => {
     if (req.body !== null && typeof req.body === 'object' && jsonDepth(req.body, limit) > limit) {
-      next(Object.assign(new Error(`Request body is nested more than ${limit} levels deep; at most ${limit} are accepted.`), { status: 400, expose: true }));
+      next(
+        Object.assign(
+          new Error(`Request body is nested more than ${limit} levels deep; at most ${limit} are accepted.`),
+          { status: 400, expose: true },
+        ),
+      );
       return;
     }
     next();

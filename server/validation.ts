@@ -91,7 +91,11 @@ function condense(errors: ErrorObject[]): ValidationIssue[] {
       const alternatives = ((parent.parentSchema as { anyOf?: Array<Record<string, unknown>> }).anyOf ?? [])
         .map(describeSchema)
         .join(', or ');
-      issue = { loc: ['body', ...pointerToLoc(error.instancePath)], msg: `Input should be ${alternatives}`, type: 'union_tag_invalid' };
+      issue = {
+        loc: ['body', ...pointerToLoc(error.instancePath)],
+        msg: `Input should be ${alternatives}`,
+        type: 'union_tag_invalid',
+      };
     }
     const key = JSON.stringify(issue.loc) + issue.type;
     if (seen.has(key)) continue;

@@ -1,10 +1,27 @@
 // roboflow_core/data_aggregator@v1: accumulates values over runs and, once per interval (runs or time), emits
 // aggregates named `<field>_<mode>`; between emissions every output is null. State lives per compiled workflow.
-import { WorkflowExecutionEngineError, defineBlock, literal, selectorDict, type StepDefinition } from '../../engine/index.ts';
+import {
+  WorkflowExecutionEngineError,
+  defineBlock,
+  literal,
+  selectorDict,
+  type StepDefinition,
+} from '../../engine/index.ts';
 import { executeOperations, pyEquals, pyStr, type OperationDefinition } from '../common/uql/index.ts';
 
-type Mode = 'sum' | 'avg' | 'max' | 'min' | 'count' | 'distinct' | 'count_distinct' | 'values_counts' | 'values_difference';
-const MODES: Mode[] = ['sum', 'avg', 'max', 'min', 'count', 'distinct', 'count_distinct', 'values_counts', 'values_difference'];
+type Mode =
+  'sum' | 'avg' | 'max' | 'min' | 'count' | 'distinct' | 'count_distinct' | 'values_counts' | 'values_difference';
+const MODES: Mode[] = [
+  'sum',
+  'avg',
+  'max',
+  'min',
+  'count',
+  'distinct',
+  'count_distinct',
+  'values_counts',
+  'values_difference',
+];
 const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600 };
 
 interface Params {
@@ -56,32 +73,60 @@ export const dataAggregatorV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'data_storage', icon: 'fal fa-database' },
     properties: {
-      data: selectorDict(['*'], { title: 'Data', description: 'Values to aggregate, by name.', examples: [{ predictions: '$steps.model.predictions' }] }),
-      data_operations: literal({ type: 'object', additionalProperties: { type: 'array' } }, { title: 'Data Operations', description: 'UQL operations applied before aggregation.', default: {} }),
-      aggregation_mode: literal({ type: 'object', additionalProperties: { type: 'array', items: { type: 'string', enum: MODES } } }, { title: 'Aggregation Mode', description: 'Aggregations per field.', examples: [{ predictions: ['distinct', 'count_distinct'] }] }),
-      interval: literal({ type: 'integer', exclusiveMinimum: 0 }, { title: 'Interval', description: 'Length of the aggregation window.', examples: [10] }),
-      interval_unit: literal({ type: 'string', enum: ['seconds', 'minutes', 'hours', 'runs'] }, { title: 'Interval Unit', description: 'Unit of interval.', default: 'seconds' }),
+      data: selectorDict(['*'], {
+        title: 'Data',
+        description: 'Values to aggregate, by name.',
+        examples: [{ predictions: '$steps.model.predictions' }],
+      }),
+      data_operations: literal(
+        { type: 'object', additionalProperties: { type: 'array' } },
+        { title: 'Data Operations', description: 'UQL operations applied before aggregation.', default: {} },
+      ),
+      aggregation_mode: literal(
+        { type: 'object', additionalProperties: { type: 'array', items: { type: 'string', enum: MODES } } },
+        {
+          title: 'Aggregation Mode',
+          description: 'Aggregations per field.',
+          examples: [{ predictions: ['distinct', 'count_distinct'] }],
+        },
+      ),
+      interval: literal(
+        { type: 'integer', exclusiveMinimum: 0 },
+        { title: 'Interval', description: 'Length of the aggregation window.', examples: [10] },
+      ),
+      interval_unit: literal(
+        { type: 'string', enum: ['seconds', 'minutes', 'hours', 'runs'] },
+        { title: 'Interval Unit', description: 'Unit of interval.', default: 'seconds' },
+      ),
     },
     required: ['data', 'aggregation_mode', 'interval'],
     outputs: [{ name: '*', kind: ['*'] }],
-    actualOutputs: (step: StepDefinition) => outputNames(step.aggregation_mode as Record<string, string[]>).map((name) => ({ name, kind: ['*'] })),
+    actualOutputs: (step: StepDefinition) =>
+      outputNames(step.aggregation_mode as Record<string, string[]>).map((name) => ({ name, kind: ['*'] })),
     executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   async run({ data, data_operations, aggregation_mode, interval, interval_unit }, context) {
     for (const [field, modes] of Object.entries(aggregation_mode ?? {})) {
       const unknown = modes.find((m) => !MODES.includes(m));
-      if (unknown) throw new WorkflowExecutionEngineError(`Step ${context.stepName}: aggregation_mode.${field} holds ${JSON.stringify(unknown)}, expected one of ${MODES.join(', ')}`);
+      if (unknown)
+        throw new WorkflowExecutionEngineError(
+          `Step ${context.stepName}: aggregation_mode.${field} holds ${JSON.stringify(unknown)}, expected one of ${MODES.join(', ')}`,
+        );
     }
     const key = `${context.stepName}:aggregation`;
     const state = (context.state.get(key) as State | undefined) ?? { values: {}, runs: 0, startedAt: Date.now() };
     context.state.set(key, state);
     for (const field of Object.keys(aggregation_mode ?? {})) {
-      const value = await executeOperations(data?.[field], data_operations?.[field], { parameters: data ?? {}, executionContext: `step: ${context.stepName} | data_operations.${field}` });
+      const value = await executeOperations(data?.[field], data_operations?.[field], {
+        parameters: data ?? {},
+        executionContext: `step: ${context.stepName} | data_operations.${field}`,
+      });
       (state.values[field] ??= []).push(value);
     }
     state.runs += 1;
     const unit = interval_unit ?? 'seconds';
-    const due = unit === 'runs' ? state.runs >= interval : Date.now() - state.startedAt >= interval * UNIT_SECONDS[unit]! * 1000;
+    const due =
+      unit === 'runs' ? state.runs >= interval : Date.now() - state.startedAt >= interval * UNIT_SECONDS[unit]! * 1000;
     const out: Record<string, unknown> = {};
     for (const [field, modes] of Object.entries(aggregation_mode ?? {})) {
       for (const mode of modes) out[`${field}_${mode}`] = due ? AGGREGATE[mode](state.values[field] ?? []) : null;

@@ -78,16 +78,43 @@ export const identifyChangesV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'video',
     shortDescription: 'Identify changes compared to prior data via embeddings.',
-    longDescription: 'Compares each embedding with a running average and flags it when its similarity to that average changes faster or slower than it has before.',
+    longDescription:
+      'Compares each embedding with a running average and flags it when its similarity to that average changes faster or slower than it has before.',
     license: 'MIT',
     ui: { section: 'video', icon: 'far fa-triangle' },
     properties: {
-      strategy: literal({ type: 'string', enum: [...STRATEGIES] }, { description: 'The change identification algorithm to use.', default: STRATEGIES[0], examples: ['Simple Moving Average (SMA)'] }),
-      embedding: selector(['embedding'], { description: 'Embedding of the current data.', examples: ['$steps.clip.embedding'] }),
-      threshold_percentile: literalOrSelector({ type: 'number' }, ['float_zero_to_one'], { description: 'The desired sensitivity; higher values classify more data points as outliers.', default: 0.2, examples: ['$inputs.sample_rate', 0.01] }),
-      warmup: literalOrSelector({ type: 'integer' }, ['integer'], { description: 'Data points used for the initial average; no outliers are identified meanwhile.', default: 3, examples: [100] }),
-      smoothing_factor: literalOrSelector({ type: 'number' }, ['float_zero_to_one'], { description: 'Weight of the newest data point in the EMA strategy.', default: 0.1, examples: [0.1] }),
-      window_size: literalOrSelector({ type: 'integer' }, ['integer'], { description: 'Data points kept by the sliding window strategy.', default: 10, examples: [5] }),
+      strategy: literal(
+        { type: 'string', enum: [...STRATEGIES] },
+        {
+          description: 'The change identification algorithm to use.',
+          default: STRATEGIES[0],
+          examples: ['Simple Moving Average (SMA)'],
+        },
+      ),
+      embedding: selector(['embedding'], {
+        description: 'Embedding of the current data.',
+        examples: ['$steps.clip.embedding'],
+      }),
+      threshold_percentile: literalOrSelector({ type: 'number' }, ['float_zero_to_one'], {
+        description: 'The desired sensitivity; higher values classify more data points as outliers.',
+        default: 0.2,
+        examples: ['$inputs.sample_rate', 0.01],
+      }),
+      warmup: literalOrSelector({ type: 'integer' }, ['integer'], {
+        description: 'Data points used for the initial average; no outliers are identified meanwhile.',
+        default: 3,
+        examples: [100],
+      }),
+      smoothing_factor: literalOrSelector({ type: 'number' }, ['float_zero_to_one'], {
+        description: 'Weight of the newest data point in the EMA strategy.',
+        default: 0.1,
+        examples: [0.1],
+      }),
+      window_size: literalOrSelector({ type: 'integer' }, ['integer'], {
+        description: 'Data points kept by the sliding window strategy.',
+        default: 10,
+        examples: [5],
+      }),
     },
     required: ['embedding'],
     outputs: [
@@ -106,7 +133,8 @@ export const identifyChangesV1 = defineBlock<Params>({
     const windowSize = Number(p.window_size ?? 10);
     const key = `${context.stepName}:identify_changes`;
     let state = context.state.get(key) as ChangeState | undefined;
-    if (!state) context.state.set(key, (state = { samples: 0, embedding: new RunningStats(), similarity: new RunningStats() }));
+    if (!state)
+      context.state.set(key, (state = { samples: 0, embedding: new RunningStats(), similarity: new RunningStats() }));
     const embedding = unitVector(p.embedding);
     let percentile = 0.5;
     let zScore = 0;

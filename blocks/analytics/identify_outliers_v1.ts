@@ -33,14 +33,30 @@ export const identifyOutliersV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'video',
     shortDescription: 'Identify outlier embeddings compared to prior data.',
-    longDescription: 'Ranks how well the current embedding aligns with the mean direction of recent embeddings; the lowest and highest threshold_percentile are outliers. No outliers during warmup.',
+    longDescription:
+      'Ranks how well the current embedding aligns with the mean direction of recent embeddings; the lowest and highest threshold_percentile are outliers. No outliers during warmup.',
     license: 'MIT',
     ui: { section: 'video', icon: 'far fa-chart-scatter-bubble' },
     properties: {
-      embedding: selector(['embedding'], { description: 'Embedding vector of the current data point.', examples: ['$steps.clip.embedding', '$steps.perception_encoder.embedding'] }),
-      threshold_percentile: literalOrSelector({ type: 'number' }, ['float_zero_to_one'], { description: 'Embeddings below this percentile or above 1 - threshold_percentile are outliers.', default: 0.05, examples: [0.05, 0.01, 0.1, '$inputs.threshold_percentile'] }),
-      warmup: literalOrSelector({ type: 'integer' }, ['integer'], { description: 'Data points required before outlier detection begins.', default: 3, examples: [3, 10, 100] }),
-      window_size: literalOrSelector([{ type: 'integer' }, { type: 'null' }], ['integer'], { description: 'Most recent embeddings kept for comparison (null: all).', default: 32, examples: [32, 64, 100, null] }),
+      embedding: selector(['embedding'], {
+        description: 'Embedding vector of the current data point.',
+        examples: ['$steps.clip.embedding', '$steps.perception_encoder.embedding'],
+      }),
+      threshold_percentile: literalOrSelector({ type: 'number' }, ['float_zero_to_one'], {
+        description: 'Embeddings below this percentile or above 1 - threshold_percentile are outliers.',
+        default: 0.05,
+        examples: [0.05, 0.01, 0.1, '$inputs.threshold_percentile'],
+      }),
+      warmup: literalOrSelector({ type: 'integer' }, ['integer'], {
+        description: 'Data points required before outlier detection begins.',
+        default: 3,
+        examples: [3, 10, 100],
+      }),
+      window_size: literalOrSelector([{ type: 'integer' }, { type: 'null' }], ['integer'], {
+        description: 'Most recent embeddings kept for comparison (null: all).',
+        default: 32,
+        examples: [32, 64, 100, null],
+      }),
     },
     required: ['embedding'],
     outputs: [

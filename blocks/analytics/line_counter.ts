@@ -1,9 +1,17 @@
 // roboflow_core/line_counter@v1/@v2: counts tracked objects whose anchor crosses a line segment, per video;
 // a crossing is a change of side while the anchor is within the segment's span.
-import { Detections, WorkflowExecutionEngineError, WorkflowImage, defineBlock, literalOrSelector, selector, type StepContext, type VideoMetadata } from '../../engine/index.ts';
+import {
+  Detections,
+  WorkflowExecutionEngineError,
+  WorkflowImage,
+  defineBlock,
+  literalOrSelector,
+  selector,
+  type StepContext,
+  type VideoMetadata,
+} from '../../engine/index.ts';
 import { videoOf } from '../transformations/tracker-step.ts';
 import { ANCHORS, anchorOf, requireTracked } from './zones.ts';
-
 
 interface Params {
   image?: WorkflowImage;
@@ -33,7 +41,9 @@ function sideOf([sx, sy]: number[], [ex, ey]: number[], [px, py]: [number, numbe
 export function countLineCrossings(context: StepContext, videoId: string, p: Params) {
   const line = p.line_segment;
   if (!Array.isArray(line) || line.length !== 2 || !line.every((pt) => Array.isArray(pt) && pt.length === 2)) {
-    throw new WorkflowExecutionEngineError(`Step ${context.stepName}: line_segment must be two [x, y] points, got ${JSON.stringify(line)}`);
+    throw new WorkflowExecutionEngineError(
+      `Step ${context.stepName}: line_segment must be two [x, y] points, got ${JSON.stringify(line)}`,
+    );
   }
   const ids = requireTracked(p.detections, context.stepName);
   const key = `${context.stepName}:line:${videoId}`;
@@ -55,17 +65,40 @@ export function countLineCrossings(context: StepContext, videoId: string, p: Par
       crossedOut.push(i);
     }
   }
-  return { count_in: state.countIn, count_out: state.countOut, detections_in: p.detections.select(crossedIn), detections_out: p.detections.select(crossedOut) };
+  return {
+    count_in: state.countIn,
+    count_out: state.countOut,
+    detections_in: p.detections.select(crossedIn),
+    detections_out: p.detections.select(crossedOut),
+  };
 }
 
 const lineProperties = {
-  detections: selector(['object_detection_prediction', 'instance_segmentation_prediction'], { title: 'Detections', description: 'Tracked detections (with tracker ids).', examples: ['$steps.byte_tracker.tracked_detections'] }),
-  line_segment: literalOrSelector({ type: 'array', items: { type: 'array', items: { type: 'number' } } }, ['list_of_values'], {
-    title: 'Line Segment',
-    description: 'Line as two [x, y] points.',
-    examples: [[[0, 50], [500, 50]], '$inputs.zones'],
+  detections: selector(['object_detection_prediction', 'instance_segmentation_prediction'], {
+    title: 'Detections',
+    description: 'Tracked detections (with tracker ids).',
+    examples: ['$steps.byte_tracker.tracked_detections'],
   }),
-  triggering_anchor: literalOrSelector({ type: 'string', enum: ANCHORS }, ['string'], { title: 'Triggering Anchor', description: 'Point of the box that has to cross the line.', default: 'CENTER' }),
+  line_segment: literalOrSelector(
+    { type: 'array', items: { type: 'array', items: { type: 'number' } } },
+    ['list_of_values'],
+    {
+      title: 'Line Segment',
+      description: 'Line as two [x, y] points.',
+      examples: [
+        [
+          [0, 50],
+          [500, 50],
+        ],
+        '$inputs.zones',
+      ],
+    },
+  ),
+  triggering_anchor: literalOrSelector({ type: 'string', enum: ANCHORS }, ['string'], {
+    title: 'Triggering Anchor',
+    description: 'Point of the box that has to cross the line.',
+    default: 'CENTER',
+  }),
 };
 
 const common = {
@@ -83,9 +116,19 @@ export const lineCounterV1 = defineBlock<Params>({
     type: 'roboflow_core/line_counter@v1',
     aliases: ['LineCounter'],
     version: 'v1',
-    properties: { metadata: selector(['video_metadata'], { title: 'Video Metadata', description: 'Metadata of the video.', examples: ['$inputs.video_metadata'] }), ...lineProperties },
+    properties: {
+      metadata: selector(['video_metadata'], {
+        title: 'Video Metadata',
+        description: 'Metadata of the video.',
+        examples: ['$inputs.video_metadata'],
+      }),
+      ...lineProperties,
+    },
     required: ['metadata', 'detections', 'line_segment'],
-    outputs: [{ name: 'count_in', kind: ['integer'] }, { name: 'count_out', kind: ['integer'] }],
+    outputs: [
+      { name: 'count_in', kind: ['integer'] },
+      { name: 'count_out', kind: ['integer'] },
+    ],
   },
   run(p, context) {
     const { count_in, count_out } = countLineCrossings(context, videoOf(null, p.metadata).id, p);
@@ -98,7 +141,10 @@ export const lineCounterV2 = defineBlock<Params>({
     ...common,
     type: 'roboflow_core/line_counter@v2',
     version: 'v2',
-    properties: { image: selector(['image'], { title: 'Image', description: 'Video frame.', examples: ['$inputs.image'] }), ...lineProperties },
+    properties: {
+      image: selector(['image'], { title: 'Image', description: 'Video frame.', examples: ['$inputs.image'] }),
+      ...lineProperties,
+    },
     required: ['image', 'detections', 'line_segment'],
     outputs: [
       { name: 'count_in', kind: ['integer'] },
@@ -111,4 +157,3 @@ export const lineCounterV2 = defineBlock<Params>({
     return countLineCrossings(context, videoOf(p.image).id, p);
   },
 });
-

@@ -29,10 +29,24 @@ export const overlapV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { icon: 'far fa-square-o', blockPriority: 1 },
     properties: {
-      image: selector(['image'], { title: 'Image', description: 'The input image for this step.', examples: ['$inputs.image'] }),
-      predictions: selector(['object_detection_prediction'], { title: 'Predictions', description: 'Object predictions', examples: ['$steps.object_detection_model.predictions'] }),
-      overlap_type: literal({ type: 'string', enum: ['Center Overlap', 'Any Overlap'] }, { title: 'Overlap Type', description: 'Overlap Type.', default: 'Center Overlap' }),
-      overlap_class_name: literal({ type: 'string' }, { title: 'Overlap Class Name', description: 'Overlap Class Name' }),
+      image: selector(['image'], {
+        title: 'Image',
+        description: 'The input image for this step.',
+        examples: ['$inputs.image'],
+      }),
+      predictions: selector(['object_detection_prediction'], {
+        title: 'Predictions',
+        description: 'Object predictions',
+        examples: ['$steps.object_detection_model.predictions'],
+      }),
+      overlap_type: literal(
+        { type: 'string', enum: ['Center Overlap', 'Any Overlap'] },
+        { title: 'Overlap Type', description: 'Overlap Type.', default: 'Center Overlap' },
+      ),
+      overlap_class_name: literal(
+        { type: 'string' },
+        { title: 'Overlap Class Name', description: 'Overlap Class Name' },
+      ),
     },
     required: ['image', 'predictions', 'overlap_class_name'],
     outputs: [{ name: 'overlaps', kind: ['object_detection_prediction'] }],
@@ -43,7 +57,9 @@ export const overlapV1 = defineBlock<Params>({
     const outers: number[] = [];
     const others: number[] = [];
     for (let i = 0; i < predictions.length; i++) (names[i] === overlap_class_name ? outers : others).push(i);
-    const keep = others.filter((j) => outers.some((o) => overlaps(predictions.box(o), predictions.box(j), overlap_type ?? 'Center Overlap')));
+    const keep = others.filter((j) =>
+      outers.some((o) => overlaps(predictions.box(o), predictions.box(j), overlap_type ?? 'Center Overlap')),
+    );
     return { overlaps: predictions.select(keep) };
   },
 });

@@ -1,7 +1,17 @@
 // roboflow_core/path_deviation_analytics@v1/@v2: discrete Fréchet distance between each tracked object's
 // accumulated anchor trajectory (per video) and a reference path, as `path_deviation`. v1 takes the video
 // metadata separately, v2 reads it from the image.
-import { Detections, WorkflowExecutionEngineError, WorkflowImage, defineBlock, literalOrSelector, selector, type BlockDefinition, type JsonSchema, type VideoMetadata } from '../../engine/index.ts';
+import {
+  Detections,
+  WorkflowExecutionEngineError,
+  WorkflowImage,
+  defineBlock,
+  literalOrSelector,
+  selector,
+  type BlockDefinition,
+  type JsonSchema,
+  type VideoMetadata,
+} from '../../engine/index.ts';
 import { videoOf } from '../transformations/tracker-step.ts';
 import { ANCHORS, anchorOf, requireTracked } from './zones.ts';
 
@@ -33,15 +43,34 @@ export function frechetDistance(a: readonly number[][], b: readonly number[][]):
 }
 
 function asPath(value: unknown, step: string): number[][] {
-  const ok = Array.isArray(value) && value.length >= 2 && value.every((p) => Array.isArray(p) && p.length === 2 && p.every((c) => typeof c === 'number'));
-  if (!ok) throw new WorkflowExecutionEngineError(`Step ${step}: reference_path must be a list of at least 2 [x, y] points, got ${JSON.stringify(value)?.slice(0, 100)}`);
+  const ok =
+    Array.isArray(value) &&
+    value.length >= 2 &&
+    value.every((p) => Array.isArray(p) && p.length === 2 && p.every((c) => typeof c === 'number'));
+  if (!ok)
+    throw new WorkflowExecutionEngineError(
+      `Step ${step}: reference_path must be a list of at least 2 [x, y] points, got ${JSON.stringify(value)?.slice(0, 100)}`,
+    );
   return value as number[][];
 }
 
 function pathDeviationBlock(version: 'v1' | 'v2'): BlockDefinition<Params> {
-  const frameSource: Record<string, JsonSchema> = version === 'v1'
-    ? { metadata: selector(['video_metadata'], { title: 'Video Metadata', description: 'Metadata of the video (video_identifier keeps paths apart).' }, { selectedElement: 'workflow_video_metadata' }) }
-    : { image: selector(['image'], { title: 'Image', description: 'Video frame whose video metadata keeps paths of different videos apart.' }, { selectedElement: 'workflow_image' }) };
+  const frameSource: Record<string, JsonSchema> =
+    version === 'v1'
+      ? {
+          metadata: selector(
+            ['video_metadata'],
+            { title: 'Video Metadata', description: 'Metadata of the video (video_identifier keeps paths apart).' },
+            { selectedElement: 'workflow_video_metadata' },
+          ),
+        }
+      : {
+          image: selector(
+            ['image'],
+            { title: 'Image', description: 'Video frame whose video metadata keeps paths of different videos apart.' },
+            { selectedElement: 'workflow_image' },
+          ),
+        };
   return defineBlock<Params>({
     manifest: {
       type: `roboflow_core/path_deviation_analytics@${version}`,
@@ -49,17 +78,40 @@ function pathDeviationBlock(version: 'v1' | 'v2'): BlockDefinition<Params> {
       version,
       blockType: 'analytics',
       shortDescription: 'Calculate Fréchet distance of object from the reference path.',
-      longDescription: 'Accumulates each tracked object\'s anchor point across frames and attaches path_deviation: the Fréchet distance (pixels) between that trajectory and reference_path.',
+      longDescription:
+        "Accumulates each tracked object's anchor point across frames and attaches path_deviation: the Fréchet distance (pixels) between that trajectory and reference_path.",
       license: 'Apache-2.0',
       ui: { section: 'video', icon: 'far fa-road', blockPriority: 3 },
       properties: {
         ...frameSource,
-        detections: selector(['object_detection_prediction', 'instance_segmentation_prediction'], { description: 'Tracked detections (with tracker ids).', examples: ['$steps.object_detection_model.predictions'] }),
-        triggering_anchor: literalOrSelector({ type: 'string', enum: ANCHORS }, ['string'], { description: 'Point of the box tracked along the path.', default: 'CENTER', examples: ['CENTER'] }),
-        reference_path: literalOrSelector({ type: 'array' }, ['list_of_values'], { description: 'Expected path: at least 2 [x, y] points in order.', examples: [[[100, 200], [200, 300], [300, 400]], '$inputs.expected_path'] }),
+        detections: selector(['object_detection_prediction', 'instance_segmentation_prediction'], {
+          description: 'Tracked detections (with tracker ids).',
+          examples: ['$steps.object_detection_model.predictions'],
+        }),
+        triggering_anchor: literalOrSelector({ type: 'string', enum: ANCHORS }, ['string'], {
+          description: 'Point of the box tracked along the path.',
+          default: 'CENTER',
+          examples: ['CENTER'],
+        }),
+        reference_path: literalOrSelector({ type: 'array' }, ['list_of_values'], {
+          description: 'Expected path: at least 2 [x, y] points in order.',
+          examples: [
+            [
+              [100, 200],
+              [200, 300],
+              [300, 400],
+            ],
+            '$inputs.expected_path',
+          ],
+        }),
       },
       required: [version === 'v1' ? 'metadata' : 'image', 'detections', 'reference_path'],
-      outputs: [{ name: 'path_deviation_detections', kind: ['object_detection_prediction', 'instance_segmentation_prediction'] }],
+      outputs: [
+        {
+          name: 'path_deviation_detections',
+          kind: ['object_detection_prediction', 'instance_segmentation_prediction'],
+        },
+      ],
       executionEngineCompatibility: version === 'v1' ? '>=1.0.0,<2.0.0' : '>=1.2.0,<2.0.0',
     },
     run(p, context) {

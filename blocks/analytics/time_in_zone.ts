@@ -1,6 +1,14 @@
 // roboflow_core/time_in_zone@v1..v3: seconds each tracked object has spent inside a polygon zone (data column
 // `time_in_zone`), per video; time comes from frame numbers / fps for video files, else frame timestamps.
-import { Detections, WorkflowImage, defineBlock, literalOrSelector, selector, type StepContext, type VideoMetadata } from '../../engine/index.ts';
+import {
+  Detections,
+  WorkflowImage,
+  defineBlock,
+  literalOrSelector,
+  selector,
+  type StepContext,
+  type VideoMetadata,
+} from '../../engine/index.ts';
 import { pointInPolygon } from '../common/uql/index.ts';
 import { nowSeconds } from '../flow_control/rate_limiter_v1.ts';
 import { videoOf } from '../transformations/tracker-step.ts';
@@ -51,11 +59,39 @@ export function timeInZone(context: StepContext, p: Params, multipleZones: boole
 }
 
 const zoneProperties = {
-  detections: selector(['object_detection_prediction', 'instance_segmentation_prediction'], { title: 'Detections', description: 'Tracked detections (with tracker ids).', examples: ['$steps.object_detection_model.predictions'] }),
-  zone: literalOrSelector({ type: 'array', items: { type: 'array' } }, ['list_of_values'], { title: 'Zone', description: 'Polygon as [[x, y], ...] points.', examples: [[[100, 100], [100, 200], [300, 200], [300, 100]], '$inputs.zone'] }),
-  triggering_anchor: literalOrSelector({ type: 'string', enum: ANCHORS }, ['string'], { title: 'Triggering Anchor', description: 'Point of the box that must be in the zone.', default: 'CENTER' }),
-  remove_out_of_zone_detections: literalOrSelector({ type: 'boolean' }, ['boolean'], { title: 'Remove Out Of Zone Detections', description: 'Drop detections outside the zone.', default: true }),
-  reset_out_of_zone_detections: literalOrSelector({ type: 'boolean' }, ['boolean'], { title: 'Reset Out Of Zone Detections', description: 'Restart the timer of objects that leave the zone.', default: true }),
+  detections: selector(['object_detection_prediction', 'instance_segmentation_prediction'], {
+    title: 'Detections',
+    description: 'Tracked detections (with tracker ids).',
+    examples: ['$steps.object_detection_model.predictions'],
+  }),
+  zone: literalOrSelector({ type: 'array', items: { type: 'array' } }, ['list_of_values'], {
+    title: 'Zone',
+    description: 'Polygon as [[x, y], ...] points.',
+    examples: [
+      [
+        [100, 100],
+        [100, 200],
+        [300, 200],
+        [300, 100],
+      ],
+      '$inputs.zone',
+    ],
+  }),
+  triggering_anchor: literalOrSelector({ type: 'string', enum: ANCHORS }, ['string'], {
+    title: 'Triggering Anchor',
+    description: 'Point of the box that must be in the zone.',
+    default: 'CENTER',
+  }),
+  remove_out_of_zone_detections: literalOrSelector({ type: 'boolean' }, ['boolean'], {
+    title: 'Remove Out Of Zone Detections',
+    description: 'Drop detections outside the zone.',
+    default: true,
+  }),
+  reset_out_of_zone_detections: literalOrSelector({ type: 'boolean' }, ['boolean'], {
+    title: 'Reset Out Of Zone Detections',
+    description: 'Restart the timer of objects that leave the zone.',
+    default: true,
+  }),
 };
 const image = selector(['image'], { title: 'Image', description: 'Video frame.', examples: ['$inputs.image'] });
 const common = {
@@ -74,18 +110,34 @@ export const timeInZoneV1 = defineBlock<Params>({
     type: 'roboflow_core/time_in_zone@v1',
     aliases: ['TimeInZone'],
     version: 'v1',
-    properties: { image, metadata: selector(['video_metadata'], { title: 'Video Metadata', description: 'Metadata of the video.' }), ...zoneProperties },
+    properties: {
+      image,
+      metadata: selector(['video_metadata'], { title: 'Video Metadata', description: 'Metadata of the video.' }),
+      ...zoneProperties,
+    },
     required: ['image', 'metadata', 'detections', 'zone'],
   },
   run: (p, context) => timeInZone(context, p, false),
 });
 
 export const timeInZoneV2 = defineBlock<Params>({
-  manifest: { ...common, type: 'roboflow_core/time_in_zone@v2', version: 'v2', properties: { image, ...zoneProperties }, required: ['image', 'detections', 'zone'] },
+  manifest: {
+    ...common,
+    type: 'roboflow_core/time_in_zone@v2',
+    version: 'v2',
+    properties: { image, ...zoneProperties },
+    required: ['image', 'detections', 'zone'],
+  },
   run: (p, context) => timeInZone(context, p, false),
 });
 
 export const timeInZoneV3 = defineBlock<Params>({
-  manifest: { ...common, type: 'roboflow_core/time_in_zone@v3', version: 'v3', properties: { image, ...zoneProperties }, required: ['image', 'detections', 'zone'] },
+  manifest: {
+    ...common,
+    type: 'roboflow_core/time_in_zone@v3',
+    version: 'v3',
+    properties: { image, ...zoneProperties },
+    required: ['image', 'detections', 'zone'],
+  },
   run: (p, context) => timeInZone(context, p, true),
 });

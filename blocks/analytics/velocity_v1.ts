@@ -1,6 +1,13 @@
 // roboflow_core/velocity@v1: velocity and speed of each tracked object's box centre between frames (metres per
 // second through pixels_per_meter), plus an exponentially smoothed version; state per video.
-import { DETECTION_KINDS, Detections, WorkflowImage, defineBlock, literalOrSelector, selector } from '../../engine/index.ts';
+import {
+  DETECTION_KINDS,
+  Detections,
+  WorkflowImage,
+  defineBlock,
+  literalOrSelector,
+  selector,
+} from '../../engine/index.ts';
 import { nowSeconds } from '../flow_control/rate_limiter_v1.ts';
 import { videoOf } from '../transformations/tracker-step.ts';
 import { requireTracked } from './zones.ts';
@@ -30,9 +37,21 @@ export const velocityV1 = defineBlock<Params>({
     ui: { section: 'video', icon: 'far fa-gauge' },
     properties: {
       image: selector(['image'], { title: 'Image', description: 'Video frame.', examples: ['$inputs.image'] }),
-      detections: selector([...DETECTION_KINDS], { title: 'Detections', description: 'Tracked detections.', examples: ['$steps.tracker.tracked_detections'] }),
-      smoothing_alpha: literalOrSelector({ type: 'number', exclusiveMinimum: 0, maximum: 1 }, ['float'], { title: 'Smoothing Alpha', description: 'Weight of the newest velocity in the exponential smoothing.', default: 0.5 }),
-      pixels_per_meter: literalOrSelector({ type: 'number', exclusiveMinimum: 0 }, ['float'], { title: 'Pixels Per Meter', description: 'Pixels per metre, to report metres per second.', default: 1.0 }),
+      detections: selector([...DETECTION_KINDS], {
+        title: 'Detections',
+        description: 'Tracked detections.',
+        examples: ['$steps.tracker.tracked_detections'],
+      }),
+      smoothing_alpha: literalOrSelector({ type: 'number', exclusiveMinimum: 0, maximum: 1 }, ['float'], {
+        title: 'Smoothing Alpha',
+        description: 'Weight of the newest velocity in the exponential smoothing.',
+        default: 0.5,
+      }),
+      pixels_per_meter: literalOrSelector({ type: 'number', exclusiveMinimum: 0 }, ['float'], {
+        title: 'Pixels Per Meter',
+        description: 'Pixels per metre, to report metres per second.',
+        default: 1.0,
+      }),
     },
     required: ['image', 'detections'],
     outputs: [{ name: 'velocity_detections', kind: [...DETECTION_KINDS] }],
@@ -54,8 +73,11 @@ export const velocityV1 = defineBlock<Params>({
       const y = (y0 + y1) / 2;
       const before = history.get(ids[i]!);
       const dt = before ? now - before.t : 0;
-      const v: [number, number] = before && dt > 0 ? [(x - before.x) / dt / scale, (y - before.y) / dt / scale] : [0, 0];
-      const smoothed: [number, number] = before ? [alpha * v[0] + (1 - alpha) * before.smoothed[0], alpha * v[1] + (1 - alpha) * before.smoothed[1]] : v;
+      const v: [number, number] =
+        before && dt > 0 ? [(x - before.x) / dt / scale, (y - before.y) / dt / scale] : [0, 0];
+      const smoothed: [number, number] = before
+        ? [alpha * v[0] + (1 - alpha) * before.smoothed[0], alpha * v[1] + (1 - alpha) * before.smoothed[1]]
+        : v;
       history.set(ids[i]!, { x, y, t: now, smoothed });
       velocity.push(v);
       smoothedVelocity.push(smoothed);
@@ -63,7 +85,12 @@ export const velocityV1 = defineBlock<Params>({
     const speed = (v: number[]) => Math.hypot(v[0]!, v[1]!);
     return {
       velocity_detections: detections.with({
-        data: { velocity, speed: velocity.map(speed), smoothed_velocity: smoothedVelocity, smoothed_speed: smoothedVelocity.map(speed) },
+        data: {
+          velocity,
+          speed: velocity.map(speed),
+          smoothed_velocity: smoothedVelocity,
+          smoothed_speed: smoothedVelocity.map(speed),
+        },
       }),
     };
   },

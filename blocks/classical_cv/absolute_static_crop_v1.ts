@@ -19,7 +19,11 @@ export const absoluteStaticCropV1 = defineBlock<Params>({
     blockType: 'transformation',
     icon: 'far fa-crop',
     properties: {
-      images: selector(['image'], { title: 'Image', description: 'The input image for this step.', examples: ['$inputs.image', '$steps.cropping.crops'] }),
+      images: selector(['image'], {
+        title: 'Image',
+        description: 'The input image for this step.',
+        examples: ['$inputs.image', '$steps.cropping.crops'],
+      }),
       x_center: intParam('X Center', 'Center X of static crop (absolute coordinate).', undefined),
       y_center: intParam('Y Center', 'Center Y of static crop (absolute coordinate).', undefined),
       width: intParam('Width', 'Width of static crop (absolute value).', undefined),

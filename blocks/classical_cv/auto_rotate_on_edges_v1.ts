@@ -23,7 +23,8 @@ function downscale(src: FloatImage, maxSide: number): FloatImage {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       let sum = 0;
-      for (let dy = 0; dy < factor; dy++) for (let dx = 0; dx < factor; dx++) sum += src.data[(y * factor + dy) * src.width + x * factor + dx]!;
+      for (let dy = 0; dy < factor; dy++)
+        for (let dx = 0; dx < factor; dx++) sum += src.data[(y * factor + dy) * src.width + x * factor + dx]!;
       data[y * width + x] = sum / (factor * factor);
     }
   }
@@ -90,31 +91,63 @@ export function dominantSkew(image: WorkflowImage, target: Orientation, internal
   return wrap(refined, 90);
 }
 
-export const autoRotateOnEdgesV1 = defineBlock<{ image: WorkflowImage; target_orientation: string; skip_below_degrees: number; max_correction_degrees: number; internal_resolution: number }>({
+export const autoRotateOnEdgesV1 = defineBlock<{
+  image: WorkflowImage;
+  target_orientation: string;
+  skip_below_degrees: number;
+  max_correction_degrees: number;
+  internal_resolution: number;
+}>({
   manifest: cvManifest({
     type: 'roboflow_core/auto_rotate_on_edges@v1',
     humanName: 'Auto Rotate on Edges',
-    shortDescription: 'Deskew an image so its dominant straight edges become vertical, horizontal, or whichever is closer.',
+    shortDescription:
+      'Deskew an image so its dominant straight edges become vertical, horizontal, or whichever is closer.',
     longDescription:
       'Estimates the dominant edge orientation from a magnitude-weighted histogram of Sobel gradient directions on a downscaled copy, then rotates the full image by the correction on a canvas grown to keep every pixel. Flat images, images without a dominant orientation, and corrections below skip_below_degrees or above max_correction_degrees are returned unchanged with angle 0.',
     icon: 'far fa-rotate',
     properties: {
       image: inputImage(),
-      target_orientation: enumParam('Target Orientation', 'Which axis the dominant edges should align to.', ORIENTATIONS, 'either'),
-      skip_below_degrees: floatParam('Skip Below Degrees', 'Leave the image unchanged when the correction is smaller than this.', 0.5),
-      max_correction_degrees: floatParam('Max Correction Degrees', 'Leave the image unchanged when the correction is larger than this.', 45),
-      internal_resolution: intParam('Internal Resolution', 'Longest side of the working copy used to estimate the angle.', 1000, { minimum: 16 }),
+      target_orientation: enumParam(
+        'Target Orientation',
+        'Which axis the dominant edges should align to.',
+        ORIENTATIONS,
+        'either',
+      ),
+      skip_below_degrees: floatParam(
+        'Skip Below Degrees',
+        'Leave the image unchanged when the correction is smaller than this.',
+        0.5,
+      ),
+      max_correction_degrees: floatParam(
+        'Max Correction Degrees',
+        'Leave the image unchanged when the correction is larger than this.',
+        45,
+      ),
+      internal_resolution: intParam(
+        'Internal Resolution',
+        'Longest side of the working copy used to estimate the angle.',
+        1000,
+        { minimum: 16 },
+      ),
     },
     required: ['image'],
     outputs: [IMAGE_OUTPUT, { name: 'angle', kind: ['float'] }],
   }),
   async run(params) {
     const { image } = params;
-    const target = (ORIENTATIONS as readonly string[]).includes(params.target_orientation) ? (params.target_orientation as Orientation) : 'either';
+    const target = (ORIENTATIONS as readonly string[]).includes(params.target_orientation)
+      ? (params.target_orientation as Orientation)
+      : 'either';
     const skew = dominantSkew(image, target, Number(params.internal_resolution) || 1000);
     // Rotating by -skew (clockwise degrees) undoes the skew.
     const angle = skew === null ? 0 : -skew;
-    if (angle === 0 || Math.abs(angle) < Number(params.skip_below_degrees) || Math.abs(angle) > Number(params.max_correction_degrees)) return { image, angle: 0 };
+    if (
+      angle === 0 ||
+      Math.abs(angle) < Number(params.skip_below_degrees) ||
+      Math.abs(angle) > Number(params.max_correction_degrees)
+    )
+      return { image, angle: 0 };
     const rotated = await rotate(image, angle);
     return { image: image.withPixels(rotated.pixels, rotated.width, rotated.height), angle };
   },

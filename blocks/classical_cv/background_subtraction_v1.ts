@@ -60,8 +60,15 @@ export const backgroundSubtractionV1 = defineBlock<{ image: WorkflowImage; thres
     icon: 'far fa-layer-minus',
     properties: {
       image: inputImage(),
-      threshold: intParam('Threshold', 'Squared colour distance, in variances, above which a pixel is foreground.', 16, { minimum: 1 }),
-      history: intParam('History', 'How many recent frames the background model effectively averages.', 30, { minimum: 1 }),
+      threshold: intParam(
+        'Threshold',
+        'Squared colour distance, in variances, above which a pixel is foreground.',
+        16,
+        { minimum: 1 },
+      ),
+      history: intParam('History', 'How many recent frames the background model effectively averages.', 30, {
+        minimum: 1,
+      }),
     },
     required: ['image'],
     outputs: [{ name: 'image', kind: ['image'] }],

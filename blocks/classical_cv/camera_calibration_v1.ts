@@ -52,7 +52,9 @@ export const cameraCalibrationV1 = defineBlock<{ image: WorkflowImage } & Record
     icon: 'far fa-crop-alt',
     properties: {
       image: inputImage('Image to remove distortions from.'),
-      ...Object.fromEntries(Object.entries(COEFFICIENTS).map(([name, description]) => [name, floatParam(name, description, undefined)])),
+      ...Object.fromEntries(
+        Object.entries(COEFFICIENTS).map(([name, description]) => [name, floatParam(name, description, undefined)]),
+      ),
     },
     required: ['image', ...Object.keys(COEFFICIENTS)],
     propertyAliases: { images: 'image' },
@@ -65,7 +67,8 @@ export const cameraCalibrationV1 = defineBlock<{ image: WorkflowImage } & Record
       if (!Number.isFinite(value)) throw invalidParam(context.stepName, name, params[name], 'a number');
       model[name] = value;
     }
-    if (model.fx === 0 || model.fy === 0) throw invalidParam(context.stepName, model.fx === 0 ? 'fx' : 'fy', 0, 'a non-zero focal length');
+    if (model.fx === 0 || model.fy === 0)
+      throw invalidParam(context.stepName, model.fx === 0 ? 'fx' : 'fy', 0, 'a non-zero focal length');
     return { calibrated_image: params.image.withPixels(undistort(params.image, model)) };
   },
 });

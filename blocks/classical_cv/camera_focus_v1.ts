@@ -43,7 +43,16 @@ export const cameraFocusV1 = defineBlock<{ image: WorkflowImage }>({
     const gray = new Uint8Array(map.length);
     if (hi > lo) for (let i = 0; i < map.length; i++) gray[i] = Math.trunc(((map[i]! - lo) / (hi - lo)) * 255);
     const canvas = new Canvas(grayToRgb(gray), image.width, image.height);
-    await drawTexts(canvas, [{ text: `Focus value: ${mean.toFixed(2)}`, x: 10, y: 30, color: [255, 255, 255], fontPx: PX_PER_TEXT_SCALE, bold: true }]);
+    await drawTexts(canvas, [
+      {
+        text: `Focus value: ${mean.toFixed(2)}`,
+        x: 10,
+        y: 30,
+        color: [255, 255, 255],
+        fontPx: PX_PER_TEXT_SCALE,
+        bold: true,
+      },
+    ]);
     return { image: canvas.toImage(image), focus_measure: mean };
   },
 });

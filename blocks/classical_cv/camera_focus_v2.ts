@@ -1,4 +1,11 @@
-import { defineBlock, isDetections, literalOrSelector, selector, type Detections, type WorkflowImage } from '../../engine/index.ts';
+import {
+  defineBlock,
+  isDetections,
+  literalOrSelector,
+  selector,
+  type Detections,
+  type WorkflowImage,
+} from '../../engine/index.ts';
 import { sobel } from '../common/cv/gradients.ts';
 import { Canvas, clampBox, drawTexts, toGray } from '../common/draw/index.ts';
 import { cvManifest, inputImage, IMAGE_OUTPUT } from './common.ts';
@@ -40,7 +47,13 @@ interface Overlays {
   show_center_marker: boolean;
 }
 
-async function drawOverlays(image: WorkflowImage, gray: Uint8Array, map: Float32Array, focus: number, o: Overlays): Promise<WorkflowImage> {
+async function drawOverlays(
+  image: WorkflowImage,
+  gray: Uint8Array,
+  map: Float32Array,
+  focus: number,
+  o: Overlays,
+): Promise<WorkflowImage> {
   const canvas = Canvas.copyOf(image);
   const { width, height, pixels } = canvas;
   if (o.show_zebra_warnings) {
@@ -70,23 +83,42 @@ async function drawOverlays(image: WorkflowImage, gray: Uint8Array, map: Float32
   if (o.show_hud) {
     const fontPx = Math.max(12, Math.round(Math.min(width, height) / 30));
     canvas.fillRect(0, 0, fontPx * 9, Math.round(fontPx * 1.8), [0, 0, 0], 0.6);
-    await drawTexts(canvas, [{ text: `Focus: ${focus.toFixed(2)}`, x: Math.round(fontPx * 0.4), y: Math.round(fontPx * 1.3), color: [255, 255, 255], fontPx }]);
+    await drawTexts(canvas, [
+      {
+        text: `Focus: ${focus.toFixed(2)}`,
+        x: Math.round(fontPx * 0.4),
+        y: Math.round(fontPx * 1.3),
+        color: [255, 255, 255],
+        fontPx,
+      },
+    ]);
   }
   return canvas.toImage(image);
 }
 
-const flag = (title: string, description: string, value: boolean) => literalOrSelector({ type: 'boolean' }, ['boolean'], { title, description, default: value, examples: [value, '$inputs.flag'] });
+const flag = (title: string, description: string, value: boolean) =>
+  literalOrSelector({ type: 'boolean' }, ['boolean'], {
+    title,
+    description,
+    default: value,
+    examples: [value, '$inputs.flag'],
+  });
 
 export const cameraFocusV2 = defineBlock<{ image: WorkflowImage; detections: unknown } & Overlays>({
   manifest: cvManifest({
     type: 'roboflow_core/camera_focus@v2',
     humanName: 'Camera Focus',
     version: 'v2',
-    shortDescription: 'Focus score (Tenengrad: mean squared Sobel gradient) for the image and for each detection box, with camera-assist overlays.',
+    shortDescription:
+      'Focus score (Tenengrad: mean squared Sobel gradient) for the image and for each detection box, with camera-assist overlays.',
     icon: 'far fa-aperture',
     properties: {
       image: inputImage(),
-      detections: selector(['object_detection_prediction', 'instance_segmentation_prediction'], { title: 'Detections', description: 'Optional boxes to measure focus in, one value per box.', examples: ['$steps.model.predictions'] }),
+      detections: selector(['object_detection_prediction', 'instance_segmentation_prediction'], {
+        title: 'Detections',
+        description: 'Optional boxes to measure focus in, one value per box.',
+        examples: ['$steps.model.predictions'],
+      }),
       show_zebra_warnings: flag('Zebra Warnings', 'Stripe clipped shadows and highlights.', false),
       show_focus_peaking: flag('Focus Peaking', 'Highlight the sharpest edges in green.', true),
       show_hud: flag('Heads-up Display', 'Print the focus value on the image.', true),
@@ -94,14 +126,24 @@ export const cameraFocusV2 = defineBlock<{ image: WorkflowImage; detections: unk
       show_center_marker: flag('Center Marker', 'Draw a cross at the image centre.', true),
     },
     required: ['image'],
-    outputs: [IMAGE_OUTPUT, { name: 'focus_measure', kind: ['float'] }, { name: 'bbox_focus_measures', kind: ['list_of_values'] }],
+    outputs: [
+      IMAGE_OUTPUT,
+      { name: 'focus_measure', kind: ['float'] },
+      { name: 'bbox_focus_measures', kind: ['list_of_values'] },
+    ],
   }),
   async run(params) {
     const { image } = params;
     const gray = toGray(image.pixels);
     const map = tenengradMap(gray, image.width, image.height);
     const focus = meanOver(map, image.width, 0, 0, image.width, image.height);
-    const boxes = isDetections(params.detections) ? boxFocusMeasures(map, image.width, image.height, params.detections) : [];
-    return { image: await drawOverlays(image, gray, map, focus, params), focus_measure: focus, bbox_focus_measures: boxes };
+    const boxes = isDetections(params.detections)
+      ? boxFocusMeasures(map, image.width, image.height, params.detections)
+      : [];
+    return {
+      image: await drawOverlays(image, gray, map, focus, params),
+      focus_measure: focus,
+      bbox_focus_measures: boxes,
+    };
   },
 });

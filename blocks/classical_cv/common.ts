@@ -1,5 +1,12 @@
 // Manifest and property helpers shared by the classical computer-vision and image-transform blocks.
-import { literalOrSelector, selector, type BlockFamily, type BlockManifest, type JsonSchema, type OutputDefinition } from '../../engine/index.ts';
+import {
+  literalOrSelector,
+  selector,
+  type BlockFamily,
+  type BlockManifest,
+  type JsonSchema,
+  type OutputDefinition,
+} from '../../engine/index.ts';
 
 export interface CvSpec {
   type: string;
@@ -46,10 +53,19 @@ export function cvManifest(spec: CvSpec): BlockManifest {
 }
 
 export function inputImage(description = 'The input image for this step.'): JsonSchema {
-  return selector(['image'], { title: 'Input Image', description, examples: ['$inputs.image', '$steps.cropping.crops'] });
+  return selector(['image'], {
+    title: 'Input Image',
+    description,
+    examples: ['$inputs.image', '$steps.cropping.crops'],
+  });
 }
 
-export function intParam(title: string, description: string, defaultValue: number | undefined, extra: JsonSchema = {}): JsonSchema {
+export function intParam(
+  title: string,
+  description: string,
+  defaultValue: number | undefined,
+  extra: JsonSchema = {},
+): JsonSchema {
   return literalOrSelector({ type: 'integer', ...extra }, ['integer'], {
     title,
     description,
@@ -58,7 +74,13 @@ export function intParam(title: string, description: string, defaultValue: numbe
   });
 }
 
-export function floatParam(title: string, description: string, defaultValue: number | undefined, kinds = ['float'], extra: JsonSchema = {}): JsonSchema {
+export function floatParam(
+  title: string,
+  description: string,
+  defaultValue: number | undefined,
+  kinds = ['float'],
+  extra: JsonSchema = {},
+): JsonSchema {
   return literalOrSelector({ type: 'number', ...extra }, kinds, {
     title,
     description,
@@ -67,7 +89,12 @@ export function floatParam(title: string, description: string, defaultValue: num
   });
 }
 
-export function enumParam(title: string, description: string, values: readonly string[], defaultValue: string | undefined): JsonSchema {
+export function enumParam(
+  title: string,
+  description: string,
+  values: readonly string[],
+  defaultValue: string | undefined,
+): JsonSchema {
   return literalOrSelector({ type: 'string', enum: [...values] }, ['string'], {
     title,
     description,

@@ -18,14 +18,20 @@ export const contoursDetectionV1 = defineBlock<{ image: WorkflowImage; line_thic
       line_thickness: intParam('Line Thickness', 'Thickness of the drawn contour lines.', 3, { minimum: 1 }),
     },
     required: ['image'],
-    outputs: [IMAGE_OUTPUT, { name: 'contours', kind: ['contours'] }, { name: 'hierarchy', kind: ['numpy_array'] }, { name: 'number_contours', kind: ['integer'] }],
+    outputs: [
+      IMAGE_OUTPUT,
+      { name: 'contours', kind: ['contours'] },
+      { name: 'hierarchy', kind: ['numpy_array'] },
+      { name: 'number_contours', kind: ['integer'] },
+    ],
   }),
   run({ image, line_thickness }) {
     const gray = toGray(image.pixels);
     const contours = externalContours(gray, image.width, image.height);
     const canvas = new Canvas(grayToRgb(gray), image.width, image.height);
     for (const contour of contours) {
-      if (contour.length === 1) canvas.fillCircle(contour[0]![0], contour[0]![1], Math.max(0.5, line_thickness / 2), CONTOUR_COLOR);
+      if (contour.length === 1)
+        canvas.fillCircle(contour[0]![0], contour[0]![1], Math.max(0.5, line_thickness / 2), CONTOUR_COLOR);
       else canvas.polyline(contour, CONTOUR_COLOR, line_thickness, true);
     }
     const n = contours.length;

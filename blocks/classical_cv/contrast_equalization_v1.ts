@@ -62,7 +62,8 @@ function adaptiveEqualize(pixels: Uint8Array, width: number, height: number): Ui
         const y1 = Math.max(y0 + 1, Math.floor((ty + 1) * th));
         const x0 = Math.floor(tx * tw);
         const x1 = Math.max(x0 + 1, Math.floor((tx + 1) * tw));
-        for (let y = y0; y < Math.min(height, y1); y++) for (let x = x0; x < Math.min(width, x1); x++) hist[pixels[(y * width + x) * 3 + c]!]!++;
+        for (let y = y0; y < Math.min(height, y1); y++)
+          for (let x = x0; x < Math.min(width, x1); x++) hist[pixels[(y * width + x) * 3 + c]!]!++;
         const count = (Math.min(height, y1) - y0) * (Math.min(width, x1) - x0);
         luts.push(equalizationTable(hist, Math.max(1, 0.03 * count)));
       }
@@ -95,7 +96,12 @@ export const contrastEqualizationV1 = defineBlock<{ image: WorkflowImage; equali
     icon: 'far fa-circle-half-stroke',
     properties: {
       image: inputImage(),
-      equalization_type: enumParam('Equalization Type', 'Type of contrast equalization to use.', TYPES, 'Histogram Equalization'),
+      equalization_type: enumParam(
+        'Equalization Type',
+        'Type of contrast equalization to use.',
+        TYPES,
+        'Histogram Equalization',
+      ),
     },
     required: ['image'],
     outputs: [IMAGE_OUTPUT],
@@ -110,7 +116,9 @@ export const contrastEqualizationV1 = defineBlock<{ image: WorkflowImage; equali
       const luts = hist.map((h) => {
         const lo = percentile(h, total, 0.02);
         const hi = percentile(h, total, 0.98);
-        return Uint8Array.from({ length: 256 }, (_, v) => (hi > lo ? Math.max(0, Math.min(255, Math.round(((v - lo) * 255) / (hi - lo)))) : v));
+        return Uint8Array.from({ length: 256 }, (_, v) =>
+          hi > lo ? Math.max(0, Math.min(255, Math.round(((v - lo) * 255) / (hi - lo)))) : v,
+        );
       });
       out = new Uint8Array(pixels.length);
       for (let i = 0; i < pixels.length; i++) out[i] = luts[i % 3]![pixels[i]!]!;

@@ -34,7 +34,10 @@ export function dominantColor(samples: Float32Array, k: number, maxIterations: n
     centers.set(samples.subarray(pick * 3, pick * 3 + 3), c * 3);
     let total = 0;
     for (let i = 0; i < n; i++) {
-      const d = (samples[i * 3]! - centers[c * 3]!) ** 2 + (samples[i * 3 + 1]! - centers[c * 3 + 1]!) ** 2 + (samples[i * 3 + 2]! - centers[c * 3 + 2]!) ** 2;
+      const d =
+        (samples[i * 3]! - centers[c * 3]!) ** 2 +
+        (samples[i * 3 + 1]! - centers[c * 3 + 1]!) ** 2 +
+        (samples[i * 3 + 2]! - centers[c * 3 + 2]!) ** 2;
       if (d < dist[i]!) dist[i] = d;
       total += dist[i]!;
     }
@@ -53,7 +56,10 @@ export function dominantColor(samples: Float32Array, k: number, maxIterations: n
       let best = 0;
       let bestD = Infinity;
       for (let c = 0; c < k; c++) {
-        const d = (samples[i * 3]! - centers[c * 3]!) ** 2 + (samples[i * 3 + 1]! - centers[c * 3 + 1]!) ** 2 + (samples[i * 3 + 2]! - centers[c * 3 + 2]!) ** 2;
+        const d =
+          (samples[i * 3]! - centers[c * 3]!) ** 2 +
+          (samples[i * 3 + 1]! - centers[c * 3 + 1]!) ** 2 +
+          (samples[i * 3 + 2]! - centers[c * 3 + 2]!) ** 2;
         if (d < bestD) {
           bestD = d;
           best = c;
@@ -64,7 +70,8 @@ export function dominantColor(samples: Float32Array, k: number, maxIterations: n
       counts[best]!++;
       for (let ch = 0; ch < 3; ch++) sums[best * 3 + ch]! += samples[i * 3 + ch]!;
     }
-    for (let c = 0; c < k; c++) if (counts[c]! > 0) for (let ch = 0; ch < 3; ch++) centers[c * 3 + ch] = sums[c * 3 + ch]! / counts[c]!;
+    for (let c = 0; c < k; c++)
+      if (counts[c]! > 0) for (let ch = 0; ch < 3; ch++) centers[c * 3 + ch] = sums[c * 3 + ch]! / counts[c]!;
     if (!changed) break;
   }
   let top = 0;
@@ -72,7 +79,12 @@ export function dominantColor(samples: Float32Array, k: number, maxIterations: n
   return [Math.round(centers[top * 3]!), Math.round(centers[top * 3 + 1]!), Math.round(centers[top * 3 + 2]!)];
 }
 
-export const dominantColorV1 = defineBlock<{ image: WorkflowImage; color_clusters?: number; max_iterations?: number; target_size?: number }>({
+export const dominantColorV1 = defineBlock<{
+  image: WorkflowImage;
+  color_clusters?: number;
+  max_iterations?: number;
+  target_size?: number;
+}>({
   manifest: cvManifest({
     type: 'roboflow_core/dominant_color@v1',
     humanName: 'Dominant Color',
@@ -80,9 +92,20 @@ export const dominantColorV1 = defineBlock<{ image: WorkflowImage; color_cluster
     icon: 'far fa-palette',
     properties: {
       image: inputImage(),
-      color_clusters: intParam('Color Clusters', 'Number of dominant colors to identify.', 4, { minimum: 1, maximum: 10 }),
-      max_iterations: intParam('Max Iterations', 'Max number of iterations to perform.', 100, { minimum: 1, maximum: 500 }),
-      target_size: intParam('Target Size', 'Sets target for the smallest dimension of the downsampled image in pixels.', 100, { minimum: 1, maximum: 250 }),
+      color_clusters: intParam('Color Clusters', 'Number of dominant colors to identify.', 4, {
+        minimum: 1,
+        maximum: 10,
+      }),
+      max_iterations: intParam('Max Iterations', 'Max number of iterations to perform.', 100, {
+        minimum: 1,
+        maximum: 500,
+      }),
+      target_size: intParam(
+        'Target Size',
+        'Sets target for the smallest dimension of the downsampled image in pixels.',
+        100,
+        { minimum: 1, maximum: 250 },
+      ),
     },
     required: ['image'],
     outputs: [{ name: 'rgb_color', kind: ['rgb_color'] }],

@@ -11,8 +11,15 @@ export const imageBlurV1 = defineBlock<{ image: WorkflowImage; blur_type?: strin
     icon: 'far fa-droplet',
     properties: {
       image: inputImage(),
-      blur_type: enumParam('Blur Type', 'Type of blur to apply to the image.', ['average', 'gaussian', 'median', 'bilateral'], 'gaussian'),
-      kernel_size: intParam('Kernel Size', 'Size of the kernel used for blurring; odd for gaussian and median.', 5, { exclusiveMinimum: 1 }),
+      blur_type: enumParam(
+        'Blur Type',
+        'Type of blur to apply to the image.',
+        ['average', 'gaussian', 'median', 'bilateral'],
+        'gaussian',
+      ),
+      kernel_size: intParam('Kernel Size', 'Size of the kernel used for blurring; odd for gaussian and median.', 5, {
+        exclusiveMinimum: 1,
+      }),
     },
     required: ['image'],
     outputs: [IMAGE_OUTPUT],
@@ -26,11 +33,13 @@ export const imageBlurV1 = defineBlock<{ image: WorkflowImage; blur_type?: strin
         out = separableFilter(pixels, width, height, 3, boxKernel(k));
         break;
       case 'gaussian':
-        if (k % 2 === 0) throw invalidParam(context.stepName, 'kernel_size', kernel_size, 'an odd integer for gaussian blur');
+        if (k % 2 === 0)
+          throw invalidParam(context.stepName, 'kernel_size', kernel_size, 'an odd integer for gaussian blur');
         out = separableFilter(pixels, width, height, 3, gaussianKernel(k));
         break;
       case 'median':
-        if (k % 2 === 0) throw invalidParam(context.stepName, 'kernel_size', kernel_size, 'an odd integer for median blur');
+        if (k % 2 === 0)
+          throw invalidParam(context.stepName, 'kernel_size', kernel_size, 'an odd integer for median blur');
         out = medianFilter(pixels, width, height, 3, k);
         break;
       case 'bilateral':

@@ -20,11 +20,36 @@ export const imagePreprocessingV1 = defineBlock<Params>({
     icon: 'far fa-image',
     properties: {
       image: inputImage(),
-      task_type: { type: 'string', enum: ['resize', 'rotate', 'flip'], title: 'Task Type', description: 'Preprocessing task to be applied to the image.' },
-      width: intParam('Width', 'Width of the image to be resized to (aspect ratio kept when height is not given).', 640, { exclusiveMinimum: 0 }),
-      height: intParam('Height', 'Height of the image to be resized to (aspect ratio kept when width is not given).', 640, { exclusiveMinimum: 0 }),
-      rotation_degrees: intParam('Degrees of Rotation', 'Positive value to rotate clockwise, negative value to rotate counterclockwise.', 90, { minimum: -360, maximum: 360 }),
-      flip_type: enumParam('Flip Type', 'Type of flip to be applied to the image.', ['vertical', 'horizontal', 'both'], 'vertical'),
+      task_type: {
+        type: 'string',
+        enum: ['resize', 'rotate', 'flip'],
+        title: 'Task Type',
+        description: 'Preprocessing task to be applied to the image.',
+      },
+      width: intParam(
+        'Width',
+        'Width of the image to be resized to (aspect ratio kept when height is not given).',
+        640,
+        { exclusiveMinimum: 0 },
+      ),
+      height: intParam(
+        'Height',
+        'Height of the image to be resized to (aspect ratio kept when width is not given).',
+        640,
+        { exclusiveMinimum: 0 },
+      ),
+      rotation_degrees: intParam(
+        'Degrees of Rotation',
+        'Positive value to rotate clockwise, negative value to rotate counterclockwise.',
+        90,
+        { minimum: -360, maximum: 360 },
+      ),
+      flip_type: enumParam(
+        'Flip Type',
+        'Type of flip to be applied to the image.',
+        ['vertical', 'horizontal', 'both'],
+        'vertical',
+      ),
     },
     required: ['image', 'task_type'],
     outputs: [IMAGE_OUTPUT],
@@ -38,7 +63,10 @@ export const imagePreprocessingV1 = defineBlock<Params>({
         const w = params.width == null ? null : Number(params.width);
         const h = params.height == null ? null : Number(params.height);
         if (w === null && h === null) return { image };
-        for (const [field, v] of [['width', w], ['height', h]] as const) {
+        for (const [field, v] of [
+          ['width', w],
+          ['height', h],
+        ] as const) {
           if (v !== null && !(v > 0)) throw invalidParam(context.stepName, field, v, 'a positive integer');
         }
         const width = w ?? Math.max(1, Math.trunc((image.width * h!) / image.height));
@@ -49,14 +77,20 @@ export const imagePreprocessingV1 = defineBlock<Params>({
       case 'rotate': {
         const degrees = Number(params.rotation_degrees ?? 90);
         if (!Number.isFinite(degrees) || degrees < -360 || degrees > 360) {
-          throw invalidParam(context.stepName, 'rotation_degrees', params.rotation_degrees, 'an integer between -360 and 360');
+          throw invalidParam(
+            context.stepName,
+            'rotation_degrees',
+            params.rotation_degrees,
+            'an integer between -360 and 360',
+          );
         }
         out = await rotate(src, degrees);
         break;
       }
       case 'flip': {
         const type = params.flip_type ?? 'vertical';
-        if (!['vertical', 'horizontal', 'both'].includes(type)) throw invalidParam(context.stepName, 'flip_type', type, 'vertical, horizontal or both');
+        if (!['vertical', 'horizontal', 'both'].includes(type))
+          throw invalidParam(context.stepName, 'flip_type', type, 'vertical, horizontal or both');
         out = flip(src, type !== 'vertical', type !== 'horizontal');
         break;
       }

@@ -34,7 +34,9 @@ export function sliceOffsets(
   const xs = starts(imageWidth, sliceWidth, overlapWidth);
   const ys = starts(imageHeight, sliceHeight, overlapHeight);
   const boxes: SliceBox[] = [];
-  for (const y of ys) for (const x of xs) boxes.push([x, y, Math.min(x + sliceWidth, imageWidth), Math.min(y + sliceHeight, imageHeight)]);
+  for (const y of ys)
+    for (const x of xs)
+      boxes.push([x, y, Math.min(x + sliceWidth, imageWidth), Math.min(y + sliceHeight, imageHeight)]);
   return boxes;
 }
 
@@ -62,8 +64,20 @@ export function defineImageSlicer(version: 'v1' | 'v2'): BlockDefinition<Params>
         image: inputImage(),
         slice_width: intParam('Slice Width', 'Width of each slice, in pixels.', 640, { minimum: 1 }),
         slice_height: intParam('Slice Height', 'Height of each slice, in pixels.', 640, { minimum: 1 }),
-        overlap_ratio_width: floatParam('Overlap Ratio Width', 'Overlap between consecutive slices in the width dimension, as a fraction of the slice width.', 0.2, ['float_zero_to_one'], { minimum: 0, exclusiveMaximum: 1 }),
-        overlap_ratio_height: floatParam('Overlap Ratio Height', 'Overlap between consecutive slices in the height dimension, as a fraction of the slice height.', 0.2, ['float_zero_to_one'], { minimum: 0, exclusiveMaximum: 1 }),
+        overlap_ratio_width: floatParam(
+          'Overlap Ratio Width',
+          'Overlap between consecutive slices in the width dimension, as a fraction of the slice width.',
+          0.2,
+          ['float_zero_to_one'],
+          { minimum: 0, exclusiveMaximum: 1 },
+        ),
+        overlap_ratio_height: floatParam(
+          'Overlap Ratio Height',
+          'Overlap between consecutive slices in the height dimension, as a fraction of the slice height.',
+          0.2,
+          ['float_zero_to_one'],
+          { minimum: 0, exclusiveMaximum: 1 },
+        ),
       },
       required: ['image'],
       outputs: [{ name: 'slices', kind: ['image'] }],

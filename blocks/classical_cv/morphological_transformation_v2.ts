@@ -3,7 +3,11 @@ import { cvManifest, enumParam, inputImage, intParam, IMAGE_OUTPUT } from './com
 import { invalidParam, positiveInt } from './errors.ts';
 import { morphology, MORPHOLOGY_OPERATIONS } from './morphology.ts';
 
-export const morphologicalTransformationV2 = defineBlock<{ image: WorkflowImage; kernel_size?: number; operation?: string }>({
+export const morphologicalTransformationV2 = defineBlock<{
+  image: WorkflowImage;
+  kernel_size?: number;
+  operation?: string;
+}>({
   manifest: cvManifest({
     type: 'roboflow_core/morphological_transformation@v2',
     version: 'v2',

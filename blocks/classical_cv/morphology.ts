@@ -1,9 +1,25 @@
 // Morphological operations with a square kernel, on any number of interleaved channels.
 import { rankFilter } from '../common/draw/index.ts';
 
-export const MORPHOLOGY_OPERATIONS = ['Erosion', 'Dilation', 'Opening', 'Closing', 'Opening then Closing', 'Gradient', 'Top Hat', 'Black Hat'] as const;
+export const MORPHOLOGY_OPERATIONS = [
+  'Erosion',
+  'Dilation',
+  'Opening',
+  'Closing',
+  'Opening then Closing',
+  'Gradient',
+  'Top Hat',
+  'Black Hat',
+] as const;
 
-export function morphology(src: Uint8Array, width: number, height: number, channels: number, k: number, operation: string): Uint8Array | null {
+export function morphology(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  k: number,
+  operation: string,
+): Uint8Array | null {
   const erode = (a: Uint8Array) => rankFilter(a, width, height, channels, k, 'min');
   const dilate = (a: Uint8Array) => rankFilter(a, width, height, channels, k, 'max');
   const open = (a: Uint8Array) => dilate(erode(a));

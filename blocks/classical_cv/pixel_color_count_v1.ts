@@ -27,7 +27,13 @@ export const pixelColorCountV1 = defineBlock<{ image: WorkflowImage; target_colo
   }),
   run({ image, target_color, tolerance = 10 }, context) {
     const color = parseColor(target_color);
-    if (!color) throw invalidParam(context.stepName, 'target_color', target_color, 'a hex colour "#RRGGBB", "(r, g, b)" or an [r, g, b] list');
+    if (!color)
+      throw invalidParam(
+        context.stepName,
+        'target_color',
+        target_color,
+        'a hex colour "#RRGGBB", "(r, g, b)" or an [r, g, b] list',
+      );
     const tol = Number(tolerance);
     const [r, g, b] = color;
     const p = image.pixels;

@@ -23,7 +23,11 @@ export const relativeStaticCropV1 = defineBlock<Params>({
     blockType: 'transformation',
     icon: 'far fa-crop',
     properties: {
-      images: selector(['image'], { title: 'Image', description: 'The input image for this step.', examples: ['$inputs.image', '$steps.cropping.crops'] }),
+      images: selector(['image'], {
+        title: 'Image',
+        description: 'The input image for this step.',
+        examples: ['$inputs.image', '$steps.cropping.crops'],
+      }),
       x_center: fraction('X Center', 'Center X of static crop (relative coordinate 0.0-1.0).'),
       y_center: fraction('Y Center', 'Center Y of static crop (relative coordinate 0.0-1.0).'),
       width: fraction('Width', 'Width of static crop (relative value 0.0-1.0).'),

@@ -21,7 +21,14 @@ export function imageFeatures(image: WorkflowImage): SiftFeatures {
 }
 
 export function keypointDicts(keypoints: readonly SiftKeypoint[]): KeypointDict[] {
-  return keypoints.map((k) => ({ pt: [k.x, k.y], size: k.size, angle: k.angle, response: k.response, octave: k.octave, class_id: -1 }));
+  return keypoints.map((k) => ({
+    pt: [k.x, k.y],
+    size: k.size,
+    angle: k.angle,
+    response: k.response,
+    octave: k.octave,
+    class_id: -1,
+  }));
 }
 
 export function featureSet(features: SiftFeatures): DescriptorSet {
@@ -33,7 +40,8 @@ export function descriptorRows(features: SiftFeatures): number[][] | null {
   const n = features.keypoints.length;
   if (!n) return null;
   const rows: number[][] = [];
-  for (let i = 0; i < n; i++) rows.push(Array.from(features.descriptors.subarray(i * SIFT_DESCRIPTOR_LENGTH, (i + 1) * SIFT_DESCRIPTOR_LENGTH)));
+  for (let i = 0; i < n; i++)
+    rows.push(Array.from(features.descriptors.subarray(i * SIFT_DESCRIPTOR_LENGTH, (i + 1) * SIFT_DESCRIPTOR_LENGTH)));
   return rows;
 }
 
@@ -55,12 +63,20 @@ export function drawKeypoints(image: WorkflowImage, keypoints: readonly SiftKeyp
 }
 
 /** Both images side by side (top-aligned), keypoints circled and each match joined by a line (cv2.drawMatches). */
-export function drawMatches(a: WorkflowImage, ka: readonly SiftKeypoint[], b: WorkflowImage, kb: readonly SiftKeypoint[], matches: readonly Match[]): WorkflowImage {
+export function drawMatches(
+  a: WorkflowImage,
+  ka: readonly SiftKeypoint[],
+  b: WorkflowImage,
+  kb: readonly SiftKeypoint[],
+  matches: readonly Match[],
+): WorkflowImage {
   const width = a.width + b.width;
   const height = Math.max(a.height, b.height);
   const pixels = new Uint8Array(width * height * 3);
-  for (let y = 0; y < a.height; y++) pixels.set(a.pixels.subarray(y * a.width * 3, (y + 1) * a.width * 3), y * width * 3);
-  for (let y = 0; y < b.height; y++) pixels.set(b.pixels.subarray(y * b.width * 3, (y + 1) * b.width * 3), (y * width + a.width) * 3);
+  for (let y = 0; y < a.height; y++)
+    pixels.set(a.pixels.subarray(y * a.width * 3, (y + 1) * a.width * 3), y * width * 3);
+  for (let y = 0; y < b.height; y++)
+    pixels.set(b.pixels.subarray(y * b.width * 3, (y + 1) * b.width * 3), (y * width + a.width) * 3);
   const canvas = new Canvas(pixels, width, height);
   drawKeypointMarks(canvas, ka);
   drawKeypointMarks(canvas, kb, a.width);

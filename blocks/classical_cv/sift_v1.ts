@@ -12,10 +12,18 @@ export const siftV1 = defineBlock<{ image: WorkflowImage }>({
     icon: 'far fa-grip-dots',
     properties: { image: inputImage() },
     required: ['image'],
-    outputs: [IMAGE_OUTPUT, { name: 'keypoints', kind: ['image_keypoints'] }, { name: 'descriptors', kind: ['numpy_array'] }],
+    outputs: [
+      IMAGE_OUTPUT,
+      { name: 'keypoints', kind: ['image_keypoints'] },
+      { name: 'descriptors', kind: ['numpy_array'] },
+    ],
   }),
   run({ image }) {
     const features = imageFeatures(image);
-    return { image: drawKeypoints(image, features.keypoints), keypoints: keypointDicts(features.keypoints), descriptors: descriptorRows(features) };
+    return {
+      image: drawKeypoints(image, features.keypoints),
+      keypoints: keypointDicts(features.keypoints),
+      descriptors: descriptorRows(features),
+    };
   },
 });

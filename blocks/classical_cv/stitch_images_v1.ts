@@ -18,8 +18,19 @@ export interface Stitched {
  * `first` is drawn on top where they overlap.
  */
 export function composeStitch(first: WorkflowImage, second: WorkflowImage, homography: readonly number[]): Stitched {
-  const corners: Point2[] = [[0, 0], [first.width, 0], [0, first.height], [first.width, first.height]];
-  for (const [x, y] of [[0, 0], [second.width, 0], [0, second.height], [second.width, second.height]] as const) corners.push(project(homography, x, y));
+  const corners: Point2[] = [
+    [0, 0],
+    [first.width, 0],
+    [0, first.height],
+    [first.width, first.height],
+  ];
+  for (const [x, y] of [
+    [0, 0],
+    [second.width, 0],
+    [0, second.height],
+    [second.width, second.height],
+  ] as const)
+    corners.push(project(homography, x, y));
   const minX = Math.floor(Math.min(...corners.map((c) => c[0])));
   const minY = Math.floor(Math.min(...corners.map((c) => c[1])));
   const maxX = Math.ceil(Math.max(...corners.map((c) => c[0])));
@@ -38,11 +49,17 @@ export function composeStitch(first: WorkflowImage, second: WorkflowImage, homog
   });
   const ox = -minX;
   const oy = -minY;
-  for (let y = 0; y < first.height; y++) pixels.set(first.pixels.subarray(y * first.width * 3, (y + 1) * first.width * 3), ((y + oy) * width + ox) * 3);
+  for (let y = 0; y < first.height; y++)
+    pixels.set(first.pixels.subarray(y * first.width * 3, (y + 1) * first.width * 3), ((y + oy) * width + ox) * 3);
   return { pixels, width, height };
 }
 
-export const stitchImagesV1 = defineBlock<{ image1: WorkflowImage; image2: WorkflowImage; max_allowed_reprojection_error: number; count_of_best_matches_per_query_descriptor: number }>({
+export const stitchImagesV1 = defineBlock<{
+  image1: WorkflowImage;
+  image2: WorkflowImage;
+  max_allowed_reprojection_error: number;
+  count_of_best_matches_per_query_descriptor: number;
+}>({
   manifest: cvManifest({
     type: 'roboflow_core/stitch_images@v1',
     humanName: 'Stitch Images',
@@ -58,7 +75,12 @@ export const stitchImagesV1 = defineBlock<{ image1: WorkflowImage; image2: Workf
         3,
         ['float_zero_to_one'],
       ),
-      count_of_best_matches_per_query_descriptor: intParam('Best Matches Per Query Descriptor', 'k of the k-nearest-neighbour matching (at least 2 for the ratio test).', 2, { minimum: 1 }),
+      count_of_best_matches_per_query_descriptor: intParam(
+        'Best Matches Per Query Descriptor',
+        'k of the k-nearest-neighbour matching (at least 2 for the ratio test).',
+        2,
+        { minimum: 1 },
+      ),
     },
     required: ['image1', 'image2'],
     outputs: [{ name: 'stitched_image', kind: ['image'] }],
@@ -68,9 +90,13 @@ export const stitchImagesV1 = defineBlock<{ image1: WorkflowImage; image2: Workf
     const f1 = imageFeatures(image1);
     const f2 = imageFeatures(image2);
     const k = Math.max(2, Math.round(Number(params.count_of_best_matches_per_query_descriptor)));
-    const good = knnMatch(featureSet(f1), featureSet(f2), k).flatMap((row) => (row.length >= 2 && row[0]!.distance < LOWE_RATIO * row[1]!.distance ? [row[0]!] : []));
+    const good = knnMatch(featureSet(f1), featureSet(f2), k).flatMap((row) =>
+      row.length >= 2 && row[0]!.distance < LOWE_RATIO * row[1]!.distance ? [row[0]!] : [],
+    );
     if (good.length < 4) {
-      throw new WorkflowExecutionEngineError(`Step ${context.stepName}: image1 and image2 share only ${good.length} good SIFT matches; stitching needs at least 4`);
+      throw new WorkflowExecutionEngineError(
+        `Step ${context.stepName}: image1 and image2 share only ${good.length} good SIFT matches; stitching needs at least 4`,
+      );
     }
     const p1: Point2[] = good.map((m) => [f1.keypoints[m.queryIdx]!.x, f1.keypoints[m.queryIdx]!.y]);
     const p2: Point2[] = good.map((m) => [f2.keypoints[m.trainIdx]!.x, f2.keypoints[m.trainIdx]!.y]);
@@ -80,7 +106,9 @@ export const stitchImagesV1 = defineBlock<{ image1: WorkflowImage; image2: Workf
     const [first, second, pf, ps] = firstIsImage1 ? [image1, image2, p1, p2] : [image2, image1, p2, p1];
     const ransac = findHomographyRansac(ps, pf, Number(params.max_allowed_reprojection_error));
     if (!ransac || ransac.inlierCount < 4) {
-      throw new WorkflowExecutionEngineError(`Step ${context.stepName}: no homography between image1 and image2 fits at least 4 matches within max_allowed_reprojection_error`);
+      throw new WorkflowExecutionEngineError(
+        `Step ${context.stepName}: no homography between image1 and image2 fits at least 4 matches within max_allowed_reprojection_error`,
+      );
     }
     const stitched = composeStitch(first, second, ransac.homography);
     return { stitched_image: image1.withPixels(stitched.pixels, stitched.width, stitched.height) };

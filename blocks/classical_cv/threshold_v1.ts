@@ -3,7 +3,16 @@ import { boxKernel, gaussianKernel, grayToRgb, separableFilter, toGray } from '.
 import { cvManifest, enumParam, inputImage, intParam, IMAGE_OUTPUT } from './common.ts';
 import { invalidParam } from './errors.ts';
 
-const TYPES = ['binary', 'binary_inv', 'trunc', 'tozero', 'tozero_inv', 'adaptive_mean', 'adaptive_gaussian', 'otsu'] as const;
+const TYPES = [
+  'binary',
+  'binary_inv',
+  'trunc',
+  'tozero',
+  'tozero_inv',
+  'adaptive_mean',
+  'adaptive_gaussian',
+  'otsu',
+] as const;
 
 /** Otsu's threshold: the level maximising between-class variance of the histogram. */
 export function otsuLevel(gray: Uint8Array): number {
@@ -30,7 +39,12 @@ export function otsuLevel(gray: Uint8Array): number {
   return level;
 }
 
-export const thresholdV1 = defineBlock<{ image: WorkflowImage; threshold_type?: string; thresh_value: number; max_value?: number }>({
+export const thresholdV1 = defineBlock<{
+  image: WorkflowImage;
+  threshold_type?: string;
+  thresh_value: number;
+  max_value?: number;
+}>({
   manifest: cvManifest({
     type: 'roboflow_core/threshold@v1',
     humanName: 'Image Threshold',
@@ -38,7 +52,12 @@ export const thresholdV1 = defineBlock<{ image: WorkflowImage; threshold_type?: 
     icon: 'far fa-circle-half-stroke',
     properties: {
       image: inputImage(),
-      threshold_type: enumParam('Threshold Type', 'Type of thresholding to apply (computed on the grayscale image).', TYPES, 'binary'),
+      threshold_type: enumParam(
+        'Threshold Type',
+        'Type of thresholding to apply (computed on the grayscale image).',
+        TYPES,
+        'binary',
+      ),
       thresh_value: intParam('Threshold Value', 'Threshold value.', 127),
       max_value: intParam('Max Value', 'Value given to pixels above the threshold.', 255),
     },
@@ -63,11 +82,25 @@ export const thresholdV1 = defineBlock<{ image: WorkflowImage; threshold_type?: 
           const v = gray[i]!;
           const above = v > level;
           out[i] =
-            threshold_type === 'binary' || threshold_type === 'otsu' ? (above ? max : 0)
-            : threshold_type === 'binary_inv' ? (above ? 0 : max)
-            : threshold_type === 'trunc' ? (above ? level : v)
-            : threshold_type === 'tozero' ? (above ? v : 0)
-            : above ? 0 : v;
+            threshold_type === 'binary' || threshold_type === 'otsu'
+              ? above
+                ? max
+                : 0
+              : threshold_type === 'binary_inv'
+                ? above
+                  ? 0
+                  : max
+                : threshold_type === 'trunc'
+                  ? above
+                    ? level
+                    : v
+                  : threshold_type === 'tozero'
+                    ? above
+                      ? v
+                      : 0
+                    : above
+                      ? 0
+                      : v;
         }
         break;
       }

@@ -17,7 +17,11 @@ const NAMED_COLORS: Record<string, Rgb> = {
 
 function hexToRgb(hex: string): Rgb | null {
   let h = hex.replace(/^#/, '').trim();
-  if (h.length === 3) h = h.split('').map((c) => c + c).join('');
+  if (h.length === 3)
+    h = h
+      .split('')
+      .map((c) => c + c)
+      .join('');
   if (!/^[0-9a-fA-F]{6}$/.test(h)) return null;
   const v = parseInt(h, 16);
   return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
@@ -60,7 +64,11 @@ export function requireColor(value: unknown, stepName: string, field: string): R
   return color;
 }
 
-const hexList = (list: string): Rgb[] => list.split(/\s+/).filter(Boolean).map((h) => hexToRgb(h)!);
+const hexList = (list: string): Rgb[] =>
+  list
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((h) => hexToRgb(h)!);
 
 // supervision's ColorPalette.DEFAULT and ColorPalette.ROBOFLOW.
 const DEFAULT_PALETTE = hexList(
@@ -115,7 +123,11 @@ function sampleContinuous(stops: Rgb[], count: number): Rgb[] {
     const f = pos - lo;
     const a = stops[lo]!;
     const b = stops[hi]!;
-    out.push([clampByte(a[0] + (b[0] - a[0]) * f), clampByte(a[1] + (b[1] - a[1]) * f), clampByte(a[2] + (b[2] - a[2]) * f)]);
+    out.push([
+      clampByte(a[0] + (b[0] - a[0]) * f),
+      clampByte(a[1] + (b[1] - a[1]) * f),
+      clampByte(a[2] + (b[2] - a[2]) * f),
+    ]);
   }
   return out;
 }
@@ -123,7 +135,10 @@ function sampleContinuous(stops: Rgb[], count: number): Rgb[] {
 function sampleListed(colors: Rgb[], count: number): Rgb[] {
   if (count >= colors.length) return colors.slice();
   // matplotlib resamples a listed map by picking evenly spaced entries.
-  return Array.from({ length: count }, (_, i) => colors[count === 1 ? 0 : Math.round((i * (colors.length - 1)) / (count - 1))]!);
+  return Array.from(
+    { length: count },
+    (_, i) => colors[count === 1 ? 0 : Math.round((i * (colors.length - 1)) / (count - 1))]!,
+  );
 }
 
 /** The palette a visualization step asked for (`color_palette`, `palette_size`, `custom_colors`). */

@@ -15,7 +15,11 @@ function repeat<T>(value: T, n: number): T[] {
 }
 
 /** Returns detections with the lineage columns of `image` (and inference id / prediction type when given). */
-export function attachImageMetadata(detections: Detections, image: WorkflowImage, options: DetectionsMetadataOptions = {}): Detections {
+export function attachImageMetadata(
+  detections: Detections,
+  image: WorkflowImage,
+  options: DetectionsMetadataOptions = {},
+): Detections {
   const n = detections.length;
   const existingIds = detections.column<string>('detection_id');
   const data: Record<string, unknown[]> = {

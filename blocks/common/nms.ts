@@ -32,7 +32,10 @@ export function nonMaxSuppression(
     let suppressed = false;
     for (const k of kept) {
       if (!classAgnostic && classIds[k] !== classIds[candidate]) continue;
-      if (iou(boxes, k, boxes, candidate) > iouThreshold) { suppressed = true; break; }
+      if (iou(boxes, k, boxes, candidate) > iouThreshold) {
+        suppressed = true;
+        break;
+      }
     }
     if (!suppressed) kept.push(candidate);
   }

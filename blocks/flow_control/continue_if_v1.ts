@@ -24,9 +24,25 @@ export const continueIfV1 = defineBlock<Params>({
         { type: 'object', properties: { type: { const: 'StatementGroup' } }, required: ['type', 'statements'] },
         { title: 'Conditional Statement', description: 'UQL statement deciding whether the branch continues.' },
       ),
-      evaluation_parameters: selectorDict(['*'], { title: 'Evaluation Parameters', description: 'Named values the condition refers to.', default: {}, examples: [{ left: '$inputs.some' }] }),
-      next_steps: stepSelectorList({ title: 'Next Steps', description: 'Steps to run when the condition holds.', examples: [['$steps.on_true']] }),
-      stop_delay: literal({ type: 'number', minimum: 0 }, { title: 'Stop Delay', description: 'Seconds to keep continuing after the condition stops holding.', default: 0 }),
+      evaluation_parameters: selectorDict(['*'], {
+        title: 'Evaluation Parameters',
+        description: 'Named values the condition refers to.',
+        default: {},
+        examples: [{ left: '$inputs.some' }],
+      }),
+      next_steps: stepSelectorList({
+        title: 'Next Steps',
+        description: 'Steps to run when the condition holds.',
+        examples: [['$steps.on_true']],
+      }),
+      stop_delay: literal(
+        { type: 'number', minimum: 0 },
+        {
+          title: 'Stop Delay',
+          description: 'Seconds to keep continuing after the condition stops holding.',
+          default: 0,
+        },
+      ),
     },
     required: ['condition_statement', 'next_steps'],
     outputs: [],

@@ -9,7 +9,8 @@ interface Params {
   next_steps: string[];
 }
 
-const comparable = (value: unknown): string => JSON.stringify(value, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v));
+const comparable = (value: unknown): string =>
+  JSON.stringify(value, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v));
 
 export const deltaFilterV1 = defineBlock<Params>({
   manifest: {
@@ -21,9 +22,21 @@ export const deltaFilterV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'flow_control', icon: 'far fa-filter' },
     properties: {
-      image: selector(['image'], { title: 'Image', description: 'Video frame, selecting the per-video state.', examples: ['$inputs.image'] }),
-      value: selector(['*'], { title: 'Value', description: 'Value whose changes let the branch continue.', examples: ['$steps.line_counter.count_in'] }),
-      next_steps: stepSelectorList({ title: 'Next Steps', description: 'Steps to run when the value changed.', examples: [['$steps.write_to_csv']] }),
+      image: selector(['image'], {
+        title: 'Image',
+        description: 'Video frame, selecting the per-video state.',
+        examples: ['$inputs.image'],
+      }),
+      value: selector(['*'], {
+        title: 'Value',
+        description: 'Value whose changes let the branch continue.',
+        examples: ['$steps.line_counter.count_in'],
+      }),
+      next_steps: stepSelectorList({
+        title: 'Next Steps',
+        description: 'Steps to run when the value changed.',
+        examples: [['$steps.write_to_csv']],
+      }),
     },
     required: ['image', 'value', 'next_steps'],
     outputs: [],

@@ -29,10 +29,24 @@ export const rateLimiterV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'flow_control', icon: 'far fa-clock' },
     properties: {
-      cooldown_seconds: literal({ type: 'number', minimum: 0 }, { title: 'Cooldown Seconds', description: 'Minimum time between runs of the branch.', default: 1.0 }),
-      depends_on: selector(['*'], { title: 'Depends On', description: 'Step output the rate limiter follows.', examples: ['$steps.model'] }),
-      next_steps: stepSelectorList({ title: 'Next Steps', description: 'Steps to run when allowed.', examples: [['$steps.upload']] }),
-      video_reference_image: selector(['image'], { title: 'Video Reference Image', description: 'Frame whose metadata gives the time, for video files.' }),
+      cooldown_seconds: literal(
+        { type: 'number', minimum: 0 },
+        { title: 'Cooldown Seconds', description: 'Minimum time between runs of the branch.', default: 1.0 },
+      ),
+      depends_on: selector(['*'], {
+        title: 'Depends On',
+        description: 'Step output the rate limiter follows.',
+        examples: ['$steps.model'],
+      }),
+      next_steps: stepSelectorList({
+        title: 'Next Steps',
+        description: 'Steps to run when allowed.',
+        examples: [['$steps.upload']],
+      }),
+      video_reference_image: selector(['image'], {
+        title: 'Video Reference Image',
+        description: 'Frame whose metadata gives the time, for video files.',
+      }),
     },
     required: ['depends_on', 'next_steps'],
     outputs: [],

@@ -1,5 +1,13 @@
 // roboflow_core/switch_case@v1: routes each element to the steps registered for its value (or the defaults).
-import { FlowControl, defineBlock, literal, literalOrSelector, selector, stepSelectorList, STEP_SELECTOR_PATTERN } from '../../engine/index.ts';
+import {
+  FlowControl,
+  defineBlock,
+  literal,
+  literalOrSelector,
+  selector,
+  stepSelectorList,
+  STEP_SELECTOR_PATTERN,
+} from '../../engine/index.ts';
 import { pyStr } from '../common/uql/index.ts';
 
 interface Params {
@@ -20,21 +28,41 @@ export const switchCaseV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'flow_control', icon: 'far fa-code-branch' },
     properties: {
-      value: selector(['*'], { title: 'Value', description: 'Value deciding the branch.', examples: ['$steps.classifier.top'] }),
+      value: selector(['*'], {
+        title: 'Value',
+        description: 'Value deciding the branch.',
+        examples: ['$steps.classifier.top'],
+      }),
       cases: literal(
         {
           type: 'object',
           additionalProperties: {
             anyOf: [
               { type: 'string', pattern: STEP_SELECTOR_PATTERN, reference: true, selected_element: 'step' },
-              { type: 'array', items: { type: 'string', pattern: STEP_SELECTOR_PATTERN, reference: true, selected_element: 'step' } },
+              {
+                type: 'array',
+                items: { type: 'string', pattern: STEP_SELECTOR_PATTERN, reference: true, selected_element: 'step' },
+              },
             ],
           },
         },
-        { title: 'Cases', description: 'Value to the step(s) that run for it.', default: {}, examples: [{ cat: '$steps.cat_branch', dog: ['$steps.dog_branch'] }] },
+        {
+          title: 'Cases',
+          description: 'Value to the step(s) that run for it.',
+          default: {},
+          examples: [{ cat: '$steps.cat_branch', dog: ['$steps.dog_branch'] }],
+        },
       ),
-      default_next_steps: stepSelectorList({ title: 'Default Next Steps', description: 'Steps that run when no case matches.', default: [] }),
-      case_insensitive: literalOrSelector({ type: 'boolean' }, ['boolean'], { title: 'Case Insensitive', description: 'Compare string values ignoring case.', default: false }),
+      default_next_steps: stepSelectorList({
+        title: 'Default Next Steps',
+        description: 'Steps that run when no case matches.',
+        default: [],
+      }),
+      case_insensitive: literalOrSelector({ type: 'boolean' }, ['boolean'], {
+        title: 'Case Insensitive',
+        description: 'Compare string values ignoring case.',
+        default: false,
+      }),
     },
     required: ['value'],
     outputs: [],

@@ -9,7 +9,12 @@ interface Params {
 }
 
 function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : typeof value === 'object' && !(value instanceof Date) ? JSON.stringify(value) : pyStr(value);
+  const text =
+    value === null || value === undefined
+      ? ''
+      : typeof value === 'object' && !(value instanceof Date)
+        ? JSON.stringify(value)
+        : pyStr(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -18,7 +23,9 @@ function rows(columns: Params['columns_data']): Array<Record<string, unknown>> {
   const entries = Object.entries(columns ?? {});
   const length = entries.reduce((n, [, v]) => (isBatch(v) ? Math.max(n, v.length) : n), 0);
   if (length === 0) return [Object.fromEntries(entries)];
-  return Array.from({ length }, (_, i) => Object.fromEntries(entries.map(([k, v]) => [k, isBatch(v) ? v.values[i] : v])));
+  return Array.from({ length }, (_, i) =>
+    Object.fromEntries(entries.map(([k, v]) => [k, isBatch(v) ? v.values[i] : v])),
+  );
 }
 
 export const csvFormatterV1 = defineBlock<Params>({
@@ -31,8 +38,15 @@ export const csvFormatterV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'data_storage', icon: 'fas fa-file-csv' },
     properties: {
-      columns_data: selectorDict(['*'], { title: 'Columns Data', description: 'Column name to value.', examples: [{ predictions: '$steps.model.predictions', reference: '$inputs.reference' }] }),
-      columns_operations: literal({ type: 'object', additionalProperties: { type: 'array' } }, { title: 'Columns Operations', description: 'UQL operations applied to column values.', default: {} }),
+      columns_data: selectorDict(['*'], {
+        title: 'Columns Data',
+        description: 'Column name to value.',
+        examples: [{ predictions: '$steps.model.predictions', reference: '$inputs.reference' }],
+      }),
+      columns_operations: literal(
+        { type: 'object', additionalProperties: { type: 'array' } },
+        { title: 'Columns Operations', description: 'UQL operations applied to column values.', default: {} },
+      ),
     },
     required: ['columns_data'],
     outputs: [{ name: 'csv_content', kind: ['string'] }],
@@ -48,7 +62,13 @@ export const csvFormatterV1 = defineBlock<Params>({
       const cells: unknown[] = [];
       for (const name of names) {
         if (name === 'timestamp') cells.push(timestamp);
-        else cells.push(await executeOperations(row[name], columns_operations?.[name], { parameters: row, executionContext: `step: ${context.stepName} | columns_operations.${name}` }));
+        else
+          cells.push(
+            await executeOperations(row[name], columns_operations?.[name], {
+              parameters: row,
+              executionContext: `step: ${context.stepName} | columns_operations.${name}`,
+            }),
+          );
       }
       lines.push(cells.map(csvCell).join(','));
     }

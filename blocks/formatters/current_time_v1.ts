@@ -2,7 +2,17 @@
 import { WorkflowExecutionEngineError, defineBlock, literalOrSelector } from '../../engine/index.ts';
 
 function partsIn(date: Date, timeZone: string): Record<string, string> {
-  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset' });
+  const format = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'longOffset',
+  });
   return Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
 }
 
@@ -16,7 +26,12 @@ export const currentTimeV1 = defineBlock<{ timezone: string }>({
     license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'far fa-clock' },
     properties: {
-      timezone: literalOrSelector({ type: 'string' }, ['string'], { title: 'Timezone', description: 'IANA timezone name.', default: 'UTC', examples: ['UTC', 'Europe/Warsaw'] }),
+      timezone: literalOrSelector({ type: 'string' }, ['string'], {
+        title: 'Timezone',
+        description: 'IANA timezone name.',
+        default: 'UTC',
+        examples: ['UTC', 'Europe/Warsaw'],
+      }),
     },
     outputs: [
       { name: 'timestamp', kind: ['timestamp'] },
@@ -32,7 +47,9 @@ export const currentTimeV1 = defineBlock<{ timezone: string }>({
     try {
       parts = partsIn(now, timezone || 'UTC');
     } catch {
-      throw new WorkflowExecutionEngineError(`Step ${context.stepName}: timezone ${JSON.stringify(timezone)} is not a known IANA timezone`);
+      throw new WorkflowExecutionEngineError(
+        `Step ${context.stepName}: timezone ${JSON.stringify(timezone)} is not a known IANA timezone`,
+      );
     }
     const offset = (parts.timeZoneName ?? 'GMT').replace('GMT', '') || '+00:00';
     const micros = String(now.getUTCMilliseconds() * 1000).padStart(6, '0');

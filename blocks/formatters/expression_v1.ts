@@ -1,7 +1,13 @@
 // roboflow_core/expression@v1: a switch over UQL case statements evaluated on named data; the first case that
 // holds gives the output (a static value or a named datum passed through operations), else the default.
 import { WorkflowExecutionEngineError, defineBlock, literal, selectorDict } from '../../engine/index.ts';
-import { evaluateStatement, executeOperations, type EvaluationContext, type OperationDefinition, type Statement } from '../common/uql/index.ts';
+import {
+  evaluateStatement,
+  executeOperations,
+  type EvaluationContext,
+  type OperationDefinition,
+  type Statement,
+} from '../common/uql/index.ts';
 import { undeclaredSymbol } from '../common/uql/errors.ts';
 
 type CaseResult =
@@ -23,17 +29,24 @@ interface Params {
 // Checked at compile time so a malformed case fails validation (400) instead of the run.
 const CASE_RESULT_SCHEMA = {
   type: 'object',
-  properties: { type: { enum: ['StaticCaseResult', 'DynamicCaseResult'] }, parameter_name: { type: 'string' }, operations: { type: 'array', items: { type: 'object' } } },
+  properties: {
+    type: { enum: ['StaticCaseResult', 'DynamicCaseResult'] },
+    parameter_name: { type: 'string' },
+    operations: { type: 'array', items: { type: 'object' } },
+  },
   required: ['type'],
 };
 
 async function caseResult(result: CaseResult, ctx: EvaluationContext, stepName: string): Promise<unknown> {
   if (result?.type === 'StaticCaseResult') return result.value;
   if (result?.type === 'DynamicCaseResult') {
-    if (!Object.hasOwn(ctx.parameters, result.parameter_name)) throw undeclaredSymbol(result.parameter_name, 'the case result', ctx);
+    if (!Object.hasOwn(ctx.parameters, result.parameter_name))
+      throw undeclaredSymbol(result.parameter_name, 'the case result', ctx);
     return executeOperations(ctx.parameters[result.parameter_name], result.operations, ctx);
   }
-  throw new WorkflowExecutionEngineError(`Step ${stepName}: case result type ${JSON.stringify((result as { type?: unknown })?.type)} is not StaticCaseResult or DynamicCaseResult`);
+  throw new WorkflowExecutionEngineError(
+    `Step ${stepName}: case result type ${JSON.stringify((result as { type?: unknown })?.type)} is not StaticCaseResult or DynamicCaseResult`,
+  );
 }
 
 export const expressionV1 = defineBlock<Params>({
@@ -47,17 +60,37 @@ export const expressionV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'far fa-code' },
     properties: {
-      data: selectorDict(['*'], { title: 'Data', description: 'Named values the expression can refer to.', examples: [{ predictions: '$steps.model.predictions', reference: '$inputs.reference_class_names' }] }),
+      data: selectorDict(['*'], {
+        title: 'Data',
+        description: 'Named values the expression can refer to.',
+        examples: [{ predictions: '$steps.model.predictions', reference: '$inputs.reference_class_names' }],
+      }),
       data_operations: literal(
         { type: 'object', additionalProperties: { type: 'array', items: { type: 'object' } } },
-        { title: 'Data Operations', description: 'UQL operations applied to named data before evaluation.', default: {}, examples: [{ predictions: [{ type: 'DetectionsPropertyExtract', property_name: 'class_name' }] }] },
+        {
+          title: 'Data Operations',
+          description: 'UQL operations applied to named data before evaluation.',
+          default: {},
+          examples: [{ predictions: [{ type: 'DetectionsPropertyExtract', property_name: 'class_name' }] }],
+        },
       ),
       switch: literal(
         {
           type: 'object',
           properties: {
             type: { const: 'CasesDefinition' },
-            cases: { type: 'array', items: { type: 'object', properties: { type: { const: 'CaseDefinition' }, condition: { type: 'object' }, result: CASE_RESULT_SCHEMA }, required: ['condition', 'result'] } },
+            cases: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  type: { const: 'CaseDefinition' },
+                  condition: { type: 'object' },
+                  result: CASE_RESULT_SCHEMA,
+                },
+                required: ['condition', 'result'],
+              },
+            },
             default: CASE_RESULT_SCHEMA,
           },
           required: ['cases', 'default'],
@@ -74,11 +107,15 @@ export const expressionV1 = defineBlock<Params>({
     const parameters: Record<string, unknown> = { ...data };
     for (const [name, operations] of Object.entries(data_operations ?? {})) {
       if (!Object.hasOwn(parameters, name)) continue;
-      parameters[name] = await executeOperations(parameters[name], operations, { parameters: data, executionContext: `${executionContext} | data_operations.${name}` });
+      parameters[name] = await executeOperations(parameters[name], operations, {
+        parameters: data,
+        executionContext: `${executionContext} | data_operations.${name}`,
+      });
     }
     const ctx = { parameters, executionContext };
     for (const entry of cases.cases ?? []) {
-      if (await evaluateStatement(entry.condition, ctx)) return { output: await caseResult(entry.result, ctx, context.stepName) };
+      if (await evaluateStatement(entry.condition, ctx))
+        return { output: await caseResult(entry.result, ctx, context.stepName) };
     }
     return { output: await caseResult(cases.default, ctx, context.stepName) };
   },

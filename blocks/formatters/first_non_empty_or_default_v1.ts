@@ -17,8 +17,20 @@ export const firstNonEmptyOrDefaultV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-empty-set' },
     properties: {
-      data: selectorList(['*'], { title: 'Data', description: 'Values to check in order.', examples: [['$steps.my_step.predictions']] }),
-      default: literal({}, { title: 'Default', description: 'Value used when every element of data is empty.', default: null, examples: ['empty'] }),
+      data: selectorList(['*'], {
+        title: 'Data',
+        description: 'Values to check in order.',
+        examples: [['$steps.my_step.predictions']],
+      }),
+      default: literal(
+        {},
+        {
+          title: 'Default',
+          description: 'Value used when every element of data is empty.',
+          default: null,
+          examples: ['empty'],
+        },
+      ),
     },
     required: ['data'],
     outputs: [{ name: 'output', kind: ['*'] }],

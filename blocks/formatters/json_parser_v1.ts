@@ -27,11 +27,21 @@ export const jsonParserV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-brackets-curly' },
     properties: {
-      raw_json: selector(['language_model_output'], { title: 'Raw JSON', description: 'JSON text to parse.', examples: ['$steps.lmm.output'] }),
-      expected_fields: literal({ type: 'array', items: { type: 'string', not: { enum: ['error_status', '__proto__'] } } }, { title: 'Expected Fields', description: 'Fields exposed as outputs.', examples: [['field_a', 'field_b']] }),
+      raw_json: selector(['language_model_output'], {
+        title: 'Raw JSON',
+        description: 'JSON text to parse.',
+        examples: ['$steps.lmm.output'],
+      }),
+      expected_fields: literal(
+        { type: 'array', items: { type: 'string', not: { enum: ['error_status', '__proto__'] } } },
+        { title: 'Expected Fields', description: 'Fields exposed as outputs.', examples: [['field_a', 'field_b']] },
+      ),
     },
     required: ['raw_json', 'expected_fields'],
-    outputs: [{ name: 'error_status', kind: ['boolean'] }, { name: '*', kind: ['*'] }],
+    outputs: [
+      { name: 'error_status', kind: ['boolean'] },
+      { name: '*', kind: ['*'] },
+    ],
     actualOutputs: (step: StepDefinition) => [
       { name: 'error_status', kind: ['boolean'] },
       ...((step.expected_fields as string[] | undefined) ?? []).map((name) => ({ name, kind: ['*'] })),
@@ -42,7 +52,8 @@ export const jsonParserV1 = defineBlock<Params>({
     const parsed = parseLoosely(String(raw_json ?? ''));
     const out: Record<string, unknown> = { error_status: parsed === null };
     // Own keys only: `constructor` or `toString` must not come back as Object.prototype's functions.
-    for (const field of expected_fields ?? []) out[field] = parsed && Object.hasOwn(parsed, field) ? parsed[field] ?? null : null;
+    for (const field of expected_fields ?? [])
+      out[field] = parsed && Object.hasOwn(parsed, field) ? (parsed[field] ?? null) : null;
     return out;
   },
 });

@@ -14,14 +14,23 @@ export const propertyDefinitionV1 = defineBlock<Params>({
     humanName: 'Property Definition',
     version: 'v1',
     blockType: 'formatter',
-    shortDescription: 'Define a variable from model predictions, such as the class names, confidences, or number of detections.',
+    shortDescription:
+      'Define a variable from model predictions, such as the class names, confidences, or number of detections.',
     license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-gear-code', blockPriority: 0, inDevelopment: false },
     properties: {
-      data: selector(['*'], { title: 'Data', description: 'Data to extract the property from.', examples: ['$steps.my_step.predictions'] }),
+      data: selector(['*'], {
+        title: 'Data',
+        description: 'Data to extract the property from.',
+        examples: ['$steps.my_step.predictions'],
+      }),
       operations: literal(
         { type: 'array', items: { type: 'object', properties: { type: { type: 'string' } }, required: ['type'] } },
-        { title: 'Operations', description: 'UQL operations to apply to the data.', examples: [[{ type: 'DetectionsPropertyExtract', property_name: 'class_name' }]] },
+        {
+          title: 'Operations',
+          description: 'UQL operations to apply to the data.',
+          examples: [[{ type: 'DetectionsPropertyExtract', property_name: 'class_name' }]],
+        },
       ),
     },
     required: ['data', 'operations'],

@@ -19,9 +19,21 @@ export const stringTemplateV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'far fa-text' },
     properties: {
-      template: literalOrSelector({ type: 'string' }, ['string'], { title: 'Template', description: 'Text with {{ $parameters.name }} placeholders.', examples: ['Found {{ $parameters.count }} objects'] }),
-      data: selectorDict(['*'], { title: 'Data', description: 'Values for the placeholders.', default: {}, examples: [{ count: '$steps.counter.output' }] }),
-      data_operations: literal({ type: 'object', additionalProperties: { type: 'array' } }, { title: 'Data Operations', description: 'UQL operations applied to values before substitution.', default: {} }),
+      template: literalOrSelector({ type: 'string' }, ['string'], {
+        title: 'Template',
+        description: 'Text with {{ $parameters.name }} placeholders.',
+        examples: ['Found {{ $parameters.count }} objects'],
+      }),
+      data: selectorDict(['*'], {
+        title: 'Data',
+        description: 'Values for the placeholders.',
+        default: {},
+        examples: [{ count: '$steps.counter.output' }],
+      }),
+      data_operations: literal(
+        { type: 'object', additionalProperties: { type: 'array' } },
+        { title: 'Data Operations', description: 'UQL operations applied to values before substitution.', default: {} },
+      ),
     },
     required: ['template'],
     outputs: [{ name: 'output', kind: ['string'] }],

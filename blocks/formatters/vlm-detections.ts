@@ -19,17 +19,37 @@ const records = (value: unknown): Array<Record<string, any>> => {
 function labelled(classes: string[] | null, className: string, xyxy: number[], confidence: unknown = 1): ParsedBox {
   const box = xyxy.map((v) => Math.round(Number(v)));
   if (box.length !== 4 || box.some((v) => !Number.isFinite(v))) throw new Error(`bad box ${JSON.stringify(xyxy)}`);
-  return { xyxy: box as ParsedBox['xyxy'], className, classId: classIndex(classes).get(className) ?? -1, confidence: clampConfidence(confidence ?? 1) };
+  return {
+    xyxy: box as ParsedBox['xyxy'],
+    className,
+    classId: classIndex(classes).get(className) ?? -1,
+    confidence: clampConfidence(confidence ?? 1),
+  };
 }
 
 /** {"detections": [{x_min, y_min, x_max, y_max, class_name, confidence}]} with coordinates in 0..1. */
-function normalizedDetections(answer: Record<string, any>, classes: string[] | null, width: number, height: number): ParsedBox[] {
+function normalizedDetections(
+  answer: Record<string, any>,
+  classes: string[] | null,
+  width: number,
+  height: number,
+): ParsedBox[] {
   return records(answer.detections).map((d) =>
-    labelled(classes, String(d.class_name), [d.x_min * width, d.y_min * height, d.x_max * width, d.y_max * height], d.confidence));
+    labelled(
+      classes,
+      String(d.class_name),
+      [d.x_min * width, d.y_min * height, d.x_max * width, d.y_max * height],
+      d.confidence,
+    ),
+  );
 }
 
-const hasBox2d = (answer: unknown): boolean => Array.isArray(answer) && typeof answer[0] === 'object' && answer[0] !== null && 'box_2d' in answer[0];
-const detectionsList = (answer: unknown): unknown => (answer && typeof answer === 'object' && !Array.isArray(answer) ? (answer as Record<string, unknown>).detections : answer);
+const hasBox2d = (answer: unknown): boolean =>
+  Array.isArray(answer) && typeof answer[0] === 'object' && answer[0] !== null && 'box_2d' in answer[0];
+const detectionsList = (answer: unknown): unknown =>
+  answer && typeof answer === 'object' && !Array.isArray(answer)
+    ? (answer as Record<string, unknown>).detections
+    : answer;
 
 /** Entries with `box_2d` = [x_min, y_min, x_max, y_max] in image pixels and a `label`. */
 function pixelBox2d(answer: unknown, classes: string[] | null): ParsedBox[] {
@@ -49,7 +69,12 @@ const gemini: Parser = (answer, classes, width, height) => {
   if (!hasBox2d(list)) return normalizedDetections(answer as Record<string, any>, classes, width, height);
   return records(list).map((d) => {
     const [y0, x0, y1, x1] = d.box_2d as number[];
-    return labelled(classes, String(d.label ?? d.class_name), [(x0! / 1000) * width, (y0! / 1000) * height, (x1! / 1000) * width, (y1! / 1000) * height], d.confidence);
+    return labelled(
+      classes,
+      String(d.label ?? d.class_name),
+      [(x0! / 1000) * width, (y0! / 1000) * height, (x1! / 1000) * width, (y1! / 1000) * height],
+      d.confidence,
+    );
   });
 };
 
@@ -57,7 +82,12 @@ const gemini: Parser = (answer, classes, width, height) => {
 const thousandGrid: Parser = (answer, classes, width, height) =>
   records(detectionsList(answer)).map((d) => {
     const [x0, y0, x1, y1] = (d.bbox_2d ?? d.box_2d) as number[];
-    return labelled(classes, String(d.label ?? d.class_name), [(x0! / 1000) * width, (y0! / 1000) * height, (x1! / 1000) * width, (y1! / 1000) * height], d.confidence);
+    return labelled(
+      classes,
+      String(d.label ?? d.class_name),
+      [(x0! / 1000) * width, (y0! / 1000) * height, (x1! / 1000) * width, (y1! / 1000) * height],
+      d.confidence,
+    );
   });
 
 /** Four-digit class id from the MD5 of a name (how Roboflow numbers Florence-2's free-text classes). */

@@ -48,7 +48,8 @@ function balancedValue(text: string): string | null {
 }
 
 export function extractJsonPayload(raw: unknown): JsonExtraction {
-  if (typeof raw !== 'string') return raw !== null && typeof raw === 'object' ? { ok: true, value: raw } : { ok: false };
+  if (typeof raw !== 'string')
+    return raw !== null && typeof raw === 'object' ? { ok: true, value: raw } : { ok: false };
   const text = raw.trim();
   const whole = tryParse(text);
   if (whole.ok) return whole;
@@ -59,9 +60,13 @@ export function extractJsonPayload(raw: unknown): JsonExtraction {
   }
   const embedded = balancedValue(fenced ?? text) ?? balancedValue(text);
   if (embedded !== null) {
-    const lines = (fenced ?? text).split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{'));
+    const lines = (fenced ?? text)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('{'));
     // JSON Lines: several objects, one per line, become a list.
-    if (lines.length > 1 && lines.every((l) => tryParse(l).ok)) return { ok: true, value: lines.map((l) => JSON.parse(l)) };
+    if (lines.length > 1 && lines.every((l) => tryParse(l).ok))
+      return { ok: true, value: lines.map((l) => JSON.parse(l)) };
     return tryParse(embedded);
   }
   return { ok: false };

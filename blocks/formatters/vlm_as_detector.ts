@@ -1,7 +1,16 @@
 // roboflow_core/vlm_as_detector@v1/@v2: parses a VLM's JSON answer into object detections, with the parser
 // chosen by model_type and task_type. Unparseable answers give error_status true and no predictions.
 import { randomUUID } from 'node:crypto';
-import { Detections, WorkflowImage, WorkflowDefinitionError, defineBlock, literal, literalOrSelector, selector, type BlockDefinition } from '../../engine/index.ts';
+import {
+  Detections,
+  WorkflowImage,
+  WorkflowDefinitionError,
+  defineBlock,
+  literal,
+  literalOrSelector,
+  selector,
+  type BlockDefinition,
+} from '../../engine/index.ts';
 import { attachImageMetadata } from '../common/detections-metadata.ts';
 import { extractJsonPayload } from './vlm-json.ts';
 import { DETECTOR_TASKS, LLM_MODEL_TYPES, parserFor, type ParsedBox } from './vlm-detections.ts';
@@ -22,9 +31,11 @@ function toDetections(boxes: ParsedBox[], image: WorkflowImage, inferenceId: str
     Int32Array.from(boxes, (b) => b.classId),
     { class_name: boxes.map((b) => b.className) },
   );
-  return attachImageMetadata(d, image, { inferenceId, predictionType: 'object-detection', newDetectionIds: true }).with({
-    data: { image_dimensions: Array.from({ length: n }, () => [image.height, image.width]) },
-  });
+  return attachImageMetadata(d, image, { inferenceId, predictionType: 'object-detection', newDetectionIds: true }).with(
+    {
+      data: { image_dimensions: Array.from({ length: n }, () => [image.height, image.width]) },
+    },
+  );
 }
 
 function detectorBlock(version: 'v1' | 'v2'): BlockDefinition<Params> {
@@ -36,17 +47,35 @@ function detectorBlock(version: 'v1' | 'v2'): BlockDefinition<Params> {
       version,
       blockType: 'formatter',
       shortDescription: 'Parses raw string into object-detection prediction.',
-      longDescription: 'Turns a VLM/LLM JSON answer (raw or in a Markdown code block) into object detections; model_type and task_type pick the answer format. Classes map to ids by position in `classes`; unknown classes get -1.',
+      longDescription:
+        'Turns a VLM/LLM JSON answer (raw or in a Markdown code block) into object detections; model_type and task_type pick the answer format. Classes map to ids by position in `classes`; unknown classes get -1.',
       license: 'Apache-2.0',
       ui: { section: 'advanced', icon: 'fal fa-object-ungroup', blockPriority: 5 },
       properties: {
-        image: selector(['image'], { description: 'The image the VLM answered about (for dimensions and lineage).', examples: ['$inputs.image', '$steps.cropping.crops'] }),
-        vlm_output: selector(['language_model_output'], { title: 'VLM Output', description: 'The VLM/LLM text holding the JSON answer.', examples: [['$steps.lmm.output']] }),
+        image: selector(['image'], {
+          description: 'The image the VLM answered about (for dimensions and lineage).',
+          examples: ['$inputs.image', '$steps.cropping.crops'],
+        }),
+        vlm_output: selector(['language_model_output'], {
+          title: 'VLM Output',
+          description: 'The VLM/LLM text holding the JSON answer.',
+          examples: [['$steps.lmm.output']],
+        }),
         classes: {
-          ...literalOrSelector([{ type: 'array', items: { type: 'string' } }, { type: 'null' }], ['list_of_values'], { description: 'All class names, in order; their positions are the class ids. Required except for florence-2.', examples: [['dog', 'cat', 'bird'], '$inputs.classes'] }),
+          ...literalOrSelector([{ type: 'array', items: { type: 'string' } }, { type: 'null' }], ['list_of_values'], {
+            description:
+              'All class names, in order; their positions are the class ids. Required except for florence-2.',
+            examples: [['dog', 'cat', 'bird'], '$inputs.classes'],
+          }),
           relevant_for: { model_type: { values: modelTypes, required: true } },
         },
-        model_type: literal({ type: 'string', enum: [...modelTypes, 'florence-2'] }, { description: 'The model that produced the answer; selects the parser.', examples: [['google-gemini'], ['florence-2']] }),
+        model_type: literal(
+          { type: 'string', enum: [...modelTypes, 'florence-2'] },
+          {
+            description: 'The model that produced the answer; selects the parser.',
+            examples: [['google-gemini'], ['florence-2']],
+          },
+        ),
         task_type: literal({ type: 'string', enum: DETECTOR_TASKS }, { description: 'The task the model performed.' }),
       },
       required: ['image', 'vlm_output', 'model_type', 'task_type'],
@@ -60,15 +89,24 @@ function detectorBlock(version: 'v1' | 'v2'): BlockDefinition<Params> {
     run({ image, vlm_output, classes, model_type, task_type }, context) {
       const parser = parserFor(model_type, task_type);
       if (!parser || !(model_type === 'florence-2' || modelTypes.includes(model_type))) {
-        throw new WorkflowDefinitionError(`Step ${context.stepName}: could not parse result of task ${task_type} for model ${model_type}`);
+        throw new WorkflowDefinitionError(
+          `Step ${context.stepName}: could not parse result of task ${task_type} for model ${model_type}`,
+        );
       }
-      if (model_type !== 'florence-2' && !classes) throw new WorkflowDefinitionError(`Step ${context.stepName}: classes must be given for model_type ${model_type}`);
+      if (model_type !== 'florence-2' && !classes)
+        throw new WorkflowDefinitionError(
+          `Step ${context.stepName}: classes must be given for model_type ${model_type}`,
+        );
       const inferenceId = randomUUID();
       const failed = { error_status: true, predictions: null, inference_id: inferenceId };
       const parsed = extractJsonPayload(vlm_output);
       if (!parsed.ok) return failed;
       try {
-        return { error_status: false, predictions: toDetections(parser(parsed.value, classes, image.width, image.height), image, inferenceId), inference_id: inferenceId };
+        return {
+          error_status: false,
+          predictions: toDetections(parser(parsed.value, classes, image.width, image.height), image, inferenceId),
+          inference_id: inferenceId,
+        };
       } catch {
         return failed;
       }

@@ -19,9 +19,19 @@ export const bufferV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-layer-group' },
     properties: {
-      data: selector(['*', 'image', 'list_of_values'], { title: 'Data', description: 'Value to buffer.', examples: ['$steps.visualization'] }),
-      length: literal({ type: 'integer', exclusiveMinimum: 0 }, { title: 'Length', description: 'How many values to keep.', default: 5 }),
-      pad: literal({ type: 'boolean' }, { title: 'Pad', description: 'Pad the output with nulls up to `length`.', default: false }),
+      data: selector(['*', 'image', 'list_of_values'], {
+        title: 'Data',
+        description: 'Value to buffer.',
+        examples: ['$steps.visualization'],
+      }),
+      length: literal(
+        { type: 'integer', exclusiveMinimum: 0 },
+        { title: 'Length', description: 'How many values to keep.', default: 5 },
+      ),
+      pad: literal(
+        { type: 'boolean' },
+        { title: 'Pad', description: 'Pad the output with nulls up to `length`.', default: false },
+      ),
     },
     required: ['data'],
     outputs: [{ name: 'output', kind: ['list_of_values'] }],

@@ -11,8 +11,10 @@ function namespaceOf(image: WorkflowImage): Map<string, unknown> {
   return cache;
 }
 
-const imageProperty = (description: string) => selector(['image'], { description, examples: ['$inputs.image'] }, { selectedElement: 'workflow_image' });
-const keyProperty = (description: string) => literalOrSelector({ type: 'string' }, ['string'], { description, examples: ['my_cache_key', '$inputs.cache_key'] });
+const imageProperty = (description: string) =>
+  selector(['image'], { description, examples: ['$inputs.image'] }, { selectedElement: 'workflow_image' });
+const keyProperty = (description: string) =>
+  literalOrSelector({ type: 'string' }, ['string'], { description, examples: ['my_cache_key', '$inputs.cache_key'] });
 
 export const cacheSetV1 = defineBlock<{ image: WorkflowImage; key: string; value: unknown }>({
   manifest: {
@@ -21,12 +23,16 @@ export const cacheSetV1 = defineBlock<{ image: WorkflowImage; key: string; value
     version: 'v1',
     blockType: 'fusion',
     shortDescription: 'Stores a value in a cache entry for later retrieval.',
-    longDescription: 'Stores a value under a key in an in-memory cache namespaced by the video identifier of the image; read it back with Cache Get.',
+    longDescription:
+      'Stores a value under a key in an in-memory cache namespaced by the video identifier of the image; read it back with Cache Get.',
     license: 'Apache-2.0',
     properties: {
       image: imageProperty('The image data to use as a reference for the cache namespace.'),
       key: keyProperty('The key of the cache entry to set.'),
-      value: selector(['*', 'list_of_values'], { description: 'The value to store in the cache.', examples: ['any_value'] }),
+      value: selector(['*', 'list_of_values'], {
+        description: 'The value to store in the cache.',
+        examples: ['any_value'],
+      }),
     },
     required: ['image', 'key', 'value'],
     outputs: [{ name: 'output', kind: ['*'] }],
@@ -45,11 +51,12 @@ export const cacheGetV1 = defineBlock<{ image: WorkflowImage; key: string }>({
     version: 'v1',
     blockType: 'fusion',
     shortDescription: 'Fetches a previously stored value from a cache entry.',
-    longDescription: 'Reads the value Cache Set stored under a key in the namespace of the image\'s video identifier; false when the key was never set.',
+    longDescription:
+      "Reads the value Cache Set stored under a key in the namespace of the image's video identifier; false when the key was never set.",
     license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'far fa-memory' },
     properties: {
-      image: imageProperty('Input image whose video identifier selects the cache namespace (\'default\' without one).'),
+      image: imageProperty("Input image whose video identifier selects the cache namespace ('default' without one)."),
       key: keyProperty('Cache key identifying which value to retrieve.'),
     },
     required: ['image', 'key'],

@@ -1,6 +1,14 @@
 // roboflow_core/detections_classes_replacement@v1: gives each detection the class its crop was classified as
 // (classification results are one level deeper, one per crop, matched by parent_id = detection_id).
-import { DETECTION_KINDS, Batch, Detections, defineBlock, isBatch, literalOrSelector, selector } from '../../engine/index.ts';
+import {
+  DETECTION_KINDS,
+  Batch,
+  Detections,
+  defineBlock,
+  isBatch,
+  literalOrSelector,
+  selector,
+} from '../../engine/index.ts';
 import { newDetectionId } from '../transformations/detections-utils.ts';
 
 type Classification = Record<string, unknown> | string | string[] | null;
@@ -18,12 +26,20 @@ function topClass(result: Classification): { name: string; id: number; confidenc
   if (typeof result === 'string') return { name: result, id: 0, confidence: 1 };
   if (Array.isArray(result)) return result.length ? { name: String(result[0]), id: 0, confidence: 1 } : null;
   if (typeof result.top === 'string') {
-    const entry = (result.predictions as Array<Record<string, unknown>> | undefined)?.find((p) => p.class === result.top);
-    return { name: result.top, id: Number(entry?.class_id ?? 0), confidence: Number(result.confidence ?? entry?.confidence ?? 0) };
+    const entry = (result.predictions as Array<Record<string, unknown>> | undefined)?.find(
+      (p) => p.class === result.top,
+    );
+    return {
+      name: result.top,
+      id: Number(entry?.class_id ?? 0),
+      confidence: Number(result.confidence ?? entry?.confidence ?? 0),
+    };
   }
   const predicted = (result.predicted_classes as string[] | undefined) ?? [];
   const predictions = (result.predictions ?? {}) as Record<string, { confidence: number; class_id: number }>;
-  const best = predicted.map((name) => ({ name, ...predictions[name]! })).sort((a, b) => b.confidence - a.confidence)[0];
+  const best = predicted
+    .map((name) => ({ name, ...predictions[name]! }))
+    .sort((a, b) => b.confidence - a.confidence)[0];
   return best ? { name: best.name, id: best.class_id, confidence: best.confidence } : null;
 }
 
@@ -48,8 +64,16 @@ export const detectionsClassesReplacementV1 = defineBlock<Params>({
         description: 'Classification of each crop of the detections.',
         examples: ['$steps.classification.predictions'],
       }),
-      fallback_class_name: literalOrSelector({ anyOf: [{ type: 'string' }, { type: 'null' }] }, ['string'], { title: 'Fallback Class Name', description: 'Class used when a crop has no classification (dropped when null).', default: null }),
-      fallback_class_id: literalOrSelector({ anyOf: [{ type: 'integer' }, { type: 'null' }] }, ['integer'], { title: 'Fallback Class Id', description: 'Class id used with fallback_class_name.', default: null }),
+      fallback_class_name: literalOrSelector({ anyOf: [{ type: 'string' }, { type: 'null' }] }, ['string'], {
+        title: 'Fallback Class Name',
+        description: 'Class used when a crop has no classification (dropped when null).',
+        default: null,
+      }),
+      fallback_class_id: literalOrSelector({ anyOf: [{ type: 'integer' }, { type: 'null' }] }, ['integer'], {
+        title: 'Fallback Class Id',
+        description: 'Class id used with fallback_class_name.',
+        default: null,
+      }),
     },
     required: ['object_detection_predictions', 'classification_predictions'],
     outputs: [{ name: 'predictions', kind: [...DETECTION_KINDS] }],
@@ -58,13 +82,23 @@ export const detectionsClassesReplacementV1 = defineBlock<Params>({
     acceptsEmptyValues: true,
     executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
-  run({ object_detection_predictions: detections, classification_predictions, fallback_class_name, fallback_class_id }) {
+  run({
+    object_detection_predictions: detections,
+    classification_predictions,
+    fallback_class_name,
+    fallback_class_id,
+  }) {
     if (!detections) return { predictions: null };
     if (!classification_predictions) return { predictions: detections.select([]) };
-    const results = isBatch(classification_predictions) ? classification_predictions.values : (classification_predictions as unknown as Classification[]);
+    const results = isBatch(classification_predictions)
+      ? classification_predictions.values
+      : (classification_predictions as unknown as Classification[]);
     const byParent = new Map<string, Classification>();
     for (const result of results) {
-      const parent = result && typeof result === 'object' && !Array.isArray(result) ? (result.parent_id as string | undefined) : undefined;
+      const parent =
+        result && typeof result === 'object' && !Array.isArray(result)
+          ? (result.parent_id as string | undefined)
+          : undefined;
       if (parent) byParent.set(parent, result);
     }
     const ids = detections.column<string>('detection_id') ?? [];

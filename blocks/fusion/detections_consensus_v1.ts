@@ -1,6 +1,16 @@
 // roboflow_core/detections_consensus@v1: fuses detections from several sources; a box survives when enough
 // sources (required_votes) saw an overlapping box, and the survivors decide whether required objects are present.
-import { DETECTION_KINDS, Batch, Detections, defineBlock, isBatch, literal, literalOrSelector, selector, selectorList } from '../../engine/index.ts';
+import {
+  DETECTION_KINDS,
+  Batch,
+  Detections,
+  defineBlock,
+  isBatch,
+  literal,
+  literalOrSelector,
+  selector,
+  selectorList,
+} from '../../engine/index.ts';
 import { fill, iou, newDetectionId } from '../transformations/detections-utils.ts';
 
 type Aggregation = 'average' | 'max' | 'min';
@@ -67,7 +77,12 @@ function collectVotes(sources: Detections[], iouThreshold: number, classAware: b
   return groups;
 }
 
-function mergeGroup(sources: Detections[], group: Vote[], confidenceAgg: Aggregation, coordinatesAgg: CoordinatesAggregation): Detections {
+function mergeGroup(
+  sources: Detections[],
+  group: Vote[],
+  confidenceAgg: Aggregation,
+  coordinatesAgg: CoordinatesAggregation,
+): Detections {
   const boxes = group.map(({ source, index }) => sources[source]!.box(index));
   const xyxy = new Float32Array(4);
   if (coordinatesAgg === 'average') {
@@ -81,7 +96,10 @@ function mergeGroup(sources: Detections[], group: Vote[], confidenceAgg: Aggrega
   const confidences = group.map(({ source, index }) => sources[source]!.confidence[index]!);
   // Class of the most common name among voters (first on ties).
   const names = group.map(({ source, index }) => className(sources[source]!, index));
-  const winner = names.reduce((best, name) => (names.filter((n) => n === name).length > names.filter((n) => n === best).length ? name : best), names[0]!);
+  const winner = names.reduce(
+    (best, name) => (names.filter((n) => n === name).length > names.filter((n) => n === best).length ? name : best),
+    names[0]!,
+  );
   const first = group[names.indexOf(winner)]!;
   const base = sources[first.source]!.select([first.index]);
   return base.with({
@@ -109,15 +127,21 @@ function presence(
     const needed = typeof required === 'number' ? required : 1;
     const present = consensus.length >= needed && consensus.length > 0;
     const all = [...byClass.values()].flat();
-    return { object_present: present, presence_confidence: present ? (classAware ? confidences : AGGREGATE[aggregation]!(all)) : classAware ? {} : 0 };
+    return {
+      object_present: present,
+      presence_confidence: present ? (classAware ? confidences : AGGREGATE[aggregation]!(all)) : classAware ? {} : 0,
+    };
   }
   const present = Object.entries(required).every(([name, count]) => (byClass.get(name)?.length ?? 0) >= count);
   return { object_present: present, presence_confidence: confidences };
 }
 
 function sourcesAt(batches: Params['predictions_batches'], position: number): Detections[] {
-  if (isBatch(batches)) return ((batches.values[position] ?? []) as Array<Detections | null>).filter((d): d is Detections => !!d);
-  return batches.map((b) => (isBatch(b) ? b.values[position] : (b as unknown as Detections))).filter((d): d is Detections => !!d);
+  if (isBatch(batches))
+    return ((batches.values[position] ?? []) as Array<Detections | null>).filter((d): d is Detections => !!d);
+  return batches
+    .map((b) => (isBatch(b) ? b.values[position] : (b as unknown as Detections)))
+    .filter((d): d is Detections => !!d);
 }
 
 function batchLength(batches: Params['predictions_batches']): number {
@@ -128,13 +152,30 @@ function batchLength(batches: Params['predictions_batches']): number {
 export function detectionsConsensus(sources: Detections[], p: Omit<Params, 'predictions_batches'>) {
   const classes = p.classes_to_consider;
   const minConfidence = Number(p.confidence ?? 0);
-  const filtered = sources.map((d) => d.filter((i) => d.confidence[i]! >= minConfidence && (!classes || classes.includes(className(d, i)))));
+  const filtered = sources.map((d) =>
+    d.filter((i) => d.confidence[i]! >= minConfidence && (!classes || classes.includes(className(d, i)))),
+  );
   const groups = collectVotes(filtered, Number(p.iou_threshold ?? 0.3), p.class_aware ?? true);
   const merged = groups
     .filter((g) => g.length >= Number(p.required_votes))
-    .map((g) => mergeGroup(filtered, g, p.detections_merge_confidence_aggregation ?? 'average', p.detections_merge_coordinates_aggregation ?? 'average'));
+    .map((g) =>
+      mergeGroup(
+        filtered,
+        g,
+        p.detections_merge_confidence_aggregation ?? 'average',
+        p.detections_merge_coordinates_aggregation ?? 'average',
+      ),
+    );
   const predictions = merged.length ? Detections.merge(merged) : (filtered[0]?.select([]) ?? Detections.empty());
-  return { predictions, ...presence(predictions, p.required_objects ?? null, p.presence_confidence_aggregation ?? 'max', p.class_aware ?? true) };
+  return {
+    predictions,
+    ...presence(
+      predictions,
+      p.required_objects ?? null,
+      p.presence_confidence_aggregation ?? 'max',
+      p.class_aware ?? true,
+    ),
+  };
 }
 
 const AGGREGATION_ENUM = { type: 'string', enum: ['average', 'max', 'min'] };
@@ -155,19 +196,59 @@ export const detectionsConsensusV1 = defineBlock<Params>({
         description: 'Predictions of the models taking part in the vote.',
         examples: [['$steps.a.predictions', '$steps.b.predictions']],
       }),
-      required_votes: literalOrSelector({ type: 'integer', minimum: 1 }, ['integer'], { title: 'Required Votes', description: 'Sources that must agree on a box.', examples: [2, '$inputs.required_votes'] }),
-      class_aware: literalOrSelector({ type: 'boolean' }, ['boolean'], { title: 'Class Aware', description: 'Only boxes of the same class vote together.', default: true }),
-      iou_threshold: literalOrSelector({ type: 'number', minimum: 0, maximum: 1 }, ['float_zero_to_one'], { title: 'IoU Threshold', description: 'Overlap needed to count as the same object.', default: 0.3 }),
-      confidence: literalOrSelector({ type: 'number', minimum: 0, maximum: 1 }, ['float_zero_to_one'], { title: 'Confidence', description: 'Boxes below this confidence are ignored.', default: 0 }),
-      classes_to_consider: literalOrSelector({ anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'null' }] }, ['list_of_values'], { title: 'Classes To Consider', description: 'Only these classes vote (all when null).', default: null }),
-      required_objects: literalOrSelector(
-        [{ type: 'integer', minimum: 1 }, { type: 'object', additionalProperties: { type: 'integer' } }, { type: 'null' }],
-        ['integer', 'dictionary'],
-        { title: 'Required Objects', description: 'How many (per class) consensus objects make the objects present.', default: null },
+      required_votes: literalOrSelector({ type: 'integer', minimum: 1 }, ['integer'], {
+        title: 'Required Votes',
+        description: 'Sources that must agree on a box.',
+        examples: [2, '$inputs.required_votes'],
+      }),
+      class_aware: literalOrSelector({ type: 'boolean' }, ['boolean'], {
+        title: 'Class Aware',
+        description: 'Only boxes of the same class vote together.',
+        default: true,
+      }),
+      iou_threshold: literalOrSelector({ type: 'number', minimum: 0, maximum: 1 }, ['float_zero_to_one'], {
+        title: 'IoU Threshold',
+        description: 'Overlap needed to count as the same object.',
+        default: 0.3,
+      }),
+      confidence: literalOrSelector({ type: 'number', minimum: 0, maximum: 1 }, ['float_zero_to_one'], {
+        title: 'Confidence',
+        description: 'Boxes below this confidence are ignored.',
+        default: 0,
+      }),
+      classes_to_consider: literalOrSelector(
+        { anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'null' }] },
+        ['list_of_values'],
+        { title: 'Classes To Consider', description: 'Only these classes vote (all when null).', default: null },
       ),
-      presence_confidence_aggregation: literal(AGGREGATION_ENUM, { title: 'Presence Confidence Aggregation', description: 'How presence confidence is aggregated.', default: 'max' }),
-      detections_merge_confidence_aggregation: literal(AGGREGATION_ENUM, { title: 'Merge Confidence Aggregation', description: 'How voters\u2019 confidences are merged.', default: 'average' }),
-      detections_merge_coordinates_aggregation: literal(AGGREGATION_ENUM, { title: 'Merge Coordinates Aggregation', description: 'How voters\u2019 boxes are merged.', default: 'average' }),
+      required_objects: literalOrSelector(
+        [
+          { type: 'integer', minimum: 1 },
+          { type: 'object', additionalProperties: { type: 'integer' } },
+          { type: 'null' },
+        ],
+        ['integer', 'dictionary'],
+        {
+          title: 'Required Objects',
+          description: 'How many (per class) consensus objects make the objects present.',
+          default: null,
+        },
+      ),
+      presence_confidence_aggregation: literal(AGGREGATION_ENUM, {
+        title: 'Presence Confidence Aggregation',
+        description: 'How presence confidence is aggregated.',
+        default: 'max',
+      }),
+      detections_merge_confidence_aggregation: literal(AGGREGATION_ENUM, {
+        title: 'Merge Confidence Aggregation',
+        description: 'How voters\u2019 confidences are merged.',
+        default: 'average',
+      }),
+      detections_merge_coordinates_aggregation: literal(AGGREGATION_ENUM, {
+        title: 'Merge Coordinates Aggregation',
+        description: 'How voters\u2019 boxes are merged.',
+        default: 'average',
+      }),
     },
     required: ['predictions_batches', 'required_votes'],
     outputs: [
@@ -181,8 +262,8 @@ export const detectionsConsensusV1 = defineBlock<Params>({
   run(params) {
     const { predictions_batches, ...options } = params;
     const out = [];
-    for (let i = 0; i < batchLength(predictions_batches); i++) out.push(detectionsConsensus(sourcesAt(predictions_batches, i), options));
+    for (let i = 0; i < batchLength(predictions_batches); i++)
+      out.push(detectionsConsensus(sourcesAt(predictions_batches, i), options));
     return out;
   },
 });
-

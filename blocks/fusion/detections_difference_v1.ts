@@ -32,14 +32,19 @@ function labels(a: Detections, b: Detections): [unknown[], unknown[]] {
   return an && bn ? [an, bn] : [Array.from(a.classId), Array.from(b.classId)];
 }
 
-export function matchDetections(reference: Detections, candidate: Detections, p: Omit<Params, 'reference_predictions' | 'candidate_predictions' | 'min_removed_to_verify'>): Array<[number, number]> {
+export function matchDetections(
+  reference: Detections,
+  candidate: Detections,
+  p: Omit<Params, 'reference_predictions' | 'candidate_predictions' | 'min_removed_to_verify'>,
+): Array<[number, number]> {
   const [refLabels, candLabels] = labels(reference, candidate);
   const pairs: Array<{ i: number; j: number; cost: number }> = [];
   for (let i = 0; i < reference.length; i++) {
     for (let j = 0; j < candidate.length; j++) {
       const mismatch = refLabels[i] !== candLabels[j];
       if (mismatch && p.class_strict) continue;
-      const cost = p.spatial_weight * spatialTerm(reference, i, candidate, j) + (mismatch ? p.class_mismatch_penalty : 0);
+      const cost =
+        p.spatial_weight * spatialTerm(reference, i, candidate, j) + (mismatch ? p.class_mismatch_penalty : 0);
       if (cost <= p.reject_cost) pairs.push({ i, j, cost });
     }
   }
@@ -58,7 +63,11 @@ export function matchDetections(reference: Detections, candidate: Detections, p:
 }
 
 const numberProperty = (kind: string, description: string, defaultValue: number, extra: Record<string, unknown> = {}) =>
-  literalOrSelector({ type: kind === 'integer' ? 'integer' : 'number', ...extra }, [kind], { description, default: defaultValue, examples: [defaultValue] });
+  literalOrSelector({ type: kind === 'integer' ? 'integer' : 'number', ...extra }, [kind], {
+    description,
+    default: defaultValue,
+    examples: [defaultValue],
+  });
 
 export const detectionsDifferenceV1 = defineBlock<Params>({
   manifest: {
@@ -68,17 +77,38 @@ export const detectionsDifferenceV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'fusion',
     shortDescription: 'Match detections across before/after images and report removed, persisted and new objects.',
-    longDescription: 'Assigns reference ("before") detections to candidate ("after") detections one-to-one by a spatial and class cost; reports removed, persisted and new detections, their counts, and verified (non-empty reference with at least min_removed_to_verify removals).',
+    longDescription:
+      'Assigns reference ("before") detections to candidate ("after") detections one-to-one by a spatial and class cost; reports removed, persisted and new detections, their counts, and verified (non-empty reference with at least min_removed_to_verify removals).',
     license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-not-equal', blockPriority: 11 },
     properties: {
-      reference_predictions: selector(['object_detection_prediction'], { description: 'Detections from the reference ("before") image.', examples: ['$steps.before_model.predictions'] }),
-      candidate_predictions: selector(['object_detection_prediction'], { description: 'Detections from the candidate ("after") image.', examples: ['$steps.after_model.predictions'] }),
-      spatial_weight: numberProperty('float_zero_to_one', 'Weight of the spatial term in the matching cost.', 0.4, { minimum: 0, maximum: 1 }),
-      class_mismatch_penalty: numberProperty('float', 'Cost added to a pair of different classes (ignored with class_strict).', 0.15, { minimum: 0 }),
+      reference_predictions: selector(['object_detection_prediction'], {
+        description: 'Detections from the reference ("before") image.',
+        examples: ['$steps.before_model.predictions'],
+      }),
+      candidate_predictions: selector(['object_detection_prediction'], {
+        description: 'Detections from the candidate ("after") image.',
+        examples: ['$steps.after_model.predictions'],
+      }),
+      spatial_weight: numberProperty('float_zero_to_one', 'Weight of the spatial term in the matching cost.', 0.4, {
+        minimum: 0,
+        maximum: 1,
+      }),
+      class_mismatch_penalty: numberProperty(
+        'float',
+        'Cost added to a pair of different classes (ignored with class_strict).',
+        0.15,
+        { minimum: 0 },
+      ),
       reject_cost: numberProperty('float', 'Pairs costing more than this are not matched.', 0.75, { minimum: 0 }),
-      class_strict: literalOrSelector({ type: 'boolean' }, ['boolean'], { description: 'Never match detections of different classes.', default: false, examples: [false] }),
-      min_removed_to_verify: numberProperty('integer', 'Removed detections needed for `verified` to be true.', 1, { minimum: 1 }),
+      class_strict: literalOrSelector({ type: 'boolean' }, ['boolean'], {
+        description: 'Never match detections of different classes.',
+        default: false,
+        examples: [false],
+      }),
+      min_removed_to_verify: numberProperty('integer', 'Removed detections needed for `verified` to be true.', 1, {
+        minimum: 1,
+      }),
     },
     required: ['reference_predictions', 'candidate_predictions'],
     outputs: [

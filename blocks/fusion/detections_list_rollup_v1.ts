@@ -1,7 +1,14 @@
 // roboflow_core/detections_list_rollup@v1: maps child detections (one Detections per parent box, e.g. a model
 // run on dynamic crops and collapsed) back into the parent image and merges same-class children that overlap
 // across crops: boxes by union, masks by pixel union, keypoint instances whose keypoints lie close together.
-import { DETECTION_KINDS, Detections, WorkflowExecutionEngineError, defineBlock, literalOrSelector, selector } from '../../engine/index.ts';
+import {
+  DETECTION_KINDS,
+  Detections,
+  WorkflowExecutionEngineError,
+  defineBlock,
+  literalOrSelector,
+  selector,
+} from '../../engine/index.ts';
 import { newDetectionId, translate } from '../transformations/detections-utils.ts';
 import { groupConnected, maskIoU, maskOverlaps } from './rollup-merge.ts';
 
@@ -38,7 +45,8 @@ function meanKeypointDistance(a: number[][] | undefined, b: number[][] | undefin
   return sum / a.length;
 }
 
-const meanOf = (rows: number[][][]): number[][] => rows[0]!.map((_, k) => [0, 1].map((c) => rows.reduce((s, r) => s + r[k]![c]!, 0) / rows.length));
+const meanOf = (rows: number[][][]): number[][] =>
+  rows[0]!.map((_, k) => [0, 1].map((c) => rows.reduce((s, r) => s + r[k]![c]!, 0) / rows.length));
 
 /** The children of every crop in parent-image coordinates, as one Detections (masks pasted into the frame). */
 function childrenInParent(parent: Detections, children: Detections[], frame: [number, number]): Detections {
@@ -65,7 +73,12 @@ function inRootFrame(d: Detections, frame: [number, number]): Detections {
 
 function mergeGroup(all: Detections, group: number[], p: Params, kind: 'box' | 'mask' | 'keypoints'): Detections {
   const first = all.select([group[0]!]);
-  const confidence = Float32Array.of(combine(group.map((i) => all.confidence[i]!), p.confidence_strategy ?? 'max'));
+  const confidence = Float32Array.of(
+    combine(
+      group.map((i) => all.confidence[i]!),
+      p.confidence_strategy ?? 'max',
+    ),
+  );
   if (group.length === 1) return first;
   const data: Record<string, unknown[]> = { detection_id: [newDetectionId()] };
   const xyxy = new Float32Array(4);
@@ -73,7 +86,10 @@ function mergeGroup(all: Detections, group: number[], p: Params, kind: 'box' | '
     for (let k = 0; k < 4; k++) xyxy[k] = group.reduce((s, i) => s + all.xyxy[i * 4 + k]!, 0) / group.length;
     data.keypoints_xy = [meanOf(group.map((i) => all.get<number[][]>('keypoints_xy', i)!))];
     const confidences = group.map((i) => all.get<number[]>('keypoints_confidence', i));
-    if (confidences.every(Boolean)) data.keypoints_confidence = [confidences[0]!.map((_, k) => confidences.reduce((s, c) => s + c![k]!, 0) / group.length)];
+    if (confidences.every(Boolean))
+      data.keypoints_confidence = [
+        confidences[0]!.map((_, k) => confidences.reduce((s, c) => s + c![k]!, 0) / group.length),
+      ];
   } else {
     xyxy.set([Infinity, Infinity, -Infinity, -Infinity]);
     for (const i of group) {
@@ -92,24 +108,48 @@ function mergeGroup(all: Detections, group: number[], p: Params, kind: 'box' | '
   return first.with({ xyxy, confidence, data, masks });
 }
 
-export function rollUpDetections(parent: Detections, children: Detections[], p: Params): { rolled_up_detections: Detections; crop_zones: number[][][] } {
+export function rollUpDetections(
+  parent: Detections,
+  children: Detections[],
+  p: Params,
+): { rolled_up_detections: Detections; crop_zones: number[][][] } {
   if (parent.length !== children.length) {
-    throw new WorkflowExecutionEngineError(`DetectionsListRollUp: parent_detection has ${parent.length} boxes but child_detections holds ${children.length} lists; they must match one to one`);
+    throw new WorkflowExecutionEngineError(
+      `DetectionsListRollUp: parent_detection has ${parent.length} boxes but child_detections holds ${children.length} lists; they must match one to one`,
+    );
   }
   const crop_zones = Array.from({ length: parent.length }, (_, i) => {
     const [x0, y0, x1, y1] = parent.box(i);
-    return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+    return [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+    ];
   });
-  const frame = parent.get<[number, number]>('root_parent_dimensions', 0) ?? parent.get<[number, number]>('image_dimensions', 0);
-  if (parent.length > 0 && !frame) throw new WorkflowExecutionEngineError('DetectionsListRollUp: parent_detection lacks root_parent_dimensions, so the parent image size is unknown');
+  const frame =
+    parent.get<[number, number]>('root_parent_dimensions', 0) ?? parent.get<[number, number]>('image_dimensions', 0);
+  if (parent.length > 0 && !frame)
+    throw new WorkflowExecutionEngineError(
+      'DetectionsListRollUp: parent_detection lacks root_parent_dimensions, so the parent image size is unknown',
+    );
   const all = childrenInParent(parent, children, frame ?? [0, 0]);
   if (all.length === 0) return { rolled_up_detections: Detections.empty(), crop_zones };
-  const kind = all.data.keypoints_xy && all.column('prediction_type')?.[0] === 'keypoint-detection' ? 'keypoints' : all.masks ? 'mask' : 'box';
+  const kind =
+    all.data.keypoints_xy && all.column('prediction_type')?.[0] === 'keypoint-detection'
+      ? 'keypoints'
+      : all.masks
+        ? 'mask'
+        : 'box';
   const threshold = Number(p.overlap_threshold ?? 0);
   const keypointThreshold = Number(p.keypoint_merge_threshold ?? 10);
   const merges = (i: number, j: number): boolean => {
-    if (kind === 'keypoints') return meanKeypointDistance(all.get('keypoints_xy', i), all.get('keypoints_xy', j)) < keypointThreshold;
-    if (kind === 'mask') return threshold <= 0 ? maskOverlaps(all.masks![i]!, all.masks![j]!) : maskIoU(all.masks![i]!, all.masks![j]!) >= threshold;
+    if (kind === 'keypoints')
+      return meanKeypointDistance(all.get('keypoints_xy', i), all.get('keypoints_xy', j)) < keypointThreshold;
+    if (kind === 'mask')
+      return threshold <= 0
+        ? maskOverlaps(all.masks![i]!, all.masks![j]!)
+        : maskIoU(all.masks![i]!, all.masks![j]!) >= threshold;
     const overlap = boxIoU(all.xyxy, i, all.xyxy, j);
     return threshold <= 0 ? overlap > 0 : overlap >= threshold;
   };
@@ -131,7 +171,8 @@ export const detectionsListRollupV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'fusion',
     shortDescription: 'Roll up multiple levels of dimensionality back to a single dimension.',
-    longDescription: 'Maps child detections made on crops back into the parent image and merges overlapping children of the same class.',
+    longDescription:
+      'Maps child detections made on crops back into the parent image and merges overlapping children of the same class.',
     license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-bring-front', blockPriority: 6 },
     properties: {
@@ -142,7 +183,8 @@ export const detectionsListRollupV1 = defineBlock<Params>({
       }),
       child_detections: selector(['list_of_values'], {
         title: 'Child Detections',
-        description: 'One Detections per parent box, e.g. the output of Dimension Collapse over a model run on dynamic crops.',
+        description:
+          'One Detections per parent box, e.g. the output of Dimension Collapse over a model run on dynamic crops.',
         examples: ['$steps.dimension_collapse.output'],
       }),
       confidence_strategy: literalOrSelector({ type: 'string', enum: ['max', 'mean', 'min'] }, ['list_of_values'], {
@@ -166,7 +208,10 @@ export const detectionsListRollupV1 = defineBlock<Params>({
     },
     required: ['parent_detection', 'child_detections'],
     outputs: [
-      { name: 'rolled_up_detections', kind: ['instance_segmentation_prediction', 'object_detection_prediction', 'keypoint_detection_prediction'] },
+      {
+        name: 'rolled_up_detections',
+        kind: ['instance_segmentation_prediction', 'object_detection_prediction', 'keypoint_detection_prediction'],
+      },
       { name: 'crop_zones', kind: ['list_of_values'] },
     ],
     executionEngineCompatibility: '>=1.3.0,<2.0.0',

@@ -1,6 +1,14 @@
 // roboflow_core/detections_stitch@v1: merges detections made on crops/slices (one level deeper) back into the
 // reference image's frame using each child's parent_coordinates, then removes duplicates (nms / nmm / none).
-import { Batch, Detections, WorkflowImage, defineBlock, literalOrSelector, selector, WorkflowExecutionEngineError } from '../../engine/index.ts';
+import {
+  Batch,
+  Detections,
+  WorkflowImage,
+  defineBlock,
+  literalOrSelector,
+  selector,
+  WorkflowExecutionEngineError,
+} from '../../engine/index.ts';
 import { fill, nmm, nms, translate } from '../transformations/detections-utils.ts';
 
 interface Params {
@@ -44,8 +52,16 @@ export const detectionsStitchV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-reel' },
     properties: {
-      reference_image: selector(['image'], { title: 'Reference Image', description: 'Image the crops or slices were taken from.', examples: ['$inputs.image'] }),
-      predictions: selector(['object_detection_prediction', 'instance_segmentation_prediction'], { title: 'Predictions', description: 'Detections made on the crops or slices.', examples: ['$steps.object_detection.predictions'] }),
+      reference_image: selector(['image'], {
+        title: 'Reference Image',
+        description: 'Image the crops or slices were taken from.',
+        examples: ['$inputs.image'],
+      }),
+      predictions: selector(['object_detection_prediction', 'instance_segmentation_prediction'], {
+        title: 'Predictions',
+        description: 'Detections made on the crops or slices.',
+        examples: ['$steps.object_detection.predictions'],
+      }),
       overlap_filtering_strategy: literalOrSelector({ type: 'string', enum: ['none', 'nms', 'nmm'] }, ['string'], {
         title: 'Overlap Filtering Strategy',
         description: 'How overlapping boxes from neighbouring parts are reconciled.',

@@ -15,7 +15,11 @@ export const dimensionCollapseV1 = defineBlock<{ data: Batch }>({
     license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'far fa-layer-minus' },
     properties: {
-      data: selector(['*'], { title: 'Data', description: 'Nested data (one level deeper than the output) to collapse.', examples: ['$steps.ocr_step.results'] }),
+      data: selector(['*'], {
+        title: 'Data',
+        description: 'Nested data (one level deeper than the output) to collapse.',
+        examples: ['$steps.ocr_step.results'],
+      }),
     },
     required: ['data'],
     outputs: [{ name: 'output', kind: ['list_of_values'] }],

@@ -19,13 +19,31 @@ export const frameDelayV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-clock-rotate-left' },
     properties: {
-      image: selector(['image'], { title: 'Image', description: 'Video frame, identifying the video and frame.', examples: ['$inputs.image'] }),
-      data: selector(['*', 'image', 'object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction', 'list_of_values'], {
-        title: 'Data',
-        description: 'Value to remember across frames.',
-        examples: ['$steps.model.predictions'],
+      image: selector(['image'], {
+        title: 'Image',
+        description: 'Video frame, identifying the video and frame.',
+        examples: ['$inputs.image'],
       }),
-      offset: literalOrSelector({ type: 'integer' }, ['integer'], { title: 'Offset', description: 'How many frames back (negative or positive, its size counts).', examples: [-1, '$inputs.offset'] }),
+      data: selector(
+        [
+          '*',
+          'image',
+          'object_detection_prediction',
+          'instance_segmentation_prediction',
+          'keypoint_detection_prediction',
+          'list_of_values',
+        ],
+        {
+          title: 'Data',
+          description: 'Value to remember across frames.',
+          examples: ['$steps.model.predictions'],
+        },
+      ),
+      offset: literalOrSelector({ type: 'integer' }, ['integer'], {
+        title: 'Offset',
+        description: 'How many frames back (negative or positive, its size counts).',
+        examples: [-1, '$inputs.offset'],
+      }),
     },
     required: ['image', 'data', 'offset'],
     outputs: [

@@ -12,7 +12,11 @@ interface Params {
 
 async function encode(image: WorkflowImage, width: number | null, height: number | null): Promise<Buffer> {
   if (!width && !height) return image.toJpeg();
-  return image.toSharp().resize(width ?? undefined, height ?? undefined, { fit: 'fill' }).jpeg({ quality: 95 }).toBuffer();
+  return image
+    .toSharp()
+    .resize(width ?? undefined, height ?? undefined, { fit: 'fill' })
+    .jpeg({ quality: 95 })
+    .toBuffer();
 }
 
 export const imageStackV1 = defineBlock<Params>({
@@ -25,11 +29,32 @@ export const imageStackV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-layer-group' },
     properties: {
-      image: selector(['image'], { title: 'Image', description: 'Frame to add to the stack.', examples: ['$inputs.image'] }),
-      stack_size: literalOrSelector({ type: 'integer', minimum: 1 }, ['integer'], { title: 'Stack Size', description: 'Frames kept.', default: 5, examples: [5, '$inputs.stack_size'] }),
-      resolution_width: literalOrSelector({ anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }] }, ['integer'], { title: 'Resolution Width', description: 'Width frames are resized to (kept when null).', default: null }),
-      resolution_height: literalOrSelector({ anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }] }, ['integer'], { title: 'Resolution Height', description: 'Height frames are resized to (kept when null).', default: null }),
-      clear: literalOrSelector({ type: 'boolean' }, ['boolean'], { title: 'Clear', description: 'Empty the stack before adding this frame.', default: false }),
+      image: selector(['image'], {
+        title: 'Image',
+        description: 'Frame to add to the stack.',
+        examples: ['$inputs.image'],
+      }),
+      stack_size: literalOrSelector({ type: 'integer', minimum: 1 }, ['integer'], {
+        title: 'Stack Size',
+        description: 'Frames kept.',
+        default: 5,
+        examples: [5, '$inputs.stack_size'],
+      }),
+      resolution_width: literalOrSelector({ anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }] }, ['integer'], {
+        title: 'Resolution Width',
+        description: 'Width frames are resized to (kept when null).',
+        default: null,
+      }),
+      resolution_height: literalOrSelector(
+        { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }] },
+        ['integer'],
+        { title: 'Resolution Height', description: 'Height frames are resized to (kept when null).', default: null },
+      ),
+      clear: literalOrSelector({ type: 'boolean' }, ['boolean'], {
+        title: 'Clear',
+        description: 'Empty the stack before adding this frame.',
+        default: false,
+      }),
     },
     required: ['image'],
     outputs: [

@@ -27,7 +27,8 @@ function maskOverlapRatio(ref: Uint8Array, cand: Uint8Array): number {
 }
 
 export function overlapRecords(ref: Detections, cand: Detections, minOverlap: number): Array<Record<string, unknown>> {
-  const sameFrame = ref.masks && cand.masks && ref.maskShape?.[0] === cand.maskShape?.[0] && ref.maskShape?.[1] === cand.maskShape?.[1];
+  const sameFrame =
+    ref.masks && cand.masks && ref.maskShape?.[0] === cand.maskShape?.[0] && ref.maskShape?.[1] === cand.maskShape?.[1];
   const records: Array<Record<string, unknown>> = [];
   for (let i = 0; i < ref.length; i++) {
     for (let j = 0; j < cand.length; j++) {
@@ -60,16 +61,32 @@ export const overlapAnalysisV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'fusion',
     shortDescription: 'Compute pairwise overlap between two sets of detections.',
-    longDescription: 'Reports intersection over the reference detection\u2019s area for every overlapping reference/candidate pair at or above min_overlap.',
+    longDescription:
+      'Reports intersection over the reference detection\u2019s area for every overlapping reference/candidate pair at or above min_overlap.',
     license: 'Apache-2.0',
     properties: {
-      reference_predictions: selector(KINDS, { title: 'Reference Predictions', description: 'Detections whose area is the denominator of the ratio.', examples: ['$steps.model_a.predictions'] }),
-      candidate_predictions: selector(KINDS, { title: 'Candidate Predictions', description: 'Detections checked against each reference.', examples: ['$steps.model_b.predictions'] }),
-      min_overlap: literalOrSelector({ type: 'number', minimum: 0, maximum: 1 }, ['float_zero_to_one'], { title: 'Min Overlap', description: 'Smallest intersection / reference area reported.', default: 0.1, examples: [0.1, '$inputs.min_overlap'] }),
+      reference_predictions: selector(KINDS, {
+        title: 'Reference Predictions',
+        description: 'Detections whose area is the denominator of the ratio.',
+        examples: ['$steps.model_a.predictions'],
+      }),
+      candidate_predictions: selector(KINDS, {
+        title: 'Candidate Predictions',
+        description: 'Detections checked against each reference.',
+        examples: ['$steps.model_b.predictions'],
+      }),
+      min_overlap: literalOrSelector({ type: 'number', minimum: 0, maximum: 1 }, ['float_zero_to_one'], {
+        title: 'Min Overlap',
+        description: 'Smallest intersection / reference area reported.',
+        default: 0.1,
+        examples: [0.1, '$inputs.min_overlap'],
+      }),
     },
     required: ['reference_predictions', 'candidate_predictions'],
     outputs: [{ name: 'overlaps', kind: ['detections_overlaps'] }],
     executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
-  run: ({ reference_predictions, candidate_predictions, min_overlap }) => ({ overlaps: overlapRecords(reference_predictions, candidate_predictions, Number(min_overlap ?? 0.1)) }),
+  run: ({ reference_predictions, candidate_predictions, min_overlap }) => ({
+    overlaps: overlapRecords(reference_predictions, candidate_predictions, Number(min_overlap ?? 0.1)),
+  }),
 });

@@ -5,7 +5,11 @@
  * Groups of rows. With `transitive`, a row joins every group it merges with (union-find, connected
  * components); without, each unused row starts a group and takes the later unused rows that merge with it.
  */
-export function groupConnected(rows: readonly number[], merges: (a: number, b: number) => boolean, transitive: boolean): number[][] {
+export function groupConnected(
+  rows: readonly number[],
+  merges: (a: number, b: number) => boolean,
+  transitive: boolean,
+): number[][] {
   if (!transitive) {
     const used = new Uint8Array(rows.length);
     const groups: number[][] = [];

@@ -25,7 +25,8 @@ export const cosineSimilarityV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'math',
     shortDescription: 'Calculate the cosine similarity between two embeddings.',
-    longDescription: '1 means the embeddings point the same way, 0 that they are orthogonal; greater values mean more similar.',
+    longDescription:
+      '1 means the embeddings point the same way, 0 that they are orthogonal; greater values mean more similar.',
     license: 'MIT',
     ui: { section: 'advanced', icon: 'far fa-calculator-simple', blockPriority: 3 },
     properties: {
@@ -38,7 +39,9 @@ export const cosineSimilarityV1 = defineBlock<Params>({
   },
   run({ embedding_1, embedding_2 }, context) {
     if (!embedding_1 || !embedding_2 || embedding_1.length !== embedding_2.length || embedding_1.length === 0) {
-      throw new WorkflowExecutionEngineError(`Step ${context.stepName}: embedding_1 and embedding_2 must be non-empty embeddings of equal length (got ${embedding_1?.length} and ${embedding_2?.length})`);
+      throw new WorkflowExecutionEngineError(
+        `Step ${context.stepName}: embedding_1 and embedding_2 must be non-empty embeddings of equal length (got ${embedding_1?.length} and ${embedding_2?.length})`,
+      );
     }
     return { similarity: cosineSimilarity(embedding_1, embedding_2) };
   },

@@ -13,24 +13,33 @@ export const environmentSecretsStoreV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'secrets_provider',
     shortDescription: 'Fetch secrets from environmental variables.',
-    longDescription: 'Each name in variables_storing_secrets becomes an output (lowercased) holding that environment variable of the server, or null when unset. Keeps credentials out of workflow definitions.',
+    longDescription:
+      'Each name in variables_storing_secrets becomes an output (lowercased) holding that environment variable of the server, or null when unset. Keeps credentials out of workflow definitions.',
     license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'far fa-key' },
     properties: {
-      variables_storing_secrets: literal({ type: 'array', items: { type: 'string' }, minItems: 1 }, {
-        description: 'List with names of environment variables to fetch. Each will create separate block output.',
-        examples: [['MY_API_KEY', 'OTHER_API_KEY']],
-      }),
+      variables_storing_secrets: literal(
+        { type: 'array', items: { type: 'string' }, minItems: 1 },
+        {
+          description: 'List with names of environment variables to fetch. Each will create separate block output.',
+          examples: [['MY_API_KEY', 'OTHER_API_KEY']],
+        },
+      ),
     },
     required: ['variables_storing_secrets'],
     outputs: [{ name: '*', kind: ['*'] }],
     actualOutputs: (step: StepDefinition) =>
-      (Array.isArray(step.variables_storing_secrets) ? step.variables_storing_secrets : []).map((name) => ({ name: String(name).toLowerCase(), kind: ['secret'] })),
+      (Array.isArray(step.variables_storing_secrets) ? step.variables_storing_secrets : []).map((name) => ({
+        name: String(name).toLowerCase(),
+        kind: ['secret'],
+      })),
     executionEngineCompatibility: '>=1.4.0,<2.0.0',
   },
   run({ variables_storing_secrets }, context) {
     if (process.env.ALLOW_WORKFLOW_BLOCKS_ACCESSING_ENVIRONMENTAL_VARIABLES?.toLowerCase() === 'false') {
-      throw new WorkflowExecutionEngineError(`Step ${context.stepName}: access to environment variables is disabled on this server (ALLOW_WORKFLOW_BLOCKS_ACCESSING_ENVIRONMENTAL_VARIABLES=false)`);
+      throw new WorkflowExecutionEngineError(
+        `Step ${context.stepName}: access to environment variables is disabled on this server (ALLOW_WORKFLOW_BLOCKS_ACCESSING_ENVIRONMENTAL_VARIABLES=false)`,
+      );
     }
     return Object.fromEntries(variables_storing_secrets.map((name) => [name.toLowerCase(), process.env[name] ?? null]));
   },

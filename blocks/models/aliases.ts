@@ -47,10 +47,19 @@ function build(): Map<string, string> {
   }
 
   const rfdetr: Record<string, string> = {
-    'rfdetr-base': 'coco/36', 'rfdetr-nano': 'coco/38', 'rfdetr-small': 'coco/39', 'rfdetr-medium': 'coco/40',
-    'rfdetr-large': 'coco/50', 'rfdetr-xlarge': 'coco/47', 'rfdetr-2xlarge': 'coco/48',
-    'rfdetr-seg-preview': seg(26), 'rfdetr-seg-nano': seg(41), 'rfdetr-seg-small': seg(36),
-    'rfdetr-seg-medium': seg(37), 'rfdetr-seg-large': seg(38), 'rfdetr-seg-xlarge': seg(39),
+    'rfdetr-base': 'coco/36',
+    'rfdetr-nano': 'coco/38',
+    'rfdetr-small': 'coco/39',
+    'rfdetr-medium': 'coco/40',
+    'rfdetr-large': 'coco/50',
+    'rfdetr-xlarge': 'coco/47',
+    'rfdetr-2xlarge': 'coco/48',
+    'rfdetr-seg-preview': seg(26),
+    'rfdetr-seg-nano': seg(41),
+    'rfdetr-seg-small': seg(36),
+    'rfdetr-seg-medium': seg(37),
+    'rfdetr-seg-large': seg(38),
+    'rfdetr-seg-xlarge': seg(39),
     'rfdetr-seg-2xlarge': seg(40),
     'rfdetr-keypoint-preview': 'microsoft/coco-pose-detection-17-rfdetr-keypoint-preview-t1',
   };

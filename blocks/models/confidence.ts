@@ -8,7 +8,8 @@ export const DEFAULT_CONFIDENCE = 0.4;
 
 export type ConfidenceSetting = number | 'best' | 'default';
 
-const isThreshold = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1;
+const isThreshold = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1;
 
 /** The package's default threshold (CONFIDENCE_THRESHOLD), else DEFAULT_CONFIDENCE. */
 export function modelDefaultConfidence(model: Pick<LoadedModel, 'environment'>): number {
@@ -21,7 +22,10 @@ export function modelDefaultConfidence(model: Pick<LoadedModel, 'environment'>):
  * A number as given; `default` → the package's default; `best` → one threshold per class from
  * CLASS_CONFIDENCE_THRESHOLDS (classes it does not list get the package's default), or the default without it.
  */
-export function resolveConfidence(value: ConfidenceSetting, model: Pick<LoadedModel, 'environment' | 'classNames'>): number | Float32Array {
+export function resolveConfidence(
+  value: ConfidenceSetting,
+  model: Pick<LoadedModel, 'environment' | 'classNames'>,
+): number | Float32Array {
   if (typeof value === 'number') return value;
   const fallback = modelDefaultConfidence(model);
   const perClass = model.environment.CLASS_CONFIDENCE_THRESHOLDS;

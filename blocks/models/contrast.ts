@@ -63,7 +63,13 @@ function applyLut(pixels: Uint8Array, lut: Uint8Array): Uint8Array {
  * CLAHE on V = max(R, G, B): 8x8 tiles, each histogram bin clipped at 3% of the tile's pixels (skimage's default clip_limit) (excess spread evenly),
  * per-tile LUTs bilinearly interpolated; RGB scaled by V'/V so hue and saturation stay as they were.
  */
-export function adaptiveEqualization(pixels: Uint8Array, width: number, height: number, tiles = 8, clipFraction = 0.03): Uint8Array {
+export function adaptiveEqualization(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  tiles = 8,
+  clipFraction = 0.03,
+): Uint8Array {
   const n = width * height;
   const value = new Uint8Array(n);
   for (let i = 0, p = 0; i < n; i++, p += 3) value[i] = Math.max(pixels[p]!, pixels[p + 1]!, pixels[p + 2]!);
@@ -74,14 +80,20 @@ export function adaptiveEqualization(pixels: Uint8Array, width: number, height: 
   const luts: Uint8Array[] = [];
   for (let ty = 0; ty < tilesY; ty++) {
     for (let tx = 0; tx < tilesX; tx++) {
-      const x0 = Math.floor(tx * tileW), x1 = Math.floor((tx + 1) * tileW);
-      const y0 = Math.floor(ty * tileH), y1 = Math.floor((ty + 1) * tileH);
+      const x0 = Math.floor(tx * tileW),
+        x1 = Math.floor((tx + 1) * tileW);
+      const y0 = Math.floor(ty * tileH),
+        y1 = Math.floor((ty + 1) * tileH);
       const hist = new Float64Array(256);
       for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) hist[value[y * width + x]!]!++;
       const count = Math.max(1, (x1 - x0) * (y1 - y0));
       const limit = Math.max(1, clipFraction * count);
       let excess = 0;
-      for (let v = 0; v < 256; v++) if (hist[v]! > limit) { excess += hist[v]! - limit; hist[v] = limit; }
+      for (let v = 0; v < 256; v++)
+        if (hist[v]! > limit) {
+          excess += hist[v]! - limit;
+          hist[v] = limit;
+        }
       const share = excess / 256;
       for (let v = 0; v < 256; v++) hist[v]! += share;
       luts.push(cdfLut(hist, count));
@@ -90,10 +102,14 @@ export function adaptiveEqualization(pixels: Uint8Array, width: number, height: 
   const out = new Uint8Array(pixels.length);
   for (let y = 0; y < height; y++) {
     const fy = Math.min(tilesY - 1, Math.max(0, (y + 0.5) / tileH - 0.5));
-    const ty0 = Math.floor(fy), ty1 = Math.min(tilesY - 1, ty0 + 1), wy = fy - ty0;
+    const ty0 = Math.floor(fy),
+      ty1 = Math.min(tilesY - 1, ty0 + 1),
+      wy = fy - ty0;
     for (let x = 0; x < width; x++) {
       const fx = Math.min(tilesX - 1, Math.max(0, (x + 0.5) / tileW - 0.5));
-      const tx0 = Math.floor(fx), tx1 = Math.min(tilesX - 1, tx0 + 1), wx = fx - tx0;
+      const tx0 = Math.floor(fx),
+        tx1 = Math.min(tilesX - 1, tx0 + 1),
+        wx = fx - tx0;
       const i = y * width + x;
       const v = value[i]!;
       const top = luts[ty0 * tilesX + tx0]![v]! * (1 - wx) + luts[ty0 * tilesX + tx1]![v]! * wx;

@@ -17,14 +17,20 @@ async function main(argv: string[]): Promise<void> {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--cache-dir') cacheDir = argv[++i] ?? usage('--cache-dir needs a value');
-    else if (arg === '--class-names') classNames = (argv[++i] ?? usage('--class-names needs a value')).split(',').map((s) => s.trim()).filter(Boolean);
+    else if (arg === '--class-names')
+      classNames = (argv[++i] ?? usage('--class-names needs a value'))
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (arg === '-h' || arg === '--help') usage();
     else if (arg.startsWith('--')) usage(`unknown option ${arg}`);
     else positional.push(arg);
   }
   if (positional.length !== 2) usage('expected <file.onnx> and <model_id>');
   const [onnxPath, modelId] = positional as [string, string];
-  const dir = await installModelPackage(path.resolve(onnxPath), modelId, cacheDir ?? loadConfig().modelCacheDir, { classNames });
+  const dir = await installModelPackage(path.resolve(onnxPath), modelId, cacheDir ?? loadConfig().modelCacheDir, {
+    classNames,
+  });
   console.log(`installed ${modelId} in ${dir}`);
 }
 

@@ -5,7 +5,13 @@ import { classificationBlocks } from './classification/index.ts';
 import { qrCodeDetectorV1 } from './codes/qr_code_detector_v1.ts';
 import { barcodeDetectorV1 } from './codes/barcode_detector_v1.ts';
 
-export const modelBlocks: BlockDefinition<any>[] = [...roboflowModelBlocks, ...ocrBlocks, ...classificationBlocks, qrCodeDetectorV1, barcodeDetectorV1];
+export const modelBlocks: BlockDefinition<any>[] = [
+  ...roboflowModelBlocks,
+  ...ocrBlocks,
+  ...classificationBlocks,
+  qrCodeDetectorV1,
+  barcodeDetectorV1,
+];
 
 // Runtime pieces the server uses for /model/* and the classic /infer/* routes.
 export { createModelManager, type ModelManager, type LoadedModel, type ModelTask } from './manager.ts';

@@ -11,11 +11,7 @@ import { readModelPackage, modelPackageDir, type KeypointsMetadataEntry, type Mo
 import { downloadRoboflowPackage } from './roboflow-api.ts';
 
 export type ModelTask =
-  | 'object-detection'
-  | 'instance-segmentation'
-  | 'keypoint-detection'
-  | 'classification'
-  | 'multi-label-classification';
+  'object-detection' | 'instance-segmentation' | 'keypoint-detection' | 'classification' | 'multi-label-classification';
 
 export interface ModelManagerOptions {
   /** Roboflow's cache layout: <cacheDir>/<model_id>/weights.onnx (+ environment.json, class_names.txt). */
@@ -80,7 +76,6 @@ export interface ModelManager {
   clear(): void;
   describe(): ModelsDescriptions;
 }
-
 
 export const DEFAULT_MAX_ACTIVE_MODELS = 8;
 export const DEFAULT_LOAD_BUDGET_MS = 30_000;
@@ -200,14 +195,22 @@ class LocalModelManager implements ModelManager {
     if (!(budget > 0) || !Number.isFinite(budget)) return pending;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new ModelManagerLockAcquisitionError(
-          `Model ${id} is still loading after ${budget} ms; retry shortly`,
-          { model_id: id, retry_after_s: Math.max(1, Math.ceil(budget / 1000)) },
-        ));
+        reject(
+          new ModelManagerLockAcquisitionError(`Model ${id} is still loading after ${budget} ms; retry shortly`, {
+            model_id: id,
+            retry_after_s: Math.max(1, Math.ceil(budget / 1000)),
+          }),
+        );
       }, budget);
       pending.then(
-        (model) => { clearTimeout(timer); resolve(model); },
-        (error) => { clearTimeout(timer); reject(error); },
+        (model) => {
+          clearTimeout(timer);
+          resolve(model);
+        },
+        (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       );
     });
   }
@@ -234,7 +237,9 @@ class LocalModelManager implements ModelManager {
     try {
       session = await ort.InferenceSession.create(weights, this.#options.sessionOptions ?? {});
     } catch (error) {
-      throw new ModelArtefactError(`Model ${id}: ${pkg.weightsPath} could not be loaded by onnxruntime: ${(error as Error).message}`);
+      throw new ModelArtefactError(
+        `Model ${id}: ${pkg.weightsPath} could not be loaded by onnxruntime: ${(error as Error).message}`,
+      );
     }
     const model: LoadedModel = {
       id,

@@ -20,7 +20,11 @@ const WIRE_32BIT = 5;
 
 class ProtoReader {
   pos: number;
-  constructor(readonly buf: Uint8Array, start = 0, readonly end = buf.length) {
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    readonly end = buf.length,
+  ) {
     this.pos = start;
   }
   get done(): boolean {
@@ -103,11 +107,17 @@ function readValueInfo(buf: Uint8Array, range: [number, number]): OnnxInputInfo 
       const type = new ProtoReader(buf, ...r.bytes());
       while (!type.done) {
         const t = type.tag();
-        if (t.field !== 1 || t.wire !== WIRE_LENGTH) { type.skip(t.wire); continue; }
+        if (t.field !== 1 || t.wire !== WIRE_LENGTH) {
+          type.skip(t.wire);
+          continue;
+        }
         const tensor = new ProtoReader(buf, ...type.bytes());
         while (!tensor.done) {
           const tt = tensor.tag();
-          if (tt.field !== 2 || tt.wire !== WIRE_LENGTH) { tensor.skip(tt.wire); continue; }
+          if (tt.field !== 2 || tt.wire !== WIRE_LENGTH) {
+            tensor.skip(tt.wire);
+            continue;
+          }
           const shape = new ProtoReader(buf, ...tensor.bytes());
           while (!shape.done) {
             const s = shape.tag();

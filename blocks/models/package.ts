@@ -22,8 +22,22 @@ export const ULTRALYTICS_TASKS: Readonly<Record<string, ModelTask>> = {
 };
 
 export const COCO_KEYPOINT_NAMES = [
-  'nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear', 'left_shoulder', 'right_shoulder', 'left_elbow',
-  'right_elbow', 'left_wrist', 'right_wrist', 'left_hip', 'right_hip', 'left_knee', 'right_knee', 'left_ankle',
+  'nose',
+  'left_eye',
+  'right_eye',
+  'left_ear',
+  'right_ear',
+  'left_shoulder',
+  'right_shoulder',
+  'left_elbow',
+  'right_elbow',
+  'left_wrist',
+  'right_wrist',
+  'left_hip',
+  'right_hip',
+  'left_knee',
+  'right_knee',
+  'left_ankle',
   'right_ankle',
 ];
 
@@ -100,7 +114,13 @@ function classMapNames(classMap: unknown): string[] | undefined {
 
 function taskFromEnvironment(env: Record<string, unknown>): ModelTask | undefined {
   const value = env.TASK_TYPE ?? env.TYPE ?? env.task_type;
-  const known: ModelTask[] = ['object-detection', 'instance-segmentation', 'keypoint-detection', 'classification', 'multi-label-classification'];
+  const known: ModelTask[] = [
+    'object-detection',
+    'instance-segmentation',
+    'keypoint-detection',
+    'classification',
+    'multi-label-classification',
+  ];
   if (typeof value === 'string' && (known as string[]).includes(value)) return value as ModelTask;
   if (env.MULTICLASS === true) return 'multi-label-classification';
   return undefined;
@@ -141,7 +161,8 @@ export function keypointsMetadataFromOnnx(onnx: OnnxMetadata): KeypointsMetadata
   const kpt = parseIntList(onnx.metadata.kpt_shape);
   if (kpt.length === 0) return undefined;
   const count = kpt[0]!;
-  const names = count === COCO_KEYPOINT_NAMES.length ? COCO_KEYPOINT_NAMES : Array.from({ length: count }, (_, i) => String(i));
+  const names =
+    count === COCO_KEYPOINT_NAMES.length ? COCO_KEYPOINT_NAMES : Array.from({ length: count }, (_, i) => String(i));
   return [{ object_class_id: 0, keypoints: Object.fromEntries(names.map((n, i) => [String(i), n])) }];
 }
 
@@ -162,7 +183,10 @@ export async function readModelPackage(cacheDir: string, modelId: string): Promi
   try {
     weightsBytes = (await fs.promises.stat(weightsPath)).size;
   } catch {
-    throw new ModelNotFoundError(`Model "${modelId}" not found: no ${WEIGHTS_FILE} in ${dir}`, { model_id: modelId, directory: dir });
+    throw new ModelNotFoundError(`Model "${modelId}" not found: no ${WEIGHTS_FILE} in ${dir}`, {
+      model_id: modelId,
+      directory: dir,
+    });
   }
   const [envText, classText, kpText] = await Promise.all([
     readOptional(path.join(dir, ENVIRONMENT_FILE)),
@@ -173,7 +197,10 @@ export async function readModelPackage(cacheDir: string, modelId: string): Promi
   let onnx: OnnxMetadata | undefined;
   const onnxMeta = async () => (onnx ??= readOnnxMetadata(await fs.promises.readFile(weightsPath)));
 
-  let classNames = classText?.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  let classNames = classText
+    ?.split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   let environment: Record<string, unknown>;
   if (envText !== undefined) {
     const parsed = parseJson(envText, ENVIRONMENT_FILE, modelId);
@@ -201,8 +228,12 @@ export async function readModelPackage(cacheDir: string, modelId: string): Promi
     width ??= size.width;
     height ??= size.height;
   }
-  let keypointsMetadata = kpText !== undefined ? (parseJson(kpText, KEYPOINTS_METADATA_FILE, modelId) as KeypointsMetadataEntry[]) : undefined;
-  if (!keypointsMetadata && task === 'keypoint-detection') keypointsMetadata = keypointsMetadataFromOnnx(await onnxMeta());
+  let keypointsMetadata =
+    kpText !== undefined
+      ? (parseJson(kpText, KEYPOINTS_METADATA_FILE, modelId) as KeypointsMetadataEntry[])
+      : undefined;
+  if (!keypointsMetadata && task === 'keypoint-detection')
+    keypointsMetadata = keypointsMetadataFromOnnx(await onnxMeta());
   const batch = onnx?.inputs[0]?.shape[0];
   return {
     modelId,
@@ -286,8 +317,10 @@ export async function installModelPackage(
   try {
     await writeFileSynced(path.join(staging, WEIGHTS_FILE), weights);
     await writeFileSynced(path.join(staging, ENVIRONMENT_FILE), JSON.stringify(environment, null, 2));
-    if (classNames.length > 0) await writeFileSynced(path.join(staging, CLASS_NAMES_FILE), classNames.join('\n') + '\n');
-    if (keypointsMetadata) await writeFileSynced(path.join(staging, KEYPOINTS_METADATA_FILE), JSON.stringify(keypointsMetadata));
+    if (classNames.length > 0)
+      await writeFileSynced(path.join(staging, CLASS_NAMES_FILE), classNames.join('\n') + '\n');
+    if (keypointsMetadata)
+      await writeFileSynced(path.join(staging, KEYPOINTS_METADATA_FILE), JSON.stringify(keypointsMetadata));
     return await publishStagingDir(staging, cacheDir, id);
   } catch (error) {
     await fs.promises.rm(staging, { recursive: true, force: true });

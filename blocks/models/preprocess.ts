@@ -93,7 +93,13 @@ export function grayscaleRgb(pixels: Uint8Array): Uint8Array {
 }
 
 /** Resizes interleaved RGB pixels with sharp (bilinear), without keeping aspect ratio. */
-export async function resizeRgb(pixels: Uint8Array, width: number, height: number, outWidth: number, outHeight: number): Promise<Uint8Array> {
+export async function resizeRgb(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+): Promise<Uint8Array> {
   if (width === outWidth && height === outHeight) return pixels;
   const data = await sharp(pixels, { raw: { width, height, channels: 3 } })
     .resize(outWidth, outHeight, { fit: 'fill', kernel: 'linear' })
@@ -134,8 +140,12 @@ export function rgbToNchw(
   const tensor = options.out ?? new Float32Array(3 * plane);
   if (tensor.length !== 3 * plane) throw new Error(`tensor of ${tensor.length} floats given for 3x${th}x${tw}`);
   const [r, g, b] = options.bgr ? [2, 1, 0] : [0, 1, 2];
-  const scaleR = 1 / (255 * std[0]!), scaleG = 1 / (255 * std[1]!), scaleB = 1 / (255 * std[2]!);
-  const shiftR = mean[0]! / std[0]!, shiftG = mean[1]! / std[1]!, shiftB = mean[2]! / std[2]!;
+  const scaleR = 1 / (255 * std[0]!),
+    scaleG = 1 / (255 * std[1]!),
+    scaleB = 1 / (255 * std[2]!);
+  const shiftR = mean[0]! / std[0]!,
+    shiftG = mean[1]! / std[1]!,
+    shiftB = mean[2]! / std[2]!;
   if (options.fill !== undefined) {
     const fill = options.fill;
     fillOutside(tensor, 0, tw, th, ox, oy, width, height, fill * scaleR - shiftR, fresh);
@@ -162,7 +172,16 @@ export function rgbToNchw(
 
 /** Fills the part of one tensor plane outside the content rectangle (the letterbox padding). */
 function fillOutside(
-  tensor: Float32Array, base: number, tw: number, th: number, ox: number, oy: number, w: number, h: number, value: number, fresh: boolean,
+  tensor: Float32Array,
+  base: number,
+  tw: number,
+  th: number,
+  ox: number,
+  oy: number,
+  w: number,
+  h: number,
+  value: number,
+  fresh: boolean,
 ): void {
   if (fresh && value === 0) return; // new Float32Arrays are zeroed
   tensor.fill(value, base, base + oy * tw);
@@ -190,7 +209,8 @@ export async function preprocessImage(
 
   const staticCrop = preprocessing['static-crop'];
   if (enabled(staticCrop) && !flags.disableStaticCrop) {
-    const pct = (v: unknown, fallback: number) => Math.min(100, Math.max(0, Number.isFinite(Number(v)) ? Number(v) : fallback)) / 100;
+    const pct = (v: unknown, fallback: number) =>
+      Math.min(100, Math.max(0, Number.isFinite(Number(v)) ? Number(v) : fallback)) / 100;
     const x0 = Math.floor(pct(staticCrop.x_min, 0) * image.width);
     const y0 = Math.floor(pct(staticCrop.y_min, 0) * image.height);
     const x1 = Math.ceil(pct(staticCrop.x_max, 100) * image.width);

@@ -46,7 +46,8 @@ function redact(url: string): string {
 
 function statusError(status: number, what: string): Error {
   const message = `Roboflow API request for ${what} failed with HTTP ${status}`;
-  if (status === 401 || status === 403) return new RoboflowAPINotAuthorizedError(`${message}: the API key is not authorized`);
+  if (status === 401 || status === 403)
+    return new RoboflowAPINotAuthorizedError(`${message}: the API key is not authorized`);
   if (status === 404) return new RoboflowAPINotNotFoundError(`${message}: not found`);
   return new RoboflowAPIUnsuccessfulRequestError(message);
 }
@@ -67,7 +68,8 @@ async function request(url: string, what: string, signal: AbortSignal): Promise<
 
 function transportError(error: unknown, what: string): Error {
   const name = (error as Error)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return new RoboflowAPITimeoutError(`Timed out while fetching ${what}`);
+  if (name === 'TimeoutError' || name === 'AbortError')
+    return new RoboflowAPITimeoutError(`Timed out while fetching ${what}`);
   const cause = (error as { cause?: Error })?.cause?.message ?? (error as Error)?.message ?? String(error);
   return new RoboflowAPIConnectionError(`Could not fetch ${what} from the Roboflow API: ${cause}`);
 }
@@ -89,7 +91,9 @@ async function readJson(response: Response, what: string): Promise<unknown> {
 function parseOrt(body: unknown, modelId: string): OrtDescription {
   const ort = (body as { ort?: unknown })?.ort as Record<string, unknown> | undefined;
   if (!ort || typeof ort !== 'object' || typeof ort.model !== 'string') {
-    throw new MalformedRoboflowAPIResponseError(`Roboflow API response for model ${modelId} has no "ort.model" weights URL`);
+    throw new MalformedRoboflowAPIResponseError(
+      `Roboflow API response for model ${modelId} has no "ort.model" weights URL`,
+    );
   }
   return ort as unknown as OrtDescription;
 }
@@ -100,7 +104,10 @@ export async function downloadRoboflowPackage(options: RoboflowDownloadOptions):
   const signal = AbortSignal.timeout(options.timeoutMs ?? 600_000);
   const query = new URLSearchParams({ api_key: apiKey, nocache: 'true', device: 'sightline', dynamic: 'true' });
   const metadataUrl = `${apiBaseUrl.replace(/\/+$/, '')}/ort/${modelId}?${query}`;
-  const ort = parseOrt(await readJson(await request(metadataUrl, `model ${modelId}`, signal), `model ${modelId}`), modelId);
+  const ort = parseOrt(
+    await readJson(await request(metadataUrl, `model ${modelId}`, signal), `model ${modelId}`),
+    modelId,
+  );
 
   const staging = await createStagingDir(cacheDir);
   try {
@@ -116,15 +123,21 @@ export async function downloadRoboflowPackage(options: RoboflowDownloadOptions):
     const expected = Number(weights.headers.get('content-length'));
     const written = (await fs.promises.stat(weightsFile)).size;
     if (Number.isFinite(expected) && expected > 0 && written !== expected) {
-      throw new RoboflowAPIConnectionError(`Weights download for ${modelId} ended after ${written} of ${expected} bytes`);
+      throw new RoboflowAPIConnectionError(
+        `Weights download for ${modelId} ended after ${written} of ${expected} bytes`,
+      );
     }
     const handle = await fs.promises.open(weightsFile, 'r+');
     await handle.sync().finally(() => handle.close());
 
     let environment: Record<string, unknown> = {};
     if (ort.environment) {
-      const env = await readJson(await request(ort.environment, `environment of ${modelId}`, signal), `environment of ${modelId}`);
-      if (!env || typeof env !== 'object') throw new MalformedRoboflowAPIResponseError(`environment of ${modelId} is not a JSON object`);
+      const env = await readJson(
+        await request(ort.environment, `environment of ${modelId}`, signal),
+        `environment of ${modelId}`,
+      );
+      if (!env || typeof env !== 'object')
+        throw new MalformedRoboflowAPIResponseError(`environment of ${modelId} is not a JSON object`);
       environment = env as Record<string, unknown>;
     }
     if (ort.colors) environment.COLORS = ort.colors;

@@ -1,7 +1,15 @@
 // roboflow_core/email_notification@v1: e-mails a message (with `{{ $parameters.x }}` placeholders) and
 // attachments through the user's SMTP server; port 465 uses implicit TLS, other ports STARTTLS when offered.
 import { defineBlock } from '../../engine/index.ts';
-import { EMAIL_OUTPUTS, emailProperties, passwordProperty, runEmailSink, senderProperty, smtpServerProperty, type EmailParams } from './email_common.ts';
+import {
+  EMAIL_OUTPUTS,
+  emailProperties,
+  passwordProperty,
+  runEmailSink,
+  senderProperty,
+  smtpServerProperty,
+  type EmailParams,
+} from './email_common.ts';
 
 export const emailNotificationV1 = defineBlock<EmailParams>({
   manifest: {
@@ -30,7 +38,12 @@ export const emailNotificationV1 = defineBlock<EmailParams>({
   run(p, context) {
     return runEmailSink(p, context, () => ({
       sender: String(p.sender_email),
-      settings: { host: String(p.smtp_server), port: Number(p.smtp_port ?? 465), username: String(p.sender_email), password: p.sender_email_password ?? undefined },
+      settings: {
+        host: String(p.smtp_server),
+        port: Number(p.smtp_port ?? 465),
+        username: String(p.sender_email),
+        password: p.sender_email_password ?? undefined,
+      },
     }));
   },
 });

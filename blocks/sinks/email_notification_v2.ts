@@ -2,7 +2,15 @@
 // choice. Roboflow's managed e-mail proxy lives in Roboflow's cloud, which Sightline does not call: that mode
 // is refused unless the step also carries SMTP settings, which are then used.
 import { ClientCausedStepExecutionError, defineBlock, literal } from '../../engine/index.ts';
-import { EMAIL_OUTPUTS, emailProperties, passwordProperty, runEmailSink, senderProperty, smtpServerProperty, type EmailParams } from './email_common.ts';
+import {
+  EMAIL_OUTPUTS,
+  emailProperties,
+  passwordProperty,
+  runEmailSink,
+  senderProperty,
+  smtpServerProperty,
+  type EmailParams,
+} from './email_common.ts';
 
 const MANAGED = 'Roboflow Managed API Key';
 const CUSTOM = 'Custom SMTP';
@@ -26,11 +34,15 @@ export const emailNotificationV2 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'notifications', icon: 'far fa-envelope', blockPriority: 0, popular: true },
     properties: {
-      email_provider: literal({ type: 'string', enum: [MANAGED, CUSTOM] }, {
-        description: 'Choose email delivery method: use Roboflow\u2019s managed service or configure your own SMTP server.',
-        default: MANAGED,
-        examples: [MANAGED, CUSTOM],
-      }),
+      email_provider: literal(
+        { type: 'string', enum: [MANAGED, CUSTOM] },
+        {
+          description:
+            'Choose email delivery method: use Roboflow\u2019s managed service or configure your own SMTP server.',
+          default: MANAGED,
+          examples: [MANAGED, CUSTOM],
+        },
+      ),
       ...emailProperties(['string', 'bytes', 'image']),
       sender_email: senderProperty(),
       smtp_server: smtpServerProperty(),
@@ -49,15 +61,28 @@ export const emailNotificationV2 = defineBlock<Params>({
             `Sightline does not use. Set email_provider to "${CUSTOM}" with sender_email, smtp_server and sender_email_password.`,
           context.stepName,
           400,
-          { context: 'workflow_execution | step_execution', blocksErrors: [{ block_id: context.stepName, block_type: context.stepType, property_name: 'email_provider' }] },
+          {
+            context: 'workflow_execution | step_execution',
+            blocksErrors: [
+              { block_id: context.stepName, block_type: context.stepType, property_name: 'email_provider' },
+            ],
+          },
         );
       }
       if (!p.sender_email || !p.smtp_server || !p.sender_email_password) {
-        return { error_status: true, message: 'Custom SMTP requires sender_email, smtp_server, and sender_email_password' };
+        return {
+          error_status: true,
+          message: 'Custom SMTP requires sender_email, smtp_server, and sender_email_password',
+        };
       }
       return {
         sender: String(p.sender_email),
-        settings: { host: String(p.smtp_server), port: Number(p.smtp_port ?? 465), username: String(p.sender_email), password: String(p.sender_email_password) },
+        settings: {
+          host: String(p.smtp_server),
+          port: Number(p.smtp_port ?? 465),
+          username: String(p.sender_email),
+          password: String(p.sender_email_password),
+        },
       };
     });
   },

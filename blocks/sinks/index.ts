@@ -4,4 +4,9 @@ import { webhookSinkV1 } from './webhook_sink_v1.ts';
 import { emailNotificationV1 } from './email_notification_v1.ts';
 import { emailNotificationV2 } from './email_notification_v2.ts';
 
-export const sinkBlocks: BlockDefinition<any>[] = [localFileSinkV1, webhookSinkV1, emailNotificationV1, emailNotificationV2];
+export const sinkBlocks: BlockDefinition<any>[] = [
+  localFileSinkV1,
+  webhookSinkV1,
+  emailNotificationV1,
+  emailNotificationV2,
+];

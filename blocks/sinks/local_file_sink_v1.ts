@@ -22,14 +22,18 @@ interface LogState {
 
 function allowedTarget(target: string, stepName: string): string {
   if (/^(false|0|no)$/i.test(process.env.ALLOW_WORKFLOW_BLOCKS_ACCESSING_LOCAL_STORAGE ?? '')) {
-    throw new WorkflowExecutionEngineError(`Step ${stepName}: local storage access by workflow blocks is disabled (ALLOW_WORKFLOW_BLOCKS_ACCESSING_LOCAL_STORAGE)`);
+    throw new WorkflowExecutionEngineError(
+      `Step ${stepName}: local storage access by workflow blocks is disabled (ALLOW_WORKFLOW_BLOCKS_ACCESSING_LOCAL_STORAGE)`,
+    );
   }
   const resolved = path.resolve(target);
   const root = process.env.WORKFLOW_BLOCKS_WRITE_DIRECTORY;
   if (root) {
     const relative = path.relative(path.resolve(root), resolved);
     if (relative.startsWith('..') || path.isAbsolute(relative)) {
-      throw new WorkflowExecutionEngineError(`Step ${stepName}: target_directory ${target} is outside the allowed directory ${root} (WORKFLOW_BLOCKS_WRITE_DIRECTORY)`);
+      throw new WorkflowExecutionEngineError(
+        `Step ${stepName}: target_directory ${target} is outside the allowed directory ${root} (WORKFLOW_BLOCKS_WRITE_DIRECTORY)`,
+      );
     }
   }
   return resolved;
@@ -47,13 +51,39 @@ export const localFileSinkV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'data_storage', icon: 'fal fa-file' },
     properties: {
-      content: selector(['string'], { title: 'Content', description: 'Text to save.', examples: ['$steps.csv_formatter.csv_content'] }),
-      file_type: literal({ type: 'string', enum: ['csv', 'json', 'txt'] }, { title: 'File Type', description: 'Type (and extension) of the files written.', default: 'csv' }),
-      output_mode: literal({ type: 'string', enum: ['separate_files', 'append_log'] }, { title: 'Output Mode', description: 'One file per entry, or entries appended to a log file.' }),
-      target_directory: literalOrSelector({ type: 'string' }, ['string'], { title: 'Target Directory', description: 'Directory the files go to.', examples: ['some/location'] }),
-      file_name_prefix: literalOrSelector({ type: 'string' }, ['string'], { title: 'File Name Prefix', description: 'Prefix of file names.', default: 'workflow_output' }),
-      max_entries_per_file: literalOrSelector({ type: 'integer', minimum: 1 }, ['string', 'integer'], { title: 'Max Entries Per File', description: 'Entries appended to one log file before a new one starts.', default: 1024 }),
-      disable_sink: literalOrSelector({ type: 'boolean' }, ['boolean'], { title: 'Disable Sink', description: 'Skip writing.', default: false }),
+      content: selector(['string'], {
+        title: 'Content',
+        description: 'Text to save.',
+        examples: ['$steps.csv_formatter.csv_content'],
+      }),
+      file_type: literal(
+        { type: 'string', enum: ['csv', 'json', 'txt'] },
+        { title: 'File Type', description: 'Type (and extension) of the files written.', default: 'csv' },
+      ),
+      output_mode: literal(
+        { type: 'string', enum: ['separate_files', 'append_log'] },
+        { title: 'Output Mode', description: 'One file per entry, or entries appended to a log file.' },
+      ),
+      target_directory: literalOrSelector({ type: 'string' }, ['string'], {
+        title: 'Target Directory',
+        description: 'Directory the files go to.',
+        examples: ['some/location'],
+      }),
+      file_name_prefix: literalOrSelector({ type: 'string' }, ['string'], {
+        title: 'File Name Prefix',
+        description: 'Prefix of file names.',
+        default: 'workflow_output',
+      }),
+      max_entries_per_file: literalOrSelector({ type: 'integer', minimum: 1 }, ['string', 'integer'], {
+        title: 'Max Entries Per File',
+        description: 'Entries appended to one log file before a new one starts.',
+        default: 1024,
+      }),
+      disable_sink: literalOrSelector({ type: 'boolean' }, ['boolean'], {
+        title: 'Disable Sink',
+        description: 'Skip writing.',
+        default: false,
+      }),
     },
     required: ['content', 'output_mode', 'target_directory'],
     outputs: [
@@ -63,14 +93,18 @@ export const localFileSinkV1 = defineBlock<Params>({
     executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   async run(p, context) {
-    if (p.disable_sink || context.request.disableSinks) return { error_status: false, message: 'Sink was disabled by parameter `disable_sink`' };
+    if (p.disable_sink || context.request.disableSinks)
+      return { error_status: false, message: 'Sink was disabled by parameter `disable_sink`' };
     const directory = allowedTarget(String(p.target_directory), context.stepName);
     const extension = p.file_type ?? 'csv';
     const prefix = p.file_name_prefix ?? 'workflow_output';
     try {
       await fs.mkdir(directory, { recursive: true });
       if (p.output_mode === 'separate_files') {
-        await fs.writeFile(path.join(directory, `${prefix}_${stamp()}_${Math.random().toString(36).slice(2, 8)}.${extension}`), String(p.content));
+        await fs.writeFile(
+          path.join(directory, `${prefix}_${stamp()}_${Math.random().toString(36).slice(2, 8)}.${extension}`),
+          String(p.content),
+        );
         return { error_status: false, message: 'Data saved successfully' };
       }
       const key = `${context.stepName}:${directory}:${prefix}`;

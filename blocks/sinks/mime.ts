@@ -53,7 +53,8 @@ function contentTypeFor(filename: string): string {
 function textPart(text: string): string {
   const body = text.replace(/\r?\n/g, '\r\n');
   const plain = isAscii(body) && body.split('\r\n').every((line) => line.length <= 998);
-  if (plain) return `Content-Type: text/plain; charset="us-ascii"\r\nContent-Transfer-Encoding: 7bit\r\n\r\n${body}\r\n`;
+  if (plain)
+    return `Content-Type: text/plain; charset="us-ascii"\r\nContent-Transfer-Encoding: 7bit\r\n\r\n${body}\r\n`;
   return `Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Lines(Buffer.from(text, 'utf8'))}`;
 }
 

@@ -28,7 +28,10 @@ interface Reply {
 }
 
 export class SmtpError extends Error {
-  constructor(message: string, readonly code?: number) {
+  constructor(
+    message: string,
+    readonly code?: number,
+  ) {
     super(message);
     this.name = 'SmtpError';
   }
@@ -42,13 +45,18 @@ class SmtpConnection {
   #waiters: Array<{ resolve: (reply: Reply) => void; reject: (error: Error) => void }> = [];
   #failure: Error | null = null;
 
-  constructor(public socket: net.Socket, timeoutMs: number) {
+  constructor(
+    public socket: net.Socket,
+    timeoutMs: number,
+  ) {
     this.attach(socket, timeoutMs);
   }
 
   attach(socket: net.Socket, timeoutMs: number): void {
     this.socket = socket;
-    socket.setTimeout(timeoutMs, () => socket.destroy(new SmtpError(`SMTP server did not answer within ${timeoutMs} ms`)));
+    socket.setTimeout(timeoutMs, () =>
+      socket.destroy(new SmtpError(`SMTP server did not answer within ${timeoutMs} ms`)),
+    );
     // Replies are ASCII; no setEncoding, so the raw socket can still be handed to TLS for STARTTLS.
     socket.on('data', (chunk: Buffer) => this.#onData(chunk.toString('latin1')));
     socket.on('error', (error) => this.#fail(error));
@@ -110,17 +118,31 @@ function connect(settings: SmtpSettings, implicitTls: boolean): Promise<net.Sock
   return new Promise((resolve, reject) => {
     const options = { host: settings.host, port: settings.port };
     const socket = implicitTls
-      ? tls.connect({ ...options, servername: settings.tls?.servername ?? (net.isIP(settings.host) ? undefined : settings.host), ca: settings.tls?.ca }, () => resolve(socket))
+      ? tls.connect(
+          {
+            ...options,
+            servername: settings.tls?.servername ?? (net.isIP(settings.host) ? undefined : settings.host),
+            ca: settings.tls?.ca,
+          },
+          () => resolve(socket),
+        )
       : net.connect(options, () => resolve(socket));
     socket.once('error', reject);
-    socket.setTimeout(settings.timeoutMs ?? 30_000, () => socket.destroy(new SmtpError(`Could not connect to ${settings.host}:${settings.port} in time`)));
+    socket.setTimeout(settings.timeoutMs ?? 30_000, () =>
+      socket.destroy(new SmtpError(`Could not connect to ${settings.host}:${settings.port} in time`)),
+    );
   });
 }
 
 function upgrade(socket: net.Socket, settings: SmtpSettings): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
     const secure = tls.connect(
-      { socket, host: settings.host, servername: settings.tls?.servername ?? (net.isIP(settings.host) ? undefined : settings.host), ca: settings.tls?.ca },
+      {
+        socket,
+        host: settings.host,
+        servername: settings.tls?.servername ?? (net.isIP(settings.host) ? undefined : settings.host),
+        ca: settings.tls?.ca,
+      },
       () => resolve(secure),
     );
     secure.once('error', reject);
@@ -132,7 +154,11 @@ function capabilities(reply: Reply): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const line of reply.lines.slice(1)) {
     const [keyword, ...rest] = line.trim().split(/[\s=]+/);
-    if (keyword) out.set(keyword.toUpperCase(), rest.map((r) => r.toUpperCase()));
+    if (keyword)
+      out.set(
+        keyword.toUpperCase(),
+        rest.map((r) => r.toUpperCase()),
+      );
   }
   return out;
 }
@@ -146,7 +172,12 @@ async function greet(connection: SmtpConnection): Promise<Map<string, string[]>>
   return new Map();
 }
 
-async function authenticate(connection: SmtpConnection, caps: Map<string, string[]>, user: string, password: string): Promise<void> {
+async function authenticate(
+  connection: SmtpConnection,
+  caps: Map<string, string[]>,
+  user: string,
+  password: string,
+): Promise<void> {
   const mechanisms = caps.get('AUTH');
   if (!mechanisms) throw new SmtpError('SMTP AUTH extension not supported by server.');
   const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
@@ -160,7 +191,9 @@ async function authenticate(connection: SmtpConnection, caps: Map<string, string
     await connection.command(b64(password), [235], 'AUTH LOGIN password');
     return;
   }
-  throw new SmtpError(`No supported authentication method (server offers ${mechanisms.join(', ')}; Sightline speaks PLAIN and LOGIN).`);
+  throw new SmtpError(
+    `No supported authentication method (server offers ${mechanisms.join(', ')}; Sightline speaks PLAIN and LOGIN).`,
+  );
 }
 
 /** Dot-stuffs a message and ends it with CRLF.CRLF (RFC 5321 §4.5.2). */

@@ -14,11 +14,15 @@ export const boundingRectV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'transformation',
     shortDescription: 'Find the minimal bounding box surrounding the detected polygon.',
-    longDescription: 'For each instance segmentation, finds the minimum-area rotated rectangle around its largest contour, makes it the mask and box, and stores its corners (rect), width, height and angle.',
+    longDescription:
+      'For each instance segmentation, finds the minimum-area rotated rectangle around its largest contour, makes it the mask and box, and stores its corners (rect), width, height and angle.',
     license: 'Apache-2.0',
     ui: { section: 'transformation', icon: 'fal fa-rectangles-mixed', blockPriority: 5 },
     properties: {
-      predictions: selector(['instance_segmentation_prediction'], { description: 'Instance segmentation predictions with masks.', examples: ['$segmentation.predictions'] }),
+      predictions: selector(['instance_segmentation_prediction'], {
+        description: 'Instance segmentation predictions with masks.',
+        examples: ['$segmentation.predictions'],
+      }),
     },
     required: ['predictions'],
     outputs: [{ name: 'detections_with_rect', kind: ['instance_segmentation_prediction'] }],
@@ -26,7 +30,9 @@ export const boundingRectV1 = defineBlock<Params>({
   },
   run({ predictions }, context) {
     if (!predictions.masks || !predictions.maskShape) {
-      throw new WorkflowExecutionEngineError(`Step ${context.stepName}: predictions carry no masks; bounding_rect needs instance segmentation predictions`);
+      throw new WorkflowExecutionEngineError(
+        `Step ${context.stepName}: predictions carry no masks; bounding_rect needs instance segmentation predictions`,
+      );
     }
     const [height, width] = predictions.maskShape;
     const xyxy = new Float32Array(predictions.xyxy);
@@ -54,6 +60,12 @@ export const boundingRectV1 = defineBlock<Params>({
       heights.push(rect.height);
       angles.push((Math.atan2(rect.uy, rect.ux) * 180) / Math.PI);
     }
-    return { detections_with_rect: predictions.with({ xyxy, masks, data: { rect: rects, width: widths, height: heights, angle: angles } }) };
+    return {
+      detections_with_rect: predictions.with({
+        xyxy,
+        masks,
+        data: { rect: rects, width: widths, height: heights, angle: angles },
+      }),
+    };
   },
 });

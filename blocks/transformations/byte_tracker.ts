@@ -1,9 +1,24 @@
 // roboflow_core/byte_tracker@v1..v3 (supervision's ByteTrack): confident detections are those at or above
 // track_activation_threshold, matched when 1 - IoU is within minimum_matching_threshold; weak ones (from 0.1)
 // rescue leftover tracks; new tracks need track_activation_threshold + 0.1.
-import { Detections, WorkflowImage, defineBlock, selector, type StepContext, type VideoMetadata } from '../../engine/index.ts';
+import {
+  Detections,
+  WorkflowImage,
+  defineBlock,
+  selector,
+  type StepContext,
+  type VideoMetadata,
+} from '../../engine/index.ts';
 import { WEAK_DETECTION_IOU } from './trackers_bytetrack_v1.ts';
-import { TRACKER_OUTPUTS, instancesCacheSizeProperty, numberProperty, runTracker, trackerInputs, videoOf, type VideoSource } from './tracker-step.ts';
+import {
+  TRACKER_OUTPUTS,
+  instancesCacheSizeProperty,
+  numberProperty,
+  runTracker,
+  trackerInputs,
+  videoOf,
+  type VideoSource,
+} from './tracker-step.ts';
 
 interface Params {
   image?: WorkflowImage;
@@ -19,23 +34,49 @@ interface Params {
 function track(p: Params, context: StepContext, source: VideoSource) {
   const activation = Number(p.track_activation_threshold ?? 0.25);
   const minimumFrames = Number(p.minimum_consecutive_frames ?? 1);
-  return runTracker(context, source, p.detections, (fps) => ({
-    minimumIou: 1 - Number(p.minimum_matching_threshold ?? 0.8),
-    weakDetectionIou: WEAK_DETECTION_IOU,
-    highConfidence: activation,
-    lowConfidenceFloor: 0.1,
-    activation: activation + 0.1,
-    minimumConsecutiveFrames: minimumFrames,
-    maxFramesWithoutUpdate: Math.trunc((fps / 30) * Number(p.lost_track_buffer ?? 30)),
-    idOnSpawn: true,
-  }), p.instances_cache_size);
+  return runTracker(
+    context,
+    source,
+    p.detections,
+    (fps) => ({
+      minimumIou: 1 - Number(p.minimum_matching_threshold ?? 0.8),
+      weakDetectionIou: WEAK_DETECTION_IOU,
+      highConfidence: activation,
+      lowConfidenceFloor: 0.1,
+      activation: activation + 0.1,
+      minimumConsecutiveFrames: minimumFrames,
+      maxFramesWithoutUpdate: Math.trunc((fps / 30) * Number(p.lost_track_buffer ?? 30)),
+      idOnSpawn: true,
+    }),
+    p.instances_cache_size,
+  );
 }
 
 const settings = {
-  track_activation_threshold: numberProperty('Track Activation Threshold', 'Detection confidence separating confident from weak detections.', 0.25, 'float_zero_to_one'),
-  lost_track_buffer: numberProperty('Lost Track Buffer', 'Frames (at 30 fps) a track is kept after losing its detection.', 30, 'integer'),
-  minimum_matching_threshold: numberProperty('Minimum Matching Threshold', 'Largest 1 - IoU at which a detection still continues a track.', 0.8, 'float_zero_to_one'),
-  minimum_consecutive_frames: numberProperty('Minimum Consecutive Frames', 'Matches a track needs before it is output with an id.', 1, 'integer'),
+  track_activation_threshold: numberProperty(
+    'Track Activation Threshold',
+    'Detection confidence separating confident from weak detections.',
+    0.25,
+    'float_zero_to_one',
+  ),
+  lost_track_buffer: numberProperty(
+    'Lost Track Buffer',
+    'Frames (at 30 fps) a track is kept after losing its detection.',
+    30,
+    'integer',
+  ),
+  minimum_matching_threshold: numberProperty(
+    'Minimum Matching Threshold',
+    'Largest 1 - IoU at which a detection still continues a track.',
+    0.8,
+    'float_zero_to_one',
+  ),
+  minimum_consecutive_frames: numberProperty(
+    'Minimum Consecutive Frames',
+    'Matches a track needs before it is output with an id.',
+    1,
+    'integer',
+  ),
 };
 
 const common = {
@@ -57,7 +98,11 @@ export const byteTrackerV1 = defineBlock<Params>({
     version: 'v1',
     deprecated: true,
     properties: {
-      metadata: selector(['video_metadata'], { title: 'Video Metadata', description: 'Metadata of the video the frame belongs to.', examples: ['$inputs.video_metadata'] }),
+      metadata: selector(['video_metadata'], {
+        title: 'Video Metadata',
+        description: 'Metadata of the video the frame belongs to.',
+        examples: ['$inputs.video_metadata'],
+      }),
       detections: trackerInputs(detectionKinds).detections!,
       ...settings,
     },

@@ -1,6 +1,14 @@
 // roboflow_core/detection_offset@v1: grows every box by a margin (pixels or percent of the box), clipped to
 // the image; the grown box gets a new detection_id and remembers the original as its parent_id.
-import { DETECTION_KINDS, Batch, Detections, defineBlock, literal, literalOrSelector, selector } from '../../engine/index.ts';
+import {
+  DETECTION_KINDS,
+  Batch,
+  Detections,
+  defineBlock,
+  literal,
+  literalOrSelector,
+  selector,
+} from '../../engine/index.ts';
 import { fill, newDetectionId } from './detections-utils.ts';
 
 const KINDS = [...DETECTION_KINDS];
@@ -12,7 +20,12 @@ interface Params {
   units: 'Pixels' | 'Percent (%)' | string;
 }
 
-export function offsetDetections(d: Detections, offsetWidth: number, offsetHeight: number, percent: boolean): Detections {
+export function offsetDetections(
+  d: Detections,
+  offsetWidth: number,
+  offsetHeight: number,
+  percent: boolean,
+): Detections {
   if (d.length === 0) return d;
   const dims = d.column<[number, number]>('image_dimensions');
   const xyxy = new Float32Array(d.xyxy.length);
@@ -41,10 +54,25 @@ export const detectionOffsetV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { section: 'transformation', icon: 'fal fa-distribute-spacing-horizontal' },
     properties: {
-      predictions: selector(KINDS, { title: 'Regions of Interest', description: 'Model predictions to offset dimensions for.', examples: ['$steps.object_detection_model.predictions'] }),
-      offset_width: literalOrSelector({ type: 'integer', minimum: 0 }, ['integer'], { title: 'Width Offset', description: 'Offset for box width.', examples: [10, '$inputs.offset_x'] }),
-      offset_height: literalOrSelector({ type: 'integer', minimum: 0 }, ['integer'], { title: 'Height Offset', description: 'Offset for box height.', examples: [10, '$inputs.offset_y'] }),
-      units: literal({ type: 'string', enum: ['Percent (%)', 'Pixels'] }, { title: 'Units', description: 'Units for offset dimensions.', default: 'Pixels' }),
+      predictions: selector(KINDS, {
+        title: 'Regions of Interest',
+        description: 'Model predictions to offset dimensions for.',
+        examples: ['$steps.object_detection_model.predictions'],
+      }),
+      offset_width: literalOrSelector({ type: 'integer', minimum: 0 }, ['integer'], {
+        title: 'Width Offset',
+        description: 'Offset for box width.',
+        examples: [10, '$inputs.offset_x'],
+      }),
+      offset_height: literalOrSelector({ type: 'integer', minimum: 0 }, ['integer'], {
+        title: 'Height Offset',
+        description: 'Offset for box height.',
+        examples: [10, '$inputs.offset_y'],
+      }),
+      units: literal(
+        { type: 'string', enum: ['Percent (%)', 'Pixels'] },
+        { title: 'Units', description: 'Units for offset dimensions.', default: 'Pixels' },
+      ),
     },
     required: ['predictions', 'offset_width', 'offset_height'],
     outputs: [{ name: 'predictions', kind: KINDS }],
@@ -53,6 +81,8 @@ export const detectionOffsetV1 = defineBlock<Params>({
   },
   run({ predictions, offset_width, offset_height, units }) {
     const percent = units === 'Percent (%)';
-    return predictions.values.map((d) => ({ predictions: d ? offsetDetections(d, Number(offset_width), Number(offset_height), percent) : null }));
+    return predictions.values.map((d) => ({
+      predictions: d ? offsetDetections(d, Number(offset_width), Number(offset_height), percent) : null,
+    }));
   },
 });

@@ -59,7 +59,12 @@ export function fill<T>(n: number, value: T): T[] {
 }
 
 /** Moves boxes (and masks, keypoints) by (dx, dy) into a frame of the given size. */
-export function translate(d: Detections, dx: number, dy: number, frame?: { width: number; height: number }): Detections {
+export function translate(
+  d: Detections,
+  dx: number,
+  dy: number,
+  frame?: { width: number; height: number },
+): Detections {
   const xyxy = new Float32Array(d.xyxy);
   for (let i = 0; i < d.length; i++) {
     xyxy[i * 4] += dx;
@@ -79,7 +84,13 @@ export function translate(d: Detections, dx: number, dy: number, frame?: { width
   return d.with({ xyxy, data, masks, maskShape });
 }
 
-function moveMask(mask: Uint8Array, [h, w]: readonly [number, number], dx: number, dy: number, frame: { width: number; height: number }): Uint8Array {
+function moveMask(
+  mask: Uint8Array,
+  [h, w]: readonly [number, number],
+  dx: number,
+  dy: number,
+  frame: { width: number; height: number },
+): Uint8Array {
   const out = new Uint8Array(frame.width * frame.height);
   const ox = Math.round(dx);
   const oy = Math.round(dy);

@@ -13,8 +13,16 @@ export const detectionsCombineV1 = defineBlock<{ prediction_one: Detections; pre
     license: 'Apache-2.0',
     ui: { section: 'transformation', icon: 'fal fa-object-union' },
     properties: {
-      prediction_one: selector(KINDS, { title: 'First Detections', description: 'First set of detections.', examples: ['$steps.a.predictions'] }),
-      prediction_two: selector(KINDS, { title: 'Second Detections', description: 'Second set of detections.', examples: ['$steps.b.predictions'] }),
+      prediction_one: selector(KINDS, {
+        title: 'First Detections',
+        description: 'First set of detections.',
+        examples: ['$steps.a.predictions'],
+      }),
+      prediction_two: selector(KINDS, {
+        title: 'Second Detections',
+        description: 'Second set of detections.',
+        examples: ['$steps.b.predictions'],
+      }),
     },
     required: ['prediction_one', 'prediction_two'],
     outputs: [{ name: 'predictions', kind: KINDS }],

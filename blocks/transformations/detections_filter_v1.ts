@@ -1,6 +1,10 @@
 // roboflow_core/detections_filter@v1: keeps detections matching a UQL filter.
 import { defineBlock } from '../../engine/index.ts';
-import { detectionsOperationsManifest, runDetectionsOperations, type DetectionsOperationsParams } from './detections_operations.ts';
+import {
+  detectionsOperationsManifest,
+  runDetectionsOperations,
+  type DetectionsOperationsParams,
+} from './detections_operations.ts';
 
 export const detectionsFilterV1 = defineBlock<DetectionsOperationsParams>({
   manifest: detectionsOperationsManifest(
@@ -20,7 +24,10 @@ export const detectionsFilterV1 = defineBlock<DetectionsOperationsParams>({
           statements: [
             {
               type: 'BinaryStatement',
-              left_operand: { type: 'DynamicOperand', operations: [{ type: 'ExtractDetectionProperty', property_name: 'class_name' }] },
+              left_operand: {
+                type: 'DynamicOperand',
+                operations: [{ type: 'ExtractDetectionProperty', property_name: 'class_name' }],
+              },
               comparator: { type: 'in (Sequence)' },
               right_operand: { type: 'DynamicOperand', operand_name: 'classes' },
             },

@@ -5,7 +5,11 @@ import { newDetectionId } from './detections-utils.ts';
 
 export function mergeIntoOne(d: Detections, className: string): Detections {
   if (d.length === 0) return Detections.empty();
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, confidence = Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity,
+    confidence = Infinity;
   for (let i = 0; i < d.length; i++) {
     x0 = Math.min(x0, d.xyxy[i * 4]!);
     y0 = Math.min(y0, d.xyxy[i * 4 + 1]!);
@@ -14,7 +18,17 @@ export function mergeIntoOne(d: Detections, className: string): Detections {
     confidence = Math.min(confidence, d.confidence[i]!);
   }
   const data: Record<string, unknown[]> = { class_name: [className], detection_id: [newDetectionId()] };
-  for (const key of ['parent_id', 'image_dimensions', 'root_parent_id', 'parent_coordinates', 'parent_dimensions', 'root_parent_coordinates', 'root_parent_dimensions', 'inference_id', 'prediction_type']) {
+  for (const key of [
+    'parent_id',
+    'image_dimensions',
+    'root_parent_id',
+    'parent_coordinates',
+    'parent_dimensions',
+    'root_parent_coordinates',
+    'root_parent_dimensions',
+    'inference_id',
+    'prediction_type',
+  ]) {
     const column = d.column(key);
     if (column) data[key] = [column[0]];
   }
@@ -31,8 +45,15 @@ export const detectionsMergeV1 = defineBlock<{ predictions: Detections; class_na
     license: 'Apache-2.0',
     ui: { section: 'transformation', icon: 'fal fa-object-union' },
     properties: {
-      predictions: selector([...DETECTION_KINDS], { title: 'Predictions', description: 'Detections to merge.', examples: ['$steps.model.predictions'] }),
-      class_name: literal({ type: 'string' }, { title: 'Class Name', description: 'Class name of the merged detection.', default: 'merged_detection' }),
+      predictions: selector([...DETECTION_KINDS], {
+        title: 'Predictions',
+        description: 'Detections to merge.',
+        examples: ['$steps.model.predictions'],
+      }),
+      class_name: literal(
+        { type: 'string' },
+        { title: 'Class Name', description: 'Class name of the merged detection.', default: 'merged_detection' },
+      ),
     },
     required: ['predictions'],
     outputs: [{ name: 'predictions', kind: ['object_detection_prediction'] }],

@@ -1,7 +1,11 @@
 // roboflow_core/detections_transformation@v1: applies a UQL operations chain (sort, rename, offset, ...) to
 // detections.
 import { defineBlock } from '../../engine/index.ts';
-import { detectionsOperationsManifest, runDetectionsOperations, type DetectionsOperationsParams } from './detections_operations.ts';
+import {
+  detectionsOperationsManifest,
+  runDetectionsOperations,
+  type DetectionsOperationsParams,
+} from './detections_operations.ts';
 
 export const detectionsTransformationV1 = defineBlock<DetectionsOperationsParams>({
   manifest: detectionsOperationsManifest(

@@ -1,7 +1,14 @@
 // roboflow_core/distance_measurement@v1: gap between two objects (by class name) along one axis, in pixels and in
 // centimetres through a reference object of known size or a fixed pixel-per-centimetre ratio. Overlapping boxes,
 // or boxes that overlap along the measuring axis, are 0 apart.
-import { Detections, WorkflowExecutionEngineError, defineBlock, literal, literalOrSelector, selector } from '../../engine/index.ts';
+import {
+  Detections,
+  WorkflowExecutionEngineError,
+  defineBlock,
+  literal,
+  literalOrSelector,
+  selector,
+} from '../../engine/index.ts';
 
 type Box = [number, number, number, number];
 
@@ -43,10 +50,18 @@ function overlapOnAxis(a: Box, b: Box, axis: string): boolean {
 }
 
 function pixelGap(a: Box, b: Box, axis: string): number {
-  return axis === 'vertical' ? (b[1] > a[3] ? b[1] - a[3] : Math.abs(a[1] - b[3])) : b[0] > a[2] ? b[0] - a[2] : Math.abs(a[0] - b[2]);
+  return axis === 'vertical'
+    ? b[1] > a[3]
+      ? b[1] - a[3]
+      : Math.abs(a[1] - b[3])
+    : b[0] > a[2]
+      ? b[0] - a[2]
+      : Math.abs(a[0] - b[2]);
 }
 
-const referenceOnly = (required = true) => ({ relevant_for: { calibration_method: { values: ['reference object'], required } } });
+const referenceOnly = (required = true) => ({
+  relevant_for: { calibration_method: { values: ['reference object'], required } },
+});
 
 export const distanceMeasurementV1 = defineBlock<Params>({
   manifest: {
@@ -54,21 +69,80 @@ export const distanceMeasurementV1 = defineBlock<Params>({
     humanName: 'Distance Measurement',
     version: 'v1',
     blockType: 'classical_computer_vision',
-    shortDescription: 'Measure the distance between two bounding boxes on a 2D plane with a camera perpendicular to the plane.',
-    longDescription: 'Measures the gap between the first boxes of two classes along an axis, calibrated by a reference object of known size or a pixel-to-centimetre ratio on the same plane.',
+    shortDescription:
+      'Measure the distance between two bounding boxes on a 2D plane with a camera perpendicular to the plane.',
+    longDescription:
+      'Measures the gap between the first boxes of two classes along an axis, calibrated by a reference object of known size or a pixel-to-centimetre ratio on the same plane.',
     license: 'Apache-2.0',
     ui: { section: 'classical_cv', icon: 'far fa-ruler-horizontal', opencv: true },
     properties: {
-      predictions: selector(['object_detection_prediction', 'instance_segmentation_prediction'], { title: 'Object Detections', description: 'Detections holding both objects (and the reference object).', examples: ['$steps.model.predictions'] }, { selectedElement: 'step_output' }),
-      object_1_class_name: literal({ type: 'string' }, { title: 'First Object Class Name', description: 'The class name of the first object.', examples: ['car'] }),
-      object_2_class_name: literal({ type: 'string' }, { title: 'Second Object Class Name', description: 'The class name of the second object.', examples: ['person'] }),
-      reference_axis: literal({ enum: ['horizontal', 'vertical'], type: 'string' }, { title: 'Reference Axis', description: 'The axis along which the distance will be measured.', examples: ['vertical', 'horizontal'] }),
-      calibration_method: literal({ enum: ['reference object', 'pixel to centimeter'], type: 'string' }, { title: 'Calibration Method', description: 'How to calibrate the measurement.' }),
-      reference_object_class_name: { ...literalOrSelector({ type: 'string' }, ['string'], { title: 'Reference Object Class Name', description: 'The class name of the reference object.', default: 'reference-object', examples: ['reference-object', '$inputs.reference_object_class_name'] }), ...referenceOnly() },
-      reference_width: { ...literalOrSelector({ type: 'number', exclusiveMinimum: 0 }, ['float'], { title: 'Width', description: 'Width of the reference object in centimeters', default: 2.5, examples: [2.5, '$inputs.reference_width'] }), ...referenceOnly() },
-      reference_height: { ...literalOrSelector({ type: 'number', exclusiveMinimum: 0 }, ['float'], { title: 'Height', description: 'Height of the reference object in centimeters', default: 2.5, examples: [2.5, '$inputs.reference_height'] }), ...referenceOnly() },
+      predictions: selector(
+        ['object_detection_prediction', 'instance_segmentation_prediction'],
+        {
+          title: 'Object Detections',
+          description: 'Detections holding both objects (and the reference object).',
+          examples: ['$steps.model.predictions'],
+        },
+        { selectedElement: 'step_output' },
+      ),
+      object_1_class_name: literal(
+        { type: 'string' },
+        { title: 'First Object Class Name', description: 'The class name of the first object.', examples: ['car'] },
+      ),
+      object_2_class_name: literal(
+        { type: 'string' },
+        {
+          title: 'Second Object Class Name',
+          description: 'The class name of the second object.',
+          examples: ['person'],
+        },
+      ),
+      reference_axis: literal(
+        { enum: ['horizontal', 'vertical'], type: 'string' },
+        {
+          title: 'Reference Axis',
+          description: 'The axis along which the distance will be measured.',
+          examples: ['vertical', 'horizontal'],
+        },
+      ),
+      calibration_method: literal(
+        { enum: ['reference object', 'pixel to centimeter'], type: 'string' },
+        { title: 'Calibration Method', description: 'How to calibrate the measurement.' },
+      ),
+      reference_object_class_name: {
+        ...literalOrSelector({ type: 'string' }, ['string'], {
+          title: 'Reference Object Class Name',
+          description: 'The class name of the reference object.',
+          default: 'reference-object',
+          examples: ['reference-object', '$inputs.reference_object_class_name'],
+        }),
+        ...referenceOnly(),
+      },
+      reference_width: {
+        ...literalOrSelector({ type: 'number', exclusiveMinimum: 0 }, ['float'], {
+          title: 'Width',
+          description: 'Width of the reference object in centimeters',
+          default: 2.5,
+          examples: [2.5, '$inputs.reference_width'],
+        }),
+        ...referenceOnly(),
+      },
+      reference_height: {
+        ...literalOrSelector({ type: 'number', exclusiveMinimum: 0 }, ['float'], {
+          title: 'Height',
+          description: 'Height of the reference object in centimeters',
+          default: 2.5,
+          examples: [2.5, '$inputs.reference_height'],
+        }),
+        ...referenceOnly(),
+      },
       pixel_ratio: {
-        ...literalOrSelector({ type: 'number', exclusiveMinimum: 0 }, ['float'], { title: 'Reference Pixel-to-Centimeter Ratio', description: 'Pixels per centimetre in the image (e.g. 100).', default: 100, examples: [100, '$inputs.pixel_ratio'] }),
+        ...literalOrSelector({ type: 'number', exclusiveMinimum: 0 }, ['float'], {
+          title: 'Reference Pixel-to-Centimeter Ratio',
+          description: 'Pixels per centimetre in the image (e.g. 100).',
+          default: 100,
+          examples: [100, '$inputs.pixel_ratio'],
+        }),
         relevant_for: { calibration_method: { values: ['pixel to centimeter'], required: true } },
       },
     },
@@ -92,12 +166,15 @@ export const distanceMeasurementV1 = defineBlock<Params>({
       const width = Number(p.reference_width ?? 2.5);
       const height = Number(p.reference_height ?? 2.5);
       if (!(width > 0 && height > 0)) throw fail('reference_width and reference_height must be greater than zero');
-      pixelsPerCm = (Math.abs(reference[2] - reference[0]) / width + Math.abs(reference[3] - reference[1]) / height) / 2;
+      pixelsPerCm =
+        (Math.abs(reference[2] - reference[0]) / width + Math.abs(reference[3] - reference[1]) / height) / 2;
     } else if (p.calibration_method === 'pixel to centimeter') {
       pixelsPerCm = Number(p.pixel_ratio ?? 100);
       if (!(pixelsPerCm > 0)) throw fail('pixel_ratio must be greater than zero');
     } else {
-      throw fail(`calibration_method must be 'reference object' or 'pixel to centimeter', got ${JSON.stringify(p.calibration_method)}`);
+      throw fail(
+        `calibration_method must be 'reference object' or 'pixel to centimeter', got ${JSON.stringify(p.calibration_method)}`,
+      );
     }
     return { distance_cm: gap / pixelsPerCm, distance_pixel: gap };
   },

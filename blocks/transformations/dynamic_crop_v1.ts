@@ -13,7 +13,11 @@ import {
 import { requireColor, type Rgb } from '../common/color.ts';
 import { translate } from './detections-utils.ts';
 
-const DETECTION_KINDS = ['instance_segmentation_prediction', 'object_detection_prediction', 'keypoint_detection_prediction'];
+const DETECTION_KINDS = [
+  'instance_segmentation_prediction',
+  'object_detection_prediction',
+  'keypoint_detection_prediction',
+];
 
 interface Params {
   images: Batch<WorkflowImage>;
@@ -23,7 +27,15 @@ interface Params {
 }
 
 /** Pixels outside the instance mask fade towards the background colour by `opacity`. */
-function applyMask(crop: WorkflowImage, mask: Uint8Array, maskWidth: number, left: number, top: number, opacity: number, color: Rgb): WorkflowImage {
+function applyMask(
+  crop: WorkflowImage,
+  mask: Uint8Array,
+  maskWidth: number,
+  left: number,
+  top: number,
+  opacity: number,
+  color: Rgb,
+): WorkflowImage {
   const pixels = new Uint8Array(crop.pixels);
   for (let y = 0; y < crop.height; y++) {
     for (let x = 0; x < crop.width; x++) {
@@ -48,7 +60,8 @@ function cropsOf(image: WorkflowImage, detections: Detections, opacity: number, 
     }
     const { offset_x: left, offset_y: top } = crop.parentOrigin;
     const mask = detections.masks?.[i];
-    if (mask && opacity > 0 && detections.maskShape) crop = applyMask(crop, mask, detections.maskShape[1], left, top, opacity, color);
+    if (mask && opacity > 0 && detections.maskShape)
+      crop = applyMask(crop, mask, detections.maskShape[1], left, top, opacity, color);
     const single = translate(detections.select([i]), -left, -top, detections.masks ? crop : undefined);
     const predictions = single.with({
       data: {
@@ -85,7 +98,8 @@ export const dynamicCropV1 = defineBlock<Params>({
       }),
       mask_opacity: literalOrSelector({ type: 'number', minimum: 0, maximum: 1 }, ['float_zero_to_one'], {
         title: 'Mask Opacity',
-        description: 'For instance segmentation, how strongly pixels outside the mask are replaced by background_color.',
+        description:
+          'For instance segmentation, how strongly pixels outside the mask are replaced by background_color.',
         default: 0,
         examples: [0.3, '$inputs.mask_opacity'],
       }),
@@ -104,7 +118,10 @@ export const dynamicCropV1 = defineBlock<Params>({
     propertyAliases: { image: 'images' },
     outputs: [
       { name: 'crops', kind: ['image'] },
-      { name: 'predictions', kind: ['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'] },
+      {
+        name: 'predictions',
+        kind: ['object_detection_prediction', 'instance_segmentation_prediction', 'keypoint_detection_prediction'],
+      },
     ],
     batchParameters: ['images', 'predictions'],
     outputDimensionalityOffset: 1,

@@ -43,7 +43,12 @@ export function pixelToGps(x: number, y: number, width: number, height: number, 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
 const floatProperty = (title: string, description: string, examples: unknown[], defaultValue?: number) =>
-  literalOrSelector({ type: 'number' }, ['float'], { title, description, examples, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
+  literalOrSelector({ type: 'number' }, ['float'], {
+    title,
+    description,
+    examples,
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+  });
 
 export const geotagDetectionV1 = defineBlock<Params>({
   manifest: {
@@ -53,17 +58,44 @@ export const geotagDetectionV1 = defineBlock<Params>({
     blockType: 'transformation',
     shortDescription: 'Project detections from pixel coordinates to real-world GPS positions.',
     longDescription:
-      'Projects each detection\'s box centre to a GPS coordinate from the camera\'s latitude, longitude, altitude above ground, horizontal field of view and heading, assuming a nadir (straight-down) camera over flat ground, as in drone surveys; accuracy drops for oblique views. Outputs one record per detection (class, confidence, lat, lon, pixel_x, pixel_y, width, height) and a GeoJSON FeatureCollection of Point features.',
+      "Projects each detection's box centre to a GPS coordinate from the camera's latitude, longitude, altitude above ground, horizontal field of view and heading, assuming a nadir (straight-down) camera over flat ground, as in drone surveys; accuracy drops for oblique views. Outputs one record per detection (class, confidence, lat, lon, pixel_x, pixel_y, width, height) and a GeoJSON FeatureCollection of Point features.",
     license: 'Apache-2.0',
     ui: { section: 'transformation', icon: 'far fa-map-pin', blockPriority: 5 },
     properties: {
-      image: selector(['image'], { title: 'Input Image', description: 'The image the detections come from (its size sets the projection).', examples: ['$inputs.image', '$steps.detection.image'] }),
-      predictions: selector(['object_detection_prediction', 'instance_segmentation_prediction'], { title: 'Detections', description: 'Detections to geotag; each box centre is projected.', examples: ['$steps.detection.predictions'] }),
-      latitude: floatProperty('Camera Latitude', 'Camera latitude in decimal degrees (positive north).', [47.428681, '$inputs.latitude']),
-      longitude: floatProperty('Camera Longitude', 'Camera longitude in decimal degrees (positive east).', [-105.279125, '$inputs.longitude']),
-      altitude: floatProperty('Altitude (meters AGL)', 'Camera altitude above ground level in metres.', [69.0, '$inputs.altitude']),
-      horizontal_fov: floatProperty('Horizontal Field of View (degrees)', 'Horizontal field of view of the camera in degrees (73.7 suits most DJI consumer drones).', [73.7, 84.0], 73.7),
-      heading: floatProperty('Camera Heading (degrees clockwise from North)', 'Compass bearing the top of the image faces, clockwise from true north; 0 = image-up is north.', [0.0, 90.0, '$inputs.heading'], 0),
+      image: selector(['image'], {
+        title: 'Input Image',
+        description: 'The image the detections come from (its size sets the projection).',
+        examples: ['$inputs.image', '$steps.detection.image'],
+      }),
+      predictions: selector(['object_detection_prediction', 'instance_segmentation_prediction'], {
+        title: 'Detections',
+        description: 'Detections to geotag; each box centre is projected.',
+        examples: ['$steps.detection.predictions'],
+      }),
+      latitude: floatProperty('Camera Latitude', 'Camera latitude in decimal degrees (positive north).', [
+        47.428681,
+        '$inputs.latitude',
+      ]),
+      longitude: floatProperty('Camera Longitude', 'Camera longitude in decimal degrees (positive east).', [
+        -105.279125,
+        '$inputs.longitude',
+      ]),
+      altitude: floatProperty('Altitude (meters AGL)', 'Camera altitude above ground level in metres.', [
+        69.0,
+        '$inputs.altitude',
+      ]),
+      horizontal_fov: floatProperty(
+        'Horizontal Field of View (degrees)',
+        'Horizontal field of view of the camera in degrees (73.7 suits most DJI consumer drones).',
+        [73.7, 84.0],
+        73.7,
+      ),
+      heading: floatProperty(
+        'Camera Heading (degrees clockwise from North)',
+        'Compass bearing the top of the image faces, clockwise from true north; 0 = image-up is north.',
+        [0.0, 90.0, '$inputs.heading'],
+        0,
+      ),
     },
     required: ['image', 'predictions', 'latitude', 'longitude', 'altitude'],
     outputs: [

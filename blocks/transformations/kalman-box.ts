@@ -53,7 +53,10 @@ export class KalmanBox {
   readonly state = new Float64Array(DIM);
   covariance = identity(DIM);
 
-  constructor(box: ArrayLike<number>, readonly noise: KalmanNoise = DEFAULT_NOISE) {
+  constructor(
+    box: ArrayLike<number>,
+    readonly noise: KalmanNoise = DEFAULT_NOISE,
+  ) {
     for (let k = 0; k < OBS; k++) this.state[k] = box[k]!;
     // Unknown velocities start very uncertain.
     for (let k = OBS; k < DIM; k++) this.covariance[k * DIM + k] = 1000;
@@ -68,7 +71,8 @@ export class KalmanBox {
     const next = new Float64Array(DIM * DIM);
     // F = [[I, I], [0, I]]: (F P)[i][j] = P[i][j] + P[i+4][j] for i < 4.
     const fp = new Float64Array(p);
-    for (let i = 0; i < OBS; i++) for (let j = 0; j < DIM; j++) fp[i * DIM + j] = p[i * DIM + j]! + p[(i + OBS) * DIM + j]!;
+    for (let i = 0; i < OBS; i++)
+      for (let j = 0; j < DIM; j++) fp[i * DIM + j] = p[i * DIM + j]! + p[(i + OBS) * DIM + j]!;
     for (let i = 0; i < DIM; i++) {
       for (let j = 0; j < DIM; j++) next[i * DIM + j] = fp[i * DIM + j]! + (j < OBS ? fp[i * DIM + j + OBS]! : 0);
       next[i * DIM + i] += this.noise.process;
@@ -81,7 +85,8 @@ export class KalmanBox {
     const p = this.covariance;
     // S = H P H^T + R (top-left 4x4 of P), K = P H^T S^-1 (first four columns of P times S^-1).
     const sMat = new Float64Array(OBS * OBS);
-    for (let i = 0; i < OBS; i++) for (let j = 0; j < OBS; j++) sMat[i * OBS + j] = p[i * DIM + j]! + (i === j ? this.noise.measurement : 0);
+    for (let i = 0; i < OBS; i++)
+      for (let j = 0; j < OBS; j++) sMat[i * OBS + j] = p[i * DIM + j]! + (i === j ? this.noise.measurement : 0);
     const sInv = invert(sMat, OBS);
     const gain = new Float64Array(DIM * OBS);
     for (let i = 0; i < DIM; i++) {

@@ -22,7 +22,8 @@ export function rotatedRectOf(points: readonly Point[]): RotatedRect {
 /** Shoelace area of a polygon. */
 export function polygonArea(points: readonly Point[]): number {
   let twice = 0;
-  for (let i = 0, j = points.length - 1; i < points.length; j = i++) twice += points[j]![0] * points[i]![1] - points[i]![0] * points[j]![1];
+  for (let i = 0, j = points.length - 1; i < points.length; j = i++)
+    twice += points[j]![0] * points[i]![1] - points[i]![0] * points[j]![1];
   return Math.abs(twice) / 2;
 }
 
@@ -51,7 +52,8 @@ export function polygonMask(points: readonly Point[], width: number, height: num
       mask.fill(1, y * width + from, y * width + to + 1);
     }
   }
-  for (let i = 0, j = points.length - 1; i < points.length; j = i++) drawSegment(mask, width, height, points[j]!, points[i]!);
+  for (let i = 0, j = points.length - 1; i < points.length; j = i++)
+    drawSegment(mask, width, height, points[j]!, points[i]!);
   return mask;
 }
 

@@ -26,11 +26,15 @@ export const maskAreaMeasurementV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'transformation',
     shortDescription: 'Measure the area of detected objects and optionally convert to real-world units.',
-    longDescription: 'Adds area_px (non-zero mask pixels, holes excluded; box width x height without a mask) and area_converted (area_px / pixels_per_unit²) to each detection.',
+    longDescription:
+      'Adds area_px (non-zero mask pixels, holes excluded; box width x height without a mask) and area_converted (area_px / pixels_per_unit²) to each detection.',
     license: 'Apache-2.0',
     ui: { section: 'classical_cv', icon: 'far fa-ruler-combined', blockPriority: 12, opencv: true },
     properties: {
-      predictions: selector(['instance_segmentation_prediction', 'object_detection_prediction'], { description: 'Detection predictions to measure areas for.', examples: ['$steps.model.predictions'] }),
+      predictions: selector(['instance_segmentation_prediction', 'object_detection_prediction'], {
+        description: 'Detection predictions to measure areas for.',
+        examples: ['$steps.model.predictions'],
+      }),
       pixels_per_unit: literalOrSelector({ type: 'number' }, ['float'], {
         description: 'Pixels per real-world unit of length; area_converted = area_px / pixels_per_unit².',
         default: 1.0,

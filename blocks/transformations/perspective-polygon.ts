@@ -9,7 +9,8 @@ import { polygonArea, type Point } from './mask-geometry.ts';
 /** Every anchor of a box (the corners facing the edge being extended), instead of one named anchor. */
 export const ALL_POSITIONS = 'ALL';
 
-const isPoint = (p: unknown): p is [number, number] => Array.isArray(p) && p.length === 2 && p.every((c) => typeof c === 'number');
+const isPoint = (p: unknown): p is [number, number] =>
+  Array.isArray(p) && p.length === 2 && p.every((c) => typeof c === 'number');
 /** Whether a value is one polygon of 4 [x, y] vertices. */
 export const isQuadrilateral = (p: unknown): p is Point[] => Array.isArray(p) && p.length === 4 && p.every(isPoint);
 
@@ -20,7 +21,8 @@ export const isQuadrilateral = (p: unknown): p is Point[] => Array.isArray(p) &&
 export function pickQuadrilateral(value: unknown, fail: (why: string) => never): Point[] | null {
   if (value === null || value === undefined) return null;
   if (isQuadrilateral(value)) return value.map(([x, y]) => [x, y]);
-  if (!Array.isArray(value) || value.length === 0) return fail('expected a polygon of 4 [x, y] vertices or a list of polygons');
+  if (!Array.isArray(value) || value.length === 0)
+    return fail('expected a polygon of 4 [x, y] vertices or a list of polygons');
   const quads = value.filter(isQuadrilateral).map((q) => q.map(([x, y]) => [Math.round(x), Math.round(y)] as Point));
   if (!quads.length) return fail('no polygon consists of 4 vertices');
   return quads.reduce((best, q) => (polygonArea(q) > polygonArea(best) ? q : best));
@@ -35,8 +37,14 @@ export function orderQuadrilateral(polygon: readonly Point[]): Point[] {
   const cy = yMin / 2 + yMax / 2;
   const angle = ([x, y]: Point) => Math.atan2(cx - x, cy - y);
   const sorted = [...polygon].sort((a, b) => angle(b) - angle(a));
-  const corners: Point[] = [[xMin, yMax], [xMin, yMin], [xMax, yMin], [xMax, yMax]];
-  const distance = (q: readonly Point[]) => q.reduce((sum, [x, y], i) => sum + Math.hypot(x - corners[i]![0], y - corners[i]![1]), 0);
+  const corners: Point[] = [
+    [xMin, yMax],
+    [xMin, yMin],
+    [xMax, yMin],
+    [xMax, yMax],
+  ];
+  const distance = (q: readonly Point[]) =>
+    q.reduce((sum, [x, y], i) => sum + Math.hypot(x - corners[i]![0], y - corners[i]![1]), 0);
   let best = sorted;
   let bestDistance = distance(sorted);
   for (let shift = 1; shift < 4; shift++) {
@@ -55,7 +63,12 @@ function insideOrOn(polygon: readonly Point[], p: Point): boolean {
   for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
     const a = polygon[j]!;
     const b = polygon[i]!;
-    const onSegment = cross(a, b, p) === 0 && Math.min(a[0], b[0]) <= p[0] && p[0] <= Math.max(a[0], b[0]) && Math.min(a[1], b[1]) <= p[1] && p[1] <= Math.max(a[1], b[1]);
+    const onSegment =
+      cross(a, b, p) === 0 &&
+      Math.min(a[0], b[0]) <= p[0] &&
+      p[0] <= Math.max(a[0], b[0]) &&
+      Math.min(a[1], b[1]) <= p[1] &&
+      p[1] <= Math.max(a[1], b[1]);
     if (onSegment) return true;
     if (a[1] > p[1] !== b[1] > p[1] && p[0] < a[0] + ((p[1] - a[1]) * (b[0] - a[0])) / (b[1] - a[1])) inside = !inside;
   }
@@ -102,7 +115,11 @@ const SIDES = [
 ];
 
 /** Pushes the sides of an ordered quadrilateral out until every detection's anchor point(s) lie inside. */
-export function extendQuadrilateral(ordered: readonly Point[], detections: Detections, anchor: string): ExtendedQuadrilateral {
+export function extendQuadrilateral(
+  ordered: readonly Point[],
+  detections: Detections,
+  anchor: string,
+): ExtendedQuadrilateral {
   const quad = ordered.map(([x, y]) => [x, y] as Point);
   const length = (a: Point, b: Point) => Math.hypot(a[0] - b[0], a[1] - b[1]);
   const [bl, tl, tr, br] = quad as [Point, Point, Point, Point];
@@ -136,7 +153,13 @@ export interface PerspectiveTransform {
 }
 
 /** Homography taking the (ordered, optionally extended) quadrilateral onto a width x height rectangle. */
-export function perspectiveTransform(polygon: readonly Point[], width: number, height: number, detections: Detections | null, anchor: string): PerspectiveTransform | null {
+export function perspectiveTransform(
+  polygon: readonly Point[],
+  width: number,
+  height: number,
+  detections: Detections | null,
+  anchor: string,
+): PerspectiveTransform | null {
   let source = orderQuadrilateral(polygon);
   let extraWidth = 0;
   let extraHeight = 0;
@@ -148,6 +171,11 @@ export function perspectiveTransform(polygon: readonly Point[], width: number, h
   }
   const w = width + extraWidth;
   const h = height + extraHeight;
-  const homography = fitHomography(source, [[0, h - 1], [0, 0], [w - 1, 0], [w - 1, h - 1]]);
+  const homography = fitHomography(source, [
+    [0, h - 1],
+    [0, 0],
+    [w - 1, 0],
+    [w - 1, h - 1],
+  ]);
   return homography ? { homography, width: w, height: h } : null;
 }

@@ -2,12 +2,27 @@
 // transformed_rect_width x transformed_rect_height rectangle (grown to hold every detection's anchor when
 // extend_perspective_polygon_by_detections_anchor is set) moves boxes, masks and keypoints into the top-down
 // plane and, with warp_image, resamples the image into it.
-import { Batch, Detections, WorkflowExecutionEngineError, WorkflowImage, defineBlock, isBatch, literalOrSelector, selector } from '../../engine/index.ts';
+import {
+  Batch,
+  Detections,
+  WorkflowExecutionEngineError,
+  WorkflowImage,
+  defineBlock,
+  isBatch,
+  literalOrSelector,
+  selector,
+} from '../../engine/index.ts';
 import { invert, project } from '../common/cv/homography.ts';
 import { remapRgb } from '../common/cv/warp.ts';
 import { ANCHORS } from '../analytics/zones.ts';
 import { maskPolygon, pointsBox, polygonMask, type Point } from './mask-geometry.ts';
-import { ALL_POSITIONS, isQuadrilateral, perspectiveTransform, pickQuadrilateral, type PerspectiveTransform } from './perspective-polygon.ts';
+import {
+  ALL_POSITIONS,
+  isQuadrilateral,
+  perspectiveTransform,
+  pickQuadrilateral,
+  type PerspectiveTransform,
+} from './perspective-polygon.ts';
 
 interface Params {
   predictions: Batch<Detections> | null | undefined;
@@ -34,18 +49,27 @@ export function correctDetections(d: Detections, t: PerspectiveTransform): Detec
     }
     if (!outline.length) {
       const [x0, y0, x1, y1] = d.box(i).map(Math.round) as [number, number, number, number];
-      outline = ([[x0, y0], [x1, y0], [x1, y1], [x0, y1]] as Point[]).map(([x, y]) => project(h, x, y));
+      outline = (
+        [
+          [x0, y0],
+          [x1, y0],
+          [x1, y1],
+          [x0, y1],
+        ] as Point[]
+      ).map(([x, y]) => project(h, x, y));
     }
     xyxy.set(pointsBox(outline).map(Math.round), i * 4);
   }
   const data: Record<string, unknown[]> = {};
   const keypoints = d.column<number[][] | null>('keypoints_xy');
-  if (keypoints) data.keypoints_xy = keypoints.map((points) => points?.map(([x, y]) => round(project(h, x!, y!))) ?? points);
+  if (keypoints)
+    data.keypoints_xy = keypoints.map((points) => points?.map(([x, y]) => round(project(h, x!, y!))) ?? points);
   return d.with({ xyxy, data, ...(masks ? { masks, maskShape: [t.height, t.width] as const } : {}) });
 }
 
 /** Per batch position: the value of a batch-or-scalar parameter. */
-const perElement = <T>(value: T | Batch<T>, n: number): Array<T | null> => (isBatch(value) ? [...value.values] : new Array<T>(n).fill(value));
+const perElement = <T>(value: T | Batch<T>, n: number): Array<T | null> =>
+  isBatch(value) ? [...value.values] : new Array<T>(n).fill(value);
 
 export const perspectiveCorrectionV1 = defineBlock<Params>({
   manifest: {
@@ -54,23 +78,47 @@ export const perspectiveCorrectionV1 = defineBlock<Params>({
     humanName: 'Perspective Correction',
     version: 'v1',
     blockType: 'transformation',
-    shortDescription: 'Adjust detection coordinates from a polygon-defined plane to a straight rectangular plane with specified width and height.',
+    shortDescription:
+      'Adjust detection coordinates from a polygon-defined plane to a straight rectangular plane with specified width and height.',
     longDescription:
-      'Corrects detection coordinates with the perspective transform taking a 4-vertex polygon onto a rectangle, as if the camera looked straight down on the plane. The largest 4-vertex polygon of each image is used; its vertices are ordered from the bottom left. With extend_perspective_polygon_by_detections_anchor the polygon grows to contain each detection\'s anchor (ALL: the whole box) and the rectangle grows accordingly (extended_transformed_rect_width/height). With warp_image the image is warped into the rectangle.',
+      "Corrects detection coordinates with the perspective transform taking a 4-vertex polygon onto a rectangle, as if the camera looked straight down on the plane. The largest 4-vertex polygon of each image is used; its vertices are ordered from the bottom left. With extend_perspective_polygon_by_detections_anchor the polygon grows to contain each detection's anchor (ALL: the whole box) and the rectangle grows accordingly (extended_transformed_rect_width/height). With warp_image the image is warped into the rectangle.",
     license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-toolbox', blockPriority: 2, opencv: true },
     properties: {
-      predictions: selector(['object_detection_prediction', 'instance_segmentation_prediction'], { description: 'Predictions', default: null, examples: ['$steps.object_detection_model.predictions'] }),
-      images: selector(['image'], { title: 'Image to Crop', description: 'The input image for this step.', examples: ['$inputs.image', '$steps.cropping.crops'] }),
-      perspective_polygons: literalOrSelector({ type: 'array', items: {} }, ['list_of_values'], { description: 'Perspective polygons (for each batch at least one must be consisting of 4 vertices)', examples: ['$steps.perspective_wrap.zones'] }),
-      transformed_rect_width: literalOrSelector({ type: 'integer' }, ['integer'], { description: 'Transformed rect width', default: 1000, examples: [1000] }),
-      transformed_rect_height: literalOrSelector({ type: 'integer' }, ['integer'], { description: 'Transformed rect height', default: 1000, examples: [1000] }),
+      predictions: selector(['object_detection_prediction', 'instance_segmentation_prediction'], {
+        description: 'Predictions',
+        default: null,
+        examples: ['$steps.object_detection_model.predictions'],
+      }),
+      images: selector(['image'], {
+        title: 'Image to Crop',
+        description: 'The input image for this step.',
+        examples: ['$inputs.image', '$steps.cropping.crops'],
+      }),
+      perspective_polygons: literalOrSelector({ type: 'array', items: {} }, ['list_of_values'], {
+        description: 'Perspective polygons (for each batch at least one must be consisting of 4 vertices)',
+        examples: ['$steps.perspective_wrap.zones'],
+      }),
+      transformed_rect_width: literalOrSelector({ type: 'integer' }, ['integer'], {
+        description: 'Transformed rect width',
+        default: 1000,
+        examples: [1000],
+      }),
+      transformed_rect_height: literalOrSelector({ type: 'integer' }, ['integer'], {
+        description: 'Transformed rect height',
+        default: 1000,
+        examples: [1000],
+      }),
       extend_perspective_polygon_by_detections_anchor: literalOrSelector({ type: 'string' }, ['string'], {
         description: `If set, perspective polygons will be extended to contain all bounding boxes. Allowed values: ${ANCHORS.join(', ')} and ${ALL_POSITIONS} to extend to contain whole bounding box`,
         default: '',
         examples: ['CENTER'],
       }),
-      warp_image: literalOrSelector({ type: 'boolean' }, ['boolean'], { description: 'If set to True, image will be warped into transformed rect', default: false, examples: [false] }),
+      warp_image: literalOrSelector({ type: 'boolean' }, ['boolean'], {
+        description: 'If set to True, image will be warped into transformed rect',
+        default: false,
+        examples: [false],
+      }),
     },
     required: ['images', 'perspective_polygons'],
     propertyAliases: { image: 'images' },
@@ -96,13 +144,18 @@ export const perspectiveCorrectionV1 = defineBlock<Params>({
     // One polygon (or one list of candidates) given as a scalar applies to every image.
     let polygons: unknown[];
     if (isBatch(p.perspective_polygons)) polygons = [...p.perspective_polygons.values];
-    else if (!Array.isArray(p.perspective_polygons) || p.perspective_polygons.length === 0) return fail('expected a non-empty list');
+    else if (!Array.isArray(p.perspective_polygons) || p.perspective_polygons.length === 0)
+      return fail('expected a non-empty list');
     else if (isQuadrilateral(p.perspective_polygons)) polygons = new Array(n).fill(p.perspective_polygons);
-    else polygons = p.perspective_polygons.length === 1 ? new Array(n).fill(p.perspective_polygons[0]) : p.perspective_polygons;
+    else
+      polygons =
+        p.perspective_polygons.length === 1 ? new Array(n).fill(p.perspective_polygons[0]) : p.perspective_polygons;
     if (polygons.length !== n) fail(`${polygons.length} polygons given for a batch of ${n} images`);
     const anchor = String(p.extend_perspective_polygon_by_detections_anchor ?? '');
     if (anchor && anchor !== ALL_POSITIONS && !ANCHORS.includes(anchor)) {
-      throw new WorkflowExecutionEngineError(`Step ${context.stepName}: extend_perspective_polygon_by_detections_anchor must be one of ${ANCHORS.join(', ')}, ${ALL_POSITIONS} or empty, got ${anchor}`);
+      throw new WorkflowExecutionEngineError(
+        `Step ${context.stepName}: extend_perspective_polygon_by_detections_anchor must be one of ${ANCHORS.join(', ')}, ${ALL_POSITIONS} or empty, got ${anchor}`,
+      );
     }
     return images.map((image, i) => {
       const quad = pickQuadrilateral(polygons[i], fail);
@@ -112,7 +165,12 @@ export const perspectiveCorrectionV1 = defineBlock<Params>({
       const transform = quad ? perspectiveTransform(quad, width, height, detections, anchor) : null;
       if (!transform) {
         if (quad) fail(`polygon ${JSON.stringify(quad)} is degenerate`);
-        return { corrected_coordinates: detections, warped_image: image, extended_transformed_rect_width: width, extended_transformed_rect_height: height };
+        return {
+          corrected_coordinates: detections,
+          warped_image: image,
+          extended_transformed_rect_width: width,
+          extended_transformed_rect_height: height,
+        };
       }
       let warped = image;
       if (p.warp_image && image) {

@@ -52,7 +52,8 @@ export function approximatePolygon(points: readonly Point[], epsilon: number): P
 
 function perimeter(points: readonly Point[]): number {
   let total = 0;
-  for (let i = 0, j = points.length - 1; i < points.length; j = i++) total += Math.hypot(points[i]![0] - points[j]![0], points[i]![1] - points[j]![1]);
+  for (let i = 0, j = points.length - 1; i < points.length; j = i++)
+    total += Math.hypot(points[i]![0] - points[j]![0], points[i]![1] - points[j]![1]);
   return total;
 }
 
@@ -110,7 +111,11 @@ function nearestIndex(contour: readonly Point[], [px, py]: Point): number {
  * `midpointFraction` < 1 keeps only that central share of each edge's points. A vertex whose edges are parallel
  * or too short to fit keeps its place. Coordinates are rounded to whole pixels.
  */
-export function leastSquaresPolygon(contour: readonly Point[], polygon: readonly Point[], midpointFraction = 1): Point[] {
+export function leastSquaresPolygon(
+  contour: readonly Point[],
+  polygon: readonly Point[],
+  midpointFraction = 1,
+): Point[] {
   const n = polygon.length;
   const indices = polygon.map((p) => nearestIndex(contour, p));
   // Line k follows the contour from vertex k to vertex k + 1.

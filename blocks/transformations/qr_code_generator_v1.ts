@@ -31,10 +31,29 @@ export const qrCodeGeneratorV1 = defineBlock<Params>({
     searchKeywords: ['qr', 'qr code', 'barcode', 'generate'],
     ui: { section: 'transformation', icon: 'far fa-qrcode', blockPriority: 12 },
     properties: {
-      text: literalOrSelector({ type: 'string' }, ['string'], { title: 'Text', description: 'Text to encode.', examples: ['https://roboflow.com', '$inputs.url'] }),
-      border: literalOrSelector({ type: 'integer', minimum: 0 }, ['integer'], { title: 'Border', description: 'Quiet zone width in modules.', default: 4, examples: [4] }),
-      fill_color: literalOrSelector({ type: 'string' }, ['string'], { title: 'Fill Color', description: 'Colour of the dark modules.', default: 'BLACK', examples: ['BLACK', '#000000'] }),
-      back_color: literalOrSelector({ type: 'string' }, ['string'], { title: 'Background Color', description: 'Colour of the light modules and the border.', default: 'WHITE', examples: ['WHITE', '#FFFFFF'] }),
+      text: literalOrSelector({ type: 'string' }, ['string'], {
+        title: 'Text',
+        description: 'Text to encode.',
+        examples: ['https://roboflow.com', '$inputs.url'],
+      }),
+      border: literalOrSelector({ type: 'integer', minimum: 0 }, ['integer'], {
+        title: 'Border',
+        description: 'Quiet zone width in modules.',
+        default: 4,
+        examples: [4],
+      }),
+      fill_color: literalOrSelector({ type: 'string' }, ['string'], {
+        title: 'Fill Color',
+        description: 'Colour of the dark modules.',
+        default: 'BLACK',
+        examples: ['BLACK', '#000000'],
+      }),
+      back_color: literalOrSelector({ type: 'string' }, ['string'], {
+        title: 'Background Color',
+        description: 'Colour of the light modules and the border.',
+        default: 'WHITE',
+        examples: ['WHITE', '#FFFFFF'],
+      }),
     },
     required: ['text'],
     outputs: [{ name: 'qr_code', kind: ['image'] }],
@@ -42,10 +61,14 @@ export const qrCodeGeneratorV1 = defineBlock<Params>({
   },
   run({ text, border, fill_color, back_color }, context) {
     if (typeof text !== 'string') {
-      throw new WorkflowExecutionEngineError(`Step ${context.stepName}: field \`text\` holds ${JSON.stringify(text)}, expected a string`);
+      throw new WorkflowExecutionEngineError(
+        `Step ${context.stepName}: field \`text\` holds ${JSON.stringify(text)}, expected a string`,
+      );
     }
     if (!Number.isInteger(border) || border < 0) {
-      throw new WorkflowExecutionEngineError(`Step ${context.stepName}: field \`border\` holds ${JSON.stringify(border)}, expected a non-negative integer`);
+      throw new WorkflowExecutionEngineError(
+        `Step ${context.stepName}: field \`border\` holds ${JSON.stringify(border)}, expected a non-negative integer`,
+      );
     }
     const fill = requireColor(fill_color, context.stepName, 'fill_color');
     const back = requireColor(back_color, context.stepName, 'back_color');
@@ -53,7 +76,8 @@ export const qrCodeGeneratorV1 = defineBlock<Params>({
     try {
       matrix = encodeQr(text);
     } catch (error) {
-      if (error instanceof QrCapacityError) throw new WorkflowExecutionEngineError(`Step ${context.stepName}: field \`text\`: ${error.message}`);
+      if (error instanceof QrCapacityError)
+        throw new WorkflowExecutionEngineError(`Step ${context.stepName}: field \`text\`: ${error.message}`);
       throw error;
     }
     const { pixels, width, height } = renderQr(matrix, { moduleSize: MODULE_PIXELS, border, fill, back });

@@ -1,6 +1,13 @@
 // roboflow_core/size_measurement@v1: real-world width/height of objects from a reference object of known size.
 // Masked detections are measured along their minimum-area rectangle (width = the side nearest horizontal).
-import { Detections, WorkflowExecutionEngineError, defineBlock, isDetections, literalOrSelector, selector } from '../../engine/index.ts';
+import {
+  Detections,
+  WorkflowExecutionEngineError,
+  defineBlock,
+  isDetections,
+  literalOrSelector,
+  selector,
+} from '../../engine/index.ts';
 import { maskPolygon, polygonArea, rotatedRectOf, type Point } from './mask-geometry.ts';
 
 interface Params {
@@ -26,9 +33,16 @@ function polygonSize(points: readonly Point[]): Size {
 }
 
 function parseDimensions(value: unknown, step: string): [number, number] {
-  const parts = typeof value === 'string' ? value.split(',').map((p) => Number(p.trim())) : Array.isArray(value) ? value.map(Number) : [];
+  const parts =
+    typeof value === 'string'
+      ? value.split(',').map((p) => Number(p.trim()))
+      : Array.isArray(value)
+        ? value.map(Number)
+        : [];
   if (parts.length !== 2 || parts.some((p) => !Number.isFinite(p))) {
-    throw new WorkflowExecutionEngineError(`Step ${step}: reference_dimensions must be 'width,height' or [width, height], got ${JSON.stringify(value)}`);
+    throw new WorkflowExecutionEngineError(
+      `Step ${step}: reference_dimensions must be 'width,height' or [width, height], got ${JSON.stringify(value)}`,
+    );
   }
   return [parts[0]!, parts[1]!];
 }
@@ -40,19 +54,31 @@ export const sizeMeasurementV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'transformation',
     shortDescription: 'Measure the dimensions of objects in relation to a reference object.',
-    longDescription: 'Scales each object\'s pixel width and height by reference_dimensions / the reference object\'s pixel size (the most confident reference detection, or a reference polygon).',
+    longDescription:
+      "Scales each object's pixel width and height by reference_dimensions / the reference object's pixel size (the most confident reference detection, or a reference polygon).",
     license: 'Apache-2.0',
     ui: { section: 'classical_cv', icon: 'far fa-ruler', blockPriority: 10, opencv: true },
     properties: {
-      object_predictions: selector(['instance_segmentation_prediction', 'object_detection_prediction'], { description: 'Model predictions to measure the dimensions of.', examples: ['$segmentation.object_predictions'] }),
-      reference_predictions: literalOrSelector({ type: 'array' }, ['instance_segmentation_prediction', 'object_detection_prediction', 'list_of_values'], {
-        description: 'Reference object (the most confident detection is used), or a reference polygon.',
-        examples: ['$segmentation.reference_predictions'],
+      object_predictions: selector(['instance_segmentation_prediction', 'object_detection_prediction'], {
+        description: 'Model predictions to measure the dimensions of.',
+        examples: ['$segmentation.object_predictions'],
       }),
-      reference_dimensions: literalOrSelector([{ type: 'string' }, { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 }], ['string', 'list_of_values'], {
-        description: 'Dimensions of the reference object in the desired units, as "width,height" or [width, height].',
-        examples: [[4.5, 3.0], '5.0,5.0', '$inputs.reference_dimensions'],
-      }),
+      reference_predictions: literalOrSelector(
+        { type: 'array' },
+        ['instance_segmentation_prediction', 'object_detection_prediction', 'list_of_values'],
+        {
+          description: 'Reference object (the most confident detection is used), or a reference polygon.',
+          examples: ['$segmentation.reference_predictions'],
+        },
+      ),
+      reference_dimensions: literalOrSelector(
+        [{ type: 'string' }, { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 }],
+        ['string', 'list_of_values'],
+        {
+          description: 'Dimensions of the reference object in the desired units, as "width,height" or [width, height].',
+          examples: [[4.5, 3.0], '5.0,5.0', '$inputs.reference_dimensions'],
+        },
+      ),
     },
     required: ['object_predictions', 'reference_predictions', 'reference_dimensions'],
     outputs: [{ name: 'dimensions', kind: ['list_of_values'] }],
@@ -64,7 +90,8 @@ export const sizeMeasurementV1 = defineBlock<Params>({
     if (isDetections(reference_predictions)) {
       if (reference_predictions.length === 0) return { dimensions: null };
       let best = 0;
-      for (let i = 1; i < reference_predictions.length; i++) if (reference_predictions.confidence[i]! > reference_predictions.confidence[best]!) best = i;
+      for (let i = 1; i < reference_predictions.length; i++)
+        if (reference_predictions.confidence[i]! > reference_predictions.confidence[best]!) best = i;
       reference = detectionSize(reference_predictions, best);
     } else if (Array.isArray(reference_predictions)) {
       reference = polygonSize(reference_predictions as Point[]);

@@ -28,7 +28,11 @@ interface VideoState {
   velocities: Map<number, TrackedVelocity>;
 }
 
-function updateVelocities(state: VideoState, measured: Map<number, [number, number]>, windowSize: number): Map<number, [number, number]> {
+function updateVelocities(
+  state: VideoState,
+  measured: Map<number, [number, number]>,
+  windowSize: number,
+): Map<number, [number, number]> {
   for (const [id, v] of measured) {
     const tracked = state.velocities.get(id);
     if (!tracked) {
@@ -39,7 +43,10 @@ function updateVelocities(state: VideoState, measured: Map<number, [number, numb
     if (tracked.history.length > windowSize) tracked.history.length = windowSize;
     const mean = [0, 1].map((axis) => tracked.history.reduce((s, h) => s + h[axis]!, 0) / tracked.history.length);
     const gain = tracked.covariance / (tracked.covariance + MEASUREMENT_NOISE);
-    tracked.velocity = [tracked.velocity[0] + gain * (mean[0]! - tracked.velocity[0]), tracked.velocity[1] + gain * (mean[1]! - tracked.velocity[1])];
+    tracked.velocity = [
+      tracked.velocity[0] + gain * (mean[0]! - tracked.velocity[0]),
+      tracked.velocity[1] + gain * (mean[1]! - tracked.velocity[1]),
+    ];
     tracked.covariance -= gain * tracked.covariance;
   }
   const predicted = new Map<number, [number, number]>();
@@ -66,17 +73,31 @@ export const stabilizeDetectionsV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'transformation',
     shortDescription: 'Apply a smoothing algorithm to reduce noise and flickering across video frames.',
-    longDescription: 'Smooths the boxes of tracked objects between frames and, when an object is briefly missed, predicts its box from its smoothed velocity for up to smoothing_window_size frames.',
+    longDescription:
+      'Smooths the boxes of tracked objects between frames and, when an object is briefly missed, predicts its box from its smoothed velocity for up to smoothing_window_size frames.',
     license: 'Apache-2.0',
     ui: { section: 'video', icon: 'fas fa-waveform-lines', blockPriority: 4 },
     properties: {
       image: selector(['image'], { description: 'Video frame (its video_identifier selects the state).' }),
-      detections: selector(['object_detection_prediction', 'instance_segmentation_prediction'], { description: 'Tracked detections', examples: ['$steps.object_detection_model.predictions'] }),
-      smoothing_window_size: literalOrSelector([{ type: 'integer' }, { type: 'null' }], ['integer'], { description: 'Velocity measurements averaged, and frames a missing object is still predicted.', default: 3, examples: [5, '$inputs.smoothing_window_size'] }),
-      bbox_smoothing_coefficient: literalOrSelector([{ type: 'number' }, { type: 'null' }], ['float_zero_to_one'], { description: 'Weight of the current box when smoothing (0..1).', default: 0.2, examples: [0.2, '$inputs.bbox_smoothing_coefficient'] }),
+      detections: selector(['object_detection_prediction', 'instance_segmentation_prediction'], {
+        description: 'Tracked detections',
+        examples: ['$steps.object_detection_model.predictions'],
+      }),
+      smoothing_window_size: literalOrSelector([{ type: 'integer' }, { type: 'null' }], ['integer'], {
+        description: 'Velocity measurements averaged, and frames a missing object is still predicted.',
+        default: 3,
+        examples: [5, '$inputs.smoothing_window_size'],
+      }),
+      bbox_smoothing_coefficient: literalOrSelector([{ type: 'number' }, { type: 'null' }], ['float_zero_to_one'], {
+        description: 'Weight of the current box when smoothing (0..1).',
+        default: 0.2,
+        examples: [0.2, '$inputs.bbox_smoothing_coefficient'],
+      }),
     },
     required: ['image', 'detections'],
-    outputs: [{ name: 'tracked_detections', kind: ['object_detection_prediction', 'instance_segmentation_prediction'] }],
+    outputs: [
+      { name: 'tracked_detections', kind: ['object_detection_prediction', 'instance_segmentation_prediction'] },
+    ],
     executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(p, context) {
@@ -111,6 +132,8 @@ export const stabilizeDetectionsV1 = defineBlock<Params>({
     }
     for (const id of [...state.last.keys()]) if (!state.velocities.has(id) && !output.has(id)) state.last.delete(id);
     const merged = Detections.merge([...output.values()]);
-    return { tracked_detections: merged.length === 0 ? Detections.empty().with({ trackerId: new Int32Array(0) }) : merged };
+    return {
+      tracked_detections: merged.length === 0 ? Detections.empty().with({ trackerId: new Int32Array(0) }) : merged,
+    };
   },
 });

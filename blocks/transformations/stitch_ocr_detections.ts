@@ -3,14 +3,21 @@
 import { Detections } from '../../engine/index.ts';
 
 export type ReadingDirection = 'left_to_right' | 'right_to_left' | 'vertical_top_to_bottom' | 'vertical_bottom_to_top';
-export const READING_DIRECTIONS: ReadingDirection[] = ['left_to_right', 'right_to_left', 'vertical_top_to_bottom', 'vertical_bottom_to_top'];
+export const READING_DIRECTIONS: ReadingDirection[] = [
+  'left_to_right',
+  'right_to_left',
+  'vertical_top_to_bottom',
+  'vertical_bottom_to_top',
+];
 
 /** Lines as lists of detection indices, each ordered along the reading direction. */
 export function groupIntoLines(d: Detections, direction: ReadingDirection, tolerance: number): number[][] {
   const horizontal = direction === 'left_to_right' || direction === 'right_to_left';
   // Lines stack across the reading axis: rows for horizontal text, columns for vertical text.
-  const across = (i: number) => (horizontal ? (d.xyxy[i * 4 + 1]! + d.xyxy[i * 4 + 3]!) / 2 : (d.xyxy[i * 4]! + d.xyxy[i * 4 + 2]!) / 2);
-  const along = (i: number) => (horizontal ? (d.xyxy[i * 4]! + d.xyxy[i * 4 + 2]!) / 2 : (d.xyxy[i * 4 + 1]! + d.xyxy[i * 4 + 3]!) / 2);
+  const across = (i: number) =>
+    horizontal ? (d.xyxy[i * 4 + 1]! + d.xyxy[i * 4 + 3]!) / 2 : (d.xyxy[i * 4]! + d.xyxy[i * 4 + 2]!) / 2;
+  const along = (i: number) =>
+    horizontal ? (d.xyxy[i * 4]! + d.xyxy[i * 4 + 2]!) / 2 : (d.xyxy[i * 4 + 1]! + d.xyxy[i * 4 + 3]!) / 2;
   const order = Array.from({ length: d.length }, (_, i) => i).sort((a, b) => across(a) - across(b));
   const lines: Array<{ center: number; members: number[] }> = [];
   for (const i of order) {

@@ -10,10 +10,27 @@ export interface StitchOcrParams {
 }
 
 export const STITCH_OCR_PROPERTIES = {
-  predictions: selector(['object_detection_prediction'], { title: 'OCR Detections', description: 'Detections whose class names are characters or words.', examples: ['$steps.my_ocr_detection_model.predictions'] }),
-  reading_direction: literal({ type: 'string', enum: READING_DIRECTIONS }, { title: 'Reading Direction', description: 'Direction the text is read in.', default: 'left_to_right' }),
-  tolerance: literalOrSelector({ type: 'integer', exclusiveMinimum: 0 }, ['integer'], { title: 'Tolerance', description: 'Pixels by which boxes of one line may be misaligned.', default: 10, examples: [10, '$inputs.tolerance'] }),
-  delimiter: literalOrSelector({ type: 'string' }, ['string'], { title: 'Delimiter', description: 'Text placed between the elements of a line.', default: '', examples: ['', ' '] }),
+  predictions: selector(['object_detection_prediction'], {
+    title: 'OCR Detections',
+    description: 'Detections whose class names are characters or words.',
+    examples: ['$steps.my_ocr_detection_model.predictions'],
+  }),
+  reading_direction: literal(
+    { type: 'string', enum: READING_DIRECTIONS },
+    { title: 'Reading Direction', description: 'Direction the text is read in.', default: 'left_to_right' },
+  ),
+  tolerance: literalOrSelector({ type: 'integer', exclusiveMinimum: 0 }, ['integer'], {
+    title: 'Tolerance',
+    description: 'Pixels by which boxes of one line may be misaligned.',
+    default: 10,
+    examples: [10, '$inputs.tolerance'],
+  }),
+  delimiter: literalOrSelector({ type: 'string' }, ['string'], {
+    title: 'Delimiter',
+    description: 'Text placed between the elements of a line.',
+    default: '',
+    examples: ['', ' '],
+  }),
 };
 
 export const stitchOcrDetectionsV1 = defineBlock<StitchOcrParams>({
@@ -32,6 +49,10 @@ export const stitchOcrDetectionsV1 = defineBlock<StitchOcrParams>({
     executionEngineCompatibility: '>=1.0.0,<2.0.0',
   },
   run({ predictions, reading_direction, tolerance, delimiter }) {
-    return predictions.values.map((d) => ({ ocr_text: d ? stitchText(d, reading_direction ?? 'left_to_right', Number(tolerance ?? 10), delimiter ?? '') : null }));
+    return predictions.values.map((d) => ({
+      ocr_text: d
+        ? stitchText(d, reading_direction ?? 'left_to_right', Number(tolerance ?? 10), delimiter ?? '')
+        : null,
+    }));
   },
 });

@@ -2,7 +2,13 @@
 // lead of lead_margin over the runner-up); a lock changes only after switch_after consecutive confident frames
 // of one challenger; a new tracker id appearing where a locked track vanished (reattach_window, reattach_iou)
 // inherits its lock. State lives per video_identifier in the step's state.
-import { Detections, WorkflowExecutionEngineError, WorkflowImage, defineBlock, type StepContext } from '../../engine/index.ts';
+import {
+  Detections,
+  WorkflowExecutionEngineError,
+  WorkflowImage,
+  defineBlock,
+  type StepContext,
+} from '../../engine/index.ts';
 import { iou } from './detections-utils.ts';
 import { TRACKER_PREDICTION_KINDS, numberProperty, trackerInputs, videoOf } from './tracker-step.ts';
 import { requireTracked } from '../analytics/zones.ts';
@@ -47,7 +53,14 @@ function checked(step: string, name: string, value: number, min: number, max = I
 }
 
 /** A recently lost locked track (not present in this frame) whose last box overlaps `row` best. */
-function lockToInherit(video: VideoVotes, d: Detections, row: number, present: Set<number>, window: number, minIou: number): number | null {
+function lockToInherit(
+  video: VideoVotes,
+  d: Detections,
+  row: number,
+  present: Set<number>,
+  window: number,
+  minIou: number,
+): number | null {
   let best: number | null = null;
   let bestIou = 0;
   for (const [id, track] of video.tracks) {
@@ -86,13 +99,48 @@ export const trackClassLockV1 = defineBlock<Params>({
     ui: { section: 'video', icon: 'fas fa-lock', blockPriority: 5 },
     properties: {
       ...trackerInputs(TRACKER_PREDICTION_KINDS),
-      min_votes: numberProperty('Min Votes', 'Cumulative qualifying votes a class needs before the initial lock.', 10, 'integer'),
-      vote_confidence: numberProperty('Vote Confidence', 'Minimum prediction confidence for a frame to count (votes and challenger streaks).', 0.8, 'float_zero_to_one'),
-      lead_margin: numberProperty('Lead Margin', 'Votes by which the top class must lead the runner-up before locking.', 3, 'integer'),
-      switch_after: numberProperty('Switch After', 'Consecutive qualifying frames of one challenger class needed to change a lock.', 15, 'integer'),
-      state_ttl: numberProperty('State TTL', 'Frames after which the state of an unseen track is purged.', 300, 'integer'),
-      reattach_window: numberProperty('Reattach Window', 'Frames within which a new tracker id can inherit a vanished locked track (0 disables).', 30, 'integer'),
-      reattach_iou: numberProperty('Reattach IoU', 'Minimum IoU between a new detection and a lost locked track\'s last box to inherit its lock.', 0.3, 'float_zero_to_one'),
+      min_votes: numberProperty(
+        'Min Votes',
+        'Cumulative qualifying votes a class needs before the initial lock.',
+        10,
+        'integer',
+      ),
+      vote_confidence: numberProperty(
+        'Vote Confidence',
+        'Minimum prediction confidence for a frame to count (votes and challenger streaks).',
+        0.8,
+        'float_zero_to_one',
+      ),
+      lead_margin: numberProperty(
+        'Lead Margin',
+        'Votes by which the top class must lead the runner-up before locking.',
+        3,
+        'integer',
+      ),
+      switch_after: numberProperty(
+        'Switch After',
+        'Consecutive qualifying frames of one challenger class needed to change a lock.',
+        15,
+        'integer',
+      ),
+      state_ttl: numberProperty(
+        'State TTL',
+        'Frames after which the state of an unseen track is purged.',
+        300,
+        'integer',
+      ),
+      reattach_window: numberProperty(
+        'Reattach Window',
+        'Frames within which a new tracker id can inherit a vanished locked track (0 disables).',
+        30,
+        'integer',
+      ),
+      reattach_iou: numberProperty(
+        'Reattach IoU',
+        "Minimum IoU between a new detection and a lost locked track's last box to inherit its lock.",
+        0.3,
+        'float_zero_to_one',
+      ),
     },
     required: ['image', 'detections'],
     outputs: [{ name: 'tracked_detections', kind: TRACKER_PREDICTION_KINDS }],
@@ -131,7 +179,17 @@ export const trackClassLockV1 = defineBlock<Params>({
       }
       let st = video.tracks.get(tid);
       if (!st) {
-        st = { votes: new Map(), confidenceSum: new Map(), classIds: new Map(), locked: null, lastSeen: frame, lastBox: new Float32Array(4), challenger: null, streak: 0, streakConfidence: 0 };
+        st = {
+          votes: new Map(),
+          confidenceSum: new Map(),
+          classIds: new Map(),
+          locked: null,
+          lastSeen: frame,
+          lastBox: new Float32Array(4),
+          challenger: null,
+          streak: 0,
+          streakConfidence: 0,
+        };
         video.tracks.set(tid, st);
       }
       st.lastSeen = frame;

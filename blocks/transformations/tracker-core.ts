@@ -52,7 +52,10 @@ interface Track {
   direction: [number, number] | null;
 }
 
-const centre = (b: ArrayLike<number>, i = 0): [number, number] => [(b[i * 4]! + b[i * 4 + 2]!) / 2, (b[i * 4 + 1]! + b[i * 4 + 3]!) / 2];
+const centre = (b: ArrayLike<number>, i = 0): [number, number] => [
+  (b[i * 4]! + b[i * 4 + 2]!) / 2,
+  (b[i * 4 + 1]! + b[i * 4 + 3]!) / 2,
+];
 
 /** Unit vector [dy, dx] from the centre of box a to the centre of box b (detection i of b). */
 function unitDirection(a: ArrayLike<number>, b: ArrayLike<number>, bi = 0): [number, number] {
@@ -67,7 +70,10 @@ export class MultiObjectTracker {
   #nextId: () => number;
   #frame = 0;
 
-  constructor(readonly config: TrackerConfig, nextId: () => number) {
+  constructor(
+    readonly config: TrackerConfig,
+    nextId: () => number,
+  ) {
     this.#nextId = nextId;
   }
 
@@ -104,7 +110,13 @@ export class MultiObjectTracker {
     const momentum = cfg.momentum && cfg.momentum.weight !== 0 ? cfg.momentum : null;
 
     /** Pairs `rows` with `candidates` (indices into the tracks); returns the rows and candidates left over. */
-    const associate = (rows: number[], candidates: number[], threshold: number, boxes: Float32Array, withMomentum: boolean): [number[], number[]] => {
+    const associate = (
+      rows: number[],
+      candidates: number[],
+      threshold: number,
+      boxes: Float32Array,
+      withMomentum: boolean,
+    ): [number[], number[]] => {
       const overlap = candidates.map((t) => Float64Array.from(rows, (d) => iou(boxes, t, detections.xyxy, d)));
       let score = overlap;
       if (withMomentum && momentum) {
@@ -134,14 +146,21 @@ export class MultiObjectTracker {
     };
     let unmatchedConfident: number[];
     [unmatchedConfident, freeTracks] = associate(confident, freeTracks, cfg.minimumIou, predicted, true);
-    if (cfg.weakDetectionIou !== null && weak.length) [, freeTracks] = associate(weak, freeTracks, cfg.weakDetectionIou, predicted, false);
+    if (cfg.weakDetectionIou !== null && weak.length)
+      [, freeTracks] = associate(weak, freeTracks, cfg.weakDetectionIou, predicted, false);
     if (cfg.observationRecovery && unmatchedConfident.length && freeTracks.length) {
       const lastSeen = new Float32Array(this.#tracks.length * 4);
       this.#tracks.forEach((t, i) => lastSeen.set(t.observations[t.observations.length - 1]!.box, i * 4));
       [unmatchedConfident, freeTracks] = associate(unmatchedConfident, freeTracks, cfg.minimumIou, lastSeen, false);
     }
     if (separateUnconfirmed && unmatchedConfident.length && unconfirmed.length) {
-      [unmatchedConfident, unconfirmed] = associate(unmatchedConfident, unconfirmed, cfg.unconfirmedIou!, predicted, false);
+      [unmatchedConfident, unconfirmed] = associate(
+        unmatchedConfident,
+        unconfirmed,
+        cfg.unconfirmedIou!,
+        predicted,
+        false,
+      );
     }
 
     for (const [row, track] of matched) {
@@ -162,7 +181,14 @@ export class MultiObjectTracker {
     for (const row of unmatchedConfident) {
       if (detections.confidence[row]! < cfg.activation) continue;
       const box = detections.box(row);
-      const track: Track = { filter: new KalmanBox(box), id: -1, hits: 1, missed: 0, observations: [{ frame: this.#frame, box }], direction: null };
+      const track: Track = {
+        filter: new KalmanBox(box),
+        id: -1,
+        hits: 1,
+        missed: 0,
+        observations: [{ frame: this.#frame, box }],
+        direction: null,
+      };
       this.#tracks.push(track);
       if (cfg.idOnSpawn) spawned.set(row, track);
     }

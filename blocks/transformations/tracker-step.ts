@@ -1,7 +1,18 @@
 // What every tracker block does per frame: keep one tracker (and one seen-ids cache) per video_identifier in the
 // workflow's state, track the frame's detections, drop unconfirmed ones and split the rest into new and
 // already-seen instances.
-import { DETECTION_KINDS, Detections, WorkflowImage, type VideoMetadata, literal, literalOrSelector, selector, type JsonSchema, type OutputDefinition, type StepContext } from '../../engine/index.ts';
+import {
+  DETECTION_KINDS,
+  Detections,
+  WorkflowImage,
+  type VideoMetadata,
+  literal,
+  literalOrSelector,
+  selector,
+  type JsonSchema,
+  type OutputDefinition,
+  type StepContext,
+} from '../../engine/index.ts';
 import { MultiObjectTracker, type TrackerConfig } from './tracker-core.ts';
 
 /** What trackers and blocks after them accept, RLE segmentations included (Roboflow's TRACKER_PREDICTION_KINDS). */
@@ -43,7 +54,10 @@ export interface VideoSource {
 export function videoOf(image: WorkflowImage | null | undefined, metadata?: VideoMetadata | null): VideoSource {
   const meta = metadata ?? image?.videoMetadata;
   const fps = Number(meta?.fps);
-  return { id: meta?.video_identifier ?? image?.parentId ?? 'default', fps: Number.isFinite(fps) && fps > 0 ? fps : 30 };
+  return {
+    id: meta?.video_identifier ?? image?.parentId ?? 'default',
+    fps: Number.isFinite(fps) && fps > 0 ? fps : 30,
+  };
 }
 
 export function runTracker(
@@ -83,17 +97,29 @@ export function trackerInputs(detectionKinds: string[] = [...DETECTION_KINDS]): 
       description: 'Video frame with video metadata (video_identifier, fps) that selects the tracker state.',
       examples: ['$inputs.image'],
     }),
-    detections: selector(detectionKinds, { title: 'Detections', description: 'Detections of the current frame to track.', examples: ['$steps.object_detection_model.predictions'] }),
+    detections: selector(detectionKinds, {
+      title: 'Detections',
+      description: 'Detections of the current frame to track.',
+      examples: ['$steps.object_detection_model.predictions'],
+    }),
   };
 }
 
-export const instancesCacheSizeProperty = literal({ type: 'integer' }, {
-  title: 'Instances Cache Size',
-  description: 'Tracker ids remembered (FIFO) to tell new instances from already seen ones.',
-  default: DEFAULT_INSTANCES_CACHE_SIZE,
-});
+export const instancesCacheSizeProperty = literal(
+  { type: 'integer' },
+  {
+    title: 'Instances Cache Size',
+    description: 'Tracker ids remembered (FIFO) to tell new instances from already seen ones.',
+    default: DEFAULT_INSTANCES_CACHE_SIZE,
+  },
+);
 
-export const numberProperty = (title: string, description: string, defaultValue: number, kind: 'float_zero_to_one' | 'integer') =>
+export const numberProperty = (
+  title: string,
+  description: string,
+  defaultValue: number,
+  kind: 'float_zero_to_one' | 'integer',
+) =>
   literalOrSelector(kind === 'integer' ? { type: 'integer' } : { type: 'number', minimum: 0, maximum: 1 }, [kind], {
     title,
     description,
@@ -111,10 +137,30 @@ export interface TrackerDefaults {
 /** Settings the `trackers_*` blocks share, with each algorithm's defaults. */
 export function trackerSettings(d: TrackerDefaults): Record<string, JsonSchema> {
   return {
-    minimum_iou_threshold: numberProperty('Minimum IoU Threshold', 'Minimum IoU to associate a (confident) detection with a track.', d.minimum_iou_threshold, 'float_zero_to_one'),
-    minimum_consecutive_frames: numberProperty('Minimum Consecutive Frames', 'Matches a track needs before it is output with an id.', d.minimum_consecutive_frames, 'integer'),
-    lost_track_buffer: numberProperty('Lost Track Buffer', 'Frames (at 30 fps) a track is kept after losing its detection.', d.lost_track_buffer, 'integer'),
-    track_activation_threshold: numberProperty('Track Activation Threshold', 'Minimum confidence for a detection to start a track.', d.track_activation_threshold, 'float_zero_to_one'),
+    minimum_iou_threshold: numberProperty(
+      'Minimum IoU Threshold',
+      'Minimum IoU to associate a (confident) detection with a track.',
+      d.minimum_iou_threshold,
+      'float_zero_to_one',
+    ),
+    minimum_consecutive_frames: numberProperty(
+      'Minimum Consecutive Frames',
+      'Matches a track needs before it is output with an id.',
+      d.minimum_consecutive_frames,
+      'integer',
+    ),
+    lost_track_buffer: numberProperty(
+      'Lost Track Buffer',
+      'Frames (at 30 fps) a track is kept after losing its detection.',
+      d.lost_track_buffer,
+      'integer',
+    ),
+    track_activation_threshold: numberProperty(
+      'Track Activation Threshold',
+      'Minimum confidence for a detection to start a track.',
+      d.track_activation_threshold,
+      'float_zero_to_one',
+    ),
   };
 }
 

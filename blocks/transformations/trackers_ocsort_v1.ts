@@ -3,9 +3,23 @@
 // consistency over delta_t frames, weighted by direction_consistency_weight and the detection's confidence) to
 // IoU, and tracks left over get a second chance on their last observation (observation-centric recovery).
 import { Detections, WorkflowImage, defineBlock } from '../../engine/index.ts';
-import { TRACKER_OUTPUTS, baseConfig, instancesCacheSizeProperty, numberProperty, runTracker, trackerInputs, trackerSettings, videoOf } from './tracker-step.ts';
+import {
+  TRACKER_OUTPUTS,
+  baseConfig,
+  instancesCacheSizeProperty,
+  numberProperty,
+  runTracker,
+  trackerInputs,
+  trackerSettings,
+  videoOf,
+} from './tracker-step.ts';
 
-const OCSORT_DEFAULTS = { minimum_iou_threshold: 0.3, minimum_consecutive_frames: 3, lost_track_buffer: 30, track_activation_threshold: 0.6 };
+const OCSORT_DEFAULTS = {
+  minimum_iou_threshold: 0.3,
+  minimum_consecutive_frames: 3,
+  lost_track_buffer: 30,
+  track_activation_threshold: 0.6,
+};
 
 interface Params {
   image: WorkflowImage;
@@ -28,15 +42,26 @@ export const trackersOcsortV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'transformation',
     shortDescription: 'Track objects across video frames using OC-SORT.',
-    longDescription: 'Tracks objects across video frames with OC-SORT: confident detections are associated with Kalman-predicted tracks by IoU plus a direction consistency term (observation-centric momentum), then leftover detections are matched against the last observation of leftover tracks (observation-centric recovery). State is kept per video_identifier.',
+    longDescription:
+      'Tracks objects across video frames with OC-SORT: confident detections are associated with Kalman-predicted tracks by IoU plus a direction consistency term (observation-centric momentum), then leftover detections are matched against the last observation of leftover tracks (observation-centric recovery). State is kept per video_identifier.',
     license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-location-crosshairs', blockPriority: 2, trackers: true },
     properties: {
       ...trackerInputs(),
       ...sharedSettings,
-      high_conf_det_threshold: numberProperty('High Confidence Detection Threshold', 'Detections below this confidence are not used for association.', 0.6, 'float_zero_to_one'),
-      direction_consistency_weight: numberProperty('Direction Consistency Weight', 'Weight of the direction consistency term in OC-SORT\'s association cost.', 0.2, 'float_zero_to_one'),
-      delta_t: numberProperty('Delta T', 'Past frames used to estimate each track\'s direction.', 3, 'integer'),
+      high_conf_det_threshold: numberProperty(
+        'High Confidence Detection Threshold',
+        'Detections below this confidence are not used for association.',
+        0.6,
+        'float_zero_to_one',
+      ),
+      direction_consistency_weight: numberProperty(
+        'Direction Consistency Weight',
+        "Weight of the direction consistency term in OC-SORT's association cost.",
+        0.2,
+        'float_zero_to_one',
+      ),
+      delta_t: numberProperty('Delta T', "Past frames used to estimate each track's direction.", 3, 'integer'),
       instances_cache_size: instancesCacheSizeProperty,
     },
     required: ['image', 'detections'],
@@ -46,13 +71,22 @@ export const trackersOcsortV1 = defineBlock<Params>({
   run(p, context) {
     const highConfidence = Number(p.high_conf_det_threshold ?? 0.6);
     const confident = p.detections.filter((i) => p.detections.confidence[i]! >= highConfidence);
-    return runTracker(context, videoOf(p.image), confident, (fps) => ({
-      ...baseConfig({ ...p, track_activation_threshold: highConfidence }, OCSORT_DEFAULTS, fps),
-      weakDetectionIou: null,
-      highConfidence,
-      lowConfidenceFloor: highConfidence,
-      momentum: { weight: Number(p.direction_consistency_weight ?? 0.2), deltaT: Math.max(1, Math.trunc(Number(p.delta_t ?? 3))) },
-      observationRecovery: true,
-    }), p.instances_cache_size);
+    return runTracker(
+      context,
+      videoOf(p.image),
+      confident,
+      (fps) => ({
+        ...baseConfig({ ...p, track_activation_threshold: highConfidence }, OCSORT_DEFAULTS, fps),
+        weakDetectionIou: null,
+        highConfidence,
+        lowConfidenceFloor: highConfidence,
+        momentum: {
+          weight: Number(p.direction_consistency_weight ?? 0.2),
+          deltaT: Math.max(1, Math.trunc(Number(p.delta_t ?? 3))),
+        },
+        observationRecovery: true,
+      }),
+      p.instances_cache_size,
+    );
   },
 });

@@ -1,9 +1,22 @@
 // roboflow_core/trackers_sort@v1: SORT — Kalman motion model plus one-stage IoU assignment; a track gets its id
 // after minimum_consecutive_frames matches.
 import { Detections, WorkflowImage, defineBlock } from '../../engine/index.ts';
-import { TRACKER_OUTPUTS, baseConfig, instancesCacheSizeProperty, runTracker, trackerInputs, trackerSettings, videoOf } from './tracker-step.ts';
+import {
+  TRACKER_OUTPUTS,
+  baseConfig,
+  instancesCacheSizeProperty,
+  runTracker,
+  trackerInputs,
+  trackerSettings,
+  videoOf,
+} from './tracker-step.ts';
 
-const SORT_DEFAULTS = { minimum_iou_threshold: 0.3, minimum_consecutive_frames: 3, lost_track_buffer: 30, track_activation_threshold: 0.25 };
+const SORT_DEFAULTS = {
+  minimum_iou_threshold: 0.3,
+  minimum_consecutive_frames: 3,
+  lost_track_buffer: 30,
+  track_activation_threshold: 0.25,
+};
 
 interface Params {
   image: WorkflowImage;
@@ -22,7 +35,8 @@ export const trackersSortV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'transformation',
     shortDescription: 'Fast, lightweight object tracking. Works best when objects are clearly visible.',
-    longDescription: 'Tracks objects across video frames with SORT: a Kalman filter predicts each track, IoU assignment pairs tracks with detections. State is kept per video_identifier.',
+    longDescription:
+      'Tracks objects across video frames with SORT: a Kalman filter predicts each track, IoU assignment pairs tracks with detections. State is kept per video_identifier.',
     license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-location-crosshairs', blockPriority: 1, trackers: true },
     properties: {
@@ -35,11 +49,17 @@ export const trackersSortV1 = defineBlock<Params>({
     executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(p, context) {
-    return runTracker(context, videoOf(p.image), p.detections, (fps) => ({
-      ...baseConfig(p, SORT_DEFAULTS, fps),
-      weakDetectionIou: null,
-      highConfidence: 0,
-      lowConfidenceFloor: 0,
-    }), p.instances_cache_size);
+    return runTracker(
+      context,
+      videoOf(p.image),
+      p.detections,
+      (fps) => ({
+        ...baseConfig(p, SORT_DEFAULTS, fps),
+        weakDetectionIou: null,
+        highConfidence: 0,
+        lowConfidenceFloor: 0,
+      }),
+      p.instances_cache_size,
+    );
   },
 });

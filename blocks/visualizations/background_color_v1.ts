@@ -11,7 +11,10 @@ export const backgroundColorVisualizationV1 = defineVisualization(
     icon: 'fas fa-fill-drip',
     properties: {
       color: colorProperty('Background Color', 'Color of the background.', 'BLACK'),
-      opacity: floatProperty('Opacity', 'Transparency of the color overlay.', 0.5, ['float_zero_to_one'], { minimum: 0, maximum: 1 }),
+      opacity: floatProperty('Opacity', 'Transparency of the color overlay.', 0.5, ['float_zero_to_one'], {
+        minimum: 0,
+        maximum: 1,
+      }),
     },
   },
   (canvas, params, context) => {

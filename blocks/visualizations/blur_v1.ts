@@ -8,7 +8,9 @@ export const blurVisualizationV1 = defineVisualization(
     humanName: 'Blur Visualization',
     shortDescription: 'Blur detected objects in an image.',
     icon: 'fas fa-glasses',
-    properties: { kernel_size: intProperty('Kernel Size', 'Size of the average pooling kernel used for blurring.', 15) },
+    properties: {
+      kernel_size: intProperty('Kernel Size', 'Size of the average pooling kernel used for blurring.', 15),
+    },
   },
   (canvas, params) => {
     const detections = params.predictions!;

@@ -11,7 +11,13 @@ export const boundingBoxVisualizationV1 = defineVisualization(
     colorable: true,
     properties: {
       thickness: intProperty('Thickness', 'Thickness of the bounding box in pixels.', 2),
-      roundness: floatProperty('Roundness', 'Roundness of the corners of the bounding box (0 = square corners).', 0.0, ['float_zero_to_one'], { minimum: 0, maximum: 1 }),
+      roundness: floatProperty(
+        'Roundness',
+        'Roundness of the corners of the bounding box (0 = square corners).',
+        0.0,
+        ['float_zero_to_one'],
+        { minimum: 0, maximum: 1 },
+      ),
     },
   },
   (canvas, params, context) => {

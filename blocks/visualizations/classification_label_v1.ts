@@ -34,8 +34,18 @@ export const classificationLabelVisualizationV1 = defineVisualization(
     colorable: true,
     predictionKinds: ['classification_prediction'],
     properties: {
-      text: enumProperty('Text', 'The type of text to display.', ['Class', 'Confidence', 'Class and Confidence'], 'Class and Confidence'),
-      text_position: enumProperty('Text Position', 'Where on the image the labels are placed.', POSITIONS.filter((p) => p !== 'CENTER_OF_MASS'), 'TOP_LEFT'),
+      text: enumProperty(
+        'Text',
+        'The type of text to display.',
+        ['Class', 'Confidence', 'Class and Confidence'],
+        'Class and Confidence',
+      ),
+      text_position: enumProperty(
+        'Text Position',
+        'Where on the image the labels are placed.',
+        POSITIONS.filter((p) => p !== 'CENTER_OF_MASS'),
+        'TOP_LEFT',
+      ),
       text_color: colorProperty('Text Color', 'Color of the text.', 'WHITE'),
       text_scale: floatProperty('Text Scale', 'Scale of the text.', 1.0),
       text_thickness: intProperty('Text Thickness', 'Thickness of the text characters.', 1),
@@ -46,7 +56,12 @@ export const classificationLabelVisualizationV1 = defineVisualization(
   async (canvas, params, context) => {
     const prediction = (params.predictions ?? {}) as unknown as Record<string, unknown>;
     const classes = predictedClasses(prediction);
-    const palette = buildPalette(String(params.color_palette ?? 'DEFAULT'), Number(params.palette_size ?? 10), params.custom_colors, context.stepName);
+    const palette = buildPalette(
+      String(params.color_palette ?? 'DEFAULT'),
+      Number(params.palette_size ?? 10),
+      params.custom_colors,
+      context.stepName,
+    );
     const textColor = requireColor(params.text_color ?? 'WHITE', context.stepName, 'text_color');
     const fontPx = PX_PER_TEXT_SCALE * Number(params.text_scale ?? 1);
     const padding = Number(params.text_padding ?? 10);
@@ -55,12 +70,31 @@ export const classificationLabelVisualizationV1 = defineVisualization(
     // Labels stack away from the image edge they are anchored to, mirroring detection label placement.
     const anchorX = position.endsWith('LEFT') ? 0 : position.endsWith('RIGHT') ? canvas.width : canvas.width / 2;
     const fromBottom = position.startsWith('BOTTOM');
-    const baseY = position.startsWith('TOP') ? 0 : fromBottom ? canvas.height : canvas.height / 2 - (classes.length * rowHeight) / 2;
-    const labelPosition = position.endsWith('LEFT') ? 'BOTTOM_LEFT' : position.endsWith('RIGHT') ? 'BOTTOM_RIGHT' : 'BOTTOM_CENTER';
+    const baseY = position.startsWith('TOP')
+      ? 0
+      : fromBottom
+        ? canvas.height
+        : canvas.height / 2 - (classes.length * rowHeight) / 2;
+    const labelPosition = position.endsWith('LEFT')
+      ? 'BOTTOM_LEFT'
+      : position.endsWith('RIGHT')
+        ? 'BOTTOM_RIGHT'
+        : 'BOTTOM_CENTER';
     const labels: Label[] = classes.map((c, k) => {
-      const text = params.text === 'Class' ? c.class : params.text === 'Confidence' ? c.confidence.toFixed(2) : `${c.class} ${c.confidence.toFixed(2)}`;
+      const text =
+        params.text === 'Class'
+          ? c.class
+          : params.text === 'Confidence'
+            ? c.confidence.toFixed(2)
+            : `${c.class} ${c.confidence.toFixed(2)}`;
       const y = fromBottom ? baseY - (classes.length - k) * rowHeight : baseY + k * rowHeight;
-      return { text, anchor: [anchorX, y], position: labelPosition, background: paletteColor(palette, c.class_id ?? k), textColor };
+      return {
+        text,
+        anchor: [anchorX, y],
+        position: labelPosition,
+        background: paletteColor(palette, c.class_id ?? k),
+        textColor,
+      };
     });
     await drawLabels(canvas, labels, { fontPx, padding, borderRadius: Number(params.border_radius ?? 0) });
   },

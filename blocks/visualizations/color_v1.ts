@@ -9,7 +9,12 @@ export const colorVisualizationV1 = defineVisualization(
     shortDescription: 'Paint a solid color on detected objects in an image.',
     icon: 'fas fa-paint-roller',
     colorable: true,
-    properties: { opacity: floatProperty('Opacity', 'Transparency of the color overlay.', 0.5, ['float_zero_to_one'], { minimum: 0, maximum: 1 }) },
+    properties: {
+      opacity: floatProperty('Opacity', 'Transparency of the color overlay.', 0.5, ['float_zero_to_one'], {
+        minimum: 0,
+        maximum: 1,
+      }),
+    },
   },
   (canvas, params, context) => {
     const detections = params.predictions!;

@@ -12,7 +12,15 @@ import {
   type StepContext,
   type WorkflowImage,
 } from '../../engine/index.ts';
-import { buildPalette, colorIndex, paletteColor, PALETTE_NAMES, COLOR_AXES, type ColorAxis, type Rgb } from '../common/color.ts';
+import {
+  buildPalette,
+  colorIndex,
+  paletteColor,
+  PALETTE_NAMES,
+  COLOR_AXES,
+  type ColorAxis,
+  type Rgb,
+} from '../common/color.ts';
 import { Canvas } from '../common/draw/index.ts';
 
 export const DETECTION_PREDICTION_KINDS = [
@@ -152,7 +160,12 @@ export interface VisualizationParams {
 
 /** Picks each detection's colour from the step's palette settings. */
 export function detectionColors(params: VisualizationParams, detections: Detections, stepName: string): Rgb[] {
-  const palette = buildPalette(params.color_palette ?? 'DEFAULT', Number(params.palette_size ?? 10), params.custom_colors, stepName);
+  const palette = buildPalette(
+    params.color_palette ?? 'DEFAULT',
+    Number(params.palette_size ?? 10),
+    params.custom_colors,
+    stepName,
+  );
   const axis = (params.color_axis ?? 'CLASS') as ColorAxis;
   const out: Rgb[] = [];
   for (let i = 0; i < detections.length; i++) out.push(paletteColor(palette, colorIndex(detections, i, axis)));
@@ -173,20 +186,56 @@ export function defineVisualization(spec: VisualizationSpec, draw: DrawFunction)
   });
 }
 
-export function intProperty(title: string, description: string, defaultValue: number, extra: JsonSchema = {}): JsonSchema {
-  return literalOrSelector({ type: 'integer', ...extra }, ['integer'], { title, description, default: defaultValue, examples: [defaultValue, '$inputs.value'] });
+export function intProperty(
+  title: string,
+  description: string,
+  defaultValue: number,
+  extra: JsonSchema = {},
+): JsonSchema {
+  return literalOrSelector({ type: 'integer', ...extra }, ['integer'], {
+    title,
+    description,
+    default: defaultValue,
+    examples: [defaultValue, '$inputs.value'],
+  });
 }
 
-export function floatProperty(title: string, description: string, defaultValue: number, kinds = ['float'], extra: JsonSchema = {}): JsonSchema {
-  return literalOrSelector({ type: 'number', ...extra }, kinds, { title, description, default: defaultValue, examples: [defaultValue, '$inputs.value'] });
+export function floatProperty(
+  title: string,
+  description: string,
+  defaultValue: number,
+  kinds = ['float'],
+  extra: JsonSchema = {},
+): JsonSchema {
+  return literalOrSelector({ type: 'number', ...extra }, kinds, {
+    title,
+    description,
+    default: defaultValue,
+    examples: [defaultValue, '$inputs.value'],
+  });
 }
 
 export function colorProperty(title: string, description: string, defaultValue: string): JsonSchema {
-  return literalOrSelector({ type: 'string' }, ['string'], { title, description, default: defaultValue, examples: [defaultValue, '#FFFFFF', '$inputs.color'] });
+  return literalOrSelector({ type: 'string' }, ['string'], {
+    title,
+    description,
+    default: defaultValue,
+    examples: [defaultValue, '#FFFFFF', '$inputs.color'],
+  });
 }
 
-export function enumProperty(title: string, description: string, values: readonly string[], defaultValue: string): JsonSchema {
-  return literalOrSelector({ type: 'string', enum: [...values] }, ['string'], { title, description, default: defaultValue, examples: [defaultValue, '$inputs.value'] });
+export function enumProperty(
+  title: string,
+  description: string,
+  values: readonly string[],
+  defaultValue: string,
+): JsonSchema {
+  return literalOrSelector({ type: 'string', enum: [...values] }, ['string'], {
+    title,
+    description,
+    default: defaultValue,
+    examples: [defaultValue, '$inputs.value'],
+  });
 }
 
 export { literal };

@@ -20,7 +20,12 @@ export const cornerVisualizationV1 = defineVisualization(
     const len = Number(params.corner_length ?? 15);
     for (let i = 0; i < detections.length; i++) {
       const [x0, y0, x1, y1] = detections.box(i).map(Math.trunc) as [number, number, number, number];
-      for (const [x, y, sx, sy] of [[x0, y0, 1, 1], [x1, y0, -1, 1], [x0, y1, 1, -1], [x1, y1, -1, -1]] as const) {
+      for (const [x, y, sx, sy] of [
+        [x0, y0, 1, 1],
+        [x1, y0, -1, 1],
+        [x0, y1, 1, -1],
+        [x1, y1, -1, -1],
+      ] as const) {
         canvas.line([x, y], [x + sx * len, y], colors[i]!, t);
         canvas.line([x, y], [x, y + sy * len], colors[i]!, t);
       }

@@ -28,7 +28,10 @@ export const cropVisualizationV1 = defineVisualization(
       if (cx1 <= cx0 || cy1 <= cy0) continue;
       const w = Math.round((cx1 - cx0) * scale);
       const h = Math.round((cy1 - cy0) * scale);
-      const [px0, py0] = labelRect(boxAnchor(detections.box(i), position), w, h, position).map(Math.round) as [number, number];
+      const [px0, py0] = labelRect(boxAnchor(detections.box(i), position), w, h, position).map(Math.round) as [
+        number,
+        number,
+      ];
       // Nearest-neighbour upscale of the crop (from the unmodified scene) into its place.
       for (let y = Math.max(0, py0); y < Math.min(height, py0 + h); y++) {
         const sy = cy0 + Math.min(cy1 - cy0 - 1, Math.floor((y - py0) / scale));

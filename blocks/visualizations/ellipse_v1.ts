@@ -21,7 +21,16 @@ export const ellipseVisualizationV1 = defineVisualization(
       const [x0, , x1, y1] = detections.box(i);
       const w = x1 - x0;
       // An ellipse on the ground under the object: centred on the bottom edge, flattened.
-      canvas.arc((x0 + x1) / 2, y1, w, 0.35 * w, Number(params.start_angle ?? -45), Number(params.end_angle ?? 235), colors[i]!, Number(params.thickness ?? 2));
+      canvas.arc(
+        (x0 + x1) / 2,
+        y1,
+        w,
+        0.35 * w,
+        Number(params.start_angle ?? -45),
+        Number(params.end_angle ?? 235),
+        colors[i]!,
+        Number(params.thickness ?? 2),
+      );
     }
   },
 );

@@ -35,7 +35,11 @@ function asImageList(value: unknown, stepName: string): Array<WorkflowImage | nu
   });
 }
 
-export async function composeGrid(images: Array<WorkflowImage | null>, width: number, height: number): Promise<Uint8Array> {
+export async function composeGrid(
+  images: Array<WorkflowImage | null>,
+  width: number,
+  height: number,
+): Promise<Uint8Array> {
   const canvas = new Uint8Array(width * height * 3);
   const gridSize = Math.ceil(Math.sqrt(images.length));
   const cellWidth = Math.floor(width / gridSize);
@@ -80,8 +84,16 @@ export const gridVisualizationV1 = defineBlock<Params>({
           '(e.g. from Buffer, Image Slicer or Dynamic Crop).',
         examples: [['$inputs.image', '$steps.depth_estimation.image'], '$steps.buffer.output'],
       },
-      width: literalOrSelector({ type: 'integer' }, ['integer'], { description: 'Width of the output grid image in pixels.', default: 2560, examples: [2560, '$inputs.width'] }),
-      height: literalOrSelector({ type: 'integer' }, ['integer'], { description: 'Height of the output grid image in pixels.', default: 1440, examples: [1440, '$inputs.height'] }),
+      width: literalOrSelector({ type: 'integer' }, ['integer'], {
+        description: 'Width of the output grid image in pixels.',
+        default: 2560,
+        examples: [2560, '$inputs.width'],
+      }),
+      height: literalOrSelector({ type: 'integer' }, ['integer'], {
+        description: 'Height of the output grid image in pixels.',
+        default: 1440,
+        examples: [1440, '$inputs.height'],
+      }),
     },
     required: ['images'],
     outputs: [{ name: 'image', kind: ['image'] }],
@@ -94,7 +106,9 @@ export const gridVisualizationV1 = defineBlock<Params>({
     const pixels = await composeGrid(images, width, height);
     const first = images.find((image): image is WorkflowImage => image !== null);
     // The grid keeps the first image's lineage (Roboflow copies images[0]); an empty grid is a new root image.
-    const image = first ? first.withPixels(pixels, width, height) : new WorkflowImage(pixels, width, height, { parentId: randomUUID() });
+    const image = first
+      ? first.withPixels(pixels, width, height)
+      : new WorkflowImage(pixels, width, height, { parentId: randomUUID() });
     return { image };
   },
 });

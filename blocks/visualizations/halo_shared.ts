@@ -1,7 +1,14 @@
 // A soft glow around segmented objects: their coloured masks, box-blurred, blended outside the objects only.
 import type { StepContext } from '../../engine/index.ts';
 import { boxKernel, separableFilter, type Canvas } from '../common/draw/index.ts';
-import { detectionColors, floatProperty, intProperty, MASK_PREDICTION_KINDS, type VisualizationParams, type VisualizationSpec } from './common.ts';
+import {
+  detectionColors,
+  floatProperty,
+  intProperty,
+  MASK_PREDICTION_KINDS,
+  type VisualizationParams,
+  type VisualizationSpec,
+} from './common.ts';
 import { detectionMask, largestFirst } from './masks.ts';
 
 export function haloSpec(type: string, version: string, aliases?: string[]): VisualizationSpec {
@@ -15,7 +22,10 @@ export function haloSpec(type: string, version: string, aliases?: string[]): Vis
     colorable: true,
     predictionKinds: MASK_PREDICTION_KINDS,
     properties: {
-      opacity: floatProperty('Opacity', 'Transparency of the halo overlay.', 0.8, ['float_zero_to_one'], { minimum: 0, maximum: 1 }),
+      opacity: floatProperty('Opacity', 'Transparency of the halo overlay.', 0.8, ['float_zero_to_one'], {
+        minimum: 0,
+        maximum: 1,
+      }),
       kernel_size: intProperty('Kernel Size', 'Size of the average pooling kernel used for creating the halo.', 40),
     },
   };

@@ -1,11 +1,27 @@
 // roboflow_core/heatmap_visualization@v1: heat accumulates where detections' anchors fall (a disc of `radius`
 // per detection per frame) and is drawn as a hue ramp from low_hue (cold) to top_hue (hot) over the pixels that
 // ever got heat. Heat lives as long as the compiled workflow, per video and per drawing settings.
-import { literalOrSelector, selector, type Detections, type StepContext, type VideoMetadata } from '../../engine/index.ts';
+import {
+  literalOrSelector,
+  selector,
+  type Detections,
+  type StepContext,
+  type VideoMetadata,
+} from '../../engine/index.ts';
 import { boxAnchor, boxKernel, separableFilter, type Canvas } from '../common/draw/index.ts';
 import { defineVisualization, enumProperty, floatProperty, intProperty, type VisualizationParams } from './common.ts';
 
-const HEATMAP_POSITIONS = ['CENTER', 'CENTER_LEFT', 'CENTER_RIGHT', 'TOP_CENTER', 'TOP_LEFT', 'TOP_RIGHT', 'BOTTOM_CENTER', 'BOTTOM_LEFT', 'BOTTOM_RIGHT'] as const;
+const HEATMAP_POSITIONS = [
+  'CENTER',
+  'CENTER_LEFT',
+  'CENTER_RIGHT',
+  'TOP_CENTER',
+  'TOP_LEFT',
+  'TOP_RIGHT',
+  'BOTTOM_CENTER',
+  'BOTTOM_LEFT',
+  'BOTTOM_RIGHT',
+] as const;
 
 interface HeatState {
   width: number;
@@ -50,7 +66,12 @@ function addDisc(heat: Float32Array, width: number, height: number, cx: number, 
 }
 
 /** Indices of tracked detections that moved at least `threshold` px since their last recorded anchor. */
-function movingDetections(detections: Detections, position: string, threshold: number, history: Map<number, [number, number]>): number[] {
+function movingDetections(
+  detections: Detections,
+  position: string,
+  threshold: number,
+  history: Map<number, [number, number]>,
+): number[] {
   const moving: number[] = [];
   for (let i = 0; i < detections.length; i++) {
     const id = detections.trackerId![i]!;
@@ -86,12 +107,19 @@ function drawHeatmap(canvas: Canvas, params: VisualizationParams, context: StepC
   let detections = params.predictions!;
   if ((params.ignore_stationary ?? true) && detections.trackerId) {
     const history = stateFor(context, `heatmap-tracks:${video}`, () => new Map<number, [number, number]>());
-    detections = detections.select(movingDetections(detections, position, Number(params.motion_threshold ?? 25), history));
+    detections = detections.select(
+      movingDetections(detections, position, Number(params.motion_threshold ?? 25), history),
+    );
   }
   const { width, height } = canvas;
   const settings = [position, opacity, radius, kernelSize, topHue, lowHue].join('_');
-  const state = stateFor<HeatState>(context, `heatmap:${video}:${settings}`, () => ({ width, height, heat: new Float32Array(width * height) }));
-  if (state.width !== width || state.height !== height) Object.assign(state, { width, height, heat: new Float32Array(width * height) });
+  const state = stateFor<HeatState>(context, `heatmap:${video}:${settings}`, () => ({
+    width,
+    height,
+    heat: new Float32Array(width * height),
+  }));
+  if (state.width !== width || state.height !== height)
+    Object.assign(state, { width, height, heat: new Float32Array(width * height) });
   const heat = state.heat;
   for (let i = 0; i < detections.length; i++) {
     const [x, y] = boxAnchor(detections.box(i), position);
@@ -103,7 +131,8 @@ function drawHeatmap(canvas: Canvas, params: VisualizationParams, context: StepC
   // Hue per pixel (truncated to 8 bits as OpenCV stores it), box-blurred, then blended where heat >= 1.
   const hue = new Uint8Array(width * height);
   const span = lowHue - topHue;
-  for (let i = 0; i < heat.length; i++) hue[i] = Math.max(0, Math.min(255, Math.trunc(lowHue - (heat[i]! / max) * span)));
+  for (let i = 0; i < heat.length; i++)
+    hue[i] = Math.max(0, Math.min(255, Math.trunc(lowHue - (heat[i]! / max) * span)));
   const blurred = kernelSize > 1 ? separableFilter(hue, width, height, 1, boxKernel(kernelSize)) : hue;
   const palette: Array<[number, number, number]> = [];
   for (let h = 0; h < 256; h++) palette.push(hueToRgb(h));
@@ -113,7 +142,8 @@ function drawHeatmap(canvas: Canvas, params: VisualizationParams, context: StepC
     if (heat[i]! < 1) continue;
     const color = palette[blurred[i]!]!;
     const o = i * 3;
-    for (let c = 0; c < 3; c++) pixels[o + c] = Math.max(0, Math.min(255, Math.round(color[c]! * opacity + pixels[o + c]! * keep)));
+    for (let c = 0; c < 3; c++)
+      pixels[o + c] = Math.max(0, Math.min(255, Math.round(color[c]! * opacity + pixels[o + c]! * keep)));
   }
 }
 
@@ -135,7 +165,12 @@ export const heatmapVisualizationV1 = defineVisualization(
         description: 'Video metadata containing video_identifier to maintain separate state for different videos.',
         examples: ['$inputs.video_metadata'],
       }),
-      position: enumProperty('Position', 'The position of the heatmap relative to the detection.', HEATMAP_POSITIONS, 'BOTTOM_CENTER'),
+      position: enumProperty(
+        'Position',
+        'The position of the heatmap relative to the detection.',
+        HEATMAP_POSITIONS,
+        'BOTTOM_CENTER',
+      ),
       opacity: floatProperty('Opacity', 'Opacity of the overlay mask, between 0 and 1.', 0.2),
       radius: intProperty('Radius', 'Radius of the heat circle.', 40),
       kernel_size: intProperty('Kernel Size', 'Kernel size for blurring the heatmap.', 25),
@@ -147,7 +182,11 @@ export const heatmapVisualizationV1 = defineVisualization(
         default: true,
         examples: [true, '$inputs.ignore_stationary'],
       }),
-      motion_threshold: intProperty('Motion Threshold', 'Minimum movement in pixels required to consider an object as moving.', 25),
+      motion_threshold: intProperty(
+        'Motion Threshold',
+        'Minimum movement in pixels required to consider an object as moving.',
+        25,
+      ),
     },
   },
   drawHeatmap,

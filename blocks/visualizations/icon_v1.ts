@@ -24,7 +24,8 @@ async function sourceRgba(icon: WorkflowImage): Promise<Uint8Array> {
     const encoded = Buffer.from(await icon.toBase64(), 'base64');
     const { data, info } = await sharp(encoded).rotate().ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     const meta = await sharp(encoded).metadata();
-    if (meta.hasAlpha && info.width === icon.width && info.height === icon.height && info.channels === 4) return new Uint8Array(data);
+    if (meta.hasAlpha && info.width === icon.width && info.height === icon.height && info.channels === 4)
+      return new Uint8Array(data);
   } catch {
     // fall through to opaque pixels
   }
@@ -89,12 +90,18 @@ async function drawIcons(canvas: Canvas, params: VisualizationParams, context: {
     // Placed through its centre like any other icon, so odd sizes land where Roboflow puts them.
     const cx = left + Math.floor(width / 2);
     const cy = top + Math.floor(height / 2);
-    pasteIcon(canvas, await resizedIcon(source, width, height), cx - Math.floor(width / 2), cy - Math.floor(height / 2));
+    pasteIcon(
+      canvas,
+      await resizedIcon(source, width, height),
+      cx - Math.floor(width / 2),
+      cy - Math.floor(height / 2),
+    );
     return;
   }
   if (mode !== 'dynamic') throw invalidParam(context.stepName, 'mode', mode, "'static' or 'dynamic'");
   const detections = params.predictions;
-  if (detections === undefined) throw invalidParam(context.stepName, 'predictions', null, 'a predictions selector (required in dynamic mode)');
+  if (detections === undefined)
+    throw invalidParam(context.stepName, 'predictions', null, 'a predictions selector (required in dynamic mode)');
   if (!detections || detections.length === 0) return;
   const icon = await resizedIcon(source, width, height);
   const position = String(params.position ?? 'TOP_CENTER');
@@ -103,7 +110,12 @@ async function drawIcons(canvas: Canvas, params: VisualizationParams, context: {
     if (position === 'CENTER_OF_MASS' && detections.masks && detections.maskShape) {
       anchor = maskCentroid(detections.masks[i]!, detections.maskShape[1]) ?? anchor;
     }
-    pasteIcon(canvas, icon, Math.trunc(anchor[0]) - Math.floor(width / 2), Math.trunc(anchor[1]) - Math.floor(height / 2));
+    pasteIcon(
+      canvas,
+      icon,
+      Math.trunc(anchor[0]) - Math.floor(width / 2),
+      Math.trunc(anchor[1]) - Math.floor(height / 2),
+    );
   }
 }
 
@@ -112,7 +124,8 @@ export const iconVisualizationV1 = defineVisualization(
     type: 'roboflow_core/icon_visualization@v1',
     aliases: ['IconVisualization'],
     humanName: 'Icon Visualization',
-    shortDescription: 'Draw icons on an image either at specific static coordinates or dynamically based on detections.',
+    shortDescription:
+      'Draw icons on an image either at specific static coordinates or dynamically based on detections.',
     longDescription:
       'Draws an icon on the image. In `static` mode the icon is placed once at (x_position, y_position) — ' +
       'negative values count from the right / bottom edge — e.g. as a watermark. In `dynamic` mode an icon is ' +
@@ -145,8 +158,16 @@ export const iconVisualizationV1 = defineVisualization(
         default: 'TOP_CENTER',
         examples: ['TOP_CENTER', '$inputs.position'],
       }),
-      x_position: intProperty('X Position', 'X coordinate for static mode. Positive values from left edge, negative from right edge', 10),
-      y_position: intProperty('Y Position', 'Y coordinate for static mode. Positive values from top edge, negative from bottom edge', 10),
+      x_position: intProperty(
+        'X Position',
+        'X coordinate for static mode. Positive values from left edge, negative from right edge',
+        10,
+      ),
+      y_position: intProperty(
+        'Y Position',
+        'Y coordinate for static mode. Positive values from top edge, negative from bottom edge',
+        10,
+      ),
     },
     required: ['icon'],
   },

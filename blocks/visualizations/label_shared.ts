@@ -12,7 +12,14 @@ import {
   type Canvas,
   type Label,
 } from '../common/draw/index.ts';
-import { colorProperty, detectionColors, enumProperty, floatProperty, intProperty, type VisualizationParams } from './common.ts';
+import {
+  colorProperty,
+  detectionColors,
+  enumProperty,
+  floatProperty,
+  intProperty,
+  type VisualizationParams,
+} from './common.ts';
 import { LABEL_TEXT_CHOICES, labelText } from './label_text.ts';
 
 export function labelProperties(): Record<string, JsonSchema> {
@@ -28,7 +35,11 @@ export function labelProperties(): Record<string, JsonSchema> {
 }
 
 /** Moves overlapping labels down (then up) until they no longer overlap earlier ones or leave the image. */
-function separate(rects: Array<[number, number, number, number]>, width: number, height: number): Array<[number, number]> {
+function separate(
+  rects: Array<[number, number, number, number]>,
+  width: number,
+  height: number,
+): Array<[number, number]> {
   const placed: Array<[number, number, number, number]> = [];
   const shifts: Array<[number, number]> = [];
   for (const [x0, y0, x1, y1] of rects) {
@@ -47,7 +58,12 @@ function separate(rects: Array<[number, number, number, number]>, width: number,
   return shifts;
 }
 
-export async function drawDetectionLabels(canvas: Canvas, params: VisualizationParams, context: StepContext, smartPosition: boolean): Promise<void> {
+export async function drawDetectionLabels(
+  canvas: Canvas,
+  params: VisualizationParams,
+  context: StepContext,
+  smartPosition: boolean,
+): Promise<void> {
   const detections = params.predictions!;
   if (detections.length === 0) return;
   const colors = detectionColors(params, detections, context.stepName);

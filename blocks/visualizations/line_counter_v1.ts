@@ -15,7 +15,13 @@ export const lineCounterVisualizationV1 = defineVisualization(
       zone: literalOrSelector({ type: 'array', items: { type: 'array' } }, ['list_of_values'], {
         title: 'Line',
         description: 'Line in the format [[x1, y1], [x2, y2]].',
-        examples: [[[0, 50], [500, 50]], '$inputs.line'],
+        examples: [
+          [
+            [0, 50],
+            [500, 50],
+          ],
+          '$inputs.line',
+        ],
       }),
       color: colorProperty('Color', 'Color of the line.', '#5bb573'),
       thickness: intProperty('Thickness', 'Thickness of the line in pixels.', 2),
@@ -23,7 +29,10 @@ export const lineCounterVisualizationV1 = defineVisualization(
       text_scale: floatProperty('Text Scale', 'Scale of the text.', 1.0),
       count_in: intProperty('Count In', 'Number of objects that crossed the line inwards.', 0),
       count_out: intProperty('Count Out', 'Number of objects that crossed the line outwards.', 0),
-      opacity: floatProperty('Opacity', 'Transparency of the line.', 0.3, ['float_zero_to_one'], { minimum: 0, maximum: 1 }),
+      opacity: floatProperty('Opacity', 'Transparency of the line.', 0.3, ['float_zero_to_one'], {
+        minimum: 0,
+        maximum: 1,
+      }),
     },
     required: ['zone'],
   },
@@ -34,8 +43,20 @@ export const lineCounterVisualizationV1 = defineVisualization(
     canvas.line(a!, b!, color, Number(params.thickness ?? 2));
     await drawLabels(
       canvas,
-      [{ text: `in: ${params.count_in ?? 0}, out: ${params.count_out ?? 0}`, anchor: a!, position: 'BOTTOM_LEFT', background: color, textColor: [0, 0, 0] }],
-      { fontPx: PX_PER_TEXT_SCALE * Number(params.text_scale ?? 1), padding: 5, bold: Number(params.text_thickness ?? 1) >= 2 },
+      [
+        {
+          text: `in: ${params.count_in ?? 0}, out: ${params.count_out ?? 0}`,
+          anchor: a!,
+          position: 'BOTTOM_LEFT',
+          background: color,
+          textColor: [0, 0, 0],
+        },
+      ],
+      {
+        fontPx: PX_PER_TEXT_SCALE * Number(params.text_scale ?? 1),
+        padding: 5,
+        bold: Number(params.text_thickness ?? 1) >= 2,
+      },
     );
   },
 );

@@ -12,7 +12,8 @@ export function detectionMask(detections: Detections, i: number, canvas: Canvas)
     const [mh, mw] = shape;
     for (let y = 0; y < canvas.height; y++) {
       const my = Math.min(mh - 1, Math.floor((y * mh) / canvas.height));
-      for (let x = 0; x < canvas.width; x++) out[y * canvas.width + x] = mask[my * mw + Math.min(mw - 1, Math.floor((x * mw) / canvas.width))]!;
+      for (let x = 0; x < canvas.width; x++)
+        out[y * canvas.width + x] = mask[my * mw + Math.min(mw - 1, Math.floor((x * mw) / canvas.width))]!;
     }
     return out;
   }
@@ -37,7 +38,17 @@ export function maskBoundary(mask: Uint8Array, width: number, height: number): U
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (!mask[i]) continue;
-      if (x === 0 || y === 0 || x === width - 1 || y === height - 1 || !mask[i - 1] || !mask[i + 1] || !mask[i - width] || !mask[i + width]) out[i] = 1;
+      if (
+        x === 0 ||
+        y === 0 ||
+        x === width - 1 ||
+        y === height - 1 ||
+        !mask[i - 1] ||
+        !mask[i + 1] ||
+        !mask[i - width] ||
+        !mask[i + width]
+      )
+        out[i] = 1;
     }
   }
   return out;

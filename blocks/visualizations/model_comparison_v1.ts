@@ -1,6 +1,12 @@
 import type { Detections } from '../../engine/index.ts';
 import { requireColor } from '../common/color.ts';
-import { colorProperty, defineVisualization, DETECTION_PREDICTION_KINDS, floatProperty, predictionsProperty } from './common.ts';
+import {
+  colorProperty,
+  defineVisualization,
+  DETECTION_PREDICTION_KINDS,
+  floatProperty,
+  predictionsProperty,
+} from './common.ts';
 import { detectionMask } from './masks.ts';
 
 export const modelComparisonVisualizationV1 = defineVisualization(
@@ -16,7 +22,10 @@ export const modelComparisonVisualizationV1 = defineVisualization(
       predictions_b: predictionsProperty(DETECTION_PREDICTION_KINDS),
       color_b: colorProperty('Color B', 'Color of areas only Model B predicted.', 'RED'),
       background_color: colorProperty('Background Color', 'Color of areas neither model predicted.', 'BLACK'),
-      opacity: floatProperty('Opacity', 'Transparency of the overlay.', 0.7, ['float_zero_to_one'], { minimum: 0, maximum: 1 }),
+      opacity: floatProperty('Opacity', 'Transparency of the overlay.', 0.7, ['float_zero_to_one'], {
+        minimum: 0,
+        maximum: 1,
+      }),
     },
     required: ['predictions_a', 'predictions_b'],
   },
@@ -44,6 +53,10 @@ export const modelComparisonVisualizationV1 = defineVisualization(
     }
     canvas.overlayMask(onlyA, requireColor(params.color_a ?? 'GREEN', context.stepName, 'color_a'), opacity);
     canvas.overlayMask(onlyB, requireColor(params.color_b ?? 'RED', context.stepName, 'color_b'), opacity);
-    canvas.overlayMask(neither, requireColor(params.background_color ?? 'BLACK', context.stepName, 'background_color'), opacity);
+    canvas.overlayMask(
+      neither,
+      requireColor(params.background_color ?? 'BLACK', context.stepName, 'background_color'),
+      opacity,
+    );
   },
 );

@@ -4,7 +4,8 @@ import { WorkflowExecutionEngineError } from '../../engine/index.ts';
 import type { Point } from '../common/draw/index.ts';
 
 function toPoint(value: unknown): Point | null {
-  if (Array.isArray(value) && value.length >= 2 && typeof value[0] === 'number' && typeof value[1] === 'number') return [value[0], value[1]];
+  if (Array.isArray(value) && value.length >= 2 && typeof value[0] === 'number' && typeof value[1] === 'number')
+    return [value[0], value[1]];
   if (value && typeof value === 'object' && 'x' in value && 'y' in value) {
     const { x, y } = value as { x: unknown; y: unknown };
     if (typeof x === 'number' && typeof y === 'number') return [x, y];

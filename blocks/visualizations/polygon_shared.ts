@@ -1,6 +1,12 @@
 // Outlines of segmentation masks, drawn as the mask boundary grown to the requested thickness.
 import { rankFilter, type Canvas } from '../common/draw/index.ts';
-import { detectionColors, intProperty, MASK_PREDICTION_KINDS, type VisualizationParams, type VisualizationSpec } from './common.ts';
+import {
+  detectionColors,
+  intProperty,
+  MASK_PREDICTION_KINDS,
+  type VisualizationParams,
+  type VisualizationSpec,
+} from './common.ts';
 import type { StepContext } from '../../engine/index.ts';
 import { detectionMask, maskBoundary } from './masks.ts';
 

@@ -14,10 +14,21 @@ export const polygonZoneVisualizationV1 = defineVisualization(
       zone: literalOrSelector({ type: 'array', items: { type: 'array' } }, ['list_of_values'], {
         title: 'Zone',
         description: 'Polygon zone as a list of [x, y] points, or a list of such polygons.',
-        examples: [[[0, 50], [500, 50], [500, 300], [0, 300]], '$inputs.zone'],
+        examples: [
+          [
+            [0, 50],
+            [500, 50],
+            [500, 300],
+            [0, 300],
+          ],
+          '$inputs.zone',
+        ],
       }),
       color: colorProperty('Color', 'Color of the zone.', '#5bb573'),
-      opacity: floatProperty('Opacity', 'Transparency of the zone overlay.', 0.3, ['float_zero_to_one'], { minimum: 0, maximum: 1 }),
+      opacity: floatProperty('Opacity', 'Transparency of the zone overlay.', 0.3, ['float_zero_to_one'], {
+        minimum: 0,
+        maximum: 1,
+      }),
     },
     required: ['zone'],
   },

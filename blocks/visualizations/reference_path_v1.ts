@@ -11,11 +11,21 @@ export const referencePathVisualizationV1 = defineVisualization(
     icon: 'fas fa-road',
     predictionKinds: null,
     properties: {
-      reference_path: literalOrSelector({ type: 'array', items: { type: 'array', items: { type: 'integer' } } }, ['list_of_values'], {
-        title: 'Reference Path',
-        description: 'Reference path in a format [(x1, y1), (x2, y2), (x3, y3), ...].',
-        examples: [[[100, 300], [200, 350]], '$inputs.expected_path'],
-      }),
+      reference_path: literalOrSelector(
+        { type: 'array', items: { type: 'array', items: { type: 'integer' } } },
+        ['list_of_values'],
+        {
+          title: 'Reference Path',
+          description: 'Reference path in a format [(x1, y1), (x2, y2), (x3, y3), ...].',
+          examples: [
+            [
+              [100, 300],
+              [200, 350],
+            ],
+            '$inputs.expected_path',
+          ],
+        },
+      ),
       color: colorProperty('Color', 'Color of the path.', '#5bb573'),
       thickness: intProperty('Thickness', 'Thickness of the path in pixels.', 2),
     },

@@ -11,7 +11,12 @@ export const traceVisualizationV1 = defineVisualization(
     icon: 'fas fa-route',
     colorable: true,
     properties: {
-      position: enumProperty('Position', 'The anchor position of the detections used for the trace.', POSITIONS, 'CENTER'),
+      position: enumProperty(
+        'Position',
+        'The anchor position of the detections used for the trace.',
+        POSITIONS,
+        'CENTER',
+      ),
       trace_length: intProperty('Trace Length', 'Maximum number of historical points to keep per tracked object.', 30),
       thickness: intProperty('Thickness', 'Thickness of the trace lines in pixels.', 2),
     },
@@ -24,7 +29,11 @@ export const traceVisualizationV1 = defineVisualization(
     const key = `trace:${video}`;
     let traces = context.state.get(key) as Traces | undefined;
     if (!traces) context.state.set(key, (traces = new Map()));
-    const colors = detectionColors({ ...params, color_axis: params.color_axis ?? 'TRACK' }, detections, context.stepName);
+    const colors = detectionColors(
+      { ...params, color_axis: params.color_axis ?? 'TRACK' },
+      detections,
+      context.stepName,
+    );
     const length = Math.max(1, Number(params.trace_length ?? 30));
     for (let i = 0; i < detections.length; i++) {
       const id = detections.trackerId[i]!;

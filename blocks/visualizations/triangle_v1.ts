@@ -27,7 +27,11 @@ export const triangleVisualizationV1 = defineVisualization(
     const outlineColor = requireColor(params.outline_color ?? 'BLACK', context.stepName, 'outline_color');
     for (let i = 0; i < detections.length; i++) {
       const [x, y] = boxAnchor(detections.box(i), String(params.position ?? 'TOP_CENTER'));
-      const triangle: Array<[number, number]> = [[x - base / 2, y - height], [x + base / 2, y - height], [x, y]];
+      const triangle: Array<[number, number]> = [
+        [x - base / 2, y - height],
+        [x + base / 2, y - height],
+        [x, y],
+      ];
       canvas.fillPolygon(triangle, colors[i]!);
       if (outline > 0) canvas.polyline(triangle, outlineColor, outline, true);
     }

@@ -147,7 +147,11 @@ export function describeProperties(schema: SchemaNode): PropertyInfo[] {
 
 function typeIdentifiers(desc: BlockDescription): string[] {
   const typeProp = ((desc.block_schema.properties ?? {}) as Record<string, SchemaNode>).type ?? {};
-  const fromSchema = Array.isArray(typeProp.enum) ? (typeProp.enum as string[]) : typeof typeProp.const === 'string' ? [typeProp.const] : [];
+  const fromSchema = Array.isArray(typeProp.enum)
+    ? (typeProp.enum as string[])
+    : typeof typeProp.const === 'string'
+      ? [typeProp.const]
+      : [];
   return [desc.manifest_type_identifier, ...(desc.manifest_type_identifier_aliases ?? []), ...fromSchema];
 }
 
@@ -163,7 +167,8 @@ export class BlockCatalog {
         type: desc.manifest_type_identifier,
         aliases: desc.manifest_type_identifier_aliases ?? [],
         name: desc.human_friendly_block_name || String(s.name ?? desc.manifest_type_identifier),
-        version: typeof s.version === 'string' ? s.version : (/@(v\d+)$/.exec(desc.manifest_type_identifier)?.[1] ?? ''),
+        version:
+          typeof s.version === 'string' ? s.version : (/@(v\d+)$/.exec(desc.manifest_type_identifier)?.[1] ?? ''),
         family: typeof s.block_type === 'string' ? s.block_type : 'other',
         shortDescription: typeof s.short_description === 'string' ? s.short_description : '',
         longDescription: typeof s.long_description === 'string' ? s.long_description : '',
@@ -218,7 +223,14 @@ export class BlockCatalog {
     this.lines = [...byKey].map(([key, versions]) => {
       versions.sort((a, b) => b.version.localeCompare(a.version, undefined, { numeric: true }));
       const latest = versions.find((v) => !v.deprecated) ?? versions[0];
-      return { key, name: latest.name, family: latest.family, latest, versions, deprecated: versions.every((v) => v.deprecated) };
+      return {
+        key,
+        name: latest.name,
+        family: latest.family,
+        latest,
+        versions,
+        deprecated: versions.every((v) => v.deprecated),
+      };
     });
     this.lines.sort((a, b) => Number(a.deprecated) - Number(b.deprecated) || a.name.localeCompare(b.name));
     return this.lines;
@@ -255,12 +267,16 @@ function propertyAliasesOf(schema: Record<string, unknown>): Record<string, stri
 /** The schema property a step key stands for: itself when declared, else what block_schema's aliases map it to. */
 export function canonicalProperty(block: BlockInfo | undefined, key: string): string {
   if (!block || block.properties.some((p) => p.name === key)) return key;
-  const target = Object.prototype.hasOwnProperty.call(block.propertyAliases, key) ? block.propertyAliases[key] : undefined;
+  const target = Object.prototype.hasOwnProperty.call(block.propertyAliases, key)
+    ? block.propertyAliases[key]
+    : undefined;
   return target && block.properties.some((p) => p.name === target) ? target : key;
 }
 
 /** The key a step actually uses for a schema property (the alias when the step was written with one). */
 export function stepKeyFor(step: Record<string, unknown>, block: BlockInfo | undefined, property: string): string {
   if (property in step || !block) return property;
-  return Object.keys(step).find((k) => k !== 'type' && k !== 'name' && canonicalProperty(block, k) === property) ?? property;
+  return (
+    Object.keys(step).find((k) => k !== 'type' && k !== 'name' && canonicalProperty(block, k) === property) ?? property
+  );
 }

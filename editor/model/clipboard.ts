@@ -54,5 +54,10 @@ export function pasteSteps(
 }
 
 export function isStepClipboard(value: unknown): value is StepClipboard {
-  return !!value && typeof value === 'object' && (value as StepClipboard).kind === 'sightline-steps' && Array.isArray((value as StepClipboard).steps);
+  return (
+    !!value &&
+    typeof value === 'object' &&
+    (value as StepClipboard).kind === 'sightline-steps' &&
+    Array.isArray((value as StepClipboard).steps)
+  );
 }

@@ -2,8 +2,24 @@
 // snapshots. Renames and deletions keep every selector pointing at the right place.
 import { stepKeyFor, type BlockCatalog } from './catalog.ts';
 import { FLOW_SOURCE, nodeId, parseNodeId, type GraphEdge } from './graph.ts';
-import { inputSelector, mapStepSelectors, parseSelector, renameInSelector, stepOutputSelector, stepSelector } from './selectors.ts';
-import type { EditorDocument, InputDef, Json, JsonObject, LayoutMap, OutputDef, StepDef, WorkflowDefinition } from './types.ts';
+import {
+  inputSelector,
+  mapStepSelectors,
+  parseSelector,
+  renameInSelector,
+  stepOutputSelector,
+  stepSelector,
+} from './selectors.ts';
+import type {
+  EditorDocument,
+  InputDef,
+  Json,
+  JsonObject,
+  LayoutMap,
+  OutputDef,
+  StepDef,
+  WorkflowDefinition,
+} from './types.ts';
 
 const NAME_PATTERN = /^[A-Za-z_0-9-]+$/;
 
@@ -26,7 +42,10 @@ export function uniqueName(taken: Set<string>, base: string): string {
 
 /** A short default step name from a block type: `roboflow_core/bounding_box_visualization@v1` → `bounding_box_visualization`. */
 export function defaultStepName(type: string): string {
-  return type.replace(/^.*\//, '').replace(/@.*$/, '').replace(/^roboflow_/, '');
+  return type
+    .replace(/^.*\//, '')
+    .replace(/@.*$/, '')
+    .replace(/^roboflow_/, '');
 }
 
 function withDef(doc: EditorDocument, definition: WorkflowDefinition, layout: LayoutMap = doc.layout): EditorDocument {
@@ -44,11 +63,20 @@ function dropKeys(layout: LayoutMap, ids: string[]): LayoutMap {
   return Object.fromEntries(Object.entries(layout).filter(([k]) => !ids.includes(k)));
 }
 
-export function addStep(doc: EditorDocument, type: string, position: { x: number; y: number }, name?: string): { doc: EditorDocument; name: string } {
+export function addStep(
+  doc: EditorDocument,
+  type: string,
+  position: { x: number; y: number },
+  name?: string,
+): { doc: EditorDocument; name: string } {
   const stepName = uniqueName(takenNames(doc.definition, 'step'), name ?? defaultStepName(type));
   const step: StepDef = { type, name: stepName };
   return {
-    doc: withDef(doc, { ...doc.definition, steps: [...doc.definition.steps, step] }, { ...doc.layout, [nodeId('step', stepName)]: position }),
+    doc: withDef(
+      doc,
+      { ...doc.definition, steps: [...doc.definition.steps, step] },
+      { ...doc.layout, [nodeId('step', stepName)]: position },
+    ),
     name: stepName,
   };
 }
@@ -64,24 +92,48 @@ export function addInput(
   const input: InputDef = { type, name: inputName };
   if (type === 'WorkflowParameter') input.default_value = null;
   return {
-    doc: withDef(doc, { ...doc.definition, inputs: [...doc.definition.inputs, input] }, { ...doc.layout, [nodeId('input', inputName)]: position }),
+    doc: withDef(
+      doc,
+      { ...doc.definition, inputs: [...doc.definition.inputs, input] },
+      { ...doc.layout, [nodeId('input', inputName)]: position },
+    ),
     name: inputName,
   };
 }
 
-export function addOutput(doc: EditorDocument, selector: string, position: { x: number; y: number }, name?: string): { doc: EditorDocument; name: string } {
+export function addOutput(
+  doc: EditorDocument,
+  selector: string,
+  position: { x: number; y: number },
+  name?: string,
+): { doc: EditorDocument; name: string } {
   const parsed = parseSelector(selector);
-  const base = name ?? (parsed?.ref === 'step-output' ? (parsed.output === '*' ? parsed.name : parsed.output) : parsed?.name ?? 'output');
+  const base =
+    name ??
+    (parsed?.ref === 'step-output'
+      ? parsed.output === '*'
+        ? parsed.name
+        : parsed.output
+      : (parsed?.name ?? 'output'));
   const outputName = uniqueName(takenNames(doc.definition, 'output'), base);
   const output: OutputDef = { type: 'JsonField', name: outputName, selector };
   return {
-    doc: withDef(doc, { ...doc.definition, outputs: [...doc.definition.outputs, output] }, { ...doc.layout, [nodeId('output', outputName)]: position }),
+    doc: withDef(
+      doc,
+      { ...doc.definition, outputs: [...doc.definition.outputs, output] },
+      { ...doc.layout, [nodeId('output', outputName)]: position },
+    ),
     name: outputName,
   };
 }
 
 /** Set (or with `undefined`, remove) one property of a step. */
-export function setStepProperty(doc: EditorDocument, stepName: string, property: string, value: Json | undefined): EditorDocument {
+export function setStepProperty(
+  doc: EditorDocument,
+  stepName: string,
+  property: string,
+  value: Json | undefined,
+): EditorDocument {
   const steps = doc.definition.steps.map((s) => {
     if (s.name !== stepName) return s;
     const next: JsonObject = { ...s };
@@ -100,9 +152,14 @@ export function updateInput(doc: EditorDocument, name: string, input: InputDef):
 }
 
 export function updateOutput(doc: EditorDocument, name: string, output: OutputDef): EditorDocument {
-  if (output.name !== name && takenNames(doc.definition, 'output').has(output.name)) throw new Error(`An output named '${output.name}' already exists.`);
+  if (output.name !== name && takenNames(doc.definition, 'output').has(output.name))
+    throw new Error(`An output named '${output.name}' already exists.`);
   const outputs = doc.definition.outputs.map((o) => (o.name === name ? output : o));
-  return withDef(doc, { ...doc.definition, outputs }, moveKey(doc.layout, nodeId('output', name), nodeId('output', output.name)));
+  return withDef(
+    doc,
+    { ...doc.definition, outputs },
+    moveKey(doc.layout, nodeId('output', name), nodeId('output', output.name)),
+  );
 }
 
 function mapAllSelectors(def: WorkflowDefinition, map: (s: string) => string | null): WorkflowDefinition {
@@ -225,7 +282,12 @@ export function disconnect(doc: EditorDocument, edge: GraphEdge): EditorDocument
   const value = step?.[edge.property];
   if (!step || value === undefined) return doc;
   if (Array.isArray(value)) {
-    return setStepProperty(doc, step.name, edge.property, value.filter((v, i) => !(i === edge.key && v === edge.selector)));
+    return setStepProperty(
+      doc,
+      step.name,
+      edge.property,
+      value.filter((v, i) => !(i === edge.key && v === edge.selector)),
+    );
   }
   if (value && typeof value === 'object') {
     const dict = { ...value };
@@ -238,4 +300,3 @@ export function disconnect(doc: EditorDocument, edge: GraphEdge): EditorDocument
 export function moveNodes(doc: EditorDocument, positions: LayoutMap): EditorDocument {
   return { definition: doc.definition, layout: { ...doc.layout, ...positions } };
 }
-

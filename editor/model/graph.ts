@@ -67,7 +67,9 @@ export function selectorSource(
   const parsed = parseSelector(selector);
   if (!parsed) return null;
   if (parsed.ref === 'input')
-    return definition.inputs.some((i) => i.name === parsed.name) ? { node: nodeId('input', parsed.name), handle: INPUT_HANDLE, control: false } : null;
+    return definition.inputs.some((i) => i.name === parsed.name)
+      ? { node: nodeId('input', parsed.name), handle: INPUT_HANDLE, control: false }
+      : null;
   if (!definition.steps.some((s) => s.name === parsed.name)) return null;
   if (parsed.ref === 'step') return { node: nodeId('step', parsed.name), handle: FLOW_SOURCE, control: true };
   return { node: nodeId('step', parsed.name), handle: parsed.output, control: false };
@@ -86,7 +88,13 @@ export function definitionToGraph(
   const place = (id: string, fallback: { x: number; y: number }) => layout[id] ?? fallback;
 
   (definition.inputs ?? []).forEach((input, i) =>
-    nodes.push({ id: nodeId('input', input.name), kind: 'input', name: input.name, data: input, position: place(nodeId('input', input.name), { x: 0, y: i * 120 }) }),
+    nodes.push({
+      id: nodeId('input', input.name),
+      kind: 'input',
+      name: input.name,
+      data: input,
+      position: place(nodeId('input', input.name), { x: 0, y: i * 120 }),
+    }),
   );
   (definition.steps ?? []).forEach((step, i) => {
     const id = nodeId('step', step.name);

@@ -68,13 +68,15 @@ export function checkConnection(
       return { ok: false, reason: 'Outputs take a step output, not a whole step.' };
     return { ok: true, reason: `${describeSource(source.node, source.handle)} becomes output '${targetNode.name}'.` };
   }
-  if (target.handle === FLOW_TARGET || source.handle === FLOW_SOURCE) return checkFlow(definition, catalog, source.node, target);
+  if (target.handle === FLOW_TARGET || source.handle === FLOW_SOURCE)
+    return checkFlow(definition, catalog, source.node, target);
   const step = definition.steps.find((s) => s.name === targetNode.name);
   const block = step ? catalog.get(step.type) : undefined;
   const property = block?.properties.find((p) => p.name === target.handle);
   if (!step) return { ok: false, reason: `Step '${targetNode.name}' does not exist.` };
   if (!block) return { ok: true, reason: `Block '${step.type}' is unknown here; the server will check kinds.` };
-  if (!property?.selector) return { ok: false, reason: `'${targetNode.name}.${target.handle}' does not accept connections.` };
+  if (!property?.selector)
+    return { ok: false, reason: `'${targetNode.name}.${target.handle}' does not accept connections.` };
   return checkProperty(property, kinds, describeSource(source.node, source.handle), targetNode.name);
 }
 
@@ -88,13 +90,22 @@ function checkFlow(
   const from = parseNodeId(sourceNode);
   const to = parseNodeId(target.node).name;
   const step = definition.steps.find((s) => s.name === from.name);
-  const holder = step ? catalog.get(step.type)?.properties.find((p) => p.selector?.selectedElement === 'step') : undefined;
-  if (from.kind !== 'step' || !holder) return { ok: false, reason: `Only flow-control steps can choose which step runs next.` };
-  if (target.handle !== FLOW_TARGET) return { ok: false, reason: `'${to}.${target.handle}' takes data, not a whole step.` };
+  const holder = step
+    ? catalog.get(step.type)?.properties.find((p) => p.selector?.selectedElement === 'step')
+    : undefined;
+  if (from.kind !== 'step' || !holder)
+    return { ok: false, reason: `Only flow-control steps can choose which step runs next.` };
+  if (target.handle !== FLOW_TARGET)
+    return { ok: false, reason: `'${to}.${target.handle}' takes data, not a whole step.` };
   return { ok: true, reason: `'${from.name}.${holder.name}' continues to '${to}'.` };
 }
 
-export function checkProperty(property: PropertyInfo, kinds: string[] | null, sourceLabel: string, stepName: string): Compatibility {
+export function checkProperty(
+  property: PropertyInfo,
+  kinds: string[] | null,
+  sourceLabel: string,
+  stepName: string,
+): Compatibility {
   const sel = property.selector!;
   const where = `'${stepName}.${property.name}'`;
   if (sel.selectedElement === 'step') {
@@ -109,4 +120,3 @@ export function checkProperty(property: PropertyInfo, kinds: string[] | null, so
     reason: `${sourceLabel} is of kind [${kinds.join(', ')}] but ${where} accepts [${sel.kinds.join(', ')}].`,
   };
 }
-

@@ -9,8 +9,20 @@ import type { InputDef, StepDef } from './types.ts';
 
 /** Kinds that are plain settings: such ports are tucked away unless wired or required. */
 export const SETTING_KINDS = new Set([
-  'float_zero_to_one', 'float', 'integer', 'boolean', 'string', 'roboflow_model_id', 'roboflow_project',
-  'roboflow_api_key', 'rgb_color', 'list_of_values', 'dictionary', 'top_class', 'secret', 'language_model_output',
+  'float_zero_to_one',
+  'float',
+  'integer',
+  'boolean',
+  'string',
+  'roboflow_model_id',
+  'roboflow_project',
+  'roboflow_api_key',
+  'rgb_color',
+  'list_of_values',
+  'dictionary',
+  'top_class',
+  'secret',
+  'language_model_output',
 ]);
 
 /** The input ports a step node draws (selector-capable properties that are not flow-control step lists). */
@@ -22,7 +34,12 @@ export function visiblePorts(
 ): { shown: PropertyInfo[]; hidden: number } {
   const ports = (block?.properties ?? []).filter((p) => p.selector && p.selector.selectedElement !== 'step');
   const shown = ports.filter(
-    (p) => expanded || p.required || wired.has(p.name) || errored.has(p.name) || !p.selector!.kinds.every((k) => SETTING_KINDS.has(k)),
+    (p) =>
+      expanded ||
+      p.required ||
+      wired.has(p.name) ||
+      errored.has(p.name) ||
+      !p.selector!.kinds.every((k) => SETTING_KINDS.has(k)),
   );
   return { shown, hidden: ports.length - shown.length };
 }
@@ -86,15 +103,27 @@ function stepSize(node: GraphNode, graph: WorkflowGraph, catalog: BlockCatalog |
   const inputs = block ? shown.length : wired.size;
   const outputs = block?.outputs.length ?? 0;
   const height =
-    BORDER + HEAD + TITLE_LINE * lines(textWidth(title, TITLE_CHAR), room) + NAME +
-    PORTS_PADDING + PORT * (inputs + outputs) + (hidden > 0 ? MORE : 0) + (outputs > 0 ? DIVIDER : 0);
+    BORDER +
+    HEAD +
+    TITLE_LINE * lines(textWidth(title, TITLE_CHAR), room) +
+    NAME +
+    PORTS_PADDING +
+    PORT * (inputs + outputs) +
+    (hidden > 0 ? MORE : 0) +
+    (outputs > 0 ? DIVIDER : 0);
   return { width, height: height + SLACK };
 }
 
 function ioSize(node: GraphNode): NodeSize {
-  const label = node.kind === 'output' ? String((node.data as { selector?: unknown }).selector ?? 'pick a step output') : 'value';
+  const label =
+    node.kind === 'output' ? String((node.data as { selector?: unknown }).selector ?? 'pick a step output') : 'value';
   const meta = node.kind === 'input' ? textWidth(inputMeta(node.data as InputDef), META_CHAR) : 0;
-  const width = clampWidth(IO_MIN_WIDTH, textWidth(node.name, MONO_CHAR), textWidth(label, LABEL_CHAR) + PORT_PADDING - SIDE_PADDING, meta);
+  const width = clampWidth(
+    IO_MIN_WIDTH,
+    textWidth(node.name, MONO_CHAR),
+    textWidth(label, LABEL_CHAR) + PORT_PADDING - SIDE_PADDING,
+    meta,
+  );
   const metaHeight = node.kind === 'input' ? META_PADDING + META_LINE * lines(meta, width - SIDE_PADDING) : 0;
   return { width, height: BORDER + HEAD + NAME + metaHeight + IO_PORT + SLACK };
 }

@@ -4,9 +4,7 @@ import type { BlockCatalog } from './catalog.ts';
 import type { Json, JsonObject, StepDef } from './types.ts';
 
 export type ParsedSelector =
-  | { ref: 'input'; name: string }
-  | { ref: 'step-output'; name: string; output: string }
-  | { ref: 'step'; name: string };
+  { ref: 'input'; name: string } | { ref: 'step-output'; name: string; output: string } | { ref: 'step'; name: string };
 
 export function parseSelector(value: unknown): ParsedSelector | null {
   if (typeof value !== 'string' || !value.startsWith('$')) return null;

@@ -43,17 +43,34 @@ export const OPERATION_FIELDS: Record<string, FieldSpec[]> = {
   SequenceAggregate: [{ name: 'mode', type: 'enum', options: ['first', 'last', 'most_common', 'least_common'] }],
   ToString: [],
   ToBoolean: [],
-  StringSubSequence: [{ name: 'start', type: 'integer', default: 0 }, { name: 'end', type: 'integer', default: -1 }],
+  StringSubSequence: [
+    { name: 'start', type: 'integer', default: 0 },
+    { name: 'end', type: 'integer', default: -1 },
+  ],
   DetectionsPropertyExtract: [{ name: 'property_name', type: 'property' }],
   DetectionsToDictionary: [],
   ClassificationPropertyExtract: [{ name: 'property_name', type: 'property' }],
-  DetectionsSelection: [{ name: 'mode', type: 'enum', options: ['left_most', 'right_most', 'top_confidence', 'first', 'last'] }],
+  DetectionsSelection: [
+    { name: 'mode', type: 'enum', options: ['left_most', 'right_most', 'top_confidence', 'first', 'last'] },
+  ],
   ExtractDetectionProperty: [{ name: 'property_name', type: 'property' }],
   DetectionsFilter: [{ name: 'filter_operation', type: 'statement' }],
-  SortDetections: [{ name: 'mode', type: 'enum', options: DETECTION_SORT }, { name: 'ascending', type: 'boolean', default: true }],
-  DetectionsOffset: [{ name: 'offset_x', type: 'integer', default: 0 }, { name: 'offset_y', type: 'integer', default: 0 }],
-  DetectionsShift: [{ name: 'shift_x', type: 'integer', default: 0 }, { name: 'shift_y', type: 'integer', default: 0 }],
-  RandomNumber: [{ name: 'min_value', type: 'number', default: 0 }, { name: 'max_value', type: 'number', default: 1 }],
+  SortDetections: [
+    { name: 'mode', type: 'enum', options: DETECTION_SORT },
+    { name: 'ascending', type: 'boolean', default: true },
+  ],
+  DetectionsOffset: [
+    { name: 'offset_x', type: 'integer', default: 0 },
+    { name: 'offset_y', type: 'integer', default: 0 },
+  ],
+  DetectionsShift: [
+    { name: 'shift_x', type: 'integer', default: 0 },
+    { name: 'shift_y', type: 'integer', default: 0 },
+  ],
+  RandomNumber: [
+    { name: 'min_value', type: 'number', default: 0 },
+    { name: 'max_value', type: 'number', default: 1 },
+  ],
   ExtractImageProperty: [{ name: 'property_name', type: 'property' }],
   ExtractFrameMetadata: [{ name: 'property_name', type: 'property' }],
   TimestampToISOFormat: [],
@@ -98,7 +115,9 @@ export function initialFields(type: string, language: UqlLanguage): JsonObject {
 }
 
 function kindNames(value: unknown): string[] {
-  return Array.isArray(value) ? value.map((k) => (typeof k === 'string' ? k : String((k as { name?: unknown })?.name ?? '*'))) : [];
+  return Array.isArray(value)
+    ? value.map((k) => (typeof k === 'string' ? k : String((k as { name?: unknown })?.name ?? '*')))
+    : [];
 }
 
 export class UqlLanguage {
@@ -106,7 +125,9 @@ export class UqlLanguage {
   readonly binary: OperatorInfo[];
   readonly unary: OperatorInfo[];
 
-  constructor(description: { operations_description?: unknown[]; operators_descriptions?: unknown[] } | null | undefined) {
+  constructor(
+    description: { operations_description?: unknown[]; operators_descriptions?: unknown[] } | null | undefined,
+  ) {
     this.operations = (description?.operations_description ?? []).map((raw) => {
       const o = raw as Record<string, unknown>;
       return {
@@ -120,7 +141,12 @@ export class UqlLanguage {
     const operators = (description?.operators_descriptions ?? []).map((raw) => {
       const o = raw as Record<string, unknown>;
       const operandKinds = Array.isArray(o.operands_kinds) ? o.operands_kinds.map(kindNames) : [];
-      return { type: String(o.operator_type), operands: Number(o.operands_number ?? operandKinds.length), description: typeof o.description === 'string' ? o.description : '', operandKinds };
+      return {
+        type: String(o.operator_type),
+        operands: Number(o.operands_number ?? operandKinds.length),
+        description: typeof o.description === 'string' ? o.description : '',
+        operandKinds,
+      };
     });
     this.binary = operators.filter((o) => o.operands === 2);
     this.unary = operators.filter((o) => o.operands === 1);
@@ -142,16 +168,26 @@ export interface UqlPropertyRole {
   namesFrom: string | null;
 }
 
-export function uqlPropertyRole(name: string, literal: JsonObject | Record<string, unknown> | null, siblings: string[]): UqlPropertyRole | null {
+export function uqlPropertyRole(
+  name: string,
+  literal: JsonObject | Record<string, unknown> | null,
+  siblings: string[],
+): UqlPropertyRole | null {
   if (!literal) return null;
   const props = (literal.properties ?? {}) as Record<string, { const?: unknown }>;
   const items = literal.items as Record<string, unknown> | undefined;
   const values = literal.additionalProperties as Record<string, unknown> | undefined;
   const sibling = (candidate: string) => (siblings.includes(candidate) ? candidate : null);
-  if (props.type?.const === 'StatementGroup') return { shape: 'statement', namesFrom: sibling('evaluation_parameters') };
+  if (props.type?.const === 'StatementGroup')
+    return { shape: 'statement', namesFrom: sibling('evaluation_parameters') };
   if (props.type?.const === 'CasesDefinition') return { shape: 'cases', namesFrom: sibling('data') };
-  if (name === 'operations' && literal.type === 'array' && items?.type === 'object') return { shape: 'operations', namesFrom: sibling('operations_parameters') };
-  if (name.endsWith('_operations') && literal.type === 'object' && (values as { type?: unknown } | undefined)?.type === 'array')
+  if (name === 'operations' && literal.type === 'array' && items?.type === 'object')
+    return { shape: 'operations', namesFrom: sibling('operations_parameters') };
+  if (
+    name.endsWith('_operations') &&
+    literal.type === 'object' &&
+    (values as { type?: unknown } | undefined)?.type === 'array'
+  )
     return { shape: 'operations-dict', namesFrom: sibling(name.replace(/_operations$/, '')) ?? sibling('data') };
   return null;
 }

@@ -81,7 +81,8 @@ export class UqlShapeError extends Error {
 }
 
 function object(value: Json | undefined, path: string, what: string): JsonObject {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UqlShapeError(path, `expected ${what} (an object), got ${JSON.stringify(value) ?? 'nothing'}`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new UqlShapeError(path, `expected ${what} (an object), got ${JSON.stringify(value) ?? 'nothing'}`);
   return value;
 }
 
@@ -93,11 +94,13 @@ function list(value: Json | undefined, path: string, what: string): Json[] {
 
 function typeOf(obj: JsonObject, path: string, allowed: string[]): string {
   const type = obj.type;
-  if (typeof type !== 'string' || !allowed.includes(type)) throw new UqlShapeError(path, `type must be ${allowed.join(' or ')}, got ${JSON.stringify(type)}`);
+  if (typeof type !== 'string' || !allowed.includes(type))
+    throw new UqlShapeError(path, `type must be ${allowed.join(' or ')}, got ${JSON.stringify(type)}`);
   return type;
 }
 
-const join = (path: string, key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key);
+const join = (path: string, key: string | number) =>
+  typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
 
 /** Start from the source object (keeps its key order and unknown fields), `type` first for new nodes. */
 function start(raw: JsonObject, type: string): JsonObject {
@@ -146,7 +149,8 @@ export function parseOperand(value: Json | undefined, path = ''): OperandNode {
   const raw = object(value, path, 'an operand');
   const type = typeOf(raw, path, ['StaticOperand', 'DynamicOperand']);
   const name = raw.operand_name ?? DEFAULT_OPERAND_NAME;
-  if (type === 'DynamicOperand' && typeof name !== 'string') throw new UqlShapeError(join(path, 'operand_name'), 'must be a string');
+  if (type === 'DynamicOperand' && typeof name !== 'string')
+    throw new UqlShapeError(join(path, 'operand_name'), 'must be a string');
   return {
     kind: type === 'StaticOperand' ? 'static' : 'dynamic',
     value: raw.value ?? null,
@@ -157,7 +161,8 @@ export function parseOperand(value: Json | undefined, path = ''): OperandNode {
 }
 
 export function buildOperand(node: OperandNode): JsonObject {
-  const sameKind = (node.raw.type === 'StaticOperand') === (node.kind === 'static') && typeof node.raw.type === 'string';
+  const sameKind =
+    (node.raw.type === 'StaticOperand') === (node.kind === 'static') && typeof node.raw.type === 'string';
   const raw = sameKind ? node.raw : {};
   const out = start(raw, node.kind === 'static' ? 'StaticOperand' : 'DynamicOperand');
   if (node.kind === 'static') out.value = node.value;
@@ -192,7 +197,13 @@ export function parseStatement(value: Json | undefined, path = ''): StatementNod
       raw,
     };
   }
-  return { kind: 'unary', negate, operand: parseOperand(raw.operand, join(path, 'operand')), operator: typeField(raw.operator, join(path, 'operator')), raw };
+  return {
+    kind: 'unary',
+    negate,
+    operand: parseOperand(raw.operand, join(path, 'operand')),
+    operator: typeField(raw.operator, join(path, 'operator')),
+    raw,
+  };
 }
 
 function typeField(value: Json | undefined, path: string): string {
@@ -205,8 +216,11 @@ export function parseGroup(value: Json | undefined, path = ''): GroupNode {
   const raw = object(value, path, 'a statement group');
   typeOf(raw, path, ['StatementGroup']);
   const operator = raw.operator ?? 'or';
-  if (operator !== 'and' && operator !== 'or') throw new UqlShapeError(join(path, 'operator'), `must be "and" or "or", got ${JSON.stringify(operator)}`);
-  const statements = list(raw.statements, join(path, 'statements'), 'statements').map((s, i) => parseStatement(s, join(join(path, 'statements'), i)));
+  if (operator !== 'and' && operator !== 'or')
+    throw new UqlShapeError(join(path, 'operator'), `must be "and" or "or", got ${JSON.stringify(operator)}`);
+  const statements = list(raw.statements, join(path, 'statements'), 'statements').map((s, i) =>
+    parseStatement(s, join(join(path, 'statements'), i)),
+  );
   return { kind: 'group', operator, statements, raw };
 }
 
@@ -217,7 +231,10 @@ function buildTyped(source: Json | undefined, type: string): JsonObject {
 }
 
 export function buildStatement(node: StatementNode): JsonObject {
-  const raw = node.raw.type === { group: 'StatementGroup', binary: 'BinaryStatement', unary: 'UnaryStatement' }[node.kind] ? node.raw : {};
+  const raw =
+    node.raw.type === { group: 'StatementGroup', binary: 'BinaryStatement', unary: 'UnaryStatement' }[node.kind]
+      ? node.raw
+      : {};
   if (node.kind === 'group') {
     const out = start(raw, 'StatementGroup');
     optional(out, raw, 'operator', node.operator, node.operator === 'or');
@@ -254,7 +271,8 @@ export function newUnary(operand: OperandNode, operator: string): UnaryNode {
 export function parseCaseResult(value: Json | undefined, path = ''): CaseResultNode {
   const raw = object(value, path, 'a case result');
   const type = typeOf(raw, path, ['StaticCaseResult', 'DynamicCaseResult']);
-  if (type === 'DynamicCaseResult' && typeof raw.parameter_name !== 'string') throw new UqlShapeError(join(path, 'parameter_name'), 'must be a string');
+  if (type === 'DynamicCaseResult' && typeof raw.parameter_name !== 'string')
+    throw new UqlShapeError(join(path, 'parameter_name'), 'must be a string');
   return {
     kind: type === 'StaticCaseResult' ? 'static' : 'dynamic',
     value: raw.value ?? null,
@@ -265,7 +283,10 @@ export function parseCaseResult(value: Json | undefined, path = ''): CaseResultN
 }
 
 export function buildCaseResult(node: CaseResultNode): JsonObject {
-  const raw = (node.raw.type === 'StaticCaseResult') === (node.kind === 'static') && typeof node.raw.type === 'string' ? node.raw : {};
+  const raw =
+    (node.raw.type === 'StaticCaseResult') === (node.kind === 'static') && typeof node.raw.type === 'string'
+      ? node.raw
+      : {};
   const out = start(raw, node.kind === 'static' ? 'StaticCaseResult' : 'DynamicCaseResult');
   if (node.kind === 'static') out.value = node.value;
   else {
@@ -282,7 +303,11 @@ export function parseCases(value: Json | undefined, path = ''): CasesNode {
     const at = join(join(path, 'cases'), i);
     const caseRaw = object(c, at, 'a case');
     typeOf(caseRaw, at, ['CaseDefinition']);
-    return { condition: parseGroup(caseRaw.condition, join(at, 'condition')), result: parseCaseResult(caseRaw.result, join(at, 'result')), raw: caseRaw };
+    return {
+      condition: parseGroup(caseRaw.condition, join(at, 'condition')),
+      result: parseCaseResult(caseRaw.result, join(at, 'result')),
+      raw: caseRaw,
+    };
   });
   return { cases, default: parseCaseResult(raw.default, join(path, 'default')), raw };
 }
@@ -328,7 +353,10 @@ export function moveBy<T>(items: readonly T[], index: number, delta: number): T[
 }
 
 /** Parse with `parse`, or the error that says why not. */
-export function tryParse<T>(parse: (v: Json | undefined) => T, value: Json | undefined): { ok: true; node: T } | { ok: false; error: string } {
+export function tryParse<T>(
+  parse: (v: Json | undefined) => T,
+  value: Json | undefined,
+): { ok: true; node: T } | { ok: false; error: string } {
   try {
     return { ok: true, node: parse(value) };
   } catch (err) {

@@ -33,13 +33,16 @@ function nodeFor(def: WorkflowDefinition, id: string): string | null {
 
 /** Step names mentioned in a message like "... points to a non-existent ... '$steps.det.x'". */
 function stepsMentioned(def: WorkflowDefinition, message: string): string[] {
-  return def.steps.filter((s) => message.includes(`$steps.${s.name}`) || message.includes(`'${s.name}'`)).map((s) => s.name);
+  return def.steps
+    .filter((s) => message.includes(`$steps.${s.name}`) || message.includes(`'${s.name}'`))
+    .map((s) => s.name);
 }
 
 export function placeErrors(def: WorkflowDefinition, body: unknown, status = 400): PlacedErrors {
   if (!body || typeof body !== 'object') return { nodes: {}, general: [`Validation failed (HTTP ${status}).`] };
   const b = body as { message?: unknown; error_type?: unknown; blocks_errors?: unknown; detail?: unknown };
-  const message = typeof b.message === 'string' ? b.message : Array.isArray(b.detail) ? JSON.stringify(b.detail) : `HTTP ${status}`;
+  const message =
+    typeof b.message === 'string' ? b.message : Array.isArray(b.detail) ? JSON.stringify(b.detail) : `HTTP ${status}`;
   const headline = typeof b.error_type === 'string' ? `${b.error_type}: ${message}` : message;
   const placed: PlacedErrors = { nodes: {}, general: [] };
   const add = (node: string, error: FieldError) => (placed.nodes[node] ??= []).push(error);

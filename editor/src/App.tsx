@@ -49,7 +49,10 @@ function useLiveValidation() {
         store.errors = NO_ERRORS;
       } catch (err) {
         if (abort.signal.aborted) return;
-        store.errors = err instanceof ApiError ? placeErrors(definition, err.body, err.status) : { nodes: {}, general: [`Validation unavailable: ${(err as Error).message}`] };
+        store.errors =
+          err instanceof ApiError
+            ? placeErrors(definition, err.body, err.status)
+            : { nodes: {}, general: [`Validation unavailable: ${(err as Error).message}`] };
       }
       store.validating = false;
       store.validatedOnce = true;
@@ -74,7 +77,10 @@ function useShortcuts(setDialog: (d: Dialog) => void) {
       if (mod && key === 'z' && !e.shiftKey) store.undo();
       else if (mod && ((key === 'z' && e.shiftKey) || key === 'y')) store.redo();
       else if (mod && key === 'c') {
-        const steps = store.selection.map(parseNodeId).filter((n) => n.kind === 'step').map((n) => n.name);
+        const steps = store.selection
+          .map(parseNodeId)
+          .filter((n) => n.kind === 'step')
+          .map((n) => n.name);
         if (!steps.length) return;
         clipboard = copySteps(store.doc, steps);
         void navigator.clipboard?.writeText(JSON.stringify(clipboard)).catch(() => undefined);
@@ -110,22 +116,46 @@ function useShortcuts(setDialog: (d: Dialog) => void) {
 function ValidationBadge() {
   const s = useStore();
   const count = Object.values(s.errors.nodes).reduce((n, list) => n + list.length, 0) + s.errors.general.length;
-  if (!s.validatedOnce) return <span className="badge" data-testid="validation-status">checking…</span>;
+  if (!s.validatedOnce)
+    return (
+      <span className="badge" data-testid="validation-status">
+        checking…
+      </span>
+    );
   return count === 0 ? (
-    <span className="badge ok" data-testid="validation-status">✓ valid</span>
+    <span className="badge ok" data-testid="validation-status">
+      ✓ valid
+    </span>
   ) : (
-    <span className="badge bad" data-testid="validation-status">{count} problem{count > 1 ? 's' : ''}</span>
+    <span className="badge bad" data-testid="validation-status">
+      {count} problem{count > 1 ? 's' : ''}
+    </span>
   );
 }
 
 function MessageBar() {
   const s = useStore();
-  const lines = [...s.errors.general.map((text) => ({ text, tone: 'error' as const })), ...(s.notice ? [s.notice] : [])];
+  const lines = [
+    ...s.errors.general.map((text) => ({ text, tone: 'error' as const })),
+    ...(s.notice ? [s.notice] : []),
+  ];
   if (!lines.length) return null;
   return (
     <div className="message-bar" data-testid="message-bar">
       {lines.map((l, i) => (
-        <div key={i} className={`message ${l.tone}`} title="Click to dismiss" onClick={() => { if (l === s.notice) { store.notice = null; store.changed(); } }}>{l.text}</div>
+        <div
+          key={i}
+          className={`message ${l.tone}`}
+          title="Click to dismiss"
+          onClick={() => {
+            if (l === s.notice) {
+              store.notice = null;
+              store.changed();
+            }
+          }}
+        >
+          {l.text}
+        </div>
       ))}
     </div>
   );
@@ -135,7 +165,9 @@ export function App() {
   const s = useStore();
   const [dialog, setDialog] = useState<Dialog>(null);
   const [runOpen, setRunOpen] = useState(false);
-  const [quickAdd, setQuickAdd] = useState<{ at: { x: number; y: number }; flowAt: { x: number; y: number } } | null>(null);
+  const [quickAdd, setQuickAdd] = useState<{ at: { x: number; y: number }; flowAt: { x: number; y: number } } | null>(
+    null,
+  );
   useCatalog();
   useLiveValidation();
   useShortcuts(setDialog);
@@ -148,21 +180,47 @@ export function App() {
     <ReactFlowProvider>
       <div className={`app ${runOpen ? 'with-run' : ''}`}>
         <header className="topbar" data-testid="topbar">
-          <div className="brand"><span className="logo">◆</span> Sightline <span className="muted">Workflow editor</span></div>
-          <div className="doc-name" data-testid="doc-name">{s.open ? `${s.open.workspace} / ${s.open.id}` : 'Untitled workflow'}{s.open?.version != null && <span className="muted"> · v{String(s.open.version)}</span>}</div>
+          <div className="brand">
+            <span className="logo">◆</span> Sightline <span className="muted">Workflow editor</span>
+          </div>
+          <div className="doc-name" data-testid="doc-name">
+            {s.open ? `${s.open.workspace} / ${s.open.id}` : 'Untitled workflow'}
+            {s.open?.version != null && <span className="muted"> · v{String(s.open.version)}</span>}
+          </div>
           <div className="toolbar">
-            <button onClick={() => store.undo()} disabled={!s.history.canUndo} title="Undo (Ctrl+Z)" data-testid="undo">↶ Undo</button>
-            <button onClick={() => store.redo()} disabled={!s.history.canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">↷ Redo</button>
+            <button onClick={() => store.undo()} disabled={!s.history.canUndo} title="Undo (Ctrl+Z)" data-testid="undo">
+              ↶ Undo
+            </button>
+            <button
+              onClick={() => store.redo()}
+              disabled={!s.history.canRedo}
+              title="Redo (Ctrl+Shift+Z)"
+              data-testid="redo"
+            >
+              ↷ Redo
+            </button>
             <span className="sep" />
-            <button onClick={() => canvasActions.layout()} title="Auto-layout (L)" data-testid="layout">Layout</button>
-            <button onClick={() => canvasActions.fitView()} title="Fit view (F)">Fit</button>
+            <button onClick={() => canvasActions.layout()} title="Auto-layout (L)" data-testid="layout">
+              Layout
+            </button>
+            <button onClick={() => canvasActions.fitView()} title="Fit view (F)">
+              Fit
+            </button>
             <span className="sep" />
-            <button onClick={() => setDialog('files')} data-testid="open-files">Import / Export</button>
-            <button onClick={() => setDialog('workflows')} data-testid="open-workflows">Workflows</button>
-            <button onClick={() => setDialog('help')} title="Shortcuts (?)" data-testid="open-help">?</button>
+            <button onClick={() => setDialog('files')} data-testid="open-files">
+              Import / Export
+            </button>
+            <button onClick={() => setDialog('workflows')} data-testid="open-workflows">
+              Workflows
+            </button>
+            <button onClick={() => setDialog('help')} title="Shortcuts (?)" data-testid="open-help">
+              ?
+            </button>
             <span className="sep" />
             <ValidationBadge />
-            <button className="primary-button" onClick={() => setRunOpen(!runOpen)} data-testid="toggle-run">▶ Run</button>
+            <button className="primary-button" onClick={() => setRunOpen(!runOpen)} data-testid="toggle-run">
+              ▶ Run
+            </button>
           </div>
         </header>
         <Palette />

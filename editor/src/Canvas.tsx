@@ -1,8 +1,17 @@
 // The graph canvas: nodes from the document, wiring with kind checks, drop-from-palette, double-click to
 // search-and-add. Positions are committed to the layout map when a drag ends (one undo step per drag).
 import {
-  Background, Controls, MiniMap, ReactFlow, applyNodeChanges, useReactFlow,
-  type Connection, type Edge, type Node, type NodeChange, type OnSelectionChangeParams,
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  applyNodeChanges,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type Node,
+  type NodeChange,
+  type OnSelectionChangeParams,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import { addInput, addStep, connect, disconnect, moveNodes } from '../model/edit.ts';
@@ -23,7 +32,9 @@ export const canvasActions = {
   centerPosition: () => ({ x: 0, y: 0 }),
 };
 
-export function Canvas(props: { onQuickAdd: (screen: { x: number; y: number }, flow: { x: number; y: number }) => void }) {
+export function Canvas(props: {
+  onQuickAdd: (screen: { x: number; y: number }, flow: { x: number; y: number }) => void;
+}) {
   const s = useStore();
   const flow = useReactFlow();
   const graph = s.graph;
@@ -59,17 +70,22 @@ export function Canvas(props: { onQuickAdd: (screen: { x: number; y: number }, f
     [graph],
   );
 
-  const onNodesChange = useCallback((changes: NodeChange<Node<GraphNodeData>>[]) => {
-    setNodes((nds) => applyNodeChanges(changes, nds));
-    const moved: Record<string, { x: number; y: number }> = {};
-    for (const c of changes) if (c.type === 'position' && c.dragging === false && c.position) moved[c.id] = c.position;
-    // A drag end reports no position: read the final ones from the canvas.
-    for (const c of changes) if (c.type === 'position' && c.dragging === false && !c.position) {
-      const n = flow.getNode(c.id);
-      if (n) moved[c.id] = n.position;
-    }
-    if (Object.keys(moved).length) store.apply((d) => moveNodes(d, moved));
-  }, [flow]);
+  const onNodesChange = useCallback(
+    (changes: NodeChange<Node<GraphNodeData>>[]) => {
+      setNodes((nds) => applyNodeChanges(changes, nds));
+      const moved: Record<string, { x: number; y: number }> = {};
+      for (const c of changes)
+        if (c.type === 'position' && c.dragging === false && c.position) moved[c.id] = c.position;
+      // A drag end reports no position: read the final ones from the canvas.
+      for (const c of changes)
+        if (c.type === 'position' && c.dragging === false && !c.position) {
+          const n = flow.getNode(c.id);
+          if (n) moved[c.id] = n.position;
+        }
+      if (Object.keys(moved).length) store.apply((d) => moveNodes(d, moved));
+    },
+    [flow],
+  );
 
   const onSelectionChange = useCallback(({ nodes: n, edges: e }: OnSelectionChangeParams) => {
     selectedEdges.current = e.map((x) => x.id);
@@ -107,30 +123,41 @@ export function Canvas(props: { onQuickAdd: (screen: { x: number; y: number }, f
     };
     canvasActions.centerPosition = () => {
       const r = wrapper.current?.getBoundingClientRect();
-      return r ? flow.screenToFlowPosition({ x: r.left + r.width / 2 - 110, y: r.top + r.height / 2 - 60 }) : { x: 0, y: 0 };
+      return r
+        ? flow.screenToFlowPosition({ x: r.left + r.width / 2 - 110, y: r.top + r.height / 2 - 60 })
+        : { x: 0, y: 0 };
     };
   }, [flow]);
 
-  const onDrop = useCallback((event: DragEvent) => {
-    event.preventDefault();
-    const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-    const blockType = event.dataTransfer.getData(DRAG_BLOCK);
-    const inputType = event.dataTransfer.getData(DRAG_INPUT);
-    if (blockType) {
-      store.apply((d) => {
-        const added = addStep(d, blockType, position);
-        store.select([`step:${added.name}`]);
-        return added.doc;
-      });
-    } else if (inputType) {
-      store.apply((d) => addInput(d, inputType, position).doc);
-    }
-  }, [flow]);
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      event.preventDefault();
+      const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      const blockType = event.dataTransfer.getData(DRAG_BLOCK);
+      const inputType = event.dataTransfer.getData(DRAG_INPUT);
+      if (blockType) {
+        store.apply((d) => {
+          const added = addStep(d, blockType, position);
+          store.select([`step:${added.name}`]);
+          return added.doc;
+        });
+      } else if (inputType) {
+        store.apply((d) => addInput(d, inputType, position).doc);
+      }
+    },
+    [flow],
+  );
 
-  const onDoubleClick = useCallback((event: MouseEvent) => {
-    if (!(event.target as HTMLElement).classList.contains('react-flow__pane')) return;
-    props.onQuickAdd({ x: event.clientX, y: event.clientY }, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
-  }, [flow, props]);
+  const onDoubleClick = useCallback(
+    (event: MouseEvent) => {
+      if (!(event.target as HTMLElement).classList.contains('react-flow__pane')) return;
+      props.onQuickAdd(
+        { x: event.clientX, y: event.clientY },
+        flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }),
+      );
+    },
+    [flow, props],
+  );
 
   return (
     <div className="canvas" ref={wrapper} data-testid="canvas" onDoubleClick={onDoubleClick}>

@@ -12,7 +12,8 @@ function freeCenterSpot(layout: Record<string, { x: number; y: number }>): { x: 
   const taken = Object.values(layout);
   const cells: Array<{ x: number; y: number; d: number }> = [];
   for (let col = -3; col <= 3; col++)
-    for (let row = -3; row <= 3; row++) cells.push({ x: center.x + col * 260, y: center.y + row * 190, d: Math.hypot(col * 1.4, row) });
+    for (let row = -3; row <= 3; row++)
+      cells.push({ x: center.x + col * 260, y: center.y + row * 190, d: Math.hypot(col * 1.4, row) });
   cells.sort((a, b) => a.d - b.d);
   const free = cells.find((c) => !taken.some((p) => Math.abs(p.x - c.x) < 240 && Math.abs(p.y - c.y) < 170));
   return free ? { x: free.x, y: free.y } : center;
@@ -78,8 +79,22 @@ function BlockCard(props: { line: BlockLine; docsOpen: boolean; onDocs: () => vo
       >
         <div className="palette-item-row">
           <span className="palette-item-name">{line.name}</span>
-          <button className="icon-button" title={`Add ${b.name} ${b.version} to the canvas`} data-testid="palette-add" onClick={() => addBlockAtCenter(b.type)}>+</button>
-          <button className={`icon-button info-button ${props.docsOpen ? 'on' : ''}`} title="Documentation" data-testid="palette-docs" onClick={props.onDocs}>i</button>
+          <button
+            className="icon-button"
+            title={`Add ${b.name} ${b.version} to the canvas`}
+            data-testid="palette-add"
+            onClick={() => addBlockAtCenter(b.type)}
+          >
+            +
+          </button>
+          <button
+            className={`icon-button info-button ${props.docsOpen ? 'on' : ''}`}
+            title="Documentation"
+            data-testid="palette-docs"
+            onClick={props.onDocs}
+          >
+            i
+          </button>
         </div>
         <div className="palette-item-desc">{b.shortDescription}</div>
         {line.versions.length > 1 ? (
@@ -93,7 +108,11 @@ function BlockCard(props: { line: BlockLine; docsOpen: boolean; onDocs: () => vo
             onDoubleClick={(e) => e.stopPropagation()}
           >
             {line.versions.map((v) => (
-              <option key={v.type} value={v.type}>{v.version}{v === line.latest ? ' (latest)' : ''}{v.deprecated ? ' (deprecated)' : ''}</option>
+              <option key={v.type} value={v.type}>
+                {v.version}
+                {v === line.latest ? ' (latest)' : ''}
+                {v.deprecated ? ' (deprecated)' : ''}
+              </option>
             ))}
           </select>
         ) : (
@@ -113,13 +132,29 @@ export function Palette() {
   const groups = useMemo(() => s.catalog.searchLines(query), [s.catalog, query]);
   return (
     <aside className="palette" data-testid="palette">
-      <input className="search" placeholder="Search blocks…" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="palette-search" />
+      <input
+        className="search"
+        placeholder="Search blocks…"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        data-testid="palette-search"
+      />
       <div className="palette-scroll">
         {!query && (
           <section className="palette-group">
             <h4>Inputs &amp; outputs</h4>
-            <InputItem type="WorkflowImage" label="Image input" hint="An image given at run time" testid="palette-input-image" />
-            <InputItem type="WorkflowParameter" label="Parameter" hint="A value given at run time, with a default" testid="palette-input-parameter" />
+            <InputItem
+              type="WorkflowImage"
+              label="Image input"
+              hint="An image given at run time"
+              testid="palette-input-image"
+            />
+            <InputItem
+              type="WorkflowParameter"
+              label="Parameter"
+              hint="A value given at run time, with a default"
+              testid="palette-input-parameter"
+            />
             <div
               className="palette-item palette-input"
               data-testid="palette-output"
@@ -134,12 +169,19 @@ export function Palette() {
         {groups.map((g) => (
           <section className="palette-group" key={g.family} data-testid={`palette-group-${g.family}`}>
             <h4 onClick={() => setCollapsed((c) => ({ ...c, [g.family]: !c[g.family] }))}>
-              <span>{collapsed[g.family] && !query ? '▸' : '▾'} {g.label}</span>
+              <span>
+                {collapsed[g.family] && !query ? '▸' : '▾'} {g.label}
+              </span>
               <span className="count">{g.lines.length}</span>
             </h4>
             {(!collapsed[g.family] || query) &&
               g.lines.map((line) => (
-                <BlockCard key={line.key} line={line} docsOpen={open === line.key} onDocs={() => setOpen(open === line.key ? null : line.key)} />
+                <BlockCard
+                  key={line.key}
+                  line={line}
+                  docsOpen={open === line.key}
+                  onDocs={() => setOpen(open === line.key ? null : line.key)}
+                />
               ))}
           </section>
         ))}
@@ -150,10 +192,21 @@ export function Palette() {
 }
 
 /** Double-click search box: type, Enter adds the first match where the canvas was clicked. */
-export function QuickAdd(props: { at: { x: number; y: number }; flowAt: { x: number; y: number }; onClose: () => void }) {
+export function QuickAdd(props: {
+  at: { x: number; y: number };
+  flowAt: { x: number; y: number };
+  onClose: () => void;
+}) {
   const s = useStore();
   const [query, setQuery] = useState('');
-  const hits = useMemo(() => s.catalog.searchLines(query).flatMap((g) => g.lines.map((l) => l.latest)).slice(0, 8), [s.catalog, query]);
+  const hits = useMemo(
+    () =>
+      s.catalog
+        .searchLines(query)
+        .flatMap((g) => g.lines.map((l) => l.latest))
+        .slice(0, 8),
+    [s.catalog, query],
+  );
   const add = (b: BlockInfo) => {
     store.apply((d) => {
       const added = addStep(d, b.type, props.flowAt);
@@ -163,7 +216,12 @@ export function QuickAdd(props: { at: { x: number; y: number }; flowAt: { x: num
     props.onClose();
   };
   return (
-    <div className="quick-add" style={{ left: props.at.x, top: props.at.y }} data-testid="quick-add" onMouseDown={(e) => e.stopPropagation()}>
+    <div
+      className="quick-add"
+      style={{ left: props.at.x, top: props.at.y }}
+      data-testid="quick-add"
+      onMouseDown={(e) => e.stopPropagation()}
+    >
       <input
         autoFocus
         className="search"
@@ -178,7 +236,9 @@ export function QuickAdd(props: { at: { x: number; y: number }; flowAt: { x: num
       />
       {hits.map((b) => (
         <div key={b.type} className="quick-add-item" onMouseDown={() => add(b)}>
-          <span>{b.name} <span className="version-tag">{b.version}</span></span>
+          <span>
+            {b.name} <span className="version-tag">{b.version}</span>
+          </span>
           <span className="muted">{b.family.replace(/_/g, ' ')}</span>
         </div>
       ))}

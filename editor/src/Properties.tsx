@@ -16,7 +16,12 @@ import { uqlPropertyRole } from '../model/uql-language.ts';
 import { asEntries } from '../model/entries.ts';
 import { store, useStore } from './store.ts';
 
-function sourcesFor(def: WorkflowDefinition, catalog: BlockCatalog, prop: PropertyInfo, stepName: string): SourceOption[] {
+function sourcesFor(
+  def: WorkflowDefinition,
+  catalog: BlockCatalog,
+  prop: PropertyInfo,
+  stepName: string,
+): SourceOption[] {
   const out: SourceOption[] = [];
   for (const i of def.inputs) {
     const v = checkProperty(prop, inputKinds(i), `input '${i.name}'`, stepName);
@@ -26,7 +31,12 @@ function sourcesFor(def: WorkflowDefinition, catalog: BlockCatalog, prop: Proper
     if (s.name === stepName) continue;
     for (const o of catalog.get(s.type)?.outputs ?? []) {
       const v = checkProperty(prop, o.kinds, `'${s.name}.${o.name}'`, stepName);
-      out.push({ selector: stepOutputSelector(s.name, o.name), label: `${s.name}.${o.name}`, ok: v.ok, reason: v.reason });
+      out.push({
+        selector: stepOutputSelector(s.name, o.name),
+        label: `${s.name}.${o.name}`,
+        ok: v.ok,
+        reason: v.reason,
+      });
     }
   }
   return out;
@@ -37,14 +47,20 @@ function PropertyField(props: { step: StepDef; prop: PropertyInfo; error?: strin
   const { step, prop } = props;
   const key = stepKeyFor(step, s.catalog.get(step.type), prop.name);
   const value = step[key] as Json | undefined;
-  const set = (v: Json | undefined) => store.apply((d) => setStepProperty(d, step.name, key, v), `prop:${step.name}:${key}`);
+  const set = (v: Json | undefined) =>
+    store.apply((d) => setStepProperty(d, step.name, key, v), `prop:${step.name}:${key}`);
   const isSelector = typeof value === 'string' && value.startsWith('$');
   const sel = prop.selector;
   const [linkMode, setLinkMode] = useState(isSelector || (prop.literal === null && !!sel));
   // Follow outside changes (wiring on the canvas, undo) without flipping while a `$…` literal is being typed.
   useEffect(() => {
     if (prop.literal === null) return;
-    if (isSelector && sel && sourcesFor(store.doc.definition, store.catalog, prop, step.name).some((o) => o.selector === value)) setLinkMode(true);
+    if (
+      isSelector &&
+      sel &&
+      sourcesFor(store.doc.definition, store.catalog, prop, step.name).some((o) => o.selector === value)
+    )
+      setLinkMode(true);
     else if (!isSelector && value !== undefined) setLinkMode(false);
   }, [value]); // eslint-disable-line react-hooks/exhaustive-deps
   let editor: React.ReactNode;
@@ -53,18 +69,31 @@ function PropertyField(props: { step: StepDef; prop: PropertyInfo; error?: strin
   if (uql) {
     const namesKey = uql.namesFrom && block ? stepKeyFor(step, block, uql.namesFrom) : null;
     const names = namesKey ? Object.keys(asEntries(step[namesKey] as Json | undefined)) : [];
-    editor = <UqlField role={uql} value={value} onChange={set} scope={{ language: s.uql, names }} tid={`uql-${prop.name}`} />;
+    editor = (
+      <UqlField role={uql} value={value} onChange={set} scope={{ language: s.uql, names }} tid={`uql-${prop.name}`} />
+    );
   } else if (sel?.selectedElement === 'step') {
     const list = Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];
     const others = s.doc.definition.steps.filter((x) => x.name !== step.name);
     editor = (
       <div className="chips">
         {list.map((v) => (
-          <span className="chip" key={v}>{v}<button onClick={() => set(sel.container === 'list' ? list.filter((x) => x !== v) : undefined)}>×</button></span>
+          <span className="chip" key={v}>
+            {v}
+            <button onClick={() => set(sel.container === 'list' ? list.filter((x) => x !== v) : undefined)}>×</button>
+          </span>
         ))}
-        <select className="input" value="" onChange={(e) => e.target.value && set(sel.container === 'list' ? [...list, e.target.value] : e.target.value)}>
+        <select
+          className="input"
+          value=""
+          onChange={(e) => e.target.value && set(sel.container === 'list' ? [...list, e.target.value] : e.target.value)}
+        >
           <option value="">+ step…</option>
-          {others.map((o) => <option key={o.name} value={stepSelector(o.name)}>{o.name}</option>)}
+          {others.map((o) => (
+            <option key={o.name} value={stepSelector(o.name)}>
+              {o.name}
+            </option>
+          ))}
         </select>
       </div>
     );
@@ -82,14 +111,40 @@ function PropertyField(props: { step: StepDef; prop: PropertyInfo; error?: strin
       <>
         {sel && prop.literal && (
           <div className="segmented">
-            <button className={!linkMode ? 'on' : ''} data-testid={`field-${prop.name}-mode-value`} onClick={() => { setLinkMode(false); if (isSelector) set(undefined); }}>Value</button>
-            <button className={linkMode ? 'on' : ''} data-testid={`field-${prop.name}-mode-link`} onClick={() => setLinkMode(true)}>Link</button>
+            <button
+              className={!linkMode ? 'on' : ''}
+              data-testid={`field-${prop.name}-mode-value`}
+              onClick={() => {
+                setLinkMode(false);
+                if (isSelector) set(undefined);
+              }}
+            >
+              Value
+            </button>
+            <button
+              className={linkMode ? 'on' : ''}
+              data-testid={`field-${prop.name}-mode-link`}
+              onClick={() => setLinkMode(true)}
+            >
+              Link
+            </button>
           </div>
         )}
         {linkMode && sel ? (
-          <SourceSelect value={isSelector ? (value as string) : ''} options={sources} testid={`field-${prop.name}-select`} onChange={set} />
+          <SourceSelect
+            value={isSelector ? (value as string) : ''}
+            options={sources}
+            testid={`field-${prop.name}-select`}
+            onChange={set}
+          />
         ) : prop.literal ? (
-          <LiteralInput schema={prop.literal} value={value} defaultValue={prop.default} onChange={set} testid={`field-${prop.name}-input`} />
+          <LiteralInput
+            schema={prop.literal}
+            value={value}
+            defaultValue={prop.default}
+            onChange={set}
+            testid={`field-${prop.name}-input`}
+          />
         ) : null}
       </>
     );
@@ -99,10 +154,18 @@ function PropertyField(props: { step: StepDef; prop: PropertyInfo; error?: strin
       <label title={prop.description}>
         {prop.title}
         {prop.required && <span className="required">*</span>}
-        {sel && sel.selectedElement !== 'step' && <span className="kinds" title={sel.kinds.join(' | ')}>{sel.kinds.includes('*') ? 'any kind' : sel.kinds.join(' | ')}</span>}
+        {sel && sel.selectedElement !== 'step' && (
+          <span className="kinds" title={sel.kinds.join(' | ')}>
+            {sel.kinds.includes('*') ? 'any kind' : sel.kinds.join(' | ')}
+          </span>
+        )}
       </label>
       {editor}
-      {props.error && <div className="field-error" data-testid={`field-error-${prop.name}`}>{props.error}</div>}
+      {props.error && (
+        <div className="field-error" data-testid={`field-error-${prop.name}`}>
+          {props.error}
+        </div>
+      )}
       {prop.description && <div className="field-help">{prop.description}</div>}
     </div>
   );
@@ -118,23 +181,54 @@ function StepPanel({ step }: { step: StepDef }) {
     <div data-testid="properties-step">
       <div className="panel-title">
         <div>{block?.name ?? 'Unknown block'}</div>
-        {block && <button className="link-button" onClick={() => setShowDocs(!showDocs)}>{showDocs ? 'hide docs' : 'docs'}</button>}
+        {block && (
+          <button className="link-button" onClick={() => setShowDocs(!showDocs)}>
+            {showDocs ? 'hide docs' : 'docs'}
+          </button>
+        )}
       </div>
       {showDocs && block && <BlockDocs block={block} />}
       <div className="field">
         <label>Step name</label>
-        <CommitInput value={step.name} testid="field-name" onCommit={(v) => {
-          store.apply((d) => renameStep(d, step.name, v));
-          store.select([`step:${store.doc.definition.steps.some((x) => x.name === v) ? v : step.name}`]);
-        }} />
+        <CommitInput
+          value={step.name}
+          testid="field-name"
+          onCommit={(v) => {
+            store.apply((d) => renameStep(d, step.name, v));
+            store.select([`step:${store.doc.definition.steps.some((x) => x.name === v) ? v : step.name}`]);
+          }}
+        />
       </div>
-      {general.map((e, i) => <div className="field-error block-error" key={i}>{e.property ? `${e.property}: ` : ''}{e.message}</div>)}
+      {general.map((e, i) => (
+        <div className="field-error block-error" key={i}>
+          {e.property ? `${e.property}: ` : ''}
+          {e.message}
+        </div>
+      ))}
       {block ? (
-        block.properties.map((p) => <PropertyField key={p.name} step={step} prop={p} error={errors.find((e) => e.property === p.name)?.message} />)
+        block.properties.map((p) => (
+          <PropertyField key={p.name} step={step} prop={p} error={errors.find((e) => e.property === p.name)?.message} />
+        ))
       ) : (
         <div className="field">
           <label>Raw step (block not known to this server)</label>
-          <JsonInput value={step} rows={10} testid="field-raw" onChange={(v) => v && typeof v === 'object' && !Array.isArray(v) && store.apply((d) => ({ ...d, definition: { ...d.definition, steps: d.definition.steps.map((x) => (x === step ? ({ ...v, name: step.name } as StepDef) : x)) } }))} />
+          <JsonInput
+            value={step}
+            rows={10}
+            testid="field-raw"
+            onChange={(v) =>
+              v &&
+              typeof v === 'object' &&
+              !Array.isArray(v) &&
+              store.apply((d) => ({
+                ...d,
+                definition: {
+                  ...d.definition,
+                  steps: d.definition.steps.map((x) => (x === step ? ({ ...v, name: step.name } as StepDef) : x)),
+                },
+              }))
+            }
+          />
         </div>
       )}
       {block && block.outputs.length > 0 && (
@@ -144,7 +238,21 @@ function StepPanel({ step }: { step: StepDef }) {
             <div className="output-row" key={o.name}>
               <span className="mono">{o.name}</span>
               <span className="kinds">{o.kinds.join(' | ')}</span>
-              <button className="small-button" data-testid={`add-output-${o.name}`} onClick={() => store.apply((d) => addOutput(d, stepOutputSelector(step.name, o.name), { x: (d.layout[`step:${step.name}`]?.x ?? 0) + 320, y: d.layout[`step:${step.name}`]?.y ?? 0 }).doc)}>+ workflow output</button>
+              <button
+                className="small-button"
+                data-testid={`add-output-${o.name}`}
+                onClick={() =>
+                  store.apply(
+                    (d) =>
+                      addOutput(d, stepOutputSelector(step.name, o.name), {
+                        x: (d.layout[`step:${step.name}`]?.x ?? 0) + 320,
+                        y: d.layout[`step:${step.name}`]?.y ?? 0,
+                      }).doc,
+                  )
+                }
+              >
+                + workflow output
+              </button>
             </div>
           ))}
         </div>
@@ -154,35 +262,89 @@ function StepPanel({ step }: { step: StepDef }) {
 }
 
 function InputPanel({ input }: { input: InputDef }) {
-  const replace = (next: InputDef, key: string | null = null) => store.apply((d) => updateInput(d, input.name, next), key);
-  const kinds = Array.isArray(input.kind) ? (input.kind as Json[]).map((k) => (typeof k === 'string' ? k : String((k as { name?: Json })?.name))) : [];
+  const replace = (next: InputDef, key: string | null = null) =>
+    store.apply((d) => updateInput(d, input.name, next), key);
+  const kinds = Array.isArray(input.kind)
+    ? (input.kind as Json[]).map((k) => (typeof k === 'string' ? k : String((k as { name?: Json })?.name)))
+    : [];
   return (
     <div data-testid="properties-input">
-      <div className="panel-title"><div>Workflow input</div></div>
+      <div className="panel-title">
+        <div>Workflow input</div>
+      </div>
       <div className="field">
         <label>Name</label>
-        <CommitInput value={input.name} testid="field-name" onCommit={(v) => { store.apply((d) => updateInput(d, input.name, { ...input, name: v })); store.select([`input:${v}`]); }} />
+        <CommitInput
+          value={input.name}
+          testid="field-name"
+          onCommit={(v) => {
+            store.apply((d) => updateInput(d, input.name, { ...input, name: v }));
+            store.select([`input:${v}`]);
+          }}
+        />
       </div>
       <div className="field">
         <label>Type</label>
-        <select className="input" data-testid="field-input-type" value={input.type} onChange={(e) => replace({ ...input, type: e.target.value })}>
-          {['WorkflowImage', 'WorkflowParameter', 'WorkflowBatchInput', 'WorkflowVideoMetadata', 'InferenceImage', 'InferenceParameter'].map((t) => <option key={t}>{t}</option>)}
+        <select
+          className="input"
+          data-testid="field-input-type"
+          value={input.type}
+          onChange={(e) => replace({ ...input, type: e.target.value })}
+        >
+          {[
+            'WorkflowImage',
+            'WorkflowParameter',
+            'WorkflowBatchInput',
+            'WorkflowVideoMetadata',
+            'InferenceImage',
+            'InferenceParameter',
+          ].map((t) => (
+            <option key={t}>{t}</option>
+          ))}
         </select>
       </div>
       <div className="field">
-        <label>Kind <span className="kinds">{inputKinds(input).join(' | ')}</span></label>
-        <select className="input" data-testid="field-kind" value="" onChange={(e) => e.target.value && replace({ ...input, kind: [...kinds, e.target.value] })}>
+        <label>
+          Kind <span className="kinds">{inputKinds(input).join(' | ')}</span>
+        </label>
+        <select
+          className="input"
+          data-testid="field-kind"
+          value=""
+          onChange={(e) => e.target.value && replace({ ...input, kind: [...kinds, e.target.value] })}
+        >
           <option value="">+ add kind…</option>
-          {(store.catalogKinds ?? []).filter((k) => !kinds.includes(k)).map((k) => <option key={k}>{k}</option>)}
+          {(store.catalogKinds ?? [])
+            .filter((k) => !kinds.includes(k))
+            .map((k) => (
+              <option key={k}>{k}</option>
+            ))}
         </select>
         <div className="chips">
-          {kinds.map((k) => <span className="chip" key={k}>{k}<button onClick={() => { const rest = kinds.filter((x) => x !== k); const { kind: _k, ...noKind } = input; replace(rest.length ? { ...input, kind: rest } : (noKind as InputDef)); }}>×</button></span>)}
+          {kinds.map((k) => (
+            <span className="chip" key={k}>
+              {k}
+              <button
+                onClick={() => {
+                  const rest = kinds.filter((x) => x !== k);
+                  const { kind: _k, ...noKind } = input;
+                  replace(rest.length ? { ...input, kind: rest } : (noKind as InputDef));
+                }}
+              >
+                ×
+              </button>
+            </span>
+          ))}
         </div>
       </div>
       {(input.type === 'WorkflowParameter' || input.type === 'InferenceParameter') && (
         <div className="field">
           <label>Default value (JSON)</label>
-          <JsonInput value={input.default_value} testid="field-default" onChange={(v) => replace({ ...input, default_value: v === undefined ? null : v })} />
+          <JsonInput
+            value={input.default_value}
+            testid="field-default"
+            onChange={(v) => replace({ ...input, default_value: v === undefined ? null : v })}
+          />
         </div>
       )}
     </div>
@@ -192,24 +354,52 @@ function InputPanel({ input }: { input: InputDef }) {
 function OutputPanel({ output }: { output: OutputDef }) {
   const s = useStore();
   const options: SourceOption[] = s.doc.definition.steps.flatMap((st) => [
-    ...(s.catalog.get(st.type)?.outputs ?? []).map((o) => ({ selector: stepOutputSelector(st.name, o.name), label: `${st.name}.${o.name}`, ok: true, reason: '' })),
+    ...(s.catalog.get(st.type)?.outputs ?? []).map((o) => ({
+      selector: stepOutputSelector(st.name, o.name),
+      label: `${st.name}.${o.name}`,
+      ok: true,
+      reason: '',
+    })),
     { selector: `$steps.${st.name}.*`, label: `${st.name}.* (all outputs)`, ok: true, reason: '' },
   ]);
-  const replace = (next: OutputDef, key: string | null = null) => store.apply((d) => updateOutput(d, output.name, next), key);
+  const replace = (next: OutputDef, key: string | null = null) =>
+    store.apply((d) => updateOutput(d, output.name, next), key);
   return (
     <div data-testid="properties-output">
-      <div className="panel-title"><div>Workflow output</div></div>
+      <div className="panel-title">
+        <div>Workflow output</div>
+      </div>
       <div className="field">
         <label>Name</label>
-        <CommitInput value={output.name} testid="field-name" onCommit={(v) => { replace({ ...output, name: v }); store.select([`output:${v}`]); }} />
+        <CommitInput
+          value={output.name}
+          testid="field-name"
+          onCommit={(v) => {
+            replace({ ...output, name: v });
+            store.select([`output:${v}`]);
+          }}
+        />
       </div>
       <div className="field">
         <label>Selector</label>
-        <SourceSelect value={output.selector} options={options} testid="field-selector" allowEmpty={false} onChange={(v) => replace({ ...output, selector: v ?? '' })} />
+        <SourceSelect
+          value={output.selector}
+          options={options}
+          testid="field-selector"
+          allowEmpty={false}
+          onChange={(v) => replace({ ...output, selector: v ?? '' })}
+        />
       </div>
       <div className="field">
         <label>Coordinates system</label>
-        <select className="input" value={String(output.coordinates_system ?? '')} onChange={(e) => { const { coordinates_system: _c, ...rest } = output; replace(e.target.value ? { ...output, coordinates_system: e.target.value } : (rest as OutputDef)); }}>
+        <select
+          className="input"
+          value={String(output.coordinates_system ?? '')}
+          onChange={(e) => {
+            const { coordinates_system: _c, ...rest } = output;
+            replace(e.target.value ? { ...output, coordinates_system: e.target.value } : (rest as OutputDef));
+          }}
+        >
           <option value="">default (parent)</option>
           <option value="parent">parent</option>
           <option value="own">own</option>
@@ -225,9 +415,16 @@ export function Properties() {
   const def = s.doc.definition;
   let body: React.ReactNode = (
     <div className="panel-hint" data-testid="properties-empty">
-      <div className="panel-title"><div>Workflow</div></div>
-      <p>{def.inputs.length} inputs · {def.steps.length} steps · {def.outputs.length} outputs</p>
-      <p className="muted">Select a node to edit it. Wire an output port (right) into an input port (left); compatible ports light up while you drag.</p>
+      <div className="panel-title">
+        <div>Workflow</div>
+      </div>
+      <p>
+        {def.inputs.length} inputs · {def.steps.length} steps · {def.outputs.length} outputs
+      </p>
+      <p className="muted">
+        Select a node to edit it. Wire an output port (right) into an input port (left); compatible ports light up while
+        you drag.
+      </p>
     </div>
   );
   if (id) {
@@ -239,7 +436,15 @@ export function Properties() {
     if (input) body = <InputPanel key={id} input={input} />;
     if (output) body = <OutputPanel key={id} output={output} />;
   } else if (s.selection.length > 1) {
-    body = <div className="panel-hint"><p>{s.selection.length} nodes selected. Ctrl+C copies the steps, Delete removes them.</p></div>;
+    body = (
+      <div className="panel-hint">
+        <p>{s.selection.length} nodes selected. Ctrl+C copies the steps, Delete removes them.</p>
+      </div>
+    );
   }
-  return <aside className="properties" data-testid="properties">{body}</aside>;
+  return (
+    <aside className="properties" data-testid="properties">
+      {body}
+    </aside>
+  );
 }

@@ -41,7 +41,9 @@ export function RunPanel(props: { onClose: () => void }) {
         const choice = images[input.name];
         const list = choice?.files.length
           ? choice.files.map((f) => ({ type: 'base64', value: f.dataUrl.slice(f.dataUrl.indexOf(',') + 1) }))
-          : choice?.url ? [{ type: 'url', value: choice.url }] : [];
+          : choice?.url
+            ? [{ type: 'url', value: choice.url }]
+            : [];
         if (list.length) payload[input.name] = list.length === 1 ? list[0] : list;
       } else if (params[input.name] !== undefined && params[input.name] !== '') {
         const text = params[input.name];
@@ -60,7 +62,10 @@ export function RunPanel(props: { onClose: () => void }) {
       setResult(res.outputs);
     } catch (err) {
       const body = err instanceof ApiError ? err.body : null;
-      const typed = body && typeof body === 'object' && 'error_type' in body ? `${(body as { error_type: string }).error_type}: ` : '';
+      const typed =
+        body && typeof body === 'object' && 'error_type' in body
+          ? `${(body as { error_type: string }).error_type}: `
+          : '';
       setError(`${typed}${(err as Error).message}`);
       if (err instanceof ApiError && Array.isArray((body as { blocks_errors?: unknown })?.blocks_errors)) {
         store.errors = placeErrors(s.doc.definition, body, err.status);
@@ -74,7 +79,10 @@ export function RunPanel(props: { onClose: () => void }) {
   const firstImageInput = inputs.find(isImageInput);
   const inputSrc = (i: number): string | null => {
     const files = firstImageInput ? images[firstImageInput.name]?.files : undefined;
-    return files?.[Math.min(i, files.length - 1)]?.dataUrl ?? (firstImageInput ? images[firstImageInput.name]?.url || null : null);
+    return (
+      files?.[Math.min(i, files.length - 1)]?.dataUrl ??
+      (firstImageInput ? images[firstImageInput.name]?.url || null : null)
+    );
   };
 
   return (
@@ -82,41 +90,79 @@ export function RunPanel(props: { onClose: () => void }) {
       <div className="run-inputs">
         <div className="panel-title">
           <div>Run</div>
-          <button className="link-button" onClick={props.onClose}>close</button>
+          <button className="link-button" onClick={props.onClose}>
+            close
+          </button>
         </div>
         {inputs.length === 0 && <p className="muted">This workflow has no inputs.</p>}
         {inputs.map((input) =>
           isImageInput(input) ? (
             <div className="field" key={input.name}>
-              <label>{input.name} <span className="kinds">image(s)</span></label>
+              <label>
+                {input.name} <span className="kinds">image(s)</span>
+              </label>
               <input
                 type="file"
                 accept="image/*"
                 multiple
                 data-testid={`run-file-${input.name}`}
                 onChange={async (e) => {
-                  const files = await Promise.all([...(e.target.files ?? [])].map(async (f) => ({ name: f.name, dataUrl: await readAsDataUrl(f) })));
+                  const files = await Promise.all(
+                    [...(e.target.files ?? [])].map(async (f) => ({ name: f.name, dataUrl: await readAsDataUrl(f) })),
+                  );
                   setImages((m) => ({ ...m, [input.name]: { files, url: m[input.name]?.url ?? '' } }));
                 }}
               />
-              <input className="input" placeholder="…or an image URL" data-testid={`run-url-${input.name}`} value={images[input.name]?.url ?? ''} onChange={(e) => setImages((m) => ({ ...m, [input.name]: { files: m[input.name]?.files ?? [], url: e.target.value } }))} />
-              <div className="thumbs">{images[input.name]?.files.map((f) => <img key={f.name} src={f.dataUrl} alt={f.name} title={f.name} />)}</div>
+              <input
+                className="input"
+                placeholder="…or an image URL"
+                data-testid={`run-url-${input.name}`}
+                value={images[input.name]?.url ?? ''}
+                onChange={(e) =>
+                  setImages((m) => ({ ...m, [input.name]: { files: m[input.name]?.files ?? [], url: e.target.value } }))
+                }
+              />
+              <div className="thumbs">
+                {images[input.name]?.files.map((f) => (
+                  <img key={f.name} src={f.dataUrl} alt={f.name} title={f.name} />
+                ))}
+              </div>
             </div>
           ) : (
             <div className="field" key={input.name}>
-              <label>{input.name} <span className="kinds">{inputKinds(input).join(' | ')}</span></label>
-              <input className="input" data-testid={`run-param-${input.name}`} placeholder={input.default_value !== undefined ? `default: ${JSON.stringify(input.default_value)}` : 'value (JSON or text)'} value={params[input.name] ?? ''} onChange={(e) => setParams((m) => ({ ...m, [input.name]: e.target.value }))} />
+              <label>
+                {input.name} <span className="kinds">{inputKinds(input).join(' | ')}</span>
+              </label>
+              <input
+                className="input"
+                data-testid={`run-param-${input.name}`}
+                placeholder={
+                  input.default_value !== undefined
+                    ? `default: ${JSON.stringify(input.default_value)}`
+                    : 'value (JSON or text)'
+                }
+                value={params[input.name] ?? ''}
+                onChange={(e) => setParams((m) => ({ ...m, [input.name]: e.target.value }))}
+              />
             </div>
           ),
         )}
-        <button className="primary-button" disabled={running} onClick={run} data-testid="run-button">{running ? 'Running…' : 'Run workflow'}</button>
+        <button className="primary-button" disabled={running} onClick={run} data-testid="run-button">
+          {running ? 'Running…' : 'Run workflow'}
+        </button>
       </div>
       <div className="run-results" data-testid="run-results">
-        {error && <div className="run-error" data-testid="run-error">{error}</div>}
+        {error && (
+          <div className="run-error" data-testid="run-error">
+            {error}
+          </div>
+        )}
         {!result && !error && <p className="muted">{running ? 'Running…' : 'Results appear here.'}</p>}
         {result?.map((out, i) => (
           <div className="result-card" key={i} data-testid="run-result">
-            <div className="result-title">Result {i + 1} of {result.length}</div>
+            <div className="result-title">
+              Result {i + 1} of {result.length}
+            </div>
             <ResultVisuals output={out} inputSrc={inputSrc(i)} />
             <JsonTree value={out} />
           </div>

@@ -6,7 +6,11 @@ export class ApiError extends Error {
     readonly status: number,
     readonly body: unknown,
   ) {
-    super(typeof (body as { message?: unknown })?.message === 'string' ? (body as { message: string }).message : `HTTP ${status}`);
+    super(
+      typeof (body as { message?: unknown })?.message === 'string'
+        ? (body as { message: string }).message
+        : `HTTP ${status}`,
+    );
   }
 }
 
@@ -30,15 +34,26 @@ async function call<T>(method: string, url: string, body?: unknown, signal?: Abo
 
 export const api = {
   describeBlocks: () => call<BlocksDescription>('GET', '/workflows/blocks/describe'),
-  validate: (definition: WorkflowDefinition, signal?: AbortSignal) => call<{ status: string }>('POST', '/workflows/validate', definition, signal),
+  validate: (definition: WorkflowDefinition, signal?: AbortSignal) =>
+    call<{ status: string }>('POST', '/workflows/validate', definition, signal),
   run: (definition: WorkflowDefinition, inputs: Record<string, unknown>) =>
     call<{ outputs: Array<Record<string, unknown>> }>('POST', '/workflows/run', { specification: definition, inputs }),
   listWorkspaces: () => call<{ workspaces: Array<{ name: string; workflows: number }> }>('GET', '/workspaces'),
   listWorkflows: (ws: string) => call<unknown>('GET', `/workspaces/${enc(ws)}/workflows`),
   getWorkflow: (ws: string, id: string) => call<SavedWorkflow>('GET', `/workspaces/${enc(ws)}/workflows/${enc(id)}`),
-  saveWorkflow: (ws: string, id: string, body: { definition: WorkflowDefinition; layout?: LayoutMap; base_version?: number | string; message?: string; draft?: boolean }) =>
-    call<SavedWorkflow>('PUT', `/workspaces/${enc(ws)}/workflows/${enc(id)}`, body),
-  versions: (ws: string, id: string) => call<{ versions: WorkflowVersion[] }>('GET', `/workspaces/${enc(ws)}/workflows/${enc(id)}/versions`),
+  saveWorkflow: (
+    ws: string,
+    id: string,
+    body: {
+      definition: WorkflowDefinition;
+      layout?: LayoutMap;
+      base_version?: number | string;
+      message?: string;
+      draft?: boolean;
+    },
+  ) => call<SavedWorkflow>('PUT', `/workspaces/${enc(ws)}/workflows/${enc(id)}`, body),
+  versions: (ws: string, id: string) =>
+    call<{ versions: WorkflowVersion[] }>('GET', `/workspaces/${enc(ws)}/workflows/${enc(id)}/versions`),
   restore: (ws: string, id: string, version: number | string) =>
     call<SavedWorkflow>('POST', `/workspaces/${enc(ws)}/workflows/${enc(id)}/versions/${enc(String(version))}/restore`),
 };
@@ -64,7 +79,11 @@ export interface WorkflowVersion {
 }
 
 /** The list endpoint's items, whatever envelope it uses (`{workflows: [...]}` or a bare list). */
-export function workflowItems(listing: unknown): Array<{ id: string; version?: unknown; updated_at?: unknown; name?: unknown }> {
+export function workflowItems(
+  listing: unknown,
+): Array<{ id: string; version?: unknown; updated_at?: unknown; name?: unknown }> {
   const list = Array.isArray(listing) ? listing : ((listing as { workflows?: unknown })?.workflows ?? []);
-  return (Array.isArray(list) ? list : []).map((w) => (typeof w === 'string' ? { id: w } : w)).filter((w) => typeof w?.id === 'string');
+  return (Array.isArray(list) ? list : [])
+    .map((w) => (typeof w === 'string' ? { id: w } : w))
+    .filter((w) => typeof w?.id === 'string');
 }

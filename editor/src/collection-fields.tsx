@@ -14,26 +14,59 @@ export function containerTakesLiterals(prop: PropertyInfo): boolean {
   const schema = prop.schema;
   const alts = (s: SchemaNode): SchemaNode[] => ((s.anyOf ?? s.oneOf) as SchemaNode[] | undefined) ?? [s];
   for (const outer of alts(schema)) {
-    const inner = (prop.selector?.container === 'dict' ? outer.additionalProperties : outer.items) as SchemaNode | undefined;
+    const inner = (prop.selector?.container === 'dict' ? outer.additionalProperties : outer.items) as
+      SchemaNode | undefined;
     if (inner && typeof inner === 'object' && alts(inner).some((a) => a.reference !== true)) return true;
   }
   return false;
 }
 
-function ValueCell(props: { value: Json; link: boolean; sources: SourceOption[]; testid: string; onChange: (v: Json | undefined) => void }) {
-  if (props.link) return <SourceSelect value={isSelectorText(props.value) ? props.value : ''} options={props.sources} testid={props.testid} onChange={props.onChange} />;
-  return <CommitInput className="input" value={looseText(props.value)} placeholder="value" testid={props.testid} onCommit={(t) => props.onChange(parseLoose(t))} />;
+function ValueCell(props: {
+  value: Json;
+  link: boolean;
+  sources: SourceOption[];
+  testid: string;
+  onChange: (v: Json | undefined) => void;
+}) {
+  if (props.link)
+    return (
+      <SourceSelect
+        value={isSelectorText(props.value) ? props.value : ''}
+        options={props.sources}
+        testid={props.testid}
+        onChange={props.onChange}
+      />
+    );
+  return (
+    <CommitInput
+      className="input"
+      value={looseText(props.value)}
+      placeholder="value"
+      testid={props.testid}
+      onCommit={(t) => props.onChange(parseLoose(t))}
+    />
+  );
 }
 
 function ModeToggle(props: { link: boolean; testid: string; onToggle: () => void }) {
   return (
-    <button className="icon-button mode-toggle" title={props.link ? 'Linked to a step output or input: switch to a typed value' : 'Typed value: switch to a link'} data-testid={props.testid} onClick={props.onToggle}>
+    <button
+      className="icon-button mode-toggle"
+      title={props.link ? 'Linked to a step output or input: switch to a typed value' : 'Typed value: switch to a link'}
+      data-testid={props.testid}
+      onClick={props.onToggle}
+    >
       {props.link ? 'link' : 'text'}
     </button>
   );
 }
 
-export function ListField(props: { prop: PropertyInfo; value: Json | undefined; sources: SourceOption[]; onChange: (v: Json[] | undefined) => void }) {
+export function ListField(props: {
+  prop: PropertyInfo;
+  value: Json | undefined;
+  sources: SourceOption[];
+  onChange: (v: Json[] | undefined) => void;
+}) {
   const { prop, sources } = props;
   const list = Array.isArray(props.value) ? props.value : [];
   const literals = containerTakesLiterals(prop);
@@ -48,20 +81,44 @@ export function ListField(props: { prop: PropertyInfo; value: Json | undefined; 
             link={isSelectorText(item) || !literals}
             sources={sources}
             testid={`${id}-${i}`}
-            onChange={(v) => set(v === undefined ? list.filter((_, j) => j !== i) : list.map((x, j) => (j === i ? v : x)))}
+            onChange={(v) =>
+              set(v === undefined ? list.filter((_, j) => j !== i) : list.map((x, j) => (j === i ? v : x)))
+            }
           />
-          <button className="icon-button" title="Remove" data-testid={`${id}-remove-${i}`} onClick={() => set(list.filter((_, j) => j !== i))}>×</button>
+          <button
+            className="icon-button"
+            title="Remove"
+            data-testid={`${id}-remove-${i}`}
+            onClick={() => set(list.filter((_, j) => j !== i))}
+          >
+            ×
+          </button>
         </div>
       ))}
       <div className="list-row">
-        <SourceSelect value="" options={sources} testid={`${id}-add`} placeholder="+ add a link…" onChange={(v) => v && set([...list, v])} />
-        {literals && <button className="small-button" data-testid={`${id}-add-value`} onClick={() => set([...list, ''])}>+ value</button>}
+        <SourceSelect
+          value=""
+          options={sources}
+          testid={`${id}-add`}
+          placeholder="+ add a link…"
+          onChange={(v) => v && set([...list, v])}
+        />
+        {literals && (
+          <button className="small-button" data-testid={`${id}-add-value`} onClick={() => set([...list, ''])}>
+            + value
+          </button>
+        )}
       </div>
     </div>
   );
 }
 
-export function DictField(props: { prop: PropertyInfo; value: Json | undefined; sources: SourceOption[]; onChange: (v: Json | undefined) => void }) {
+export function DictField(props: {
+  prop: PropertyInfo;
+  value: Json | undefined;
+  sources: SourceOption[];
+  onChange: (v: Json | undefined) => void;
+}) {
   const { prop, sources } = props;
   const dict = asEntries(props.value);
   const literals = containerTakesLiterals(prop);
@@ -72,25 +129,50 @@ export function DictField(props: { prop: PropertyInfo; value: Json | undefined; 
   return (
     <div className="dict-field" data-testid={`${id}-dict`}>
       {entries.length > 0 && (
-        <div className="dict-head"><span>Name</span><span>Value</span></div>
+        <div className="dict-head">
+          <span>Name</span>
+          <span>Value</span>
+        </div>
       )}
       {entries.map(([key, value], i) => {
         const link = !literals || isSelectorText(value) || !!linking[key];
         return (
           <div className="dict-row" key={key}>
-            <CommitInput className="input mono" value={key} testid={`${id}-key-${i}`} onCommit={(k) => {
-              const next = renameEntry(dict, key, k.trim());
-              if (next !== dict) setLinking((m) => ({ ...m, [k.trim()]: !!m[key] }));
-              props.onChange(next);
-            }} />
-            <ValueCell value={value} link={link} sources={sources} testid={`${id}-value-${i}`} onChange={(v) => props.onChange(setEntry(dict, key, v ?? ''))} />
+            <CommitInput
+              className="input mono"
+              value={key}
+              testid={`${id}-key-${i}`}
+              onCommit={(k) => {
+                const next = renameEntry(dict, key, k.trim());
+                if (next !== dict) setLinking((m) => ({ ...m, [k.trim()]: !!m[key] }));
+                props.onChange(next);
+              }}
+            />
+            <ValueCell
+              value={value}
+              link={link}
+              sources={sources}
+              testid={`${id}-value-${i}`}
+              onChange={(v) => props.onChange(setEntry(dict, key, v ?? ''))}
+            />
             {literals && (
-              <ModeToggle link={link} testid={`${id}-mode-${i}`} onToggle={() => {
-                setLinking((m) => ({ ...m, [key]: !link }));
-                if (link && isSelectorText(value)) props.onChange(setEntry(dict, key, ''));
-              }} />
+              <ModeToggle
+                link={link}
+                testid={`${id}-mode-${i}`}
+                onToggle={() => {
+                  setLinking((m) => ({ ...m, [key]: !link }));
+                  if (link && isSelectorText(value)) props.onChange(setEntry(dict, key, ''));
+                }}
+              />
             )}
-            <button className="icon-button" title="Remove" data-testid={`${id}-remove-${i}`} onClick={() => props.onChange(removeEntry(dict, key))}>×</button>
+            <button
+              className="icon-button"
+              title="Remove"
+              data-testid={`${id}-remove-${i}`}
+              onClick={() => props.onChange(removeEntry(dict, key))}
+            >
+              ×
+            </button>
           </div>
         );
       })}

@@ -3,19 +3,36 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { definitionToGraph } from '../model/graph.ts';
 import { autoLayout } from '../model/layout.ts';
 import { estimatedSizes } from '../model/node-size.ts';
-import { EXAMPLES_WORKSPACE, saveWorkspaceFor, saveWorkspaceProblem, workflowDescription } from '../model/workspaces.ts';
+import {
+  EXAMPLES_WORKSPACE,
+  saveWorkspaceFor,
+  saveWorkspaceProblem,
+  workflowDescription,
+} from '../model/workspaces.ts';
 import type { EditorDocument, LayoutMap, WorkflowDefinition } from '../model/types.ts';
 import { api, ApiError, workflowItems, type WorkflowVersion } from './api.ts';
 import { canvasActions } from './Canvas.tsx';
 import { store, useStore } from './store.ts';
 
-export function Modal(props: { title: string; onClose: () => void; children: ReactNode; testid: string; wide?: boolean }) {
+export function Modal(props: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  testid: string;
+  wide?: boolean;
+}) {
   return (
     <div className="modal-backdrop" onMouseDown={props.onClose}>
-      <div className={`modal ${props.wide ? 'wide' : ''}`} data-testid={props.testid} onMouseDown={(e) => e.stopPropagation()}>
+      <div
+        className={`modal ${props.wide ? 'wide' : ''}`}
+        data-testid={props.testid}
+        onMouseDown={(e) => e.stopPropagation()}
+      >
         <div className="modal-head">
           <h3>{props.title}</h3>
-          <button className="icon-button" onClick={props.onClose} data-testid="modal-close">×</button>
+          <button className="icon-button" onClick={props.onClose} data-testid="modal-close">
+            ×
+          </button>
         </div>
         <div className="modal-body">{props.children}</div>
       </div>
@@ -35,7 +52,10 @@ export function documentFor(definition: WorkflowDefinition, layout: LayoutMap | 
 function parseDefinition(text: string): WorkflowDefinition {
   const parsed = JSON.parse(text) as unknown;
   // Accept a bare definition or a wrapper that holds one (`specification`, `definition`).
-  const def = (parsed as { specification?: unknown; definition?: unknown })?.specification ?? (parsed as { definition?: unknown })?.definition ?? parsed;
+  const def =
+    (parsed as { specification?: unknown; definition?: unknown })?.specification ??
+    (parsed as { definition?: unknown })?.definition ??
+    parsed;
   if (!def || typeof def !== 'object' || !Array.isArray((def as WorkflowDefinition).steps))
     throw new Error('Expected a workflow definition with "steps", "inputs" and "outputs".');
   return def as WorkflowDefinition;
@@ -61,13 +81,34 @@ export function FilesDialog(props: { onClose: () => void }) {
       <div className="two-col">
         <div>
           <h4>Import</h4>
-          <textarea className="input json-input" rows={16} placeholder="Paste a workflow definition…" value={text} onChange={(e) => setText(e.target.value)} data-testid="import-text" />
-          {error && <div className="field-error" data-testid="import-error">{error}</div>}
+          <textarea
+            className="input json-input"
+            rows={16}
+            placeholder="Paste a workflow definition…"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            data-testid="import-text"
+          />
+          {error && (
+            <div className="field-error" data-testid="import-error">
+              {error}
+            </div>
+          )}
           <div className="row">
-            <button className="primary-button" onClick={() => importText(text)} data-testid="import-button">Import</button>
+            <button className="primary-button" onClick={() => importText(text)} data-testid="import-button">
+              Import
+            </button>
             <label className="small-button file-button">
               Open file…
-              <input type="file" accept=".json,application/json" data-testid="import-file" onChange={async (e) => { const f = e.target.files?.[0]; if (f) importText(await f.text()); }} />
+              <input
+                type="file"
+                accept=".json,application/json"
+                data-testid="import-file"
+                onChange={async (e) => {
+                  const f = e.target.files?.[0];
+                  if (f) importText(await f.text());
+                }}
+              />
             </label>
           </div>
         </div>
@@ -75,8 +116,22 @@ export function FilesDialog(props: { onClose: () => void }) {
           <h4>Export</h4>
           <textarea className="input json-input" rows={16} readOnly value={exported} data-testid="export-text" />
           <div className="row">
-            <button className="small-button" onClick={() => void navigator.clipboard?.writeText(exported).then(() => store.say('Copied to clipboard.', 'success'))}>Copy</button>
-            <a className="small-button" download={`${s.open?.id ?? 'workflow'}.json`} href={`data:application/json;charset=utf-8,${encodeURIComponent(exported)}`} data-testid="export-download">Download</a>
+            <button
+              className="small-button"
+              onClick={() =>
+                void navigator.clipboard?.writeText(exported).then(() => store.say('Copied to clipboard.', 'success'))
+              }
+            >
+              Copy
+            </button>
+            <a
+              className="small-button"
+              download={`${s.open?.id ?? 'workflow'}.json`}
+              href={`data:application/json;charset=utf-8,${encodeURIComponent(exported)}`}
+              data-testid="export-download"
+            >
+              Download
+            </a>
           </div>
         </div>
       </div>
@@ -96,7 +151,14 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
   const [workspaces, setWorkspaces] = useState<Array<{ name: string; workflows: number }>>([]);
   const [saveWorkspace, setSaveWorkspace] = useState(saveWorkspaceFor(workspace));
   const [descriptions, setDescriptions] = useState<Record<string, string>>({});
-  useEffect(() => void api.listWorkspaces().then((r) => setWorkspaces(r.workspaces), () => undefined), []);
+  useEffect(
+    () =>
+      void api.listWorkspaces().then(
+        (r) => setWorkspaces(r.workspaces),
+        () => undefined,
+      ),
+    [],
+  );
   useEffect(() => setSaveWorkspace(saveWorkspaceFor(workspace)), [workspace]);
 
   const refresh = async () => {
@@ -131,8 +193,15 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
     const problem = saveWorkspaceProblem(target);
     if (problem) return setError(problem);
     try {
-      const base = s.open && s.open.workspace === target && s.open.id === id ? s.open.version ?? undefined : undefined;
-      const saved = await api.saveWorkflow(target, id, { definition: s.doc.definition, layout: s.doc.layout, base_version: base, message: message || undefined, draft });
+      const base =
+        s.open && s.open.workspace === target && s.open.id === id ? (s.open.version ?? undefined) : undefined;
+      const saved = await api.saveWorkflow(target, id, {
+        definition: s.doc.definition,
+        layout: s.doc.layout,
+        base_version: base,
+        message: message || undefined,
+        draft,
+      });
       store.open = { workspace: target, id, version: saved.version };
       store.say(`Saved ${target}/${id} as version ${saved.version}.`, 'success');
       setMessage('');
@@ -140,7 +209,11 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
       if (target !== workspace) setWorkspace(target);
       else await refresh();
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 409 ? `Conflict: ${err.message} Someone saved a newer version; open it, or save under another id.` : (err as Error).message);
+      setError(
+        err instanceof ApiError && err.status === 409
+          ? `Conflict: ${err.message} Someone saved a newer version; open it, or save under another id.`
+          : (err as Error).message,
+      );
     }
   };
 
@@ -162,13 +235,26 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
         <div>
           <div className="field">
             <label>Workspace</label>
-            <input className="input" value={workspace} onChange={(e) => setWorkspace(e.target.value)} data-testid="ws-workspace" />
+            <input
+              className="input"
+              value={workspace}
+              onChange={(e) => setWorkspace(e.target.value)}
+              data-testid="ws-workspace"
+            />
             <div className="chips">
-              {workspaces.filter((w) => w.name !== workspace).map((w) => (
-                <button className="chip chip-button" key={w.name} onClick={() => setWorkspace(w.name)} data-testid={`ws-pick-${w.name}`} title={`Show the workflows of '${w.name}'`}>
-                  {w.name} <span className="muted">{w.workflows}</span>
-                </button>
-              ))}
+              {workspaces
+                .filter((w) => w.name !== workspace)
+                .map((w) => (
+                  <button
+                    className="chip chip-button"
+                    key={w.name}
+                    onClick={() => setWorkspace(w.name)}
+                    data-testid={`ws-pick-${w.name}`}
+                    title={`Show the workflows of '${w.name}'`}
+                  >
+                    {w.name} <span className="muted">{w.workflows}</span>
+                  </button>
+                ))}
             </div>
           </div>
           <h4>Workflows</h4>
@@ -179,10 +265,18 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
                 <span className="list-text">
                   <span className="mono">{w.id}</span>
                   {descriptions[`${workspace}/${w.id}`] && (
-                    <span className="list-desc muted" title={descriptions[`${workspace}/${w.id}`]} data-testid={`ws-desc-${w.id}`}>{descriptions[`${workspace}/${w.id}`]}</span>
+                    <span
+                      className="list-desc muted"
+                      title={descriptions[`${workspace}/${w.id}`]}
+                      data-testid={`ws-desc-${w.id}`}
+                    >
+                      {descriptions[`${workspace}/${w.id}`]}
+                    </span>
                   )}
                 </span>
-                <button className="small-button" onClick={() => void open(w.id)} data-testid={`ws-open-${w.id}`}>Open</button>
+                <button className="small-button" onClick={() => void open(w.id)} data-testid={`ws-open-${w.id}`}>
+                  Open
+                </button>
               </div>
             ))}
           </div>
@@ -191,35 +285,73 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
           <h4>Save current workflow</h4>
           <div className="field">
             <label>Save to workspace</label>
-            <input className="input mono" value={saveWorkspace} onChange={(e) => setSaveWorkspace(e.target.value)} data-testid="ws-save-workspace" />
+            <input
+              className="input mono"
+              value={saveWorkspace}
+              onChange={(e) => setSaveWorkspace(e.target.value)}
+              data-testid="ws-save-workspace"
+            />
             {workspace === EXAMPLES_WORKSPACE && (
-              <div className="field-help" data-testid="ws-examples-note">The examples stay as shipped: an edited example is saved as a copy in another workspace.</div>
+              <div className="field-help" data-testid="ws-examples-note">
+                The examples stay as shipped: an edited example is saved as a copy in another workspace.
+              </div>
             )}
           </div>
-          <div className="field"><label>Id</label><input className="input mono" value={id} onChange={(e) => setId(e.target.value)} data-testid="ws-id" /></div>
-          <div className="field"><label>Message</label><input className="input" value={message} onChange={(e) => setMessage(e.target.value)} data-testid="ws-message" /></div>
-          <label className="checkbox"><input type="checkbox" checked={draft} onChange={(e) => setDraft(e.target.checked)} /> Save as draft</label>
-          <div className="row"><button className="primary-button" onClick={() => void save()} data-testid="ws-save">Save</button></div>
+          <div className="field">
+            <label>Id</label>
+            <input className="input mono" value={id} onChange={(e) => setId(e.target.value)} data-testid="ws-id" />
+          </div>
+          <div className="field">
+            <label>Message</label>
+            <input
+              className="input"
+              value={message}
+              onChange={(e) => setMessage(e.target.value)}
+              data-testid="ws-message"
+            />
+          </div>
+          <label className="checkbox">
+            <input type="checkbox" checked={draft} onChange={(e) => setDraft(e.target.checked)} /> Save as draft
+          </label>
+          <div className="row">
+            <button className="primary-button" onClick={() => void save()} data-testid="ws-save">
+              Save
+            </button>
+          </div>
           <h4>Versions {id && <span className="muted">of {id}</span>}</h4>
           <div className="list" data-testid="ws-versions">
             {versions.length === 0 && <div className="muted">No versions.</div>}
             {[...versions].reverse().map((v) => (
               <div className="list-item" key={String(v.version)}>
                 <span>
-                  <b>v{String(v.version)}</b> {v.draft ? <span className="chip">draft</span> : null} <span className="muted">{v.created_at ? new Date(v.created_at).toLocaleString() : ''}</span>
-                  <div className="muted">{v.message ?? ''}{v.author ? ` — ${v.author}` : ''}</div>
+                  <b>v{String(v.version)}</b> {v.draft ? <span className="chip">draft</span> : null}{' '}
+                  <span className="muted">{v.created_at ? new Date(v.created_at).toLocaleString() : ''}</span>
+                  <div className="muted">
+                    {v.message ?? ''}
+                    {v.author ? ` — ${v.author}` : ''}
+                  </div>
                 </span>
                 {s.open?.id === id && String(s.open.version) === String(v.version) ? (
                   <span className="chip">current</span>
                 ) : (
-                  <button className="small-button" onClick={() => void restore(v.version)} data-testid={`ws-restore-${v.version}`}>Restore</button>
+                  <button
+                    className="small-button"
+                    onClick={() => void restore(v.version)}
+                    data-testid={`ws-restore-${v.version}`}
+                  >
+                    Restore
+                  </button>
                 )}
               </div>
             ))}
           </div>
         </div>
       </div>
-      {error && <div className="field-error" data-testid="ws-error">{error}</div>}
+      {error && (
+        <div className="field-error" data-testid="ws-error">
+          {error}
+        </div>
+      )}
     </Modal>
   );
 }
@@ -269,11 +401,19 @@ export function HelpDialog(props: { onClose: () => void }) {
       <table className="shortcuts">
         <tbody>
           {SHORTCUTS.map(([k, d]) => (
-            <tr key={k}><td><kbd>{k}</kbd></td><td>{d}</td></tr>
+            <tr key={k}>
+              <td>
+                <kbd>{k}</kbd>
+              </td>
+              <td>{d}</td>
+            </tr>
           ))}
         </tbody>
       </table>
-      <p className="muted">Wire an output port (right side of a node) into an input port (left side). While you drag, ports that accept the kind turn green; incompatible ones turn red and the connection is refused with the reason.</p>
+      <p className="muted">
+        Wire an output port (right side of a node) into an input port (left side). While you drag, ports that accept the
+        kind turn green; incompatible ones turn red and the connection is refused with the reason.
+      </p>
     </Modal>
   );
 }

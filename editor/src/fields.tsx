@@ -24,11 +24,18 @@ function editableSchema(schema: SchemaNode): SchemaNode {
   const alts = (schema.anyOf ?? schema.oneOf) as SchemaNode[] | undefined;
   if (!Array.isArray(alts)) return schema;
   const consts = alts.flatMap((a) => ('const' in a ? [a.const] : Array.isArray(a.enum) ? (a.enum as unknown[]) : []));
-  if (consts.length && alts.every((a) => 'const' in a || Array.isArray(a.enum) || a.type === 'null')) return { enum: consts };
+  if (consts.length && alts.every((a) => 'const' in a || Array.isArray(a.enum) || a.type === 'null'))
+    return { enum: consts };
   return alts.find((a) => a.type !== 'null') ?? schema;
 }
 
-export function LiteralInput(props: { schema: SchemaNode; value: Json | undefined; defaultValue: unknown; onChange: (v: Json | undefined) => void; testid: string }) {
+export function LiteralInput(props: {
+  schema: SchemaNode;
+  value: Json | undefined;
+  defaultValue: unknown;
+  onChange: (v: Json | undefined) => void;
+  testid: string;
+}) {
   const schema = editableSchema(props.schema);
   const { value, onChange } = props;
   const placeholder = props.defaultValue === undefined ? '' : `default: ${JSON.stringify(props.defaultValue)}`;
@@ -36,10 +43,17 @@ export function LiteralInput(props: { schema: SchemaNode; value: Json | undefine
     const options = schema.enum as Json[];
     const index = options.findIndex((o) => JSON.stringify(o) === JSON.stringify(value));
     return (
-      <select className="input" data-testid={props.testid} value={value === undefined ? '' : String(index)} onChange={(e) => onChange(e.target.value === '' ? undefined : options[Number(e.target.value)])}>
+      <select
+        className="input"
+        data-testid={props.testid}
+        value={value === undefined ? '' : String(index)}
+        onChange={(e) => onChange(e.target.value === '' ? undefined : options[Number(e.target.value)])}
+      >
         <option value="">{placeholder || '—'}</option>
         {options.map((o, i) => (
-          <option key={i} value={String(i)}>{String(o)}</option>
+          <option key={i} value={String(i)}>
+            {String(o)}
+          </option>
         ))}
       </select>
     );
@@ -47,7 +61,12 @@ export function LiteralInput(props: { schema: SchemaNode; value: Json | undefine
   const type = firstType(schema);
   if (type === 'boolean') {
     return (
-      <select className="input" data-testid={props.testid} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value === 'true')}>
+      <select
+        className="input"
+        data-testid={props.testid}
+        value={value === undefined ? '' : String(value)}
+        onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value === 'true')}
+      >
         <option value="">{placeholder || '—'}</option>
         <option value="true">true</option>
         <option value="false">false</option>
@@ -70,16 +89,38 @@ export function LiteralInput(props: { schema: SchemaNode; value: Json | undefine
           value={typeof value === 'number' ? value : ''}
           onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
         />
-        {(min !== undefined || max !== undefined) && <span className="bounds">{min ?? '−∞'} … {max ?? '∞'}</span>}
+        {(min !== undefined || max !== undefined) && (
+          <span className="bounds">
+            {min ?? '−∞'} … {max ?? '∞'}
+          </span>
+        )}
       </div>
     );
   }
   const items = schema.items as SchemaNode | undefined;
-  if (type === 'array' && items && firstType(items) === 'string' && (value === undefined || (Array.isArray(value) && value.every((v) => typeof v === 'string'))))
-    return <StringListInput value={value as string[] | undefined} onChange={onChange} testid={props.testid} placeholder={placeholder || 'comma-separated, e.g. person, car'} />;
+  if (
+    type === 'array' &&
+    items &&
+    firstType(items) === 'string' &&
+    (value === undefined || (Array.isArray(value) && value.every((v) => typeof v === 'string')))
+  )
+    return (
+      <StringListInput
+        value={value as string[] | undefined}
+        onChange={onChange}
+        testid={props.testid}
+        placeholder={placeholder || 'comma-separated, e.g. person, car'}
+      />
+    );
   if (type === 'string' || (type === undefined && typeof value === 'string')) {
     return (
-      <input className="input" data-testid={props.testid} placeholder={placeholder} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)} />
+      <input
+        className="input"
+        data-testid={props.testid}
+        placeholder={placeholder}
+        value={typeof value === 'string' ? value : ''}
+        onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
+      />
     );
   }
   const example = Array.isArray(props.schema.examples) ? props.schema.examples[0] : undefined;
@@ -88,7 +129,14 @@ export function LiteralInput(props: { schema: SchemaNode; value: Json | undefine
 }
 
 /** Free JSON (lists, dicts, anything): parsed on blur, a parse error keeps the text and says so. */
-export function JsonInput(props: { value: Json | undefined; onChange: (v: Json | undefined) => void; placeholder?: string; testid: string; rows?: number; pretty?: boolean }) {
+export function JsonInput(props: {
+  value: Json | undefined;
+  onChange: (v: Json | undefined) => void;
+  placeholder?: string;
+  testid: string;
+  rows?: number;
+  pretty?: boolean;
+}) {
   const serialized = props.value === undefined ? '' : JSON.stringify(props.value, null, props.pretty ? 2 : undefined);
   const [text, setText] = useState(serialized);
   const [error, setError] = useState<string | null>(null);
@@ -120,15 +168,28 @@ export function JsonInput(props: { value: Json | undefined; onChange: (v: Json |
   );
 }
 
-export function SourceSelect(props: { value: string; options: SourceOption[]; onChange: (v: string | undefined) => void; testid: string; allowEmpty?: boolean; placeholder?: string }) {
+export function SourceSelect(props: {
+  value: string;
+  options: SourceOption[];
+  onChange: (v: string | undefined) => void;
+  testid: string;
+  allowEmpty?: boolean;
+  placeholder?: string;
+}) {
   const known = props.options.some((o) => o.selector === props.value);
   return (
-    <select className="input mono" data-testid={props.testid} value={props.value} onChange={(e) => props.onChange(e.target.value || undefined)}>
+    <select
+      className="input mono"
+      data-testid={props.testid}
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value || undefined)}
+    >
       <option value="">{props.placeholder ?? (props.allowEmpty === false ? 'choose…' : '— not connected —')}</option>
       {!known && props.value && <option value={props.value}>{props.value} (missing)</option>}
       {props.options.map((o) => (
         <option key={o.selector} value={o.selector} disabled={!o.ok} title={o.reason}>
-          {o.label}{o.ok ? '' : ' (incompatible)'}
+          {o.label}
+          {o.ok ? '' : ' (incompatible)'}
         </option>
       ))}
     </select>
@@ -136,7 +197,13 @@ export function SourceSelect(props: { value: string; options: SourceOption[]; on
 }
 
 /** Text that commits on blur/Enter (for names, where every keystroke must not rename). */
-export function CommitInput(props: { value: string; onCommit: (v: string) => void; testid: string; className?: string; placeholder?: string }) {
+export function CommitInput(props: {
+  value: string;
+  onCommit: (v: string) => void;
+  testid: string;
+  className?: string;
+  placeholder?: string;
+}) {
   const [text, setText] = useState(props.value);
   useEffect(() => setText(props.value), [props.value]);
   return (
@@ -152,9 +219,13 @@ export function CommitInput(props: { value: string; onCommit: (v: string) => voi
   );
 }
 
-
 /** A list of strings typed as `a, b, c` (e.g. a class filter); committed on blur or Enter. */
-function StringListInput(props: { value: string[] | undefined; onChange: (v: Json | undefined) => void; testid: string; placeholder: string }) {
+function StringListInput(props: {
+  value: string[] | undefined;
+  onChange: (v: Json | undefined) => void;
+  testid: string;
+  placeholder: string;
+}) {
   return (
     <CommitInput
       className="input"
@@ -162,7 +233,10 @@ function StringListInput(props: { value: string[] | undefined; onChange: (v: Jso
       placeholder={props.placeholder}
       testid={props.testid}
       onCommit={(text) => {
-        const list = text.split(',').map((t) => t.trim()).filter(Boolean);
+        const list = text
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean);
         props.onChange(list.length ? list : undefined);
       }}
     />

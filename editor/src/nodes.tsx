@@ -23,11 +23,28 @@ function usePortState(nodeId: string, handle: string, type: 'source' | 'target')
   return checkConnection(store.doc.definition, store.catalog, source, target).ok ? 'port-ok' : 'port-bad';
 }
 
-function Port(props: { nodeId: string; id: string; type: 'source' | 'target'; label: string; title?: string; error?: boolean; wired?: boolean }) {
+function Port(props: {
+  nodeId: string;
+  id: string;
+  type: 'source' | 'target';
+  label: string;
+  title?: string;
+  error?: boolean;
+  wired?: boolean;
+}) {
   const state = usePortState(props.nodeId, props.id, props.type);
   return (
-    <div className={`port port-${props.type} ${state} ${props.error ? 'port-error' : ''} ${props.wired ? 'port-wired' : ''}`} title={props.title} data-testid={`port-${props.type}-${props.id}`}>
-      <Handle type={props.type} position={props.type === 'target' ? Position.Left : Position.Right} id={props.id} className="handle" />
+    <div
+      className={`port port-${props.type} ${state} ${props.error ? 'port-error' : ''} ${props.wired ? 'port-wired' : ''}`}
+      title={props.title}
+      data-testid={`port-${props.type}-${props.id}`}
+    >
+      <Handle
+        type={props.type}
+        position={props.type === 'target' ? Position.Left : Position.Right}
+        id={props.id}
+        className="handle"
+      />
       <span className="port-label">{props.label}</span>
     </div>
   );
@@ -49,7 +66,10 @@ export function StepNode({ data, selected }: NodeProps & { data: GraphNodeData }
   const { shown, hidden } = visiblePorts(block, wiredProps, errorProps, expanded);
   const isFlow = block?.properties.some((p) => p.selector?.selectedElement === 'step');
   return (
-    <div className={`node step-node family-${block?.family ?? 'unknown'} ${selected ? 'selected' : ''} ${errors.length ? 'has-error' : ''}`} data-testid={`node-step-${node.name}`}>
+    <div
+      className={`node step-node family-${block?.family ?? 'unknown'} ${selected ? 'selected' : ''} ${errors.length ? 'has-error' : ''}`}
+      data-testid={`node-step-${node.name}`}
+    >
       <Handle type="target" position={Position.Top} id={FLOW_TARGET} className="handle handle-flow" />
       <div className="node-head">
         <span className="family-chip">{block ? block.family.replace(/_/g, ' ') : 'unknown block'}</span>
@@ -58,7 +78,16 @@ export function StepNode({ data, selected }: NodeProps & { data: GraphNodeData }
       <div className="node-name">{node.name}</div>
       <div className="ports">
         {shown.map((p) => (
-          <Port key={p.name} nodeId={node.id} id={p.name} type="target" label={p.title} title={`${p.name}: [${p.selector!.kinds.join(', ')}]`} error={errorProps.has(p.name)} wired={wiredProps.has(p.name)} />
+          <Port
+            key={p.name}
+            nodeId={node.id}
+            id={p.name}
+            type="target"
+            label={p.title}
+            title={`${p.name}: [${p.selector!.kinds.join(', ')}]`}
+            error={errorProps.has(p.name)}
+            wired={wiredProps.has(p.name)}
+          />
         ))}
         {hidden > 0 && (
           <button className="ports-more nodrag" onClick={() => setExpanded(true)} data-testid="ports-more">
@@ -71,7 +100,14 @@ export function StepNode({ data, selected }: NodeProps & { data: GraphNodeData }
             .map((k) => <Port key={k} nodeId={node.id} id={k} type="target" label={k} />)}
         <div className="ports-divider" />
         {(block?.outputs ?? []).map((o) => (
-          <Port key={o.name} nodeId={node.id} id={o.name} type="source" label={o.name} title={`[${o.kinds.join(', ')}]`} />
+          <Port
+            key={o.name}
+            nodeId={node.id}
+            id={o.name}
+            type="source"
+            label={o.name}
+            title={`[${o.kinds.join(', ')}]`}
+          />
         ))}
       </div>
       {errors.length > 0 && (
@@ -84,7 +120,15 @@ export function StepNode({ data, selected }: NodeProps & { data: GraphNodeData }
           ))}
         </div>
       )}
-      {isFlow && <Handle type="source" position={Position.Bottom} id={FLOW_SOURCE} className="handle handle-flow" title="next steps" />}
+      {isFlow && (
+        <Handle
+          type="source"
+          position={Position.Bottom}
+          id={FLOW_SOURCE}
+          className="handle handle-flow"
+          title="next steps"
+        />
+      )}
     </div>
   );
 }
@@ -95,7 +139,10 @@ export function InputNode({ data, selected }: NodeProps & { data: GraphNodeData 
   const errors = errorsOf(store, data.node.id);
   const isImage = inputKinds(input).includes('image');
   return (
-    <div className={`node io-node input-node ${selected ? 'selected' : ''} ${errors.length ? 'has-error' : ''}`} data-testid={`node-input-${data.node.name}`}>
+    <div
+      className={`node io-node input-node ${selected ? 'selected' : ''} ${errors.length ? 'has-error' : ''}`}
+      data-testid={`node-input-${data.node.name}`}
+    >
       <div className="node-head">
         <span className="family-chip">{isImage ? 'image input' : 'parameter'}</span>
       </div>
@@ -111,12 +158,25 @@ export function OutputNode({ data, selected }: NodeProps & { data: GraphNodeData
   const output = data.node.data as OutputDef;
   const errors = errorsOf(store, data.node.id);
   return (
-    <div className={`node io-node output-node ${selected ? 'selected' : ''} ${errors.length ? 'has-error' : ''}`} data-testid={`node-output-${data.node.name}`}>
+    <div
+      className={`node io-node output-node ${selected ? 'selected' : ''} ${errors.length ? 'has-error' : ''}`}
+      data-testid={`node-output-${data.node.name}`}
+    >
       <div className="node-head">
         <span className="family-chip">output</span>
       </div>
       <div className="node-name">{data.node.name}</div>
-      <Port nodeId={data.node.id} id={OUTPUT_HANDLE} type="target" label={output.selector ? output.selector.replace(/^\$steps\./, '').replace(/^\$inputs\./, 'input ') : 'pick a step output'} title={output.selector} />
+      <Port
+        nodeId={data.node.id}
+        id={OUTPUT_HANDLE}
+        type="target"
+        label={
+          output.selector
+            ? output.selector.replace(/^\$steps\./, '').replace(/^\$inputs\./, 'input ')
+            : 'pick a step output'
+        }
+        title={output.selector}
+      />
     </div>
   );
 }

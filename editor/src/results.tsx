@@ -12,20 +12,52 @@ interface Prediction {
 }
 
 export function isImageValue(v: unknown): v is { type: 'base64'; value: string } {
-  return !!v && typeof v === 'object' && (v as { type?: unknown }).type === 'base64' && typeof (v as { value?: unknown }).value === 'string';
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    (v as { type?: unknown }).type === 'base64' &&
+    typeof (v as { value?: unknown }).value === 'string'
+  );
 }
 
-export function detectionsOf(v: unknown): { predictions: Prediction[]; image?: { width: number; height: number } } | null {
+export function detectionsOf(
+  v: unknown,
+): { predictions: Prediction[]; image?: { width: number; height: number } } | null {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return null;
   const preds = (v as { predictions?: unknown }).predictions;
   if (!Array.isArray(preds)) return null;
-  if (preds.length > 0 && !preds.every((p) => p && typeof p === 'object' && typeof (p as Prediction).x === 'number' && typeof (p as Prediction).width === 'number')) return null;
+  if (
+    preds.length > 0 &&
+    !preds.every(
+      (p) =>
+        p &&
+        typeof p === 'object' &&
+        typeof (p as Prediction).x === 'number' &&
+        typeof (p as Prediction).width === 'number',
+    )
+  )
+    return null;
   return v as { predictions: Prediction[]; image?: { width: number; height: number } };
 }
 
-const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324', '#469990', '#800000'];
+const PALETTE = [
+  '#e6194b',
+  '#3cb44b',
+  '#4363d8',
+  '#f58231',
+  '#911eb4',
+  '#42d4f4',
+  '#f032e6',
+  '#9a6324',
+  '#469990',
+  '#800000',
+];
 
-export function DetectionsView(props: { src: string | null; detections: { predictions: Prediction[]; image?: { width: number; height: number } }; testid: string }) {
+export function DetectionsView(props: {
+  src: string | null;
+  detections: { predictions: Prediction[]; image?: { width: number; height: number } };
+  testid: string;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const c = canvas.current;
@@ -67,7 +99,14 @@ export function DetectionsView(props: { src: string | null; detections: { predic
     img.onerror = () => draw(null);
     img.src = props.src;
   }, [props.src, props.detections]);
-  return <canvas ref={canvas} className="result-image" data-testid={props.testid} data-count={props.detections.predictions.length} />;
+  return (
+    <canvas
+      ref={canvas}
+      className="result-image"
+      data-testid={props.testid}
+      data-count={props.detections.predictions.length}
+    />
+  );
 }
 
 function short(s: string): string {
@@ -81,16 +120,30 @@ export function JsonTree(props: { value: unknown; name?: string; depth?: number 
   const label = name !== undefined ? <span className="json-key">{name}: </span> : null;
   if (value === null || typeof value !== 'object') {
     const cls = typeof value === 'string' ? 'json-string' : typeof value === 'number' ? 'json-number' : 'json-literal';
-    return <div className="json-row">{label}<span className={cls}>{typeof value === 'string' ? JSON.stringify(short(value)) : String(value)}</span></div>;
+    return (
+      <div className="json-row">
+        {label}
+        <span className={cls}>{typeof value === 'string' ? JSON.stringify(short(value)) : String(value)}</span>
+      </div>
+    );
   }
   const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
   const summary = Array.isArray(value) ? `[${value.length}]` : `{${entries.length}}`;
   return (
     <div className="json-node">
       <div className="json-row json-toggle" onClick={() => setOpen(!open)}>
-        <span className="caret">{open ? '▾' : '▸'}</span>{label}<span className="muted">{summary}</span>
+        <span className="caret">{open ? '▾' : '▸'}</span>
+        {label}
+        <span className="muted">{summary}</span>
       </div>
-      {open && <div className="json-children">{entries.slice(0, 200).map(([k, v]) => <JsonTree key={k} name={k} value={v} depth={depth + 1} />)}{entries.length > 200 && <div className="muted">… {entries.length - 200} more</div>}</div>}
+      {open && (
+        <div className="json-children">
+          {entries.slice(0, 200).map(([k, v]) => (
+            <JsonTree key={k} name={k} value={v} depth={depth + 1} />
+          ))}
+          {entries.length > 200 && <div className="muted">… {entries.length - 200} more</div>}
+        </div>
+      )}
     </div>
   );
 }

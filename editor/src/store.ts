@@ -61,7 +61,11 @@ export class EditorStore {
   get graph(): WorkflowGraph {
     const doc = this.doc;
     if (this.graphCache?.doc !== doc || this.graphCache.catalog !== this.catalog)
-      this.graphCache = { doc, catalog: this.catalog, graph: definitionToGraph(doc.definition, doc.layout, this.catalog) };
+      this.graphCache = {
+        doc,
+        catalog: this.catalog,
+        graph: definitionToGraph(doc.definition, doc.layout, this.catalog),
+      };
     return this.graphCache.graph;
   }
 

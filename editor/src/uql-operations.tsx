@@ -2,7 +2,18 @@
 // one. Fields come from the editor's field table; property names from describe's property_name_options.
 import { addEntry, asEntries, looseText, parseLoose, removeEntry, renameEntry, setEntry } from '../model/entries.ts';
 import type { Json, JsonObject } from '../model/types.ts';
-import { buildStatement, moveBy, newOperation, parseOperations, removeAt, replaceAt, tryParse, parseGroup, buildOperations, type OperationNode } from '../model/uql.ts';
+import {
+  buildStatement,
+  moveBy,
+  newOperation,
+  parseOperations,
+  removeAt,
+  replaceAt,
+  tryParse,
+  parseGroup,
+  buildOperations,
+  type OperationNode,
+} from '../model/uql.ts';
 import { initialFields, operationFields, type FieldSpec, type UqlLanguage } from '../model/uql-language.ts';
 import { CommitInput } from './fields.tsx';
 import { GroupEditor } from './uql-statements.tsx';
@@ -13,18 +24,48 @@ export interface UqlScope {
   names: string[];
 }
 
-export function OperationsChain(props: { nodes: OperationNode[]; onChange: (nodes: OperationNode[]) => void; scope: UqlScope; tid: string }) {
+export function OperationsChain(props: {
+  nodes: OperationNode[];
+  onChange: (nodes: OperationNode[]) => void;
+  scope: UqlScope;
+  tid: string;
+}) {
   const { nodes, onChange, scope, tid } = props;
   return (
     <div className="uql-chain" data-testid={tid}>
       {nodes.map((op, i) => (
         <div className="uql-op" key={i} data-testid={`${tid}-${i}`}>
           <div className="uql-op-head">
-            <span className="mono" title={scope.language.operation(op.type)?.description}>{op.type}</span>
+            <span className="mono" title={scope.language.operation(op.type)?.description}>
+              {op.type}
+            </span>
             <span className="uql-spacer" />
-            <button className="icon-button" title="Move up" disabled={i === 0} data-testid={`${tid}-${i}-up`} onClick={() => onChange(moveBy(nodes, i, -1))}>↑</button>
-            <button className="icon-button" title="Move down" disabled={i === nodes.length - 1} data-testid={`${tid}-${i}-down`} onClick={() => onChange(moveBy(nodes, i, 1))}>↓</button>
-            <button className="icon-button" title="Remove operation" data-testid={`${tid}-${i}-remove`} onClick={() => onChange(removeAt(nodes, i))}>×</button>
+            <button
+              className="icon-button"
+              title="Move up"
+              disabled={i === 0}
+              data-testid={`${tid}-${i}-up`}
+              onClick={() => onChange(moveBy(nodes, i, -1))}
+            >
+              ↑
+            </button>
+            <button
+              className="icon-button"
+              title="Move down"
+              disabled={i === nodes.length - 1}
+              data-testid={`${tid}-${i}-down`}
+              onClick={() => onChange(moveBy(nodes, i, 1))}
+            >
+              ↓
+            </button>
+            <button
+              className="icon-button"
+              title="Remove operation"
+              data-testid={`${tid}-${i}-remove`}
+              onClick={() => onChange(removeAt(nodes, i))}
+            >
+              ×
+            </button>
           </div>
           {operationFields(op.type, op.fields).map((spec) => (
             <OperationField
@@ -43,17 +84,33 @@ export function OperationsChain(props: { nodes: OperationNode[]; onChange: (node
           ))}
         </div>
       ))}
-      <select className="input uql-add" data-testid={`${tid}-add`} value="" onChange={(e) => e.target.value && onChange([...nodes, newOperation(e.target.value, initialFields(e.target.value, scope.language))])}>
+      <select
+        className="input uql-add"
+        data-testid={`${tid}-add`}
+        value=""
+        onChange={(e) =>
+          e.target.value &&
+          onChange([...nodes, newOperation(e.target.value, initialFields(e.target.value, scope.language))])
+        }
+      >
         <option value="">+ operation…</option>
         {scope.language.operations.map((o) => (
-          <option key={o.type} value={o.type} title={o.description}>{o.type} ({o.inputKinds.join(', ')} → {o.outputKinds.join(', ')})</option>
+          <option key={o.type} value={o.type} title={o.description}>
+            {o.type} ({o.inputKinds.join(', ')} → {o.outputKinds.join(', ')})
+          </option>
         ))}
       </select>
     </div>
   );
 }
 
-function OperationField(props: { spec: FieldSpec; op: OperationNode; scope: UqlScope; tid: string; onChange: (v: Json | undefined) => void }) {
+function OperationField(props: {
+  spec: FieldSpec;
+  op: OperationNode;
+  scope: UqlScope;
+  tid: string;
+  onChange: (v: Json | undefined) => void;
+}) {
   const { spec, op, scope, tid, onChange } = props;
   const value = op.fields[spec.name];
   let editor: React.ReactNode;
@@ -63,17 +120,31 @@ function OperationField(props: { spec: FieldSpec; op: OperationNode; scope: UqlS
       const options = spec.type === 'enum' ? spec.options : (scope.language.operation(op.type)?.propertyOptions ?? []);
       const current = typeof value === 'string' ? value : '';
       editor = (
-        <select className="input" data-testid={tid} value={current} onChange={(e) => onChange(e.target.value || undefined)}>
+        <select
+          className="input"
+          data-testid={tid}
+          value={current}
+          onChange={(e) => onChange(e.target.value || undefined)}
+        >
           <option value="">{spec.type === 'enum' && spec.default ? `default: ${spec.default}` : 'choose…'}</option>
           {current && !options.includes(current) && <option value={current}>{current} (unknown)</option>}
-          {options.map((o) => <option key={o} value={o}>{o}</option>)}
+          {options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
         </select>
       );
       break;
     }
     case 'boolean':
       editor = (
-        <select className="input" data-testid={tid} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value === 'true')}>
+        <select
+          className="input"
+          data-testid={tid}
+          value={value === undefined ? '' : String(value)}
+          onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value === 'true')}
+        >
           <option value="">{spec.default === undefined ? '—' : `default: ${String(spec.default)}`}</option>
           <option value="true">true</option>
           <option value="false">false</option>
@@ -89,7 +160,9 @@ function OperationField(props: { spec: FieldSpec; op: OperationNode; scope: UqlS
           testid={tid}
           value={value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value)}
           placeholder={spec.default === undefined ? '' : `default: ${JSON.stringify(spec.default)}`}
-          onCommit={(t) => onChange(t === '' && spec.type !== 'string' ? undefined : spec.type === 'string' ? t : numberOrText(t))}
+          onCommit={(t) =>
+            onChange(t === '' && spec.type !== 'string' ? undefined : spec.type === 'string' ? t : numberOrText(t))
+          }
         />
       );
       break;
@@ -133,10 +206,22 @@ function numberOrText(text: string): Json {
 }
 
 /** Any JSON value typed as text: numbers, lists, dicts parsed; anything else kept as a string. */
-export function LooseJson(props: { value: Json | undefined; tid: string; onChange: (v: Json | undefined) => void; error?: string; placeholder?: string }) {
+export function LooseJson(props: {
+  value: Json | undefined;
+  tid: string;
+  onChange: (v: Json | undefined) => void;
+  error?: string;
+  placeholder?: string;
+}) {
   return (
     <div>
-      <CommitInput className="input mono" testid={props.tid} value={looseText(props.value)} placeholder={props.placeholder ?? 'value'} onCommit={(t) => props.onChange(t === '' ? undefined : parseLoose(t))} />
+      <CommitInput
+        className="input mono"
+        testid={props.tid}
+        value={looseText(props.value)}
+        placeholder={props.placeholder ?? 'value'}
+        onCommit={(t) => props.onChange(t === '' ? undefined : parseLoose(t))}
+      />
       {props.error && <div className="field-error">{props.error}</div>}
     </div>
   );
@@ -150,12 +235,35 @@ function DictRows(props: { value: Json | undefined; tid: string; onChange: (v: J
     <div className="dict-field">
       {entries.map(([key, v], i) => (
         <div className="uql-dict-row" key={key}>
-          <CommitInput className="input mono" value={key} testid={`${props.tid}-key-${i}`} onCommit={(k) => props.onChange(renameEntry(dict, key, k.trim()))} />
-          <CommitInput className="input" value={looseText(v)} testid={`${props.tid}-value-${i}`} onCommit={(t) => props.onChange(setEntry(dict, key, parseLoose(t)))} />
-          <button className="icon-button" title="Remove" data-testid={`${props.tid}-remove-${i}`} onClick={() => props.onChange(removeEntry(dict, key))}>×</button>
+          <CommitInput
+            className="input mono"
+            value={key}
+            testid={`${props.tid}-key-${i}`}
+            onCommit={(k) => props.onChange(renameEntry(dict, key, k.trim()))}
+          />
+          <CommitInput
+            className="input"
+            value={looseText(v)}
+            testid={`${props.tid}-value-${i}`}
+            onCommit={(t) => props.onChange(setEntry(dict, key, parseLoose(t)))}
+          />
+          <button
+            className="icon-button"
+            title="Remove"
+            data-testid={`${props.tid}-remove-${i}`}
+            onClick={() => props.onChange(removeEntry(dict, key))}
+          >
+            ×
+          </button>
         </div>
       ))}
-      <button className="small-button" data-testid={`${props.tid}-add`} onClick={() => props.onChange(addEntry(dict, 'key', '').dict)}>+ entry</button>
+      <button
+        className="small-button"
+        data-testid={`${props.tid}-add`}
+        onClick={() => props.onChange(addEntry(dict, 'key', '').dict)}
+      >
+        + entry
+      </button>
     </div>
   );
 }

@@ -8,7 +8,12 @@ function canonical(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     // defineProperty: a plain `out['__proto__'] = x` would set the prototype and drop the key from the hash.
     for (const k of Object.keys(value).sort()) {
-      Object.defineProperty(out, k, { value: canonical((value as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: canonical((value as Record<string, unknown>)[k]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -16,7 +21,10 @@ function canonical(value: unknown): unknown {
 }
 
 export function canonicalHash(definition: unknown): string {
-  return createHash('sha256').update(JSON.stringify(canonical(definition)) ?? 'undefined').update('\u0000' + EXECUTION_ENGINE_VERSION).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(definition)) ?? 'undefined')
+    .update('\u0000' + EXECUTION_ENGINE_VERSION)
+    .digest('hex');
 }
 
 export class FifoCache<V> {

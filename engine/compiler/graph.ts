@@ -1,9 +1,7 @@
 // Stage 10a: references, kinds, control-flow edges, cycle check and layers (spec §1.5, §2.2, §3.2).
 import { Graph, alg } from '@dagrejs/graphlib';
 import type { OutputDefinition } from '../block.ts';
-import {
-  ExecutionGraphStructureError, InvalidReferenceTargetError, ReferenceTypeError,
-} from '../errors.ts';
+import { ExecutionGraphStructureError, InvalidReferenceTargetError, ReferenceTypeError } from '../errors.ts';
 import { kindsCompatible } from '../kinds.ts';
 import type { ParsedDefinition, ParsedStep } from './parse.ts';
 import type { CompiledStep, InputSpec, InputSubstitution, OutputSpec } from './plan.ts';
@@ -40,11 +38,17 @@ export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string,
   for (const { definition, block } of parsed.steps) {
     const manifest = block.manifest;
     const stepName = definition.name;
-    const blockError = (property: string, details: string) => ({ block_id: stepName, block_type: definition.type, property_name: property, property_details: details });
-    const stepSelectorExpected = (property: string, selector: string) => new ExecutionGraphStructureError(
-      `Step ${echo(stepName)} property ${echo(property)} expects a step selector ($steps.<name>), got ${echo(selector)}`,
-      { context: GRAPH_CONTEXT, blocksErrors: [blockError(property, 'expected a step selector')] },
-    );
+    const blockError = (property: string, details: string) => ({
+      block_id: stepName,
+      block_type: definition.type,
+      property_name: property,
+      property_details: details,
+    });
+    const stepSelectorExpected = (property: string, selector: string) =>
+      new ExecutionGraphStructureError(
+        `Step ${echo(stepName)} property ${echo(property)} expects a step selector ($steps.<name>), got ${echo(selector)}`,
+        { context: GRAPH_CONTEXT, blocksErrors: [blockError(property, 'expected a step selector')] },
+      );
     const params: Record<string, ParamSpec> = {};
     const branchOfTarget = new Map<string, string>();
     for (const [property, schema] of Object.entries(manifest.properties)) {
@@ -61,13 +65,22 @@ export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string,
           if (!input) {
             throw new InvalidReferenceTargetError(
               `Workflow references ${echo(ref.selector)} which points to a non-existent input parameter (step ${echo(stepName)}, property ${echo(property)}).`,
-              { context: GRAPH_CONTEXT, blocksErrors: [blockError(property, `input ${echo(ref.name)} is not declared`)] },
+              {
+                context: GRAPH_CONTEXT,
+                blocksErrors: [blockError(property, `input ${echo(ref.name)} is not declared`)],
+              },
             );
           }
           if (stepOnly) {
             throw stepSelectorExpected(property, ref.selector);
           }
-          checkKinds(stepName, property, ref.selector, allowed.flatMap((a) => a.kinds), input.kinds);
+          checkKinds(
+            stepName,
+            property,
+            ref.selector,
+            allowed.flatMap((a) => a.kinds),
+            input.kinds,
+          );
           continue;
         }
         if (!parsedSteps.has(ref.step)) {
@@ -80,14 +93,24 @@ export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string,
           if (!allowed.some((a) => a.selectedElement === 'step')) {
             throw new ExecutionGraphStructureError(
               `Step ${echo(stepName)} uses step selector ${echo(ref.selector)} in property ${echo(property)}, but the manifest of ${definition.type} does not define any properties of type \`StepSelector\` there (expected a step output selector like $steps.x.output).`,
-              { context: GRAPH_CONTEXT, blocksErrors: [blockError(property, 'step selectors are not accepted in this property')] },
+              {
+                context: GRAPH_CONTEXT,
+                blocksErrors: [blockError(property, 'step selectors are not accepted in this property')],
+              },
             );
           }
-          const branch = key === undefined ? `Branch[${'$steps.' + stepName} -> ${property}]` : `Branch[$steps.${stepName} -> ${property}[${key}]]`;
+          const branch =
+            key === undefined
+              ? `Branch[${'$steps.' + stepName} -> ${property}]`
+              : `Branch[$steps.${stepName} -> ${property}[${key}]]`;
           if (branchOfTarget.has(ref.step)) {
-            throw new ExecutionGraphStructureError(`Step ${echo(stepName)} selects step ${echo(ref.step)} more than once (property ${echo(property)})`, {
-              context: GRAPH_CONTEXT, blocksErrors: [blockError(property, `${echo(ref.selector)} is referenced twice`)],
-            });
+            throw new ExecutionGraphStructureError(
+              `Step ${echo(stepName)} selects step ${echo(ref.step)} more than once (property ${echo(property)})`,
+              {
+                context: GRAPH_CONTEXT,
+                blocksErrors: [blockError(property, `${echo(ref.selector)} is referenced twice`)],
+              },
+            );
           }
           branchOfTarget.set(ref.step, branch);
           graph.setEdge(stepName, ref.step);
@@ -101,10 +124,19 @@ export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string,
         if (!actual) {
           throw new ExecutionGraphStructureError(
             `Found reference to non-existing property ${echo(ref.output)} of step ${echo(ref.step)} (selector ${echo(ref.selector)} used by step ${echo(stepName)}, property ${echo(property)}). Available outputs: ${producerOutputs.map((o) => o.name).join(', ')}`,
-            { context: GRAPH_CONTEXT, blocksErrors: [blockError(property, `step ${echo(ref.step)} has no output ${echo(ref.output)}`)] },
+            {
+              context: GRAPH_CONTEXT,
+              blocksErrors: [blockError(property, `step ${echo(ref.step)} has no output ${echo(ref.output)}`)],
+            },
           );
         }
-        checkKinds(stepName, property, ref.selector, allowed.flatMap((a) => a.kinds), actual);
+        checkKinds(
+          stepName,
+          property,
+          ref.selector,
+          allowed.flatMap((a) => a.kinds),
+          actual,
+        );
         graph.setEdge(ref.step, stepName);
       }
     }
@@ -117,7 +149,11 @@ export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string,
       outputs: outputsOf.get(stepName)!,
       batchMode: !!(manifest.batchParameters?.length || manifest.batchOrScalarParameters?.length),
       acceptsEmptyValues: !!manifest.acceptsEmptyValues,
-      batchParams: new Set([...(manifest.batchParameters ?? []), ...(manifest.batchOrScalarParameters ?? []), ...(manifest.autoBatchCastParameters ?? [])]),
+      batchParams: new Set([
+        ...(manifest.batchParameters ?? []),
+        ...(manifest.batchOrScalarParameters ?? []),
+        ...(manifest.autoBatchCastParameters ?? []),
+      ]),
       autoCastParams: new Set(),
       paramDims: {},
       executionDim: 0,
@@ -130,14 +166,21 @@ export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string,
       layer: 0,
     });
   }
-  for (const step of steps.values()) for (const target of step.branchOfTarget.keys()) steps.get(target)!.controllers.push(step.name);
+  for (const step of steps.values())
+    for (const target of step.branchOfTarget.keys()) steps.get(target)!.controllers.push(step.name);
 
   if (!alg.isAcyclic(graph)) {
     const cycles = alg.findCycles(graph);
-    throw new ExecutionGraphStructureError(`Detected cycle in execution graph: ${cycles.map((c) => c.join(' -> ')).join('; ')}`, {
-      context: GRAPH_CONTEXT,
-      blocksErrors: (cycles[0] ?? []).map((name) => ({ block_id: name, block_type: steps.get(name)?.definition.type ?? null })),
-    });
+    throw new ExecutionGraphStructureError(
+      `Detected cycle in execution graph: ${cycles.map((c) => c.join(' -> ')).join('; ')}`,
+      {
+        context: GRAPH_CONTEXT,
+        blocksErrors: (cycles[0] ?? []).map((name) => ({
+          block_id: name,
+          block_type: steps.get(name)?.definition.type ?? null,
+        })),
+      },
+    );
   }
   const order = alg.topsort(graph);
   const layerOf = new Map<string, number>();
@@ -153,32 +196,63 @@ export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string,
   const outputs = parsed.outputs.map((o): OutputSpec => {
     const ref = parseSelector(o.selector);
     if (!ref || ref.type === 'step') {
-      throw new InvalidReferenceTargetError(`Output ${echo(o.name)} has selector ${echo(o.selector)} which is neither $inputs.<name> nor $steps.<step>.<output>`, {
-        context: GRAPH_CONTEXT, blocksErrors: [{ block_id: o.name, property_name: 'selector', property_details: 'invalid selector' }],
-      });
+      throw new InvalidReferenceTargetError(
+        `Output ${echo(o.name)} has selector ${echo(o.selector)} which is neither $inputs.<name> nor $steps.<step>.<output>`,
+        {
+          context: GRAPH_CONTEXT,
+          blocksErrors: [{ block_id: o.name, property_name: 'selector', property_details: 'invalid selector' }],
+        },
+      );
     }
     if (ref.type === 'input') {
       const input = inputs.get(ref.name);
       if (!input) {
-        throw new InvalidReferenceTargetError(`Workflow references ${echo(o.selector)} which points to a non-existent input parameter (output ${echo(o.name)}).`, {
-          context: GRAPH_CONTEXT, blocksErrors: [{ block_id: o.name, property_name: 'selector', property_details: `input ${echo(ref.name)} is not declared` }],
-        });
+        throw new InvalidReferenceTargetError(
+          `Workflow references ${echo(o.selector)} which points to a non-existent input parameter (output ${echo(o.name)}).`,
+          {
+            context: GRAPH_CONTEXT,
+            blocksErrors: [
+              {
+                block_id: o.name,
+                property_name: 'selector',
+                property_details: `input ${echo(ref.name)} is not declared`,
+              },
+            ],
+          },
+        );
       }
       return { name: o.name, selector: o.selector, ref, coordinatesSystem: o.coordinatesSystem, kinds: input.kinds };
     }
     const producer = outputsOf.get(ref.step);
     if (!producer) {
-      throw new InvalidReferenceTargetError(`Workflow references ${echo(o.selector)} which points to a non-existent block (output ${echo(o.name)}).`, {
-        context: GRAPH_CONTEXT, blocksErrors: [{ block_id: o.name, property_name: 'selector', property_details: `step ${echo(ref.step)} does not exist` }],
-      });
+      throw new InvalidReferenceTargetError(
+        `Workflow references ${echo(o.selector)} which points to a non-existent block (output ${echo(o.name)}).`,
+        {
+          context: GRAPH_CONTEXT,
+          blocksErrors: [
+            { block_id: o.name, property_name: 'selector', property_details: `step ${echo(ref.step)} does not exist` },
+          ],
+        },
+      );
     }
     let kinds: string[] | Record<string, string[]> | undefined;
-    if (ref.output === '*' && !producer.some((p) => p.name === '*')) kinds = Object.fromEntries(producer.map((p) => [p.name, p.kind]));
+    if (ref.output === '*' && !producer.some((p) => p.name === '*'))
+      kinds = Object.fromEntries(producer.map((p) => [p.name, p.kind]));
     else kinds = outputKinds(producer, ref.output);
     if (!kinds) {
-      throw new InvalidReferenceTargetError(`Workflow references ${echo(o.selector)} which points to a non-existent block property (output ${echo(o.name)}). Available outputs of ${echo(ref.step)}: ${producer.map((p) => p.name).join(', ')}`, {
-        context: GRAPH_CONTEXT, blocksErrors: [{ block_id: o.name, property_name: 'selector', property_details: `step ${echo(ref.step)} has no output ${echo(ref.output)}` }],
-      });
+      throw new InvalidReferenceTargetError(
+        `Workflow references ${echo(o.selector)} which points to a non-existent block property (output ${echo(o.name)}). Available outputs of ${echo(ref.step)}: ${producer.map((p) => p.name).join(', ')}`,
+        {
+          context: GRAPH_CONTEXT,
+          blocksErrors: [
+            {
+              block_id: o.name,
+              property_name: 'selector',
+              property_details: `step ${echo(ref.step)} has no output ${echo(ref.output)}`,
+            },
+          ],
+        },
+      );
     }
     return { name: o.name, selector: o.selector, ref, coordinatesSystem: o.coordinatesSystem, kinds };
   });
@@ -189,6 +263,15 @@ function checkKinds(stepName: string, property: string, selector: string, expect
   if (expected.length === 0 || kindsCompatible(expected, actual)) return;
   throw new ReferenceTypeError(
     `Failed to validate reference ${echo(selector)} of step ${echo(stepName)}, property ${echo(property)}: the property accepts kinds [${expected.join(', ')}], but the referred data has kinds [${actual.join(', ')}].`,
-    { context: GRAPH_CONTEXT, blocksErrors: [{ block_id: stepName, property_name: property, property_details: `expected kinds [${expected.join(', ')}], got [${actual.join(', ')}]` }] },
+    {
+      context: GRAPH_CONTEXT,
+      blocksErrors: [
+        {
+          block_id: stepName,
+          property_name: property,
+          property_details: `expected kinds [${expected.join(', ')}], got [${actual.join(', ')}]`,
+        },
+      ],
+    },
   );
 }

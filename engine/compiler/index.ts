@@ -18,7 +18,9 @@ export function compileDefinition(definition: unknown, registry: BlockRegistry, 
     }
   };
   if (!definition || typeof definition !== 'object' || Array.isArray(definition)) {
-    throw new WorkflowSyntaxError('Workflow definition must be a JSON object', { context: 'workflow_compilation | workflow_definition_parsing' });
+    throw new WorkflowSyntaxError('Workflow definition must be a JSON object', {
+      context: 'workflow_compilation | workflow_definition_parsing',
+    });
   }
   const raw = definition as Record<string, unknown>;
   checkVersion(raw);

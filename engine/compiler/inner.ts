@@ -3,7 +3,9 @@
 // references to `$steps.<inner>.<child_output>` point at what the child output selects.
 import { defineBlock, type BlockDefinition, type StepDefinition } from '../block.ts';
 import {
-  InnerWorkflowInvalidStepEntryError, InnerWorkflowNestingDepthError, InnerWorkflowParameterBindingsError,
+  InnerWorkflowInvalidStepEntryError,
+  InnerWorkflowNestingDepthError,
+  InnerWorkflowParameterBindingsError,
   InnerWorkflowTotalCountError,
 } from '../errors.ts';
 import { echo } from './echo.ts';
@@ -19,15 +21,33 @@ export const innerWorkflowBlock: BlockDefinition<any> = defineBlock({
     version: 'v1',
     blockType: 'flow_control',
     shortDescription: 'Embed another workflow as a step.',
-    longDescription: 'Inlines a child workflow definition; child inputs are bound to parent selectors or literals through `parameter_bindings`, child outputs are available as `$steps.<step>.<output>`.',
+    longDescription:
+      'Inlines a child workflow definition; child inputs are bound to parent selectors or literals through `parameter_bindings`, child outputs are available as `$steps.<step>.<output>`.',
     executionEngineCompatibility: '>=1.9.0,<2.0.0',
     ui: { section: 'flow_control', icon: 'far fa-diagram-project' },
     properties: {
-      workflow_definition: { title: 'Workflow Definition', description: 'Inline child workflow definition.', type: 'object' },
-      workflow_workspace_id: { title: 'Workspace', description: 'Workspace of a saved child workflow.', type: 'string' },
+      workflow_definition: {
+        title: 'Workflow Definition',
+        description: 'Inline child workflow definition.',
+        type: 'object',
+      },
+      workflow_workspace_id: {
+        title: 'Workspace',
+        description: 'Workspace of a saved child workflow.',
+        type: 'string',
+      },
       workflow_id: { title: 'Workflow Id', description: 'Id of a saved child workflow.', type: 'string' },
-      workflow_version_id: { title: 'Workflow Version', description: 'Version of a saved child workflow.', type: 'string' },
-      parameter_bindings: { title: 'Parameter Bindings', description: 'Child input name to parent selector or literal.', type: 'object', default: {} },
+      workflow_version_id: {
+        title: 'Workflow Version',
+        description: 'Version of a saved child workflow.',
+        type: 'string',
+      },
+      parameter_bindings: {
+        title: 'Parameter Bindings',
+        description: 'Child input name to parent selector or literal.',
+        type: 'object',
+        default: {},
+      },
     },
     outputs: [{ name: '*', kind: ['*'] }],
   },
@@ -46,7 +66,10 @@ export function innerWorkflowLimits(env: NodeJS.ProcessEnv = process.env): Inner
     const v = Number(env[name]);
     return Number.isInteger(v) && v > 0 ? v : fallback;
   };
-  return { maxDepth: read('WORKFLOWS_MAX_INNER_WORKFLOW_DEPTH', 4), maxCount: read('WORKFLOWS_MAX_INNER_WORKFLOW_COUNT', 32) };
+  return {
+    maxDepth: read('WORKFLOWS_MAX_INNER_WORKFLOW_DEPTH', 4),
+    maxCount: read('WORKFLOWS_MAX_INNER_WORKFLOW_COUNT', 32),
+  };
 }
 
 type Json = unknown;
@@ -55,23 +78,36 @@ type Json = unknown;
 function rewrite(value: Json, map: (selector: string) => Json): Json {
   if (typeof value === 'string') return value.startsWith('$') ? map(value) : value;
   if (Array.isArray(value)) return value.map((v) => rewrite(v, map));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v, map)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v, map)]));
   return value;
 }
 
 function hasInner(definition: Record<string, unknown>): boolean {
-  return Array.isArray(definition.steps) && definition.steps.some((s) => (s as StepDefinition)?.type === INNER_WORKFLOW_TYPE);
+  return (
+    Array.isArray(definition.steps) && definition.steps.some((s) => (s as StepDefinition)?.type === INNER_WORKFLOW_TYPE)
+  );
 }
 
 /** Returns the definition with every inner-workflow step inlined (the input itself when there is none). */
-export function inlineInnerWorkflows(definition: Record<string, unknown>, limits: InnerWorkflowLimits = innerWorkflowLimits()): Record<string, unknown> {
+export function inlineInnerWorkflows(
+  definition: Record<string, unknown>,
+  limits: InnerWorkflowLimits = innerWorkflowLimits(),
+): Record<string, unknown> {
   return inline(definition, 1, limits, { count: 0 });
 }
 
-function inline(definition: Record<string, unknown>, depth: number, limits: InnerWorkflowLimits, counter: { count: number }): Record<string, unknown> {
+function inline(
+  definition: Record<string, unknown>,
+  depth: number,
+  limits: InnerWorkflowLimits,
+  counter: { count: number },
+): Record<string, unknown> {
   if (!hasInner(definition)) return definition;
   if (depth > limits.maxDepth) {
-    throw new InnerWorkflowNestingDepthError(`Inner workflows are nested deeper than the limit of ${limits.maxDepth}`, { context: CONTEXT });
+    throw new InnerWorkflowNestingDepthError(`Inner workflows are nested deeper than the limit of ${limits.maxDepth}`, {
+      context: CONTEXT,
+    });
   }
   const steps: Json[] = [];
   /** `$steps.<inner>.<output>` → what it stands for. */
@@ -83,31 +119,68 @@ function inline(definition: Record<string, unknown>, depth: number, limits: Inne
     }
     counter.count++;
     if (counter.count > limits.maxCount) {
-      throw new InnerWorkflowTotalCountError(`Workflow uses more than ${limits.maxCount} inner workflows`, { context: CONTEXT });
+      throw new InnerWorkflowTotalCountError(`Workflow uses more than ${limits.maxCount} inner workflows`, {
+        context: CONTEXT,
+      });
     }
     const name = String(raw.name);
-    const entryError = (message: string) => new InnerWorkflowInvalidStepEntryError(`Inner workflow step ${echo(name)}: ${message}`, {
-      context: CONTEXT, blocksErrors: [{ block_id: name, block_type: INNER_WORKFLOW_TYPE, property_name: 'workflow_definition', property_details: message }],
-    });
+    const entryError = (message: string) =>
+      new InnerWorkflowInvalidStepEntryError(`Inner workflow step ${echo(name)}: ${message}`, {
+        context: CONTEXT,
+        blocksErrors: [
+          {
+            block_id: name,
+            block_type: INNER_WORKFLOW_TYPE,
+            property_name: 'workflow_definition',
+            property_details: message,
+          },
+        ],
+      });
     const childRaw = raw.workflow_definition;
-    if (childRaw !== undefined && raw.workflow_id !== undefined) throw entryError('give either workflow_definition or workflow_workspace_id + workflow_id, not both');
-    if (childRaw === undefined && raw.workflow_id === undefined) throw entryError('give `workflow_definition` or `workflow_workspace_id` + `workflow_id`');
-    if (childRaw === undefined) throw entryError('saved workflow references (workflow_workspace_id + workflow_id) need a workflow resolver, and this engine has none; give an inline `workflow_definition`');
-    if (!childRaw || typeof childRaw !== 'object' || Array.isArray(childRaw)) throw entryError('workflow_definition must be a workflow definition object');
+    if (childRaw !== undefined && raw.workflow_id !== undefined)
+      throw entryError('give either workflow_definition or workflow_workspace_id + workflow_id, not both');
+    if (childRaw === undefined && raw.workflow_id === undefined)
+      throw entryError('give `workflow_definition` or `workflow_workspace_id` + `workflow_id`');
+    if (childRaw === undefined)
+      throw entryError(
+        'saved workflow references (workflow_workspace_id + workflow_id) need a workflow resolver, and this engine has none; give an inline `workflow_definition`',
+      );
+    if (!childRaw || typeof childRaw !== 'object' || Array.isArray(childRaw))
+      throw entryError('workflow_definition must be a workflow definition object');
     const child = inline(childRaw as Record<string, unknown>, depth + 1, limits, counter);
     const bindings = (raw.parameter_bindings ?? {}) as Record<string, Json>;
-    if (typeof bindings !== 'object' || Array.isArray(bindings)) throw entryError('parameter_bindings must be an object');
+    if (typeof bindings !== 'object' || Array.isArray(bindings))
+      throw entryError('parameter_bindings must be an object');
     const childInputs = (Array.isArray(child.inputs) ? child.inputs : []) as Array<Record<string, unknown>>;
-    const bindingError = (message: string, property: string) => new InnerWorkflowParameterBindingsError(`Inner workflow step ${echo(name)}: ${message}`, {
-      context: CONTEXT, blocksErrors: [{ block_id: name, block_type: INNER_WORKFLOW_TYPE, property_name: `parameter_bindings.${property}`, property_details: message }],
-    });
+    const bindingError = (message: string, property: string) =>
+      new InnerWorkflowParameterBindingsError(`Inner workflow step ${echo(name)}: ${message}`, {
+        context: CONTEXT,
+        blocksErrors: [
+          {
+            block_id: name,
+            block_type: INNER_WORKFLOW_TYPE,
+            property_name: `parameter_bindings.${property}`,
+            property_details: message,
+          },
+        ],
+      });
     const inputNames = new Set(childInputs.map((i) => String(i.name)));
-    for (const key of Object.keys(bindings)) if (!inputNames.has(key)) throw bindingError(`binding ${echo(key)} does not name an input of the child workflow (inputs: ${[...inputNames].join(', ')})`, key);
+    for (const key of Object.keys(bindings))
+      if (!inputNames.has(key))
+        throw bindingError(
+          `binding ${echo(key)} does not name an input of the child workflow (inputs: ${[...inputNames].join(', ')})`,
+          key,
+        );
     const inputValue = new Map<string, Json>();
     for (const input of childInputs) {
       const inputName = String(input.name);
       if (inputName in bindings) inputValue.set(inputName, bindings[inputName]);
-      else if ((input.type === 'WorkflowParameter' || input.type === 'InferenceParameter') && input.default_value !== undefined && input.default_value !== null) inputValue.set(inputName, input.default_value);
+      else if (
+        (input.type === 'WorkflowParameter' || input.type === 'InferenceParameter') &&
+        input.default_value !== undefined &&
+        input.default_value !== null
+      )
+        inputValue.set(inputName, input.default_value);
       else throw bindingError(`child input ${echo(inputName)} has no binding and no default value`, inputName);
     }
     const childSteps = (Array.isArray(child.steps) ? child.steps : []) as StepDefinition[];
@@ -132,7 +205,10 @@ function inline(definition: Record<string, unknown>, depth: number, limits: Inne
     }
   }
   const mapParent = (selector: string): Json => (exported.has(selector) ? exported.get(selector) : selector);
-  const outputs = ((definition.outputs ?? []) as Array<Record<string, unknown>>).map((o) => ({ ...o, selector: typeof o.selector === 'string' ? mapParent(o.selector) : o.selector }));
+  const outputs = ((definition.outputs ?? []) as Array<Record<string, unknown>>).map((o) => ({
+    ...o,
+    selector: typeof o.selector === 'string' ? mapParent(o.selector) : o.selector,
+  }));
   return {
     ...definition,
     steps: steps.map((s) => {

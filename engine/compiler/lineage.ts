@@ -1,6 +1,9 @@
 // Stage 10b: batch orientation, dimensionality and lineage of every step (spec §2.3, §2.4), in topological order.
 import {
-  BlockInterfaceError, ControlFlowDefinitionError, ExecutionGraphStructureError, StepInputDimensionalityError,
+  BlockInterfaceError,
+  ControlFlowDefinitionError,
+  ExecutionGraphStructureError,
+  StepInputDimensionalityError,
   StepInputLineageError,
 } from '../errors.ts';
 import { lineageKey as key, type CompiledStep, type InputSpec } from './plan.ts';
@@ -20,7 +23,9 @@ export function denoteLineage(graph: GraphResult, inputs: Map<string, InputSpec>
 
 function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs: Map<string, InputSpec>): void {
   const manifest = step.block.manifest;
-  const err = (property: string | null, details: string) => [{ block_id: step.name, block_type: step.definition.type, property_name: property, property_details: details }];
+  const err = (property: string | null, details: string) => [
+    { block_id: step.name, block_type: step.definition.type, property_name: property, property_details: details },
+  ];
 
   const lineageOfSpec = (property: string, spec: ParamSpec): string[] => {
     if (spec.kind === 'literal') return [];
@@ -38,9 +43,15 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
     const lineages = [...distinct.values()];
     if (lineages.length > 1) {
       if (new Set(lineages.map((l) => l.length)).size > 1) {
-        throw new StepInputDimensionalityError(`Step ${echo(step.name)} property ${echo(property)} mixes data of different dimensionalities in one list/dict`, { context: CONTEXT, blocksErrors: err(property, 'list/dict elements differ in dimensionality') });
+        throw new StepInputDimensionalityError(
+          `Step ${echo(step.name)} property ${echo(property)} mixes data of different dimensionalities in one list/dict`,
+          { context: CONTEXT, blocksErrors: err(property, 'list/dict elements differ in dimensionality') },
+        );
       }
-      throw new StepInputLineageError(`Step ${echo(step.name)} property ${echo(property)} mixes batches of different origin (lineage) in one list/dict`, { context: CONTEXT, blocksErrors: err(property, 'list/dict elements come from different batches') });
+      throw new StepInputLineageError(
+        `Step ${echo(step.name)} property ${echo(property)} mixes batches of different origin (lineage) in one list/dict`,
+        { context: CONTEXT, blocksErrors: err(property, 'list/dict elements come from different batches') },
+      );
     }
     return lineages[0] ?? [];
   };
@@ -56,14 +67,22 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
         { context: CONTEXT, blocksErrors: err(property, 'this property accepts only scalar (non-batch) values') },
       );
     }
-    const castable = (manifest.batchParameters ?? []).includes(property) || (manifest.autoBatchCastParameters ?? []).includes(property);
+    const castable =
+      (manifest.batchParameters ?? []).includes(property) ||
+      (manifest.autoBatchCastParameters ?? []).includes(property);
     if (castable && lineage.length === 0 && hasData(spec)) step.autoCastParams.add(property);
   }
 
   const offsets = manifest.inputDimensionalityOffsets ?? {};
   const offsetValues = Object.values(offsets);
-  if (offsetValues.some((o) => o < 0) || (offsetValues.length && Math.max(...offsetValues, 0) - Math.min(...offsetValues, 0) > 1)) {
-    throw new BlockInterfaceError(`Block ${step.definition.type} declares invalid input dimensionality offsets ${JSON.stringify(offsets)}`, { context: CONTEXT });
+  if (
+    offsetValues.some((o) => o < 0) ||
+    (offsetValues.length && Math.max(...offsetValues, 0) - Math.min(...offsetValues, 0) > 1)
+  ) {
+    throw new BlockInterfaceError(
+      `Block ${step.definition.type} declares invalid input dimensionality offsets ${JSON.stringify(offsets)}`,
+      { context: CONTEXT },
+    );
   }
   const batchProps = Object.keys(propLineage).filter((p) => propLineage[p]!.length > 0);
   const dims = (props: string[]) => [...new Set(props.map((p) => propLineage[p]!.length))];
@@ -76,23 +95,39 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
   }
   const allDims = dims(batchProps);
   if (allDims.length && Math.max(...allDims) - Math.min(...allDims) > 1) {
-    throw new StepInputDimensionalityError(`Step ${echo(step.name)} has inputs differing in dimensionality more than 1`, {
-      context: CONTEXT, blocksErrors: batchProps.map((p) => err(p, `dimensionality ${propLineage[p]!.length}`)[0]!),
-    });
+    throw new StepInputDimensionalityError(
+      `Step ${echo(step.name)} has inputs differing in dimensionality more than 1`,
+      {
+        context: CONTEXT,
+        blocksErrors: batchProps.map((p) => err(p, `dimensionality ${propLineage[p]!.length}`)[0]!),
+      },
+    );
   }
   const outOffset = step.outputOffset;
-  if (![-1, 0, 1].includes(outOffset)) throw new BlockInterfaceError(`Block ${step.definition.type} declares output dimensionality offset ${outOffset}`, { context: CONTEXT });
+  if (![-1, 0, 1].includes(outOffset))
+    throw new BlockInterfaceError(`Block ${step.definition.type} declares output dimensionality offset ${outOffset}`, {
+      context: CONTEXT,
+    });
   if (outOffset < 0 && batchProps.length === 0) {
-    throw new StepInputDimensionalityError(`Step ${echo(step.name)} decreases dimensionality but receives only scalar (non-batch) inputs`, { context: CONTEXT, blocksErrors: err(null, 'needs batch-oriented inputs') });
+    throw new StepInputDimensionalityError(
+      `Step ${echo(step.name)} decreases dimensionality but receives only scalar (non-batch) inputs`,
+      { context: CONTEXT, blocksErrors: err(null, 'needs batch-oriented inputs') },
+    );
   }
   const reference = manifest.dimensionalityReferenceProperty;
   const offsetsDiffer = new Set(Object.keys(step.params).map((p) => offsets[p] ?? 0)).size > 1;
   if (offsetsDiffer && (!reference || outOffset !== 0)) {
-    throw new BlockInterfaceError(`Block ${step.definition.type} declares differing input offsets, so it needs a dimensionality reference property and output offset 0`, { context: CONTEXT });
+    throw new BlockInterfaceError(
+      `Block ${step.definition.type} declares differing input offsets, so it needs a dimensionality reference property and output offset 0`,
+      { context: CONTEXT },
+    );
   }
   if (reference && batchProps.length) {
     if (!batchProps.includes(reference)) {
-      throw new StepInputDimensionalityError(`Step ${echo(step.name)}: dimensionality reference property ${echo(reference)} must receive batch-oriented data`, { context: CONTEXT, blocksErrors: err(reference, 'expected a batch-oriented input') });
+      throw new StepInputDimensionalityError(
+        `Step ${echo(step.name)}: dimensionality reference property ${echo(reference)} must receive batch-oriented data`,
+        { context: CONTEXT, blocksErrors: err(reference, 'expected a batch-oriented input') },
+      );
     }
     const refDim = propLineage[reference]!.length;
     for (const p of batchProps) {
@@ -101,14 +136,21 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
       if (expected !== actual) {
         throw new StepInputDimensionalityError(
           `Step ${echo(step.name)} property ${echo(p)}: expected dimensionality ${expected}, but received dimensionality ${actual}`,
-          { context: CONTEXT, blocksErrors: err(p, `Expected dimensionality ${expected}, but received dimensionality ${actual}`) },
+          {
+            context: CONTEXT,
+            blocksErrors: err(p, `Expected dimensionality ${expected}, but received dimensionality ${actual}`),
+          },
         );
       }
     }
   } else if (allDims.length > 1) {
-    throw new StepInputDimensionalityError(`Step ${echo(step.name)}: all batch-oriented inputs must have the same dimensionality`, {
-      context: CONTEXT, blocksErrors: batchProps.map((p) => err(p, `dimensionality ${propLineage[p]!.length}`)[0]!),
-    });
+    throw new StepInputDimensionalityError(
+      `Step ${echo(step.name)}: all batch-oriented inputs must have the same dimensionality`,
+      {
+        context: CONTEXT,
+        blocksErrors: batchProps.map((p) => err(p, `dimensionality ${propLineage[p]!.length}`)[0]!),
+      },
+    );
   }
 
   const distinct = new Map<string, string[]>();
@@ -116,15 +158,18 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
   const lineages = [...distinct.values()];
   const byLength = new Map<number, string[][]>();
   for (const l of lineages) byLength.set(l.length, [...(byLength.get(l.length) ?? []), l]);
-  const lineageError = (detail: string) => new StepInputLineageError(
-    `Step ${echo(step.name)} receives batches of different origin: ${detail}. Inputs of one step must come from the same input batch (e.g. crops from one crop step).`,
-    { context: CONTEXT, blocksErrors: batchProps.map((p) => err(p, `lineage ${propLineage[p]!.join(' > ')}`)[0]!) },
-  );
+  const lineageError = (detail: string) =>
+    new StepInputLineageError(
+      `Step ${echo(step.name)} receives batches of different origin: ${detail}. Inputs of one step must come from the same input batch (e.g. crops from one crop step).`,
+      { context: CONTEXT, blocksErrors: batchProps.map((p) => err(p, `lineage ${propLineage[p]!.join(' > ')}`)[0]!) },
+    );
   if (byLength.size > 2) throw lineageError('more than two dimensionality levels');
-  for (const group of byLength.values()) if (group.length > 1) throw lineageError(group.map((l) => l.join(' > ')).join(' vs '));
+  for (const group of byLength.values())
+    if (group.length > 1) throw lineageError(group.map((l) => l.join(' > ')).join(' vs '));
   if (byLength.size === 2) {
     const [shorter, longer] = [...byLength.entries()].sort((a, b) => a[0] - b[0]).map(([, g]) => g[0]!);
-    if (!isPrefix(shorter!, longer!) || longer!.length !== shorter!.length + 1) throw lineageError(`${shorter!.join(' > ')} is not the parent of ${longer!.join(' > ')}`);
+    if (!isPrefix(shorter!, longer!) || longer!.length !== shorter!.length + 1)
+      throw lineageError(`${shorter!.join(' > ')} is not the parent of ${longer!.join(' > ')}`);
   }
 
   const controlLineages = step.controllers.map((c) => steps.get(c)!.outputLineage).filter((l) => l.length > 0);
@@ -142,14 +187,18 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
     const deepest = Math.max(...controlLineages.map((l) => l.length));
     const candidates = new Map(controlLineages.filter((l) => l.length === deepest).map((l) => [key(l), l]));
     if (candidates.size > 1) {
-      throw new ControlFlowDefinitionError(`Step ${echo(step.name)} is controlled by flow-control steps working on unrelated batches`, { context: CONTEXT, blocksErrors: err(null, 'conflicting control flow lineages') });
+      throw new ControlFlowDefinitionError(
+        `Step ${echo(step.name)} is controlled by flow-control steps working on unrelated batches`,
+        { context: CONTEXT, blocksErrors: err(null, 'conflicting control flow lineages') },
+      );
     }
     controlLineage = [...candidates.values()][0]!;
   }
 
   let base: string[] | null = null;
   if (lineages.length === 1) base = lineages[0]!;
-  else if (lineages.length > 1) base = reference ? propLineage[reference]! : lineages.sort((a, b) => a.length - b.length)[0]!;
+  else if (lineages.length > 1)
+    base = reference ? propLineage[reference]! : lineages.sort((a, b) => a.length - b.length)[0]!;
   else if (controlLineage.length) base = controlLineage;
   if (base === null) {
     step.outputLineage = outOffset > 0 ? [step.selector] : [];

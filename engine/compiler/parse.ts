@@ -3,8 +3,12 @@
 import type { BlockDefinition, StepDefinition } from '../block.ts';
 import { EXECUTION_ENGINE_VERSION } from '../api-types.ts';
 import {
-  DuplicatedNameError, ExecutionGraphStructureError, NotSupportedExecutionEngineError, WorkflowDefinitionError,
-  WorkflowSyntaxError, type BlockError,
+  DuplicatedNameError,
+  ExecutionGraphStructureError,
+  NotSupportedExecutionEngineError,
+  WorkflowDefinitionError,
+  WorkflowSyntaxError,
+  type BlockError,
 } from '../errors.ts';
 import { INPUT_TYPE_ALIASES } from '../block-schema.ts';
 import { compareVersions, parseVersion } from './pep440.ts';
@@ -32,7 +36,10 @@ export interface ParsedDefinition {
   outputs: ParsedOutput[];
 }
 
-function syntax(message: string, blocksErrors: Array<Partial<BlockError> & { block_id: string }> = []): WorkflowSyntaxError {
+function syntax(
+  message: string,
+  blocksErrors: Array<Partial<BlockError> & { block_id: string }> = [],
+): WorkflowSyntaxError {
   return new WorkflowSyntaxError(message, { context: PARSING, blocksErrors });
 }
 
@@ -62,14 +69,17 @@ function kindNames(kind: unknown, fallback: string): string[] {
   if (kind === undefined || kind === null) return [fallback];
   if (!Array.isArray(kind)) throw syntax(`Input 'kind' must be a list of kind names or kind objects`);
   const names = kind.map((k) => (typeof k === 'string' ? k : (k as { name?: unknown })?.name));
-  if (names.some((n) => typeof n !== 'string')) throw syntax(`Input 'kind' must be a list of kind names or kind objects`);
+  if (names.some((n) => typeof n !== 'string'))
+    throw syntax(`Input 'kind' must be a list of kind names or kind objects`);
   return names.length ? (names as string[]) : [fallback];
 }
 
 function parseInput(raw: unknown, position: number): InputSpec {
   if (!raw || typeof raw !== 'object') throw syntax(`inputs[${position}] must be an object`);
   const input = raw as Record<string, unknown>;
-  const type = (Object.hasOwn(INPUT_TYPE_ALIASES, String(input.type)) ? INPUT_TYPE_ALIASES[String(input.type)] : undefined) as InputType | undefined;
+  const type = (
+    Object.hasOwn(INPUT_TYPE_ALIASES, String(input.type)) ? INPUT_TYPE_ALIASES[String(input.type)] : undefined
+  ) as InputType | undefined;
   const name = input.name;
   if (typeof name !== 'string' || !name) throw syntax(`inputs[${position}] must have a string 'name'`);
   checkName(name, 'Input');
@@ -80,15 +90,20 @@ function parseInput(raw: unknown, position: number): InputSpec {
   const isBatch = type !== 'WorkflowParameter';
   const defaultDim = isBatch ? 1 : 0;
   const dimensionality = input.dimensionality === undefined ? defaultDim : input.dimensionality;
-  if (typeof dimensionality !== 'number' || !Number.isInteger(dimensionality)) throw syntax(`Input ${echo(name)}: dimensionality must be an integer`);
+  if (typeof dimensionality !== 'number' || !Number.isInteger(dimensionality))
+    throw syntax(`Input ${echo(name)}: dimensionality must be an integer`);
   if ((type === 'WorkflowImage' || type === 'WorkflowVideoMetadata') && dimensionality !== 1) {
     throw syntax(`Input ${echo(name)} of type ${type} must have dimensionality 1, got ${dimensionality}`);
   }
-  if (type === 'WorkflowParameter' && dimensionality !== 0) throw syntax(`Input ${echo(name)} of type WorkflowParameter must have dimensionality 0`);
+  if (type === 'WorkflowParameter' && dimensionality !== 0)
+    throw syntax(`Input ${echo(name)} of type WorkflowParameter must have dimensionality 0`);
   if (type === 'WorkflowBatchInput' && dimensionality < 1) {
-    throw new ExecutionGraphStructureError(`Input ${echo(name)} of type WorkflowBatchInput must have dimensionality >= 1, got ${dimensionality}`, {
-      context: 'workflow_compilation | execution_graph_construction',
-    });
+    throw new ExecutionGraphStructureError(
+      `Input ${echo(name)} of type WorkflowBatchInput must have dimensionality >= 1, got ${dimensionality}`,
+      {
+        context: 'workflow_compilation | execution_graph_construction',
+      },
+    );
   }
   const fallbackKind = type === 'WorkflowImage' ? 'image' : type === 'WorkflowVideoMetadata' ? 'video_metadata' : '*';
   const lineage = isBatch ? [WORKFLOW_INPUT_LINEAGE] : [];
@@ -107,12 +122,14 @@ function parseInput(raw: unknown, position: number): InputSpec {
 function parseOutput(raw: unknown, position: number): ParsedOutput {
   if (!raw || typeof raw !== 'object') throw syntax(`outputs[${position}] must be an object`);
   const output = raw as Record<string, unknown>;
-  if (output.type !== 'JsonField') throw syntax(`outputs[${position}] must have type 'JsonField', got ${echo(output.type)}`);
+  if (output.type !== 'JsonField')
+    throw syntax(`outputs[${position}] must have type 'JsonField', got ${echo(output.type)}`);
   if (typeof output.name !== 'string' || !output.name) throw syntax(`outputs[${position}] must have a string 'name'`);
   checkName(output.name, 'Output');
   if (typeof output.selector !== 'string') throw syntax(`Output ${echo(output.name)} must have a string 'selector'`);
   const cs = output.coordinates_system ?? 'parent';
-  if (cs !== 'parent' && cs !== 'own') throw syntax(`Output ${echo(output.name)}: coordinates_system must be 'parent' or 'own', got ${echo(cs)}`);
+  if (cs !== 'parent' && cs !== 'own')
+    throw syntax(`Output ${echo(output.name)}: coordinates_system must be 'parent' or 'own', got ${echo(cs)}`);
   return { name: output.name, selector: output.selector, coordinatesSystem: cs };
 }
 
@@ -135,7 +152,9 @@ function ensureUnique(names: string[], message: string): void {
   const duplicated = new Set<string>();
   for (const n of names) (seen.has(n) ? duplicated : seen).add(n);
   if (duplicated.size) {
-    throw new DuplicatedNameError(`${message}: ${[...duplicated].join(', ')}`, { context: 'workflow_compilation | workflow_definition_validation' });
+    throw new DuplicatedNameError(`${message}: ${[...duplicated].join(', ')}`, {
+      context: 'workflow_compilation | workflow_definition_validation',
+    });
   }
 }
 
@@ -153,12 +172,22 @@ export function parseDefinition(definition: Record<string, unknown>, registry: B
     const step = raw as StepDefinition;
     const stepName = typeof step.name === 'string' ? step.name : `steps[${position}]`;
     if (typeof step.name !== 'string' || !step.name) {
-      errors.push({ block_id: stepName, block_type: String(step.type), property_name: 'name', property_details: 'Field required: step name must be a string' });
+      errors.push({
+        block_id: stepName,
+        block_type: String(step.type),
+        property_name: 'name',
+        property_details: 'Field required: step name must be a string',
+      });
       messages.push(`${stepName}: missing name`);
       return;
     }
     if (isReservedName(stepName)) {
-      errors.push({ block_id: stepName, block_type: String(step.type), property_name: 'name', property_details: reservedNameMessage('Step', stepName) });
+      errors.push({
+        block_id: stepName,
+        block_type: String(step.type),
+        property_name: 'name',
+        property_details: reservedNameMessage('Step', stepName),
+      });
       messages.push(reservedNameMessage('Step', stepName));
       return;
     }
@@ -171,7 +200,11 @@ export function parseDefinition(definition: Record<string, unknown>, registry: B
         property_name: 'type',
         property_details: missingType ? `Field required: 'type' is missing` : `Unknown block type ${echo(step.type)}`,
       });
-      messages.push(missingType ? `step ${echo(stepName)} is missing its block 'type'` : `step ${echo(stepName)} uses unknown block type ${echo(step.type)}`);
+      messages.push(
+        missingType
+          ? `step ${echo(stepName)} is missing its block 'type'`
+          : `step ${echo(stepName)} uses unknown block type ${echo(step.type)}`,
+      );
       return;
     }
     try {
@@ -183,8 +216,17 @@ export function parseDefinition(definition: Record<string, unknown>, registry: B
     }
   });
   if (errors.length) throw syntax(messages.join(' | '), errors);
-  ensureUnique(inputs.map((i) => i.name), 'Found duplicated input parameter names');
-  ensureUnique(steps.map((s) => s.definition.name), 'Found duplicated input steps names');
-  ensureUnique(outputs.map((o) => o.name), 'Found duplicated input outputs names');
+  ensureUnique(
+    inputs.map((i) => i.name),
+    'Found duplicated input parameter names',
+  );
+  ensureUnique(
+    steps.map((s) => s.definition.name),
+    'Found duplicated input steps names',
+  );
+  ensureUnique(
+    outputs.map((o) => o.name),
+    'Found duplicated input outputs names',
+  );
   return { inputs, steps, outputs };
 }

@@ -27,13 +27,21 @@ export function satisfies(version: Version, specifier: string): boolean {
     const cmp = compareVersions(version, target);
     const op = match[1];
     const ok =
-      op === '>=' ? cmp >= 0
-      : op === '<=' ? cmp <= 0
-      : op === '>' ? cmp > 0
-      : op === '<' ? cmp < 0
-      : op === '==' ? (match[2]!.endsWith('.*') ? version.slice(0, target.length).every((v, i) => v === target[i]) : cmp === 0)
-      : op === '!=' ? cmp !== 0
-      : cmp >= 0 && version.slice(0, Math.max(1, target.length - 1)).every((v, i) => v === target[i]);
+      op === '>='
+        ? cmp >= 0
+        : op === '<='
+          ? cmp <= 0
+          : op === '>'
+            ? cmp > 0
+            : op === '<'
+              ? cmp < 0
+              : op === '=='
+                ? match[2]!.endsWith('.*')
+                  ? version.slice(0, target.length).every((v, i) => v === target[i])
+                  : cmp === 0
+                : op === '!='
+                  ? cmp !== 0
+                  : cmp >= 0 && version.slice(0, Math.max(1, target.length - 1)).every((v, i) => v === target[i]);
     if (!ok) return false;
   }
   return true;

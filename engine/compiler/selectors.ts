@@ -18,7 +18,9 @@ export interface PropertyReferences {
 
 function kindNames(kind: unknown): string[] {
   if (!Array.isArray(kind)) return ['*'];
-  const names = kind.map((k) => (typeof k === 'string' ? k : (k as { name?: string })?.name)).filter((k): k is string => !!k);
+  const names = kind
+    .map((k) => (typeof k === 'string' ? k : (k as { name?: string })?.name))
+    .filter((k): k is string => !!k);
   return names.length ? names : ['*'];
 }
 
@@ -34,7 +36,9 @@ export function unionMembers(schema: JsonSchema): JsonSchema[] {
 
 /** Union members that describe a literal value (a type, enum or const), selectors left out. */
 export function literalMembers(schema: JsonSchema): JsonSchema[] {
-  return unionMembers(schema).filter((s) => s.reference !== true && (s.type !== undefined || s.enum !== undefined || s.const !== undefined));
+  return unionMembers(schema).filter(
+    (s) => s.reference !== true && (s.type !== undefined || s.enum !== undefined || s.const !== undefined),
+  );
 }
 
 function directReferences(schema: JsonSchema): AllowedReference[] {
@@ -89,7 +93,8 @@ export function parseSelector(value: string): Reference | null {
   if (value.startsWith('$steps.')) {
     const chunks = value.split('.');
     if (chunks.length === 2 && chunks[1]) return { type: 'step', step: chunks[1], selector: value };
-    if (chunks.length === 3 && chunks[1] && chunks[2]) return { type: 'output', step: chunks[1], output: chunks[2], selector: value };
+    if (chunks.length === 3 && chunks[1] && chunks[2])
+      return { type: 'output', step: chunks[1], output: chunks[2], selector: value };
   }
   return null;
 }

@@ -51,19 +51,28 @@ function describeLiteral(s: JsonSchema): string {
     return what;
   };
   switch (s.type) {
-    case 'number': return range('a number');
-    case 'integer': return range('an integer');
-    case 'string': return 'a string';
-    case 'boolean': return 'a boolean';
-    case 'array': return 'a list';
-    case 'object': return 'an object';
-    case 'null': return 'null';
-    default: return Array.isArray(s.type) ? `a value of type ${s.type.join('|')}` : 'a valid value';
+    case 'number':
+      return range('a number');
+    case 'integer':
+      return range('an integer');
+    case 'string':
+      return 'a string';
+    case 'boolean':
+      return 'a boolean';
+    case 'array':
+      return 'a list';
+    case 'object':
+      return 'an object';
+    case 'null':
+      return 'null';
+    default:
+      return Array.isArray(s.type) ? `a value of type ${s.type.join('|')}` : 'a valid value';
   }
 }
 
 function propertyOf(error: ErrorObject): string {
-  if (error.keyword === 'required' && error.instancePath === '') return String((error.params as { missingProperty: string }).missingProperty);
+  if (error.keyword === 'required' && error.instancePath === '')
+    return String((error.params as { missingProperty: string }).missingProperty);
   return error.instancePath.split('/')[1] ?? '';
 }
 
@@ -97,11 +106,19 @@ export function validateStep(step: StepDefinition, block: BlockDefinition<any>):
       const first = errors.find((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf') ?? errors[0]!;
       details = `Invalid value at ${echo(first.instancePath || property)}: ${first.message ?? 'invalid'}${schema ? ` (expected ${describeExpected(schema)})` : ''}`;
     }
-    blockErrors.push({ block_id: String(step.name), block_type: String(step.type), property_name: clip(property) || null, property_details: details });
+    blockErrors.push({
+      block_id: String(step.name),
+      block_type: String(step.type),
+      property_name: clip(property) || null,
+      property_details: details,
+    });
   }
   const summary = blockErrors.map((e) => `property ${echo(e.property_name)}: ${e.property_details}`).join('; ');
-  throw new WorkflowSyntaxError(`Could not parse workflow definition: step ${echo(step.name)} (${step.type}) has invalid ${summary}`, {
-    context: 'workflow_compilation | workflow_definition_parsing',
-    blocksErrors: blockErrors,
-  });
+  throw new WorkflowSyntaxError(
+    `Could not parse workflow definition: step ${echo(step.name)} (${step.type}) has invalid ${summary}`,
+    {
+      context: 'workflow_compilation | workflow_definition_parsing',
+      blocksErrors: blockErrors,
+    },
+  );
 }

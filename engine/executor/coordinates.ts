@@ -9,13 +9,18 @@ function toRoot(det: Detections): Detections {
   const rootCoords = det.column<Pair>('root_parent_coordinates');
   const rootIds = det.column<string>('root_parent_id');
   if (!rootCoords || n === 0) return det;
-  const moved = rootCoords.some((c, i) => (c && (c[0] !== 0 || c[1] !== 0)) || (rootIds && rootIds[i] !== det.get('parent_id', i)));
+  const moved = rootCoords.some(
+    (c, i) => (c && (c[0] !== 0 || c[1] !== 0)) || (rootIds && rootIds[i] !== det.get('parent_id', i)),
+  );
   if (!moved) return det;
   const rootDims = det.column<Pair>('root_parent_dimensions');
   const xyxy = new Float32Array(det.xyxy);
   for (let i = 0; i < n; i++) {
     const [dx, dy] = rootCoords[i] ?? [0, 0];
-    xyxy[i * 4] += dx; xyxy[i * 4 + 1] += dy; xyxy[i * 4 + 2] += dx; xyxy[i * 4 + 3] += dy;
+    xyxy[i * 4] += dx;
+    xyxy[i * 4 + 1] += dy;
+    xyxy[i * 4 + 2] += dx;
+    xyxy[i * 4 + 3] += dy;
   }
   const data: Record<string, unknown[]> = {};
   const zero = () => Array.from({ length: n }, () => [0, 0]);

@@ -10,17 +10,24 @@ import { loadImage } from './images.ts';
 // Semantic segmentation is per-pixel, so its payload has no predictions list to rebuild Detections from.
 const DETECTION_LIKE = [...DETECTIONS_VALUE_KINDS].filter((kind) => kind !== 'semantic_segmentation_prediction');
 
-type Deserializer = (value: unknown, id: string, input: string, options: ImageInputOptions) => unknown | Promise<unknown>;
+type Deserializer = (
+  value: unknown,
+  id: string,
+  input: string,
+  options: ImageInputOptions,
+) => unknown | Promise<unknown>;
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 function expect(ok: boolean, what: string): void {
   if (!ok) throw new Error(`expected ${what}`);
 }
 
-const scalar = (check: (v: unknown) => boolean, what: string): Deserializer => (v) => {
-  expect(check(v), what);
-  return v;
-};
+const scalar =
+  (check: (v: unknown) => boolean, what: string): Deserializer =>
+  (v) => {
+    expect(check(v), what);
+    return v;
+  };
 
 const DESERIALIZERS: Record<string, Deserializer> = {
   image: (v, id, input, options) => loadImage(v, id, input, options),
@@ -31,12 +38,21 @@ const DESERIALIZERS: Record<string, Deserializer> = {
   string: scalar((v) => typeof v === 'string', 'a string'),
   dictionary: scalar((v) => !!v && typeof v === 'object' && !Array.isArray(v), 'a dict'),
   list_of_values: scalar(Array.isArray, 'a list'),
-  video_metadata: scalar((v) => !!v && typeof v === 'object' && typeof (v as Record<string, unknown>).video_identifier === 'string', 'video metadata with video_identifier'),
+  video_metadata: scalar(
+    (v) => !!v && typeof v === 'object' && typeof (v as Record<string, unknown>).video_identifier === 'string',
+    'video metadata with video_identifier',
+  ),
 };
 for (const kind of DETECTION_LIKE) DESERIALIZERS[kind] = (v) => deserializeDetections(v);
 
 /** Tries each declared kind's deserializer in order; raw value when no kind has one. */
-export async function deserializeInput(value: unknown, kinds: readonly string[], id: string, input: string, options: ImageInputOptions): Promise<unknown> {
+export async function deserializeInput(
+  value: unknown,
+  kinds: readonly string[],
+  id: string,
+  input: string,
+  options: ImageInputOptions,
+): Promise<unknown> {
   const errors: string[] = [];
   let anyDeserializer = false;
   for (const kind of kinds) {
@@ -51,9 +67,12 @@ export async function deserializeInput(value: unknown, kinds: readonly string[],
     }
   }
   if (!anyDeserializer) return value;
-  throw new RuntimeInputError(`Input '${input}' could not be deserialized as any of its declared kinds (${errors.join('; ')})`, {
-    context: 'workflow_execution | runtime_input_assembly',
-  });
+  throw new RuntimeInputError(
+    `Input '${input}' could not be deserialized as any of its declared kinds (${errors.join('; ')})`,
+    {
+      context: 'workflow_execution | runtime_input_assembly',
+    },
+  );
 }
 
 /** Rebuilds Detections from Roboflow's serialized payload `{image, predictions}` (or a bare predictions list). */
@@ -67,7 +86,17 @@ export function deserializeDetections(value: unknown): Detections {
   const xyxy = new Float32Array(n * 4);
   const confidence = new Float32Array(n);
   const classId = new Int32Array(n);
-  const columns: Record<string, unknown[]> = { class_name: [], detection_id: [], parent_id: [], image_dimensions: [], root_parent_id: [], parent_coordinates: [], parent_dimensions: [], root_parent_coordinates: [], root_parent_dimensions: [] };
+  const columns: Record<string, unknown[]> = {
+    class_name: [],
+    detection_id: [],
+    parent_id: [],
+    image_dimensions: [],
+    root_parent_id: [],
+    parent_coordinates: [],
+    parent_dimensions: [],
+    root_parent_coordinates: [],
+    root_parent_dimensions: [],
+  };
   const keypoints: Array<Array<Record<string, unknown>> | undefined> = [];
   const trackers: number[] = [];
   predictions.forEach((p, i) => {
@@ -103,11 +132,19 @@ export function deserializeDetections(value: unknown): Detections {
 }
 
 /** Dense masks from the RLE payload (rle_mask on every prediction, all of one size), else null. */
-function rleMasks(predictions: Array<Record<string, unknown>>): { masks: Uint8Array[]; shape: [number, number] } | null {
+function rleMasks(
+  predictions: Array<Record<string, unknown>>,
+): { masks: Uint8Array[]; shape: [number, number] } | null {
   if (predictions.length === 0 || !predictions.every((p) => p.rle_mask && typeof p.rle_mask === 'object')) return null;
   const sizes = predictions.map((p) => (p.rle_mask as { size?: unknown }).size);
-  expect(sizes.every((size) => Array.isArray(size) && size.length === 2 && size.every(isNumber)), 'rle_mask.size as [height, width]');
+  expect(
+    sizes.every((size) => Array.isArray(size) && size.length === 2 && size.every(isNumber)),
+    'rle_mask.size as [height, width]',
+  );
   const [height, width] = sizes[0] as [number, number];
-  expect(sizes.every((size) => (size as number[])[0] === height && (size as number[])[1] === width), 'every rle_mask of one size');
+  expect(
+    sizes.every((size) => (size as number[])[0] === height && (size as number[])[1] === width),
+    'every rle_mask of one size',
+  );
   return { masks: predictions.map((p) => decodeRle(p.rle_mask as CocoRle)), shape: [height, width] };
 }

@@ -7,11 +7,17 @@ import { fetchUrlBytes } from '../url-fetch.ts';
 function originOf(value: unknown): ImageOrigin | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const o = value as Record<string, unknown>;
-  if ([o.offset_x, o.offset_y, o.width, o.height].every((v) => typeof v === 'number')) return o as unknown as ImageOrigin;
+  if ([o.offset_x, o.offset_y, o.width, o.height].every((v) => typeof v === 'number'))
+    return o as unknown as ImageOrigin;
   return undefined;
 }
 
-export async function loadImage(raw: unknown, parentId: string, inputName: string, options: ImageInputOptions): Promise<WorkflowImage> {
+export async function loadImage(
+  raw: unknown,
+  parentId: string,
+  inputName: string,
+  options: ImageInputOptions,
+): Promise<WorkflowImage> {
   if (isWorkflowImage(raw)) return raw;
   let value: unknown = raw;
   let extras: Record<string, unknown> = {};
@@ -24,26 +30,35 @@ export async function loadImage(raw: unknown, parentId: string, inputName: strin
     }
   }
   if (typeof value !== 'string' || value.length === 0) {
-    throw new RuntimeInputError(`Input '${inputName}' expects an image: {"type": "base64"|"url", "value": ...} or a base64 string`, { context: 'workflow_execution | runtime_input_assembly' });
+    throw new RuntimeInputError(
+      `Input '${inputName}' expects an image: {"type": "base64"|"url", "value": ...} or a base64 string`,
+      { context: 'workflow_execution | runtime_input_assembly' },
+    );
   }
   let bytes: Uint8Array;
   let keepBase64: string | undefined;
   if (/^https?:\/\//i.test(value)) {
-    if (options.allowUrlInput === false) throw new InputImageLoadError(`Input '${inputName}': loading images from URLs is disabled on this server`);
+    if (options.allowUrlInput === false)
+      throw new InputImageLoadError(`Input '${inputName}': loading images from URLs is disabled on this server`);
     bytes = await fetchUrlBytes(value, options);
   } else {
     const base64 = value.startsWith('data:') ? value.slice(value.indexOf(',') + 1) : value;
     bytes = Buffer.from(base64, 'base64');
-    if (bytes.length === 0) throw new InputImageLoadError(`Input '${inputName}': image value is neither a URL nor valid base64`);
+    if (bytes.length === 0)
+      throw new InputImageLoadError(`Input '${inputName}': image value is neither a URL nor valid base64`);
     keepBase64 = base64;
   }
   const parentOrigin = originOf(extras.parent_origin);
   const rootOrigin = originOf(extras.root_parent_origin);
-  return WorkflowImage.decode(bytes, {
-    parentId: typeof extras.parent_id === 'string' ? extras.parent_id : parentId,
-    parentOrigin,
-    rootParentId: typeof extras.root_parent_id === 'string' ? extras.root_parent_id : undefined,
-    rootOrigin,
-    videoMetadata: extras.video_metadata as VideoMetadata | undefined,
-  }, { maxPixels: options.maxPixels, keepBase64 });
+  return WorkflowImage.decode(
+    bytes,
+    {
+      parentId: typeof extras.parent_id === 'string' ? extras.parent_id : parentId,
+      parentOrigin,
+      rootParentId: typeof extras.root_parent_id === 'string' ? extras.root_parent_id : undefined,
+      rootOrigin,
+      videoMetadata: extras.video_metadata as VideoMetadata | undefined,
+    },
+    { maxPixels: options.maxPixels, keepBase64 },
+  );
 }

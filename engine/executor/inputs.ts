@@ -20,9 +20,18 @@ function batchSize(plan: CompiledPlan, runtime: Record<string, unknown>): number
   return 1;
 }
 
-async function assembleBatchInput(input: InputSpec, value: unknown, size: number, store: RuntimeStore, options: ImageInputOptions): Promise<void> {
+async function assembleBatchInput(
+  input: InputSpec,
+  value: unknown,
+  size: number,
+  store: RuntimeStore,
+  options: ImageInputOptions,
+): Promise<void> {
   if (value === undefined || value === null) {
-    throw new RuntimeInputError(`Input '${input.name}' is defined as \`${input.type}\` (of kind \`[${input.kinds.join(', ')}]\`), but value is not provided.`, { context: CONTEXT });
+    throw new RuntimeInputError(
+      `Input '${input.name}' is defined as \`${input.type}\` (of kind \`[${input.kinds.join(', ')}]\`), but value is not provided.`,
+      { context: CONTEXT },
+    );
   }
   const values = new Map<string, unknown>();
   store.inputValues.set(input.name, values);
@@ -33,20 +42,37 @@ async function assembleBatchInput(input: InputSpec, value: unknown, size: number
       return;
     }
     if (value.length !== 1 && value.length !== size) {
-      throw new RuntimeInputError(`Expected all batch-oriented workflow inputs be the same length, or of length 1 - input '${input.name}' has ${value.length} elements while the batch size is ${size}.`, { context: CONTEXT });
+      throw new RuntimeInputError(
+        `Expected all batch-oriented workflow inputs be the same length, or of length 1 - input '${input.name}' has ${value.length} elements while the batch size is ${size}.`,
+        { context: CONTEXT },
+      );
     }
-    const decoded = await Promise.all(value.map((v, i) => deserializeInput(v, input.kinds, `${input.name}.[${i}]`, input.name, options)));
+    const decoded = await Promise.all(
+      value.map((v, i) => deserializeInput(v, input.kinds, `${input.name}.[${i}]`, input.name, options)),
+    );
     for (let i = 0; i < size; i++) values.set(String(i), decoded.length === 1 ? decoded[0] : decoded[i]);
     return;
   }
   // Nested batch input: register indices for each nested lineage level.
   const walk = async (node: unknown, index: BatchIndex, level: number): Promise<void> => {
     if (level === input.dimensionality) {
-      values.set(indexKey(index), await deserializeInput(node, input.kinds, `${input.name}.${index.map((i) => `[${i}]`).join('.')}`, input.name, options));
+      values.set(
+        indexKey(index),
+        await deserializeInput(
+          node,
+          input.kinds,
+          `${input.name}.${index.map((i) => `[${i}]`).join('.')}`,
+          input.name,
+          options,
+        ),
+      );
       return;
     }
     if (!Array.isArray(node)) {
-      throw new RuntimeInputError(`Input '${input.name}' has dimensionality ${input.dimensionality}, so its value must be nested lists ${input.dimensionality} levels deep`, { context: CONTEXT });
+      throw new RuntimeInputError(
+        `Input '${input.name}' has dimensionality ${input.dimensionality}, so its value must be nested lists ${input.dimensionality} levels deep`,
+        { context: CONTEXT },
+      );
     }
     for (let i = 0; i < node.length; i++) {
       const child = [...index, i];
@@ -54,20 +80,36 @@ async function assembleBatchInput(input: InputSpec, value: unknown, size: number
       await walk(node[i], child, level + 1);
     }
   };
-  if (!Array.isArray(value)) throw new RuntimeInputError(`Input '${input.name}' has dimensionality ${input.dimensionality}, so its value must be a nested list`, { context: CONTEXT });
+  if (!Array.isArray(value))
+    throw new RuntimeInputError(
+      `Input '${input.name}' has dimensionality ${input.dimensionality}, so its value must be a nested list`,
+      { context: CONTEXT },
+    );
   await walk(value, [], 0);
 }
 
-export async function assembleInputs(plan: CompiledPlan, runtime: Record<string, unknown>, store: RuntimeStore, options: ImageInputOptions): Promise<void> {
+export async function assembleInputs(
+  plan: CompiledPlan,
+  runtime: Record<string, unknown>,
+  store: RuntimeStore,
+  options: ImageInputOptions,
+): Promise<void> {
   const size = batchSize(plan, runtime);
   store.ensureLineage([WORKFLOW_INPUT_LINEAGE]);
   if (plan.inputs.some((i) => i.isBatch)) {
     for (let i = 0; i < size; i++) store.registerIndex([WORKFLOW_INPUT_LINEAGE], [i]);
   }
-  await Promise.all(plan.inputs.filter((i) => i.isBatch).map((input) => assembleBatchInput(input, runtime[input.name], size, store, options)));
+  await Promise.all(
+    plan.inputs
+      .filter((i) => i.isBatch)
+      .map((input) => assembleBatchInput(input, runtime[input.name], size, store, options)),
+  );
   for (const input of plan.inputs) {
     if (input.isBatch) continue;
-    store.params.set(input.name, Object.prototype.hasOwnProperty.call(runtime, input.name) ? runtime[input.name] : input.defaultValue);
+    store.params.set(
+      input.name,
+      Object.prototype.hasOwnProperty.call(runtime, input.name) ? runtime[input.name] : input.defaultValue,
+    );
   }
 }
 
@@ -96,7 +138,9 @@ function literalSchema(schema: JsonSchema | undefined): JsonSchema | null {
   let result: JsonSchema | null;
   if (schema.reference === true) result = null;
   else if (Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf)) {
-    const literals = ((schema.anyOf ?? schema.oneOf) as JsonSchema[]).filter((m) => !unionMembers(m).every((u) => u.reference === true));
+    const literals = ((schema.anyOf ?? schema.oneOf) as JsonSchema[]).filter(
+      (m) => !unionMembers(m).every((u) => u.reference === true),
+    );
     result = literals.length ? { anyOf: literals } : null;
   } else result = schema;
   literalSchemas.set(schema, result);

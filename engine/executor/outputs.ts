@@ -8,7 +8,9 @@ import { toRootCoordinates } from './coordinates.ts';
 import type { RuntimeStore } from './store.ts';
 
 function lineageOf(plan: CompiledPlan, output: OutputSpec): string[] {
-  return output.ref.type === 'input' ? plan.inputsByName.get(output.ref.name)!.lineage : plan.steps.get(output.ref.step)!.outputLineage;
+  return output.ref.type === 'input'
+    ? plan.inputsByName.get(output.ref.name)!.lineage
+    : plan.steps.get(output.ref.step)!.outputLineage;
 }
 
 function valueAt(plan: CompiledPlan, store: RuntimeStore, output: OutputSpec, index: BatchIndex): unknown {
@@ -30,7 +32,13 @@ function emptyNested(depth: number): unknown[] {
 }
 
 /** Nested lists below `prefix`, down to the output's dimensionality. */
-function nested(plan: CompiledPlan, store: RuntimeStore, output: OutputSpec, lineage: string[], prefix: BatchIndex): unknown {
+function nested(
+  plan: CompiledPlan,
+  store: RuntimeStore,
+  output: OutputSpec,
+  lineage: string[],
+  prefix: BatchIndex,
+): unknown {
   if (prefix.length === lineage.length) return valueAt(plan, store, output, prefix);
   const children = store.children(lineage.slice(0, prefix.length + 1), prefix);
   // Spec §3.7 item 4: an element without children keeps the output's shape (dim 3 → [[]]); the emergent root
@@ -39,7 +47,11 @@ function nested(plan: CompiledPlan, store: RuntimeStore, output: OutputSpec, lin
   return children.map((child) => nested(plan, store, output, lineage, child));
 }
 
-export async function buildOutputs(plan: CompiledPlan, store: RuntimeStore, serialize: boolean): Promise<Array<Record<string, unknown>>> {
+export async function buildOutputs(
+  plan: CompiledPlan,
+  store: RuntimeStore,
+  serialize: boolean,
+): Promise<Array<Record<string, unknown>>> {
   const lineages = new Map(plan.outputs.map((o) => [o.name, lineageOf(plan, o)]));
   const inputRooted = plan.outputs.some((o) => lineages.get(o.name)![0] === WORKFLOW_INPUT_LINEAGE);
   const size = inputRooted ? store.indices([WORKFLOW_INPUT_LINEAGE]).length : 1;
@@ -54,9 +66,11 @@ export async function buildOutputs(plan: CompiledPlan, store: RuntimeStore, seri
       const value = await finish(valueAt(plan, store, output, []));
       for (const r of results) r[output.name] = value;
     } else if (lineage[0] === WORKFLOW_INPUT_LINEAGE) {
-      await Promise.all(results.map(async (r, i) => {
-        r[output.name] = await finish(nested(plan, store, output, lineage, [i]));
-      }));
+      await Promise.all(
+        results.map(async (r, i) => {
+          r[output.name] = await finish(nested(plan, store, output, lineage, [i]));
+        }),
+      );
     } else {
       const value = await finish(nested(plan, store, output, lineage, []));
       for (const r of results) r[output.name] = value;

@@ -5,8 +5,15 @@ import { Batch, indexKey, type BatchIndex } from '../batch.ts';
 import type { Services, StepContext, StepOutputs } from '../block.ts';
 import type { ImageInputOptions, RunOptions } from '../api-types.ts';
 import {
-  ClientCausedStepExecutionError, ExecutionEngineRuntimeError, InferenceModelNotFound, InvalidBlockBehaviourError,
-  ModelManagerLockAcquisitionError, PlatformError, StepExecutionError, WorkflowError, WorkflowExecutionEngineError,
+  ClientCausedStepExecutionError,
+  ExecutionEngineRuntimeError,
+  InferenceModelNotFound,
+  InvalidBlockBehaviourError,
+  ModelManagerLockAcquisitionError,
+  PlatformError,
+  StepExecutionError,
+  WorkflowError,
+  WorkflowExecutionEngineError,
 } from '../errors.ts';
 import { FlowControl } from '../flow-control.ts';
 import type { CompiledPlan, CompiledStep } from '../compiler/plan.ts';
@@ -25,7 +32,12 @@ export interface RunContext {
 
 const CLIENT_STATUSES = new Set([400, 401, 402, 403, 404, 410, 423]);
 
-export async function runPlan(plan: CompiledPlan, runtime: Record<string, unknown>, options: RunOptions, ctx: RunContext): Promise<Array<Record<string, unknown>>> {
+export async function runPlan(
+  plan: CompiledPlan,
+  runtime: Record<string, unknown>,
+  options: RunOptions,
+  ctx: RunContext,
+): Promise<Array<Record<string, unknown>>> {
   const { profiler } = ctx;
   if (profiler.enabled) return runProfiled(plan, runtime, options, ctx);
   const store = new RuntimeStore();
@@ -34,7 +46,8 @@ export async function runPlan(plan: CompiledPlan, runtime: Record<string, unknow
   let limit: LimitFunction | undefined;
   for (const layer of plan.layers) {
     if (layer.length === 1) await runStep(plan, plan.steps.get(layer[0]!)!, store, options, ctx);
-    else if (layer.length <= ctx.maxConcurrentSteps) await Promise.all(layer.map((name) => runStep(plan, plan.steps.get(name)!, store, options, ctx)));
+    else if (layer.length <= ctx.maxConcurrentSteps)
+      await Promise.all(layer.map((name) => runStep(plan, plan.steps.get(name)!, store, options, ctx)));
     else {
       limit ??= pLimit(ctx.maxConcurrentSteps);
       await Promise.all(layer.map((name) => limit!(() => runStep(plan, plan.steps.get(name)!, store, options, ctx))));
@@ -44,7 +57,12 @@ export async function runPlan(plan: CompiledPlan, runtime: Record<string, unknow
 }
 
 /** The same run, recording trace events (spec §3.9). */
-async function runProfiled(plan: CompiledPlan, runtime: Record<string, unknown>, options: RunOptions, ctx: RunContext): Promise<Array<Record<string, unknown>>> {
+async function runProfiled(
+  plan: CompiledPlan,
+  runtime: Record<string, unknown>,
+  options: RunOptions,
+  ctx: RunContext,
+): Promise<Array<Record<string, unknown>>> {
   const { profiler } = ctx;
   profiler.mark('workflow_run', 'B');
   const store = new RuntimeStore();
@@ -53,12 +71,25 @@ async function runProfiled(plan: CompiledPlan, runtime: Record<string, unknown>,
   const limit = pLimit(ctx.maxConcurrentSteps);
   await profiler.measure('workflow_execution', async () => {
     for (const layer of plan.layers) {
-      await profiler.measure('group_of_steps_execution', () =>
-        Promise.all(layer.map((name) => limit(() => profiler.measure('step_execution', () => runStep(plan, plan.steps.get(name)!, store, options, ctx), { step_selector: `$steps.${name}` })))),
-        { next_steps: layer.map((n) => `$steps.${n}`), max_concurrent_steps: ctx.maxConcurrentSteps });
+      await profiler.measure(
+        'group_of_steps_execution',
+        () =>
+          Promise.all(
+            layer.map((name) =>
+              limit(() =>
+                profiler.measure('step_execution', () => runStep(plan, plan.steps.get(name)!, store, options, ctx), {
+                  step_selector: `$steps.${name}`,
+                }),
+              ),
+            ),
+          ),
+        { next_steps: layer.map((n) => `$steps.${n}`), max_concurrent_steps: ctx.maxConcurrentSteps },
+      );
     }
   });
-  const outputs = await profiler.measure('outputs_construction', () => buildOutputs(plan, store, options.serialize !== false));
+  const outputs = await profiler.measure('outputs_construction', () =>
+    buildOutputs(plan, store, options.serialize !== false),
+  );
   const filtered = excludeFields(outputs, options);
   profiler.mark('workflow_run', 'E');
   return filtered;
@@ -66,7 +97,9 @@ async function runProfiled(plan: CompiledPlan, runtime: Record<string, unknown>,
 
 function excludeFields(outputs: Array<Record<string, unknown>>, options: RunOptions): Array<Record<string, unknown>> {
   if (!options.excludedFields?.length) return outputs;
-  return outputs.map((o) => Object.fromEntries(Object.entries(o).filter(([k]) => !options.excludedFields!.includes(k))));
+  return outputs.map((o) =>
+    Object.fromEntries(Object.entries(o).filter(([k]) => !options.excludedFields!.includes(k))),
+  );
 }
 
 function blockError(step: CompiledStep, error: unknown): unknown {
@@ -77,17 +110,34 @@ function blockError(step: CompiledStep, error: unknown): unknown {
   const message = (error as Error)?.message ?? String(error);
   if (error instanceof PlatformError && CLIENT_STATUSES.has(error.status)) {
     return new ClientCausedStepExecutionError(message, step.name, error.status, {
-      context: 'workflow_execution | step_execution', innerError: error, blocksErrors: [{ block_id: step.name, block_type: step.definition.type }],
+      context: 'workflow_execution | step_execution',
+      innerError: error,
+      blocksErrors: [{ block_id: step.name, block_type: step.definition.type }],
     });
   }
-  return new StepExecutionError(`Error in execution of step ${step.selector}: ${message}`, step.name, step.definition.type, {
-    context: 'workflow_execution | step_execution',
-    innerError: error,
-    blocksErrors: [{
-      block_id: step.name, block_type: step.definition.type, property_details: message,
-      block_traceback: { traceback: (error as Error)?.stack ?? message, error_line: null, code_snippet: null, stdout: null, stderr: null },
-    }],
-  });
+  return new StepExecutionError(
+    `Error in execution of step ${step.selector}: ${message}`,
+    step.name,
+    step.definition.type,
+    {
+      context: 'workflow_execution | step_execution',
+      innerError: error,
+      blocksErrors: [
+        {
+          block_id: step.name,
+          block_type: step.definition.type,
+          property_details: message,
+          block_traceback: {
+            traceback: (error as Error)?.stack ?? message,
+            error_line: null,
+            code_snippet: null,
+            stdout: null,
+            stderr: null,
+          },
+        },
+      ],
+    },
+  );
 }
 
 /** Runs the block; a synchronous result stays synchronous (no extra promise hop per step). */
@@ -106,7 +156,13 @@ function callBlock(step: CompiledStep, params: Record<string, unknown>, context:
   return result;
 }
 
-async function runStep(plan: CompiledPlan, step: CompiledStep, store: RuntimeStore, options: RunOptions, ctx: RunContext): Promise<void> {
+async function runStep(
+  plan: CompiledPlan,
+  step: CompiledStep,
+  store: RuntimeStore,
+  options: RunOptions,
+  ctx: RunContext,
+): Promise<void> {
   const inputs = new StepInputs(plan, store, step);
   store.outputsOf(step.name);
   if (step.outputOffset > 0) store.ensureLineage(step.outputLineage);
@@ -126,7 +182,13 @@ async function runStep(plan: CompiledPlan, step: CompiledStep, store: RuntimeSto
     for (const property of step.autoCastParams) values[property] = new Batch([values[property] ?? null], [[0]]);
     let result = callBlock(step, values, context);
     if (result instanceof Promise) result = await result;
-    if (step.batchMode && Array.isArray(result) && result.length === 1 && (step.outputOffset <= 0 || Array.isArray(result[0]))) result = result[0];
+    if (
+      step.batchMode &&
+      Array.isArray(result) &&
+      result.length === 1 &&
+      (step.outputOffset <= 0 || Array.isArray(result[0]))
+    )
+      result = result[0];
     register(step, store, [], result);
     return;
   }
@@ -147,12 +209,20 @@ async function runStep(plan: CompiledPlan, step: CompiledStep, store: RuntimeSto
     const params: Record<string, unknown> = {};
     for (const property of Object.keys(step.params)) {
       const isBatch = step.paramDims[property]! > 0 || step.autoCastParams.has(property);
-      params[property] = isBatch ? new Batch(rows.map((r) => r[property] ?? null), indices) : rows[0]![property];
+      params[property] = isBatch
+        ? new Batch(
+            rows.map((r) => r[property] ?? null),
+            indices,
+          )
+        : rows[0]![property];
     }
     let result = await callBlock(step, params, context);
     if (!Array.isArray(result) && indices.length === 1 && step.executionDim === 0) result = [result];
     if (!Array.isArray(result) || result.length !== indices.length) {
-      throw new InvalidBlockBehaviourError(`Step '${step.name}' (${step.definition.type}) ran in batch mode over ${indices.length} elements but returned ${Array.isArray(result) ? `${result.length} results` : 'a non-list result'}`, { context: 'workflow_execution | step_output_registration' });
+      throw new InvalidBlockBehaviourError(
+        `Step '${step.name}' (${step.definition.type}) ran in batch mode over ${indices.length} elements but returned ${Array.isArray(result) ? `${result.length} results` : 'a non-list result'}`,
+        { context: 'workflow_execution | step_output_registration' },
+      );
     }
     indices.forEach((index, i) => register(step, store, index, result[i]));
     return;
@@ -166,7 +236,10 @@ async function runStep(plan: CompiledPlan, step: CompiledStep, store: RuntimeSto
 
 function checkOutputs(step: CompiledStep, outputs: unknown): StepOutputs {
   if (!outputs || typeof outputs !== 'object' || Array.isArray(outputs)) {
-    throw new InvalidBlockBehaviourError(`Step '${step.name}' (${step.definition.type}) returned ${Array.isArray(outputs) ? 'a list' : typeof outputs} instead of a dict of outputs`, { context: 'workflow_execution | step_output_registration' });
+    throw new InvalidBlockBehaviourError(
+      `Step '${step.name}' (${step.definition.type}) returned ${Array.isArray(outputs) ? 'a list' : typeof outputs} instead of a dict of outputs`,
+      { context: 'workflow_execution | step_output_registration' },
+    );
   }
   const declared = step.outputs;
   let matches = true;
@@ -178,10 +251,13 @@ function checkOutputs(step: CompiledStep, outputs: unknown): StepOutputs {
   for (const key in outputs) if (Object.prototype.hasOwnProperty.call(outputs, key)) count++;
   if (!matches || count !== declared.length) {
     const got = Object.keys(outputs);
-    throw new ExecutionEngineRuntimeError(`Step ${step.name} did not produce required outputs. Expected: [${declared.map((o) => o.name).join(', ')}]. Got: [${got.join(', ')}]`, {
-      context: 'workflow_execution | step_output_registration',
-      blocksErrors: [{ block_id: step.name, block_type: step.definition.type }],
-    });
+    throw new ExecutionEngineRuntimeError(
+      `Step ${step.name} did not produce required outputs. Expected: [${declared.map((o) => o.name).join(', ')}]. Got: [${got.join(', ')}]`,
+      {
+        context: 'workflow_execution | step_output_registration',
+        blocksErrors: [{ block_id: step.name, block_type: step.definition.type }],
+      },
+    );
   }
   return outputs as StepOutputs;
 }
@@ -202,7 +278,10 @@ function register(step: CompiledStep, store: RuntimeStore, index: BatchIndex, re
   const outputs = store.outputsOf(step.name);
   if (step.outputOffset > 0) {
     if (!Array.isArray(result)) {
-      throw new InvalidBlockBehaviourError(`Step '${step.name}' (${step.definition.type}) increases dimensionality, so it must return a list of outputs per element`, { context: 'workflow_execution | step_output_registration' });
+      throw new InvalidBlockBehaviourError(
+        `Step '${step.name}' (${step.definition.type}) increases dimensionality, so it must return a list of outputs per element`,
+        { context: 'workflow_execution | step_output_registration' },
+      );
     }
     result.forEach((child, j) => {
       const childIndex = [...index, j];

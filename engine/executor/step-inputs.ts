@@ -34,7 +34,8 @@ function prepare(step: CompiledStep): PreparedParam[] {
       spec,
       dim: step.paramDims[name]!,
       // `$steps.x.*` resolves to a fresh copy per call, lists/dicts to fresh containers: not shared.
-      stable: spec.kind === 'literal' || (spec.kind === 'ref' && !(spec.ref.type === 'output' && spec.ref.output === '*')),
+      stable:
+        spec.kind === 'literal' || (spec.kind === 'ref' && !(spec.ref.type === 'output' && spec.ref.output === '*')),
       refersToStepOutput: hasOutputRef(spec),
     }));
     prepared.set(step, params);
@@ -49,7 +50,8 @@ function missingIn(spec: ParamSpec, value: unknown, stepOutputsOnly: boolean): b
     return spec.ref.type !== 'step' && value === null;
   }
   if (spec.kind === 'list') return spec.items.some((s, i) => missingIn(s, (value as unknown[])[i], stepOutputsOnly));
-  if (spec.kind === 'dict') return spec.entries.some(([k, s]) => missingIn(s, (value as Record<string, unknown>)[k], stepOutputsOnly));
+  if (spec.kind === 'dict')
+    return spec.entries.some(([k, s]) => missingIn(s, (value as Record<string, unknown>)[k], stepOutputsOnly));
   return false;
 }
 
@@ -59,7 +61,11 @@ export class StepInputs {
   readonly #scalars: unknown[] = [];
   readonly #resolvedScalars: boolean[] = [];
 
-  constructor(readonly plan: CompiledPlan, readonly store: RuntimeStore, readonly step: CompiledStep) {
+  constructor(
+    readonly plan: CompiledPlan,
+    readonly store: RuntimeStore,
+    readonly step: CompiledStep,
+  ) {
     this.#params = prepare(step);
   }
 
@@ -79,7 +85,9 @@ export class StepInputs {
     const producer = this.plan.steps.get(ref.step)!;
     const byIndex = this.store.stepOutputs.get(ref.step);
     if (!byIndex) return null;
-    const outputs = byIndex.get(producer.outputLineage.length === 0 ? '' : indexKey(index.slice(0, producer.outputLineage.length)));
+    const outputs = byIndex.get(
+      producer.outputLineage.length === 0 ? '' : indexKey(index.slice(0, producer.outputLineage.length)),
+    );
     if (!outputs) return null;
     if (ref.output === '*' && !producer.outputs.some((o) => o.name === '*')) return { ...outputs };
     return outputs[ref.output] ?? null;
@@ -99,7 +107,10 @@ export class StepInputs {
         if (lineage.length <= index.length) return this.#valueAt(spec.ref, index);
         const children = this.store.children(lineage, index.slice(0, lineage.length - 1));
         if (children.length === 0) return null;
-        return new Batch(children.map((c) => this.#valueAt(spec.ref, c)), children);
+        return new Batch(
+          children.map((c) => this.#valueAt(spec.ref, c)),
+          children,
+        );
       }
     }
   }
@@ -120,7 +131,9 @@ export class StepInputs {
     for (const controller of this.step.controllers) {
       const source = this.plan.steps.get(controller)!;
       const branch = source.branchOfTarget.get(this.step.name)!;
-      const choices = this.store.flowChoices.get(controller)?.get(indexKey(index.slice(0, source.outputLineage.length)));
+      const choices = this.store.flowChoices
+        .get(controller)
+        ?.get(indexKey(index.slice(0, source.outputLineage.length)));
       if (!choices || !choices.has(branch)) return false;
     }
     return true;
@@ -153,7 +166,13 @@ export class StepInputs {
         if (value instanceof Batch) {
           const keep = value.values.map((v, i) => (v === null ? -1 : i)).filter((i) => i >= 0);
           const batch: Batch = value;
-          value = keep.length === batch.length ? batch : new Batch(keep.map((i) => batch.values[i]), keep.map((i) => batch.indices[i]!));
+          value =
+            keep.length === batch.length
+              ? batch
+              : new Batch(
+                  keep.map((i) => batch.values[i]),
+                  keep.map((i) => batch.indices[i]!),
+                );
         } else if (missingIn(param.spec, value, false)) {
           return null;
         }

@@ -65,6 +65,9 @@ export async function editorRoutes(deps: AppDeps): Promise<Router> {
     res.sendFile(index);
   });
   // Hashed file names: safe to cache for long.
-  router.use('/assets', express.static(path.join(EDITOR_DIST, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
+  router.use(
+    '/assets',
+    express.static(path.join(EDITOR_DIST, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }),
+  );
   return router;
 }

@@ -12,9 +12,22 @@ import type { DoctrOCRInferenceRequest } from '../../schemas/generated/doctr-ocr
 
 /** Request fields that are transport/visualization concerns, not model block properties. */
 const NON_BLOCK_FIELDS = new Set([
-  'id', 'api_key', 'model_id', 'model_type', 'image', 'visualize_predictions', 'visualization_labels',
-  'visualization_stroke_width', 'fix_batch_size', 'usage_billable', 'start', 'source', 'source_info',
-  'disable_model_monitoring', 'response_mask_format', 'enforce_dense_masks_in_inference_models',
+  'id',
+  'api_key',
+  'model_id',
+  'model_type',
+  'image',
+  'visualize_predictions',
+  'visualization_labels',
+  'visualization_stroke_width',
+  'fix_batch_size',
+  'usage_billable',
+  'start',
+  'source',
+  'source_info',
+  'disable_model_monitoring',
+  'response_mask_format',
+  'enforce_dense_masks_in_inference_models',
 ]);
 
 const ENDPOINTS: Array<{ path: string; schema: string; task: ClassicTask }> = [
@@ -34,7 +47,10 @@ export async function inferRoutes(deps: AppDeps): Promise<Router> {
         const apiKey = requestApiKey(req, body.api_key, deps.config.apiKey);
         let task = endpoint.task;
         // One classification endpoint serves both multi-class and multi-label models: the model decides.
-        if (task === 'classification' && (await modelTask(deps, body.model_id, apiKey)) === 'multi-label-classification') {
+        if (
+          task === 'classification' &&
+          (await modelTask(deps, body.model_id, apiKey)) === 'multi-label-classification'
+        ) {
           task = 'multi-label-classification';
         }
         const fields = Object.fromEntries(Object.entries(body).filter(([key]) => !NON_BLOCK_FIELDS.has(key)));

@@ -11,8 +11,19 @@ import { modelTask, runClassicModel } from '../classic-run.ts';
 
 /** First path segments that belong to other routes (or browsers) and must never be read as a dataset id. */
 const RESERVED_FIRST_SEGMENTS = new Set([
-  'workflows', 'infer', 'model', 'workspaces', 'doctr', 'info', 'healthz', 'readiness', 'assets', 'api', 'static',
-  'favicon.ico', 'robots.txt',
+  'workflows',
+  'infer',
+  'model',
+  'workspaces',
+  'doctr',
+  'info',
+  'healthz',
+  'readiness',
+  'assets',
+  'api',
+  'static',
+  'favicon.ico',
+  'robots.txt',
 ]);
 
 const CONFIDENCE_LOWER_BOUND = 0.01;
@@ -29,7 +40,11 @@ class QueryReader {
     if (raw === undefined) return fallback;
     const value = Number(raw);
     if (!Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-      this.issues.push({ loc: ['query', name], msg: `Input should be a valid ${integer ? 'integer' : 'number'}`, type: integer ? 'int_parsing' : 'float_parsing' });
+      this.issues.push({
+        loc: ['query', name],
+        msg: `Input should be a valid ${integer ? 'integer' : 'number'}`,
+        type: integer ? 'int_parsing' : 'float_parsing',
+      });
       return fallback;
     }
     return value;
@@ -63,12 +78,16 @@ async function multipartFile(req: Request, limit: number): Promise<Buffer | unde
     parser.on('file', (field, stream) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('limit', () => reject(Object.assign(new Error('multipart file too large'), { type: 'entity.too.large', limit })));
+      stream.on('limit', () =>
+        reject(Object.assign(new Error('multipart file too large'), { type: 'entity.too.large', limit })),
+      );
       stream.on('end', () => {
         if (field === 'file' || !found) found = Buffer.concat(chunks);
       });
     });
-    parser.on('error', (error: Error) => reject(new InputImageLoadError(`Could not parse the multipart body: ${error.message}`)));
+    parser.on('error', (error: Error) =>
+      reject(new InputImageLoadError(`Could not parse the multipart body: ${error.message}`)),
+    );
     parser.on('close', () => resolve(found));
     req.pipe(parser);
   });
@@ -79,15 +98,25 @@ async function requestImage(req: Request, query: QueryReader, limit: number): Pr
   if (url) return { type: 'url', value: url };
   const contentType = req.get('content-type');
   if (!contentType) {
-    throw new ContentTypeMissing('Request must have a Content-Type header (a base64 body or multipart/form-data with a `file` part) or an `image` URL query parameter.');
+    throw new ContentTypeMissing(
+      'Request must have a Content-Type header (a base64 body or multipart/form-data with a `file` part) or an `image` URL query parameter.',
+    );
   }
   if (/^multipart\/form-data/i.test(contentType)) {
     const file = await multipartFile(req, limit);
     if (!file || file.length === 0) throw new InputImageLoadError('multipart/form-data body has no `file` part.');
     return { type: 'base64', value: file.toString('base64') };
   }
-  const body = typeof req.body === 'string' ? req.body.trim() : Buffer.isBuffer(req.body) ? req.body.toString('latin1').trim() : '';
-  if (!body) throw new InputImageLoadError('Request body is empty: send the image as base64, or use the `image` query parameter.');
+  const body =
+    typeof req.body === 'string'
+      ? req.body.trim()
+      : Buffer.isBuffer(req.body)
+        ? req.body.toString('latin1').trim()
+        : '';
+  if (!body)
+    throw new InputImageLoadError(
+      'Request body is empty: send the image as base64, or use the `image` query parameter.',
+    );
   return { type: 'base64', value: body };
 }
 
@@ -106,15 +135,21 @@ export async function legacyRoutes(deps: AppDeps): Promise<Router> {
     const modelId = `${dataset}/${version}`;
     const apiKey = requestApiKey(req, undefined, deps.config.apiKey);
     const imageType = query.string('image_type');
-    if (imageType === 'numpy') throw new InputImageLoadError('image_type=numpy is not supported: send base64 or an image URL.');
+    if (imageType === 'numpy')
+      throw new InputImageLoadError('image_type=numpy is not supported: send base64 or an image URL.');
     const format = query.string('format') ?? 'json';
     if (!['json', 'image', 'image_and_json'].includes(format)) {
-      query.issues.push({ loc: ['query', 'format'], msg: "Input should be 'json', 'image' or 'image_and_json'", type: 'enum' });
+      query.issues.push({
+        loc: ['query', 'format'],
+        msg: "Input should be 'json', 'image' or 'image_and_json'",
+        type: 'enum',
+      });
     }
     const confidenceRaw = query.string('confidence');
-    const confidence = confidenceRaw === 'best' || confidenceRaw === 'default'
-      ? confidenceRaw
-      : Math.max(CONFIDENCE_LOWER_BOUND, fraction(query.number('confidence', 0.4)));
+    const confidence =
+      confidenceRaw === 'best' || confidenceRaw === 'default'
+        ? confidenceRaw
+        : Math.max(CONFIDENCE_LOWER_BOUND, fraction(query.number('confidence', 0.4)));
     const fields: Record<string, unknown> = {
       confidence,
       iou_threshold: fraction(query.number('overlap', 0.3)),
@@ -125,7 +160,12 @@ export async function legacyRoutes(deps: AppDeps): Promise<Router> {
       disable_active_learning: query.bool('disable_active_learning'),
       active_learning_target_dataset: query.string('active_learning_target_dataset'),
     };
-    for (const flag of ['disable_preproc_auto_orient', 'disable_preproc_contrast', 'disable_preproc_grayscale', 'disable_preproc_static_crop']) {
+    for (const flag of [
+      'disable_preproc_auto_orient',
+      'disable_preproc_contrast',
+      'disable_preproc_grayscale',
+      'disable_preproc_static_crop',
+    ]) {
       fields[flag] = query.bool(flag);
     }
     const labels = query.bool('labels') ?? false;
@@ -135,14 +175,31 @@ export async function legacyRoutes(deps: AppDeps): Promise<Router> {
     const image = await requestImage(req, query, deps.config.maxBodyBytes);
     const task = await modelTask(deps, modelId, apiKey);
     const wantsImage = format !== 'json';
-    const run = await runClassicModel(deps, task, { modelId, fields, visualize: wantsImage, visualizationLabels: labels, strokeWidth: stroke, maskFormat: query.string('response_mask_format') === 'rle' ? 'rle' : 'polygon' }, image, apiKey);
+    const run = await runClassicModel(
+      deps,
+      task,
+      {
+        modelId,
+        fields,
+        visualize: wantsImage,
+        visualizationLabels: labels,
+        strokeWidth: stroke,
+        maskFormat: query.string('response_mask_format') === 'rle' ? 'rle' : 'polygon',
+      },
+      image,
+      apiKey,
+    );
     const response = run.responses[0]!;
     if (!wantsImage) {
       res.json(response);
       return;
     }
     if (typeof response.visualization !== 'string') {
-      res.status(501).json({ message: `format=${format} needs the bounding box visualization block, which is not available for ${task} models here.` });
+      res
+        .status(501)
+        .json({
+          message: `format=${format} needs the bounding box visualization block, which is not available for ${task} models here.`,
+        });
       return;
     }
     if (format === 'image') {

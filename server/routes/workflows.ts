@@ -78,7 +78,8 @@ export async function workflowRoutes(deps: AppDeps): Promise<Router> {
   router.get(
     '/workflows/blocks/describe',
     handler(async (req, res) => {
-      const version = typeof req.query.execution_engine_version === 'string' ? req.query.execution_engine_version : null;
+      const version =
+        typeof req.query.execution_engine_version === 'string' ? req.query.execution_engine_version : null;
       await describeBlocks(req, res, version);
     }),
   );

@@ -26,7 +26,13 @@ export function createWorkspaceServices(deps: AppDeps): WorkspaceServices {
     timeoutMs: config.remoteWorkflowTimeoutMs,
     cacheTtlS: config.workflowDefinitionCacheTtlS,
   });
-  const resolver = new SavedWorkflowResolver(store, remote, deps.engine, config.persistRemoteWorkflows, config.modelCacheDir);
+  const resolver = new SavedWorkflowResolver(
+    store,
+    remote,
+    deps.engine,
+    config.persistRemoteWorkflows,
+    config.modelCacheDir,
+  );
   return { store, remote, resolver };
 }
 
@@ -61,64 +67,92 @@ export async function workspaceRoutes(deps: AppDeps, services = createWorkspaceS
   }
   const router = Router();
 
-  router.get('/workspaces', handler(async (_req, res) => {
-    res.json({ workspaces: await store.listWorkspaces() });
-  }));
+  router.get(
+    '/workspaces',
+    handler(async (_req, res) => {
+      res.json({ workspaces: await store.listWorkspaces() });
+    }),
+  );
 
-  router.get('/workspaces/:workspace/workflows', handler(async (req, res) => {
-    const workspace = checkStoreId(req.params.workspace, 'workspace');
-    res.json({ workflows: await store.listWorkflows(workspace) });
-  }));
+  router.get(
+    '/workspaces/:workspace/workflows',
+    handler(async (req, res) => {
+      const workspace = checkStoreId(req.params.workspace, 'workspace');
+      res.json({ workflows: await store.listWorkflows(workspace) });
+    }),
+  );
 
-  router.get('/workspaces/:workspace/workflows/:workflowId', handler(async (req, res) => {
-    const { workspace, id } = ids(req);
-    const version = req.query.version === undefined ? undefined : parseVersion(req.query.version, 'version');
-    const record = await store.get(workspace, id, version);
-    if (!record) throw notFound(workspace, id, version);
-    res.json(recordBody(record));
-  }));
+  router.get(
+    '/workspaces/:workspace/workflows/:workflowId',
+    handler(async (req, res) => {
+      const { workspace, id } = ids(req);
+      const version = req.query.version === undefined ? undefined : parseVersion(req.query.version, 'version');
+      const record = await store.get(workspace, id, version);
+      if (!record) throw notFound(workspace, id, version);
+      res.json(recordBody(record));
+    }),
+  );
 
-  router.put('/workspaces/:workspace/workflows/:workflowId', handler(async (req, res) => {
-    const { workspace, id } = ids(req);
-    const body = new BodyReader(req.body);
-    const definition = body.object('definition', true);
-    const baseVersion = body.nonNegativeInteger('base_version');
-    const message = body.string('message');
-    const author = body.string('author');
-    const draft = body.boolean('draft', false);
-    const layout = body.object('layout');
-    body.done();
-    // Non-drafts must compile; the engine's error answers exactly like /workflows/validate would.
-    if (!draft) engine.compile(definition);
-    const { record, created } = await store.save(workspace, id, { definition, layout, baseVersion, message, author, draft });
-    res.status(created ? 201 : 200).location(`/workspaces/${workspace}/workflows/${id}?version=${record.version}`);
-    res.json(recordBody(record));
-  }));
+  router.put(
+    '/workspaces/:workspace/workflows/:workflowId',
+    handler(async (req, res) => {
+      const { workspace, id } = ids(req);
+      const body = new BodyReader(req.body);
+      const definition = body.object('definition', true);
+      const baseVersion = body.nonNegativeInteger('base_version');
+      const message = body.string('message');
+      const author = body.string('author');
+      const draft = body.boolean('draft', false);
+      const layout = body.object('layout');
+      body.done();
+      // Non-drafts must compile; the engine's error answers exactly like /workflows/validate would.
+      if (!draft) engine.compile(definition);
+      const { record, created } = await store.save(workspace, id, {
+        definition,
+        layout,
+        baseVersion,
+        message,
+        author,
+        draft,
+      });
+      res.status(created ? 201 : 200).location(`/workspaces/${workspace}/workflows/${id}?version=${record.version}`);
+      res.json(recordBody(record));
+    }),
+  );
 
-  router.delete('/workspaces/:workspace/workflows/:workflowId', handler(async (req, res) => {
-    const { workspace, id } = ids(req);
-    if (!(await store.delete(workspace, id))) throw notFound(workspace, id);
-    res.status(204).end();
-  }));
+  router.delete(
+    '/workspaces/:workspace/workflows/:workflowId',
+    handler(async (req, res) => {
+      const { workspace, id } = ids(req);
+      if (!(await store.delete(workspace, id))) throw notFound(workspace, id);
+      res.status(204).end();
+    }),
+  );
 
-  router.get('/workspaces/:workspace/workflows/:workflowId/versions', handler(async (req, res) => {
-    const { workspace, id } = ids(req);
-    const versions = await store.listVersions(workspace, id);
-    if (versions.length === 0) throw notFound(workspace, id);
-    res.json({ versions });
-  }));
+  router.get(
+    '/workspaces/:workspace/workflows/:workflowId/versions',
+    handler(async (req, res) => {
+      const { workspace, id } = ids(req);
+      const versions = await store.listVersions(workspace, id);
+      if (versions.length === 0) throw notFound(workspace, id);
+      res.json({ versions });
+    }),
+  );
 
-  router.post('/workspaces/:workspace/workflows/:workflowId/versions/:version/restore', handler(async (req, res) => {
-    const { workspace, id } = ids(req);
-    const version = parseVersion(req.params.version, 'version');
-    const body = new BodyReader(req.body, true);
-    const baseVersion = body.nonNegativeInteger('base_version');
-    const message = body.string('message');
-    const author = body.string('author');
-    body.done();
-    const record = await store.restore(workspace, id, version, { baseVersion, message, author });
-    res.json(recordBody(record));
-  }));
+  router.post(
+    '/workspaces/:workspace/workflows/:workflowId/versions/:version/restore',
+    handler(async (req, res) => {
+      const { workspace, id } = ids(req);
+      const version = parseVersion(req.params.version, 'version');
+      const body = new BodyReader(req.body, true);
+      const baseVersion = body.nonNegativeInteger('base_version');
+      const message = body.string('message');
+      const author = body.string('author');
+      body.done();
+      const record = await store.restore(workspace, id, version, { baseVersion, message, author });
+      res.json(recordBody(record));
+    }),
+  );
 
   // Anything else under /workspaces is a malformed id (e.g. one containing '/'), never a path on disk.
   router.all('/workspaces/*rest', () => {
@@ -149,17 +183,20 @@ export async function workspaceRoutes(deps: AppDeps, services = createWorkspaceS
   router.post('/infer/workflows/:workspace/:workflowId', runSaved);
 
   // Spec §6.4. Roboflow requires an api key here; a local server answers for locally saved workflows without one.
-  router.post('/:workspace/workflows/:workflowId/describe_interface', handler(async (req, res) => {
-    const { workspace, id } = predefinedIds(req);
-    const body = new BodyReader(req.body, true);
-    const bodyKey = body.string('api_key');
-    const useCache = body.boolean('use_cache', true);
-    const versionId = body.idString('workflow_version_id');
-    body.done();
-    const apiKey = requestApiKey(req, bodyKey, deps.config.apiKey);
-    const definition = await resolver.resolve(workspace, id, { apiKey, versionId, useCache });
-    res.json(engine.describeInterface(definition));
-  }));
+  router.post(
+    '/:workspace/workflows/:workflowId/describe_interface',
+    handler(async (req, res) => {
+      const { workspace, id } = predefinedIds(req);
+      const body = new BodyReader(req.body, true);
+      const bodyKey = body.string('api_key');
+      const useCache = body.boolean('use_cache', true);
+      const versionId = body.idString('workflow_version_id');
+      body.done();
+      const apiKey = requestApiKey(req, bodyKey, deps.config.apiKey);
+      const definition = await resolver.resolve(workspace, id, { apiKey, versionId, useCache });
+      res.json(engine.describeInterface(definition));
+    }),
+  );
 
   return router;
 }

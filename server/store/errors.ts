@@ -3,21 +3,32 @@
 import { PlatformError } from '../../engine/index.ts';
 
 /** A workspace id, workflow id or version in a request is malformed (never touches the disk). */
-export class InvalidStoreIdError extends PlatformError { override readonly status = 400; }
+export class InvalidStoreIdError extends PlatformError {
+  override readonly status = 400;
+}
 
 /** A store request body is missing a field or has one of the wrong type. */
-export class InvalidStoreRequestError extends PlatformError { override readonly status = 400; }
+export class InvalidStoreRequestError extends PlatformError {
+  override readonly status = 400;
+}
 
 /** The workflow (or the requested version of it) is not saved here and could not be fetched. */
-export class SavedWorkflowNotFoundError extends PlatformError { override readonly status = 404; }
+export class SavedWorkflowNotFoundError extends PlatformError {
+  override readonly status = 404;
+}
 
 /** A save was based on a version that is no longer the latest; details.current_version says which is. */
 export class WorkflowVersionConflictError extends PlatformError {
   override readonly status = 409;
-  constructor(message: string, readonly currentVersion: number | null) {
+  constructor(
+    message: string,
+    readonly currentVersion: number | null,
+  ) {
     super(message, { current_version: currentVersion });
   }
 }
 
 /** The Roboflow API refused the key for this resource (HTTP 403 upstream). */
-export class RoboflowAPIForbiddenError extends PlatformError { override readonly status = 403; }
+export class RoboflowAPIForbiddenError extends PlatformError {
+  override readonly status = 403;
+}

@@ -8,7 +8,8 @@ export const ID_PATTERN_SOURCE = ID_PATTERN.source;
 /** Returns the id unchanged when safe; otherwise 400 naming the field. */
 export function checkStoreId(value: unknown, field: 'workspace' | 'workflow_id'): string {
   if (typeof value === 'string' && ID_PATTERN.test(value)) return value;
-  const shown = typeof value === 'string' ? JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value) : typeof value;
+  const shown =
+    typeof value === 'string' ? JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value) : typeof value;
   throw new InvalidStoreIdError(
     `Invalid ${field} ${shown}: expected 1-128 characters from [A-Za-z0-9_-], starting with a letter or digit.`,
   );
@@ -25,7 +26,8 @@ export function storeVersionOf(versionId: string): number | undefined {
 
 /** Versions in paths and bodies are positive integers (given as numbers or digit strings). */
 export function parseVersion(value: unknown, field: string): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : NaN;
   if (Number.isSafeInteger(n) && n >= 1) return n;
   throw new InvalidStoreIdError(`Invalid ${field} ${JSON.stringify(value)}: expected a positive integer version.`);
 }

@@ -15,7 +15,9 @@ export function isLocalWorkflowId(id: unknown): id is string {
 
 export function localWorkflowPath(modelCacheDir: string, id: string): string {
   if (!isLocalWorkflowId(id)) {
-    throw new InvalidStoreIdError(`Invalid workflow_id ${JSON.stringify(id)} for the local workspace: expected characters from [A-Za-z0-9_-].`);
+    throw new InvalidStoreIdError(
+      `Invalid workflow_id ${JSON.stringify(id)} for the local workspace: expected characters from [A-Za-z0-9_-].`,
+    );
   }
   return path.join(modelCacheDir, 'workflow', LOCAL_WORKSPACE, `${createHash('sha256').update(id).digest('hex')}.json`);
 }
@@ -37,11 +39,15 @@ export function readLocalWorkflow(modelCacheDir: string, id: string): Record<str
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new MalformedWorkflowResponseError(`Local workflow '${id}' (${file}) is not valid JSON: ${(error as Error).message}`);
+    throw new MalformedWorkflowResponseError(
+      `Local workflow '${id}' (${file}) is not valid JSON: ${(error as Error).message}`,
+    );
   }
   const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-  if (!isObject(parsed)) throw new MalformedWorkflowResponseError(`Local workflow '${id}' (${file}) must hold a JSON object`);
+  if (!isObject(parsed))
+    throw new MalformedWorkflowResponseError(`Local workflow '${id}' (${file}) must hold a JSON object`);
   if (!('specification' in parsed)) return parsed;
-  if (!isObject(parsed.specification)) throw new MalformedWorkflowResponseError(`Local workflow '${id}' (${file}): 'specification' must be an object`);
+  if (!isObject(parsed.specification))
+    throw new MalformedWorkflowResponseError(`Local workflow '${id}' (${file}): 'specification' must be an object`);
   return parsed.specification;
 }

@@ -45,12 +45,19 @@ export class RemoteWorkflowSource {
     }
     const specification = await this.fetchSpecification(workspace, id, request);
     if (useCache && this.options.cacheTtlS > 0) {
-      this.cache.set(key, { expiresAt: Date.now() + this.options.cacheTtlS * 1000, specification: structuredClone(specification) });
+      this.cache.set(key, {
+        expiresAt: Date.now() + this.options.cacheTtlS * 1000,
+        specification: structuredClone(specification),
+      });
     }
     return specification;
   }
 
-  private async fetchSpecification(workspace: string, id: string, request: RemoteFetchRequest): Promise<Record<string, unknown>> {
+  private async fetchSpecification(
+    workspace: string,
+    id: string,
+    request: RemoteFetchRequest,
+  ): Promise<Record<string, unknown>> {
     const url = new URL(
       `${this.options.apiBaseUrl.replace(/\/+$/, '')}/${encodeURIComponent(workspace)}/workflows/${encodeURIComponent(id)}`,
     );
@@ -61,7 +68,10 @@ export class RemoteWorkflowSource {
     let response: Response;
     let text: string;
     try {
-      response = await fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs), headers: { accept: 'application/json' } });
+      response = await fetch(url, {
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+        headers: { accept: 'application/json' },
+      });
       text = await response.text();
     } catch (error) {
       const name = (error as Error).name;
@@ -71,7 +81,8 @@ export class RemoteWorkflowSource {
       const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
       throw new RoboflowAPIConnectionError(`Fetching ${where} failed${code ? ` (${code})` : ''}.`);
     }
-    if (response.status === 401) throw new RoboflowAPINotAuthorizedError(`The API refused the key fetching ${where} (401).`);
+    if (response.status === 401)
+      throw new RoboflowAPINotAuthorizedError(`The API refused the key fetching ${where} (401).`);
     if (response.status === 403) throw new RoboflowAPIForbiddenError(`Roboflow API refused access to ${where} (403).`);
     if (response.status === 404) throw new RoboflowAPINotNotFoundError(`No ${where} (404).`);
     if (!response.ok) throw new RoboflowAPIUnsuccessfulRequestError(`Fetching ${where} answered ${response.status}.`);
@@ -90,14 +101,16 @@ export function parseWorkflowResponse(text: string, where: string): Record<strin
     throw malformed('response is not JSON');
   }
   const workflow = isObject(body) ? body.workflow : undefined;
-  if (!isObject(workflow) || typeof workflow.config !== 'string') throw malformed('response has no workflow.config string');
+  if (!isObject(workflow) || typeof workflow.config !== 'string')
+    throw malformed('response has no workflow.config string');
   let config: unknown;
   try {
     config = JSON.parse(workflow.config);
   } catch {
     throw malformed('workflow.config is not valid JSON');
   }
-  if (!isObject(config) || !isObject(config.specification)) throw malformed('workflow.config has no specification object');
+  if (!isObject(config) || !isObject(config.specification))
+    throw malformed('workflow.config has no specification object');
   const specification = config.specification;
   if (workflow.id !== undefined) specification.id = workflow.id;
   return specification;

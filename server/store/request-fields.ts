@@ -10,7 +10,9 @@ export class BodyReader {
   constructor(raw: unknown, allowMissing = false) {
     if (raw === undefined && allowMissing) raw = {};
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      throw new RequestValidationError([{ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type' }]);
+      throw new RequestValidationError([
+        { loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type' },
+      ]);
     }
     this.body = raw as Body;
   }

@@ -41,7 +41,9 @@ export class SavedWorkflowResolver {
       if (versionId === null) return latest.definition;
       const chosen = localVersion !== undefined ? await this.store.get(workspace, id, localVersion) : null;
       if (chosen) return chosen.definition;
-      throw new SavedWorkflowNotFoundError(`Workflow '${id}' in workspace '${workspace}' has no version ${JSON.stringify(versionId)}.`);
+      throw new SavedWorkflowNotFoundError(
+        `Workflow '${id}' in workspace '${workspace}' has no version ${JSON.stringify(versionId)}.`,
+      );
     }
     if (!request.apiKey) {
       throw new SavedWorkflowNotFoundError(

@@ -77,7 +77,8 @@ export class WorkflowStore {
     const result: WorkflowSummary[] = [];
     for (const id of (await this.workflowIds(workspace)).sort()) {
       const latest = await this.get(workspace, id);
-      if (latest) result.push({ id, latest_version: latest.version, updated_at: latest.created_at, draft: latest.draft });
+      if (latest)
+        result.push({ id, latest_version: latest.version, updated_at: latest.created_at, draft: latest.draft });
     }
     return result;
   }
@@ -106,7 +107,8 @@ export class WorkflowStore {
       if (!wanted) return undefined;
     }
     try {
-      return (JSON.parse(fsSync.readFileSync(path.join(dir, `v${wanted}.json`), 'utf8')) as WorkflowVersionRecord).definition;
+      return (JSON.parse(fsSync.readFileSync(path.join(dir, `v${wanted}.json`), 'utf8')) as WorkflowVersionRecord)
+        .definition;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
@@ -127,7 +129,11 @@ export class WorkflowStore {
   }
 
   /** Append a new version. `created` is true when this made the workflow exist. */
-  async save(workspace: string, id: string, request: SaveRequest): Promise<{ record: SavedWorkflow; created: boolean }> {
+  async save(
+    workspace: string,
+    id: string,
+    request: SaveRequest,
+  ): Promise<{ record: SavedWorkflow; created: boolean }> {
     const dir = this.workflowDir(workspace, id);
     return this.withLock(dir, async () => {
       await ensureDir(dir);
@@ -185,7 +191,8 @@ export class WorkflowStore {
     options: { author?: string | null; message?: string | null; baseVersion?: number | null } = {},
   ): Promise<SavedWorkflow> {
     const old = await this.get(workspace, id, version);
-    if (!old) throw new SavedWorkflowNotFoundError(`Workflow '${id}' in workspace '${workspace}' has no version ${version}.`);
+    if (!old)
+      throw new SavedWorkflowNotFoundError(`Workflow '${id}' in workspace '${workspace}' has no version ${version}.`);
     const { record } = await this.save(workspace, id, {
       definition: old.definition,
       layout: old.layout,

@@ -8,9 +8,15 @@ import { REPO_ROOT } from '../helpers/shared.ts';
 const CHROMIUM = '/usr/bin/chromium';
 export const SHOTS = path.join(REPO_ROOT, 'test-output', 'editor');
 /** Skip reason for `test(..., { skip })` when Chromium is missing. */
-export const needsChromium = !fs.existsSync(CHROMIUM) ? `needs Debian's chromium at ${CHROMIUM} (apt-get install -y chromium)` : false;
+export const needsChromium = !fs.existsSync(CHROMIUM)
+  ? `needs Debian's chromium at ${CHROMIUM} (apt-get install -y chromium)`
+  : false;
 
-export async function openBrowserPage(): Promise<{ browser: Browser; page: Page; shot: (name: string) => Promise<Buffer> }> {
+export async function openBrowserPage(): Promise<{
+  browser: Browser;
+  page: Page;
+  shot: (name: string) => Promise<Buffer>;
+}> {
   fs.mkdirSync(SHOTS, { recursive: true });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

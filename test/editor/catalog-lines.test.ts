@@ -11,7 +11,12 @@ function block(type: string, name: string, extra: Record<string, unknown> = {}):
     manifest_type_identifier: type,
     human_friendly_block_name: name,
     outputs_manifest: [],
-    block_schema: { block_type: 'model', short_description: `${name} block`, properties: { type: { const: type } }, ...extra },
+    block_schema: {
+      block_type: 'model',
+      short_description: `${name} block`,
+      properties: { type: { const: type } },
+      ...extra,
+    },
   };
 }
 
@@ -30,9 +35,15 @@ const catalog = new BlockCatalog({
 describe('palette lines', () => {
   test('one line per block, versions newest first (numeric), latest = newest not deprecated', () => {
     const lines = catalog.blockLines();
-    assert.deepEqual(lines.map((l) => l.key), ['acme/blur', 'acme/cropper', 'acme/detector', 'acme/old_thing']);
+    assert.deepEqual(
+      lines.map((l) => l.key),
+      ['acme/blur', 'acme/cropper', 'acme/detector', 'acme/old_thing'],
+    );
     const detector = lines.find((l) => l.key === 'acme/detector')!;
-    assert.deepEqual(detector.versions.map((v) => v.version), ['v10', 'v2', 'v1']);
+    assert.deepEqual(
+      detector.versions.map((v) => v.version),
+      ['v10', 'v2', 'v1'],
+    );
     assert.equal(detector.latest.type, 'acme/detector@v10');
     const cropper = lines.find((l) => l.key === 'acme/cropper')!;
     assert.equal(cropper.latest.type, 'acme/cropper@v1', 'a deprecated newer version is not the default');
@@ -41,10 +52,19 @@ describe('palette lines', () => {
 
   test('search keeps a line when any of its versions matches, grouped by family', () => {
     const groups = catalog.searchLines('legacy-yolo');
-    assert.deepEqual(groups.map((g) => g.family), ['model']);
-    assert.deepEqual(groups[0].lines.map((l) => l.key), ['acme/detector']);
+    assert.deepEqual(
+      groups.map((g) => g.family),
+      ['model'],
+    );
+    assert.deepEqual(
+      groups[0].lines.map((l) => l.key),
+      ['acme/detector'],
+    );
     assert.equal(groups[0].lines[0].versions.length, 3, 'the line still offers every version');
-    assert.deepEqual(catalog.searchLines('blur').map((g) => g.label), ['Visualizations']);
+    assert.deepEqual(
+      catalog.searchLines('blur').map((g) => g.label),
+      ['Visualizations'],
+    );
     assert.deepEqual(catalog.searchLines('no such words'), []);
     assert.equal(lineKey('roboflow_core/dynamic_crop@v1'), 'roboflow_core/dynamic_crop');
   });

@@ -30,7 +30,6 @@ after(async () => {
   await server?.close();
 });
 
-
 async function dragBetween(from: Locator, to: Locator): Promise<void> {
   const a = (await from.boundingBox())!;
   const b = (await to.boundingBox())!;
@@ -69,14 +68,20 @@ test('build, wire and run detect → visualize on bus.jpg', { skip: skip || need
   // Drag the model from the palette onto the canvas (HTML5 drag and drop).
   await page.getByTestId('palette-search').fill('object detection');
   // One card per block: pick the older v2 on it (v3 is shown first).
-  await page.locator('[data-line="roboflow_core/roboflow_object_detection_model"]').getByTestId('palette-version').selectOption('roboflow_core/roboflow_object_detection_model@v2');
+  await page
+    .locator('[data-line="roboflow_core/roboflow_object_detection_model"]')
+    .getByTestId('palette-version')
+    .selectOption('roboflow_core/roboflow_object_detection_model@v2');
   const canvasBox = (await page.getByTestId('canvas').boundingBox())!;
   await page
     .getByTestId('palette-block-roboflow_core/roboflow_object_detection_model@v2')
     .dragTo(page.getByTestId('canvas'), { targetPosition: { x: canvasBox.width / 2 + 150, y: 120 } });
   await page.getByTestId('node-step-object_detection_model').waitFor();
   await page.getByTestId('palette-search').fill('bounding box visualization');
-  await page.getByTestId('palette-block-roboflow_core/bounding_box_visualization@v1').getByTestId('palette-add').click();
+  await page
+    .getByTestId('palette-block-roboflow_core/bounding_box_visualization@v1')
+    .getByTestId('palette-add')
+    .click();
   await page.getByTestId('node-step-bounding_box_visualization').waitFor();
   await page.getByTestId('palette-search').fill('');
   await pressOnCanvas('l');
@@ -84,12 +89,24 @@ test('build, wire and run detect → visualize on bus.jpg', { skip: skip || need
   await shot('02-added');
 
   // Incompatible: an image into `predictions` is refused with the reason.
-  await dragBetween(handle('node-input-image', 'source', 'value'), handle('node-step-bounding_box_visualization', 'target', 'predictions'));
-  await page.getByTestId('message-bar').getByText(/Connection refused: .*kind \[image\]/).waitFor();
+  await dragBetween(
+    handle('node-input-image', 'source', 'value'),
+    handle('node-step-bounding_box_visualization', 'target', 'predictions'),
+  );
+  await page
+    .getByTestId('message-bar')
+    .getByText(/Connection refused: .*kind \[image\]/)
+    .waitFor();
   await shot('03-refused');
 
-  await dragBetween(handle('node-input-image', 'source', 'value'), handle('node-step-object_detection_model', 'target', 'images'));
-  await dragBetween(handle('node-input-image', 'source', 'value'), handle('node-step-bounding_box_visualization', 'target', 'image'));
+  await dragBetween(
+    handle('node-input-image', 'source', 'value'),
+    handle('node-step-object_detection_model', 'target', 'images'),
+  );
+  await dragBetween(
+    handle('node-input-image', 'source', 'value'),
+    handle('node-step-bounding_box_visualization', 'target', 'image'),
+  );
   // While dragging detections, the visualization's `predictions` lights up and its `image` does not.
   const from = (await handle('node-step-object_detection_model', 'source', 'predictions').boundingBox())!;
   const to = (await handle('node-step-bounding_box_visualization', 'target', 'predictions').boundingBox())!;
@@ -115,7 +132,9 @@ test('build, wire and run detect → visualize on bus.jpg', { skip: skip || need
   await page.getByTestId('validation-status').getByText('valid').waitFor({ timeout: 15_000 });
   await shot('04-wired');
 
-  const definition = JSON.parse(await page.evaluate(() => localStorage.getItem('sightline-editor-draft') ?? '{}')).definition;
+  const definition = JSON.parse(
+    await page.evaluate(() => localStorage.getItem('sightline-editor-draft') ?? '{}'),
+  ).definition;
   const det = definition.steps.find((s: { name: string }) => s.name === 'object_detection_model');
   assert.deepEqual(
     { images: det.images, model_id: det.model_id, confidence: det.confidence },
@@ -125,7 +144,9 @@ test('build, wire and run detect → visualize on bus.jpg', { skip: skip || need
   await runOnImage(page, sharedImage('bus.jpg'));
   const img = page.getByTestId('result-image-image');
   await img.waitFor();
-  assert.ok(await img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 100));
+  assert.ok(
+    await img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 100),
+  );
   const drawn = page.getByTestId('result-detections-predictions');
   assert.ok(Number(await drawn.getAttribute('data-count')) >= 4);
   assert.ok(await drawn.evaluate((c) => (c as HTMLCanvasElement).width > 100));
@@ -134,35 +155,51 @@ test('build, wire and run detect → visualize on bus.jpg', { skip: skip || need
   await page.getByTestId('toggle-run').click();
 });
 
-test('import a conformance definition, break a selector, see the error on its node, undo', { skip: skip || needsShared }, async () => {
-  const file = path.join(CONFORMANCE_DIR, 'defs', 'test_workflow_with_sorting__build_sorting_workflow_definition__confidence_True.json');
-  const text = fs.readFileSync(file, 'utf8');
-  await page.getByTestId('open-files').click();
-  await page.getByTestId('import-text').fill(text);
-  await page.getByTestId('import-button').click();
-  await page.getByTestId('node-step-sorting').waitFor();
-  await page.getByTestId('validation-status').getByText('valid').waitFor({ timeout: 15_000 });
-  await page.getByTestId('open-files').click();
-  assert.deepEqual(JSON.parse(await page.getByTestId('export-text').inputValue()), JSON.parse(text), 'exported as imported');
-  await page.getByTestId('modal-close').click();
-  await shot('06-imported');
+test(
+  'import a conformance definition, break a selector, see the error on its node, undo',
+  { skip: skip || needsShared },
+  async () => {
+    const file = path.join(
+      CONFORMANCE_DIR,
+      'defs',
+      'test_workflow_with_sorting__build_sorting_workflow_definition__confidence_True.json',
+    );
+    const text = fs.readFileSync(file, 'utf8');
+    await page.getByTestId('open-files').click();
+    await page.getByTestId('import-text').fill(text);
+    await page.getByTestId('import-button').click();
+    await page.getByTestId('node-step-sorting').waitFor();
+    await page.getByTestId('validation-status').getByText('valid').waitFor({ timeout: 15_000 });
+    await page.getByTestId('open-files').click();
+    assert.deepEqual(
+      JSON.parse(await page.getByTestId('export-text').inputValue()),
+      JSON.parse(text),
+      'exported as imported',
+    );
+    await page.getByTestId('modal-close').click();
+    await shot('06-imported');
 
-  await page.getByTestId('node-step-detection').click();
-  await page.getByTestId('field-model_id-mode-value').click();
-  await page.getByTestId('field-model_id-input').fill('$steps.ghost.model');
-  await page.getByTestId('node-error-detection').waitFor({ timeout: 15_000 });
-  assert.equal(await page.getByTestId('node-error-sorting').count(), 0);
-  assert.match(await page.getByTestId('validation-status').innerText(), /problem/);
-  await shot('07-broken');
+    await page.getByTestId('node-step-detection').click();
+    await page.getByTestId('field-model_id-mode-value').click();
+    await page.getByTestId('field-model_id-input').fill('$steps.ghost.model');
+    await page.getByTestId('node-error-detection').waitFor({ timeout: 15_000 });
+    assert.equal(await page.getByTestId('node-error-sorting').count(), 0);
+    assert.match(await page.getByTestId('validation-status').innerText(), /problem/);
+    await shot('07-broken');
 
-  await pressOnCanvas('Control+z');
-  await page.getByTestId('validation-status').getByText('valid').waitFor({ timeout: 15_000 });
-  assert.equal(await page.getByTestId('node-error-detection').count(), 0);
-  await page.getByTestId('open-files').click();
-  assert.deepEqual(JSON.parse(await page.getByTestId('export-text').inputValue()), JSON.parse(text), 'undo restored the definition');
-  await page.getByTestId('modal-close').click();
-  await shot('08-undone');
-});
+    await pressOnCanvas('Control+z');
+    await page.getByTestId('validation-status').getByText('valid').waitFor({ timeout: 15_000 });
+    assert.equal(await page.getByTestId('node-error-detection').count(), 0);
+    await page.getByTestId('open-files').click();
+    assert.deepEqual(
+      JSON.parse(await page.getByTestId('export-text').inputValue()),
+      JSON.parse(text),
+      'undo restored the definition',
+    );
+    await page.getByTestId('modal-close').click();
+    await shot('08-undone');
+  },
+);
 
 test('save to the store, list versions and restore an old one', { skip: skip || needsShared }, async () => {
   await page.getByTestId('open-workflows').click();
@@ -194,7 +231,9 @@ test('copy/paste keeps internal wiring; help lists the shortcuts', { skip: skip 
   await page.keyboard.press('Control+c');
   await page.keyboard.press('Control+v');
   await page.getByTestId('node-step-sorting_2').waitFor();
-  const draft = JSON.parse(await page.evaluate(() => localStorage.getItem('sightline-editor-draft') ?? '{}')).definition;
+  const draft = JSON.parse(
+    await page.evaluate(() => localStorage.getItem('sightline-editor-draft') ?? '{}'),
+  ).definition;
   const sorting2 = draft.steps.find((s: { name: string }) => s.name === 'sorting_2');
   assert.equal(sorting2.predictions, '$steps.detection_2.predictions');
   // Double-click the canvas to search and add.

@@ -33,12 +33,25 @@ const modelAndContinueIf: WorkflowDefinition = {
   version: '1.0',
   inputs: [{ type: 'WorkflowImage', name: 'image' }],
   steps: [
-    { type: 'roboflow_core/roboflow_object_detection_model@v2', name: 'model', images: '$inputs.image', model_id: 'yolov8n-640' },
     {
-      type: 'roboflow_core/continue_if@v1', name: 'gate', next_steps: ['$steps.crop'],
-      condition_statement: { type: 'StatementGroup', statements: [] }, evaluation_parameters: { p: '$steps.model.predictions' },
+      type: 'roboflow_core/roboflow_object_detection_model@v2',
+      name: 'model',
+      images: '$inputs.image',
+      model_id: 'yolov8n-640',
     },
-    { type: 'roboflow_core/dynamic_crop@v1', name: 'crop', images: '$inputs.image', predictions: '$steps.model.predictions' },
+    {
+      type: 'roboflow_core/continue_if@v1',
+      name: 'gate',
+      next_steps: ['$steps.crop'],
+      condition_statement: { type: 'StatementGroup', statements: [] },
+      evaluation_parameters: { p: '$steps.model.predictions' },
+    },
+    {
+      type: 'roboflow_core/dynamic_crop@v1',
+      name: 'crop',
+      images: '$inputs.image',
+      predictions: '$steps.model.predictions',
+    },
   ],
   outputs: [{ type: 'JsonField', name: 'crops', selector: '$steps.crop.crops' }],
 };
@@ -71,7 +84,12 @@ describe('node size estimate', () => {
 
 describe('every conformance definition', { skip: needsShared }, () => {
   const dir = path.join(CONFORMANCE_DIR, 'defs');
-  const files = needsShared ? [] : fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = needsShared
+    ? []
+    : fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort();
   test('lays out without overlapping boxes; control-flow targets sit right of their flow step', () => {
     assert.ok(files.length > 0);
     let controlEdges = 0;

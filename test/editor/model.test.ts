@@ -91,9 +91,26 @@ function sample(): WorkflowDefinition {
       { type: 'WorkflowParameter', name: 'conf', default_value: 0.3, kind: ['float_zero_to_one'] },
     ],
     steps: [
-      { type: 'ObjectDetectionModel', name: 'det', image: '$inputs.image', model_id: 'coco/3', confidence: '$inputs.conf', custom_unknown: { a: [1, 2] } },
-      { type: 'roboflow_core/detections_consensus@v1', name: 'cons', predictions_batches: ['$steps.det.predictions', '$steps.det.predictions'], evaluation: { x: '$inputs.conf', lit: 3 } },
-      { type: 'roboflow_core/bounding_box_visualization@v1', name: 'viz', image: '$inputs.image', predictions: '$steps.cons.predictions' },
+      {
+        type: 'ObjectDetectionModel',
+        name: 'det',
+        image: '$inputs.image',
+        model_id: 'coco/3',
+        confidence: '$inputs.conf',
+        custom_unknown: { a: [1, 2] },
+      },
+      {
+        type: 'roboflow_core/detections_consensus@v1',
+        name: 'cons',
+        predictions_batches: ['$steps.det.predictions', '$steps.det.predictions'],
+        evaluation: { x: '$inputs.conf', lit: 3 },
+      },
+      {
+        type: 'roboflow_core/bounding_box_visualization@v1',
+        name: 'viz',
+        image: '$inputs.image',
+        predictions: '$steps.cons.predictions',
+      },
     ],
     outputs: [
       { type: 'JsonField', name: 'all', selector: '$steps.det.*', coordinates_system: 'own' },
@@ -114,7 +131,9 @@ describe('definition ⇄ graph', () => {
 
   test('edges follow selectors: scalar, list items, dict values and outputs', () => {
     const graph = definitionToGraph(sample(), {}, catalog);
-    const edges = graph.edges.map((e) => `${e.source}.${e.sourceHandle}->${e.target}.${e.targetHandle}[${e.key ?? ''}]`);
+    const edges = graph.edges.map(
+      (e) => `${e.source}.${e.sourceHandle}->${e.target}.${e.targetHandle}[${e.key ?? ''}]`,
+    );
     assert.ok(edges.includes('input:image.value->step:det.images[]'), 'the alias image lands on images');
     assert.ok(edges.includes('input:conf.value->step:det.confidence[]'));
     assert.ok(edges.includes('step:det.predictions->step:cons.predictions_batches[1]'));
@@ -128,7 +147,9 @@ describe('definition ⇄ graph', () => {
     const def = sample();
     def.steps[2].predictions = '$steps.missing.predictions';
     const graph = definitionToGraph(def, {}, catalog);
-    assert.deepEqual(graph.dangling, [{ node: 'step:viz', property: 'predictions', selector: '$steps.missing.predictions' }]);
+    assert.deepEqual(graph.dangling, [
+      { node: 'step:viz', property: 'predictions', selector: '$steps.missing.predictions' },
+    ]);
   });
 
   test('round trip on every conformance definition', { skip: needsShared }, () => {
@@ -139,7 +160,11 @@ describe('definition ⇄ graph', () => {
       const def = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
       const graph = definitionToGraph(structuredClone(def), {}, catalog);
       assert.deepEqual(graphToDefinition(graph), def, file);
-      assert.equal(graph.nodes.length, (def.inputs?.length ?? 0) + (def.steps?.length ?? 0) + (def.outputs?.length ?? 0), file);
+      assert.equal(
+        graph.nodes.length,
+        (def.inputs?.length ?? 0) + (def.steps?.length ?? 0) + (def.outputs?.length ?? 0),
+        file,
+      );
     }
   });
 });
@@ -153,26 +178,68 @@ describe('kind compatibility', () => {
     assert.equal(kindsCompatible(['image'], ['object_detection_prediction']), false);
   });
   test('detections into a visualization are accepted; an image into predictions is refused with a reason', () => {
-    const ok = checkConnection(def, catalog, { node: 'step:det', handle: 'predictions' }, { node: 'step:viz', handle: 'predictions' });
+    const ok = checkConnection(
+      def,
+      catalog,
+      { node: 'step:det', handle: 'predictions' },
+      { node: 'step:viz', handle: 'predictions' },
+    );
     assert.equal(ok.ok, true);
-    const bad = checkConnection(def, catalog, { node: 'input:image', handle: 'value' }, { node: 'step:viz', handle: 'predictions' });
+    const bad = checkConnection(
+      def,
+      catalog,
+      { node: 'input:image', handle: 'value' },
+      { node: 'step:viz', handle: 'predictions' },
+    );
     assert.equal(bad.ok, false);
-    assert.match(bad.reason, /kind \[image\].*accepts \[object_detection_prediction, instance_segmentation_prediction\]/);
+    assert.match(
+      bad.reason,
+      /kind \[image\].*accepts \[object_detection_prediction, instance_segmentation_prediction\]/,
+    );
   });
   test('a parameter declared float_zero_to_one feeds confidence, a literal-only property refuses', () => {
-    assert.equal(checkConnection(def, catalog, { node: 'input:conf', handle: 'value' }, { node: 'step:det', handle: 'confidence' }).ok, true);
-    const none = checkConnection(def, catalog, { node: 'input:conf', handle: 'value' }, { node: 'step:det', handle: 'nonexistent' });
+    assert.equal(
+      checkConnection(def, catalog, { node: 'input:conf', handle: 'value' }, { node: 'step:det', handle: 'confidence' })
+        .ok,
+      true,
+    );
+    const none = checkConnection(
+      def,
+      catalog,
+      { node: 'input:conf', handle: 'value' },
+      { node: 'step:det', handle: 'nonexistent' },
+    );
     assert.equal(none.ok, false);
   });
   test('step selectors take whole steps only', () => {
-    const flow = checkConnection(def, catalog, { node: 'step:cons', handle: '__step__' }, { node: 'step:viz', handle: '__flow__' });
+    const flow = checkConnection(
+      def,
+      catalog,
+      { node: 'step:cons', handle: '__step__' },
+      { node: 'step:viz', handle: '__flow__' },
+    );
     assert.equal(flow.ok, true);
-    const notFlow = checkConnection(def, catalog, { node: 'step:det', handle: '__step__' }, { node: 'step:viz', handle: '__flow__' });
+    const notFlow = checkConnection(
+      def,
+      catalog,
+      { node: 'step:det', handle: '__step__' },
+      { node: 'step:viz', handle: '__flow__' },
+    );
     assert.equal(notFlow.ok, false, 'a model step has no next_steps');
-    const data = checkConnection(def, catalog, { node: 'step:det', handle: 'predictions' }, { node: 'step:cons', handle: 'next_steps' });
+    const data = checkConnection(
+      def,
+      catalog,
+      { node: 'step:det', handle: 'predictions' },
+      { node: 'step:cons', handle: 'next_steps' },
+    );
     assert.equal(data.ok, false);
     assert.match(data.reason, /whole step/);
-    const d = connect({ definition: def, layout: {} }, catalog, { node: 'step:cons', handle: '__step__' }, { node: 'step:viz', handle: '__flow__' });
+    const d = connect(
+      { definition: def, layout: {} },
+      catalog,
+      { node: 'step:cons', handle: '__step__' },
+      { node: 'step:viz', handle: '__flow__' },
+    );
     assert.deepEqual(d.definition.steps[1].next_steps, ['$steps.viz']);
     const flowEdge = definitionToGraph(d.definition, {}, catalog).edges.find((e) => e.control)!;
     assert.deepEqual([flowEdge.source, flowEdge.target, flowEdge.property], ['step:cons', 'step:viz', 'next_steps']);
@@ -189,7 +256,9 @@ describe('editing keeps selectors right', () => {
     assert.equal(d.definition.outputs[1].selector, '$steps.viz.image');
     d = connect(d, catalog, { node: 'input:image', handle: 'value' }, { node: 'step:cons', handle: 'evaluation' });
     assert.deepEqual(d.definition.steps[1].evaluation, { x: '$inputs.conf', lit: 3, image: '$inputs.image' });
-    const edge = definitionToGraph(d.definition, {}, catalog).edges.find((e) => e.target === 'step:cons' && e.key === 1)!;
+    const edge = definitionToGraph(d.definition, {}, catalog).edges.find(
+      (e) => e.target === 'step:cons' && e.key === 1,
+    )!;
     d = disconnect(d, edge);
     assert.deepEqual(d.definition.steps[1].predictions_batches, ['$steps.det.predictions']);
   });
@@ -197,7 +266,10 @@ describe('editing keeps selectors right', () => {
     let d: EditorDocument = { definition: sample(), layout: { 'step:det': { x: 5, y: 6 } } };
     d = renameStep(d, 'det', 'detector');
     assert.equal(d.definition.steps[0].name, 'detector');
-    assert.deepEqual(d.definition.steps[1].predictions_batches, ['$steps.detector.predictions', '$steps.detector.predictions']);
+    assert.deepEqual(d.definition.steps[1].predictions_batches, [
+      '$steps.detector.predictions',
+      '$steps.detector.predictions',
+    ]);
     assert.equal(d.definition.outputs[0].selector, '$steps.detector.*');
     assert.deepEqual(d.layout, { 'step:detector': { x: 5, y: 6 } });
     d = renameInput(d, 'conf', 'threshold');
@@ -207,9 +279,15 @@ describe('editing keeps selectors right', () => {
   });
   test('deleting a step drops selectors to it and outputs that used it', () => {
     const d = removeNodes(doc(), ['step:det']);
-    assert.deepEqual(d.definition.steps.map((s) => s.name), ['cons', 'viz']);
+    assert.deepEqual(
+      d.definition.steps.map((s) => s.name),
+      ['cons', 'viz'],
+    );
     assert.deepEqual(d.definition.steps[0].predictions_batches, []);
-    assert.deepEqual(d.definition.outputs.map((o) => o.name), ['viz']);
+    assert.deepEqual(
+      d.definition.outputs.map((o) => o.name),
+      ['viz'],
+    );
   });
 });
 
@@ -248,12 +326,19 @@ describe('validation placement and layout', () => {
   test('blocks_errors land on the named step and field; others go to the bar', () => {
     const def = sample();
     const placed = placeErrors(def, {
-      message: 'Invalid step', error_type: 'WorkflowSyntaxError',
-      blocks_errors: [{ block_id: 'det', property_name: 'confidence', property_details: 'must be ≤ 1' }, { block_id: 'ghost' }],
+      message: 'Invalid step',
+      error_type: 'WorkflowSyntaxError',
+      blocks_errors: [
+        { block_id: 'det', property_name: 'confidence', property_details: 'must be ≤ 1' },
+        { block_id: 'ghost' },
+      ],
     });
     assert.deepEqual(placed.nodes[nodeId('step', 'det')], [{ property: 'confidence', message: 'must be ≤ 1' }]);
     assert.deepEqual(placed.general, ['WorkflowSyntaxError: Invalid step']);
-    const mentioned = placeErrors(def, { message: "Workflow references '$steps.viz.nope' which points to a non-existent block property.", error_type: 'InvalidReferenceTargetError' });
+    const mentioned = placeErrors(def, {
+      message: "Workflow references '$steps.viz.nope' which points to a non-existent block property.",
+      error_type: 'InvalidReferenceTargetError',
+    });
     assert.equal(mentioned.nodes['step:viz']?.length, 1);
   });
   test('auto-layout puts inputs left of steps left of outputs', () => {

@@ -12,9 +12,15 @@ after(async () => {
   await server?.close();
 });
 
-const definition = { version: '1.0', inputs: [{ type: 'WorkflowParameter', name: 'x' }], steps: [], outputs: [{ type: 'JsonField', name: 'x', selector: '$inputs.x' }] };
+const definition = {
+  version: '1.0',
+  inputs: [{ type: 'WorkflowParameter', name: 'x' }],
+  steps: [],
+  outputs: [{ type: 'JsonField', name: 'x', selector: '$inputs.x' }],
+};
 const url = (suffix = '') => `${server.url}/workspaces/default/workflows/laid-out${suffix}`;
-const put = (body: unknown) => fetch(url(), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const put = (body: unknown) =>
+  fetch(url(), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 test('layout is saved beside the definition and comes back, per version', async () => {
   const layout = { 'input:x': { x: 10, y: 20 }, 'output:x': { x: 300, y: 20 } };

@@ -22,8 +22,16 @@ test('a definition object changed in place between runs is recompiled, not serve
 
 test('key order does not change the compiled workflow; content does', () => {
   const def = definition();
-  const reordered = { outputs: def.outputs, steps: [{ value: 'first', name: 'k', type: 'test/constant@v1' }], inputs: [], version: '1.0' };
+  const reordered = {
+    outputs: def.outputs,
+    steps: [{ value: 'first', name: 'k', type: 'test/constant@v1' }],
+    inputs: [],
+    version: '1.0',
+  };
   assert.equal(engine.compile(def).hash, engine.compile(reordered).hash);
   assert.equal(engine.compile(structuredClone(def)).hash, engine.compile(def).hash);
-  assert.notEqual(engine.compile({ ...def, steps: [{ ...def.steps[0]!, value: 'other' }] }).hash, engine.compile(def).hash);
+  assert.notEqual(
+    engine.compile({ ...def, steps: [{ ...def.steps[0]!, value: 'other' }] }).hash,
+    engine.compile(def).hash,
+  );
 });

@@ -19,7 +19,19 @@ interface Entry {
 
 const ENGINE_HANDLED = new Set(['roboflow_core/inner_workflow@v1']);
 /** Error classes the HTTP layer answers with 400 (spec §6.9). */
-const HTTP_400 = ['WorkflowSyntaxError', 'InvalidReferenceTargetError', 'ExecutionGraphStructureError', 'StepInputDimensionalityError', 'WorkflowDefinitionError', 'ReferenceTypeError', 'RuntimeInputError', 'NotSupportedExecutionEngineError', 'WorkflowExecutionEngineVersionError', 'DynamicBlockError', 'InnerWorkflowError'];
+const HTTP_400 = [
+  'WorkflowSyntaxError',
+  'InvalidReferenceTargetError',
+  'ExecutionGraphStructureError',
+  'StepInputDimensionalityError',
+  'WorkflowDefinitionError',
+  'ReferenceTypeError',
+  'RuntimeInputError',
+  'NotSupportedExecutionEngineError',
+  'WorkflowExecutionEngineVersionError',
+  'DynamicBlockError',
+  'InnerWorkflowError',
+];
 
 describe('conformance definitions', { skip: needsShared }, () => {
   if (needsShared) return;
@@ -33,7 +45,9 @@ describe('conformance definitions', { skip: needsShared }, () => {
         return;
       }
       const definition = JSON.parse(fs.readFileSync(path.join(CONFORMANCE_DIR, entry.file), 'utf8'));
-      const expected = entry.error_classes.flatMap((c) => (c === 'HTTP 400' ? HTTP_400 : c === 'ValueError' ? [] : [c]));
+      const expected = entry.error_classes.flatMap((c) =>
+        c === 'HTTP 400' ? HTTP_400 : c === 'ValueError' ? [] : [c],
+      );
       if (entry.expects_error && expected.length) {
         let raised: unknown;
         try {
@@ -47,8 +61,16 @@ describe('conformance definitions', { skip: needsShared }, () => {
         }
         assert.ok(raised instanceof WorkflowError, `expected a WorkflowError, got ${String(raised)}`);
         const ancestry: string[] = [];
-        for (let proto = Object.getPrototypeOf(raised); proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) ancestry.push(proto.constructor.name);
-        assert.ok(expected.some((c) => ancestry.includes(c)), `expected ${expected.join(' or ')}, got ${(raised as Error).name}: ${(raised as Error).message}`);
+        for (
+          let proto = Object.getPrototypeOf(raised);
+          proto && proto !== Error.prototype;
+          proto = Object.getPrototypeOf(proto)
+        )
+          ancestry.push(proto.constructor.name);
+        assert.ok(
+          expected.some((c) => ancestry.includes(c)),
+          `expected ${expected.join(' or ')}, got ${(raised as Error).name}: ${(raised as Error).message}`,
+        );
         return;
       }
       try {

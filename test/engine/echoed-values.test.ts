@@ -10,7 +10,12 @@ import sharp from 'sharp';
 const engine = new ExecutionEngine({ blocks: fixtureBlocks });
 const IMAGE = { type: 'WorkflowImage', name: 'image' };
 const HUGE = 'x'.repeat(200_000);
-const wf = (steps: unknown[], outputs: unknown[] = [], inputs: unknown[] = [IMAGE], version: unknown = '1.0') => ({ version, inputs, steps, outputs });
+const wf = (steps: unknown[], outputs: unknown[] = [], inputs: unknown[] = [IMAGE], version: unknown = '1.0') => ({
+  version,
+  inputs,
+  steps,
+  outputs,
+});
 
 function compileError(definition: unknown): WorkflowError {
   try {
@@ -53,16 +58,23 @@ describe('echo', () => {
 
 describe('compile errors echo values clipped', () => {
   test('an invalid property value names step and property, value cut', () => {
-    const e = compileError(wf([{ type: 'test/fake_detector@v1', name: 'det', images: '$inputs.image', confidence: HUGE }]));
+    const e = compileError(
+      wf([{ type: 'test/fake_detector@v1', name: 'det', images: '$inputs.image', confidence: HUGE }]),
+    );
     assert.equal(e.name, 'WorkflowSyntaxError');
     assertClipped(e);
-    assert.match(e.message, /step 'det' \(test\/fake_detector@v1\) has invalid property 'confidence': Invalid value 'x+…'/);
+    assert.match(
+      e.message,
+      /step 'det' \(test\/fake_detector@v1\) has invalid property 'confidence': Invalid value 'x+…'/,
+    );
     assert.equal(e.blocksErrors[0]!.block_id, 'det');
     assert.equal(e.blocksErrors[0]!.property_name, 'confidence');
   });
 
   test('an object value is cut too', () => {
-    const e = compileError(wf([{ type: 'test/fake_detector@v1', name: 'det', images: '$inputs.image', confidence: { a: HUGE } }]));
+    const e = compileError(
+      wf([{ type: 'test/fake_detector@v1', name: 'det', images: '$inputs.image', confidence: { a: HUGE } }]),
+    );
     assert.ok(bodyText(e).length < 2000, bodyText(e).slice(0, 300));
     assert.match(e.message, /Invalid value \{"a":"x+… \(200008 characters\)/);
   });
@@ -99,8 +111,13 @@ describe('compile errors echo values clipped', () => {
   });
 
   test('a long coordinates_system is cut', () => {
-    const e = compileError(wf([], [{ type: 'JsonField', name: 'o', selector: '$inputs.image', coordinates_system: 'x'.repeat(300) }]));
-    assert.match(e.message, /^Output 'o': coordinates_system must be 'parent' or 'own', got 'x{120}…' \(300 characters\)$/);
+    const e = compileError(
+      wf([], [{ type: 'JsonField', name: 'o', selector: '$inputs.image', coordinates_system: 'x'.repeat(300) }]),
+    );
+    assert.match(
+      e.message,
+      /^Output 'o': coordinates_system must be 'parent' or 'own', got 'x{120}…' \(300 characters\)$/,
+    );
   });
 });
 
@@ -111,13 +128,18 @@ describe('runtime input validation echoes values clipped', () => {
       [{ type: 'JsonField', name: 'o', selector: '$steps.det.predictions' }],
       [IMAGE, { type: 'WorkflowParameter', name: 'confidence' }],
     );
-    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png().toBuffer();
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+      .png()
+      .toBuffer();
     const image = { type: 'base64', value: png.toString('base64') };
     await assert.rejects(engine.run(definition, { image, confidence: HUGE }), (error: unknown) => {
       assert.ok(error instanceof WorkflowError);
       assert.equal(error.name, 'RuntimeInputError');
       assert.ok(error.message.length < 600, error.message.slice(0, 300));
-      assert.match(error.message, /step 'det' regarding property 'confidence': input 'confidence' = 'x{120}…' \(200000 characters\)/);
+      assert.match(
+        error.message,
+        /step 'det' regarding property 'confidence': input 'confidence' = 'x{120}…' \(200000 characters\)/,
+      );
       return true;
     });
   });

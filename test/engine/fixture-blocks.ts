@@ -1,7 +1,17 @@
 // A small test plugin: blocks exercising every execution mode of the engine (not mocks of engine code).
 import {
-  Batch, defineBlock, Detections, FlowControl, imagesProperty, literal, literalOrSelector, selector, stepSelectorList,
-  WorkflowImage, type BlockDefinition, type BlockManifest,
+  Batch,
+  defineBlock,
+  Detections,
+  FlowControl,
+  imagesProperty,
+  literal,
+  literalOrSelector,
+  selector,
+  stepSelectorList,
+  WorkflowImage,
+  type BlockDefinition,
+  type BlockManifest,
 } from '../../engine/index.ts';
 
 const base = (type: string, rest: Partial<BlockManifest>): BlockManifest => ({
@@ -22,7 +32,10 @@ export const imageSize = defineBlock<{ images: WorkflowImage }>({
     properties: { images: imagesProperty() },
     required: ['images'],
     propertyAliases: { image: 'images' },
-    outputs: [{ name: 'width', kind: ['integer'] }, { name: 'height', kind: ['integer'] }],
+    outputs: [
+      { name: 'width', kind: ['integer'] },
+      { name: 'height', kind: ['integer'] },
+    ],
   }),
   run: ({ images }) => ({ width: images.width, height: images.height }),
 });
@@ -35,7 +48,9 @@ export const fakeDetector = defineBlock<{ images: Batch<WorkflowImage>; count: n
     properties: {
       images: imagesProperty(),
       count: literalOrSelector({ type: 'integer', minimum: 0 }, ['integer'], { default: 2 }),
-      confidence: literalOrSelector({ type: 'number', minimum: 0, maximum: 1 }, ['float_zero_to_one'], { default: 0.5 }),
+      confidence: literalOrSelector({ type: 'number', minimum: 0, maximum: 1 }, ['float_zero_to_one'], {
+        default: 0.5,
+      }),
     },
     required: ['images'],
     batchParameters: ['images'],
@@ -131,14 +146,22 @@ export const constant = defineBlock<{ value: unknown }>({
 });
 
 export const failing = defineBlock<{ images: WorkflowImage }>({
-  manifest: base('test/failing@v1', { properties: { images: imagesProperty() }, required: ['images'], outputs: [{ name: 'out', kind: ['*'] }] }),
+  manifest: base('test/failing@v1', {
+    properties: { images: imagesProperty() },
+    required: ['images'],
+    outputs: [{ name: 'out', kind: ['*'] }],
+  }),
   run: () => {
     throw new Error('kaboom from fixture');
   },
 });
 
 export const badOutputs = defineBlock<{ images: WorkflowImage }>({
-  manifest: base('test/bad_outputs@v1', { properties: { images: imagesProperty() }, required: ['images'], outputs: [{ name: 'out', kind: ['*'] }] }),
+  manifest: base('test/bad_outputs@v1', {
+    properties: { images: imagesProperty() },
+    required: ['images'],
+    outputs: [{ name: 'out', kind: ['*'] }],
+  }),
   run: () => ({ wrong: 1 }),
 });
 
@@ -161,7 +184,10 @@ export const sleeper = defineBlock<{ value: unknown; ms: number }>({
 /** Batch block whose `threshold` must be scalar. */
 export const batchWithScalar = defineBlock<{ images: Batch<WorkflowImage>; threshold: number }>({
   manifest: base('test/batch_with_scalar@v1', {
-    properties: { images: imagesProperty(), threshold: literalOrSelector({ type: 'number', minimum: 0, maximum: 1 }, ['float_zero_to_one']) },
+    properties: {
+      images: imagesProperty(),
+      threshold: literalOrSelector({ type: 'number', minimum: 0, maximum: 1 }, ['float_zero_to_one']),
+    },
     required: ['images', 'threshold'],
     batchParameters: ['images'],
     outputs: [{ name: 'out', kind: ['float'] }],
@@ -169,4 +195,16 @@ export const batchWithScalar = defineBlock<{ images: Batch<WorkflowImage>; thres
   run: ({ images, threshold }) => images.values.map(() => ({ out: threshold })),
 });
 
-export const fixtureBlocks: BlockDefinition<any>[] = [imageSize, fakeDetector, crop, collapse, countChildren, gate, constant, failing, badOutputs, sleeper, batchWithScalar];
+export const fixtureBlocks: BlockDefinition<any>[] = [
+  imageSize,
+  fakeDetector,
+  crop,
+  collapse,
+  countChildren,
+  gate,
+  constant,
+  failing,
+  badOutputs,
+  sleeper,
+  batchWithScalar,
+];

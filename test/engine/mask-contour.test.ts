@@ -10,8 +10,11 @@ function randomMask(width: number, height: number, seed: number): Uint8Array {
   const mask = new Uint8Array(width * height);
   const blobs = Math.floor(next() * 4);
   for (let b = 0; b < blobs; b++) {
-    const cx = next() * width, cy = next() * height, r = 1 + next() * Math.min(width, height) * 0.3;
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if ((x - cx) ** 2 + (y - cy) ** 2 <= r * r) mask[y * width + x] = 1;
+    const cx = next() * width,
+      cy = next() * height,
+      r = 1 + next() * Math.min(width, height) * 0.3;
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) if ((x - cx) ** 2 + (y - cy) ** 2 <= r * r) mask[y * width + x] = 1;
   }
   for (let k = 0; k < 3; k++) if (next() < 0.5) mask[Math.floor(next() * mask.length)] = 1;
   // Every third mask is noise: many small regions joined only through diagonals, and ties in size.
@@ -29,8 +32,15 @@ describe('boundedLargestContour', () => {
       const expected = largestContour(mask, width, height);
       if (expected.length) nonEmpty++;
       const regions = maskRegions(mask, width, height);
-      const largest = regions.reduce<(typeof regions)[number] | null>((best, r) => (!best || r.size > best.size ? r : best), null);
-      assert.equal(largestRegionStart(mask, width, height), largest ? largest.start : -1, `seed ${seed}: largest region`);
+      const largest = regions.reduce<(typeof regions)[number] | null>(
+        (best, r) => (!best || r.size > best.size ? r : best),
+        null,
+      );
+      assert.equal(
+        largestRegionStart(mask, width, height),
+        largest ? largest.start : -1,
+        `seed ${seed}: largest region`,
+      );
       assert.deepEqual(boundedLargestContour(mask, width, height), expected, `seed ${seed} (${width}x${height})`);
       // A view at an odd byte offset takes the byte-wise path.
       const shifted = new Uint8Array(mask.length + 1);

@@ -6,7 +6,11 @@ import { fixtureBlocks } from './fixture-blocks.ts';
 
 const dynamic = defineBlock<{ fields: string[] }>({
   manifest: {
-    type: 'test/dynamic@v1', humanName: 'Dynamic', version: 'v1', blockType: 'formatter', shortDescription: 'outputs named by config',
+    type: 'test/dynamic@v1',
+    humanName: 'Dynamic',
+    version: 'v1',
+    blockType: 'formatter',
+    shortDescription: 'outputs named by config',
     properties: { fields: literal({ type: 'array', items: { type: 'string' } }), source: selector(['string']) },
     required: ['fields'],
     outputs: [{ name: '*', kind: ['*'] }],
@@ -29,7 +33,11 @@ describe('BlockRegistry', () => {
     const mapping = schema.properties.steps.items.discriminator.mapping;
     assert.equal(mapping.ImageSize, mapping['test/image_size@v1']);
     const imageSize = defs[mapping.ImageSize.split('/').pop()];
-    assert.deepEqual(imageSize.properties.type, { enum: ['test/image_size@v1', 'ImageSize'], title: 'Type', type: 'string' });
+    assert.deepEqual(imageSize.properties.type, {
+      enum: ['test/image_size@v1', 'ImageSize'],
+      title: 'Type',
+      type: 'string',
+    });
     assert.equal(imageSize.title, 'BlockManifest');
     assert.deepEqual(imageSize.required, ['type', 'name', 'images']);
     assert.equal(imageSize.block_type, 'transformation');
@@ -49,25 +57,56 @@ describe('BlockRegistry', () => {
     const all = registry.describeBlocks();
     const crop = all.blocks.find((b) => b.manifest_type_identifier === 'test/crop@v1')!;
     assert.equal(crop.output_dimensionality_offset, 1);
-    assert.deepEqual(crop.outputs_manifest[0]!.kind.map((k) => k.name), ['image']);
-    assert.deepEqual(all.blocks.find((b) => b.manifest_type_identifier === 'test/image_size@v1')!.manifest_type_identifier_aliases, ['ImageSize']);
+    assert.deepEqual(
+      crop.outputs_manifest[0]!.kind.map((k) => k.name),
+      ['image'],
+    );
+    assert.deepEqual(
+      all.blocks.find((b) => b.manifest_type_identifier === 'test/image_size@v1')!.manifest_type_identifier_aliases,
+      ['ImageSize'],
+    );
     const odp = all.kinds_connections.object_detection_prediction as any[];
-    assert.ok(odp.some((c) => c.manifest_type_identifier === 'test/crop@v1' && c.property_name === 'predictions' && c.is_list_element === false));
+    assert.ok(
+      odp.some(
+        (c) =>
+          c.manifest_type_identifier === 'test/crop@v1' &&
+          c.property_name === 'predictions' &&
+          c.is_list_element === false,
+      ),
+    );
     assert.ok((all.kinds_connections['*'] as any[]).some((c) => c.property_name === 'predictions'));
-    const count = all.primitives_connections.find((p: any) => p.manifest_type_identifier === 'test/fake_detector@v1' && p.property_name === 'count') as any;
+    const count = all.primitives_connections.find(
+      (p: any) => p.manifest_type_identifier === 'test/fake_detector@v1' && p.property_name === 'count',
+    ) as any;
     assert.equal(count.type_annotation, 'int');
     const fields = all.primitives_connections.find((p: any) => p.property_name === 'fields') as any;
     assert.equal(fields.type_annotation, 'List[str]');
     assert.ok(all.declared_kinds.some((k) => k.name === 'image'));
     const old = registry.describeBlocks({ executionEngineVersion: '1.2.0' });
     assert.ok(!old.blocks.some((b) => b.manifest_type_identifier === 'test/dynamic@v1'));
-    assert.ok(registry.describeBlocks({ executionEngineVersion: '1.5.0' }).blocks.some((b) => b.manifest_type_identifier === 'test/dynamic@v1'));
-    assert.throws(() => registry.describeBlocks({ executionEngineVersion: 'not-a-version' }), (e: WorkflowError) => e.name === 'WorkflowExecutionEngineVersionError');
+    assert.ok(
+      registry
+        .describeBlocks({ executionEngineVersion: '1.5.0' })
+        .blocks.some((b) => b.manifest_type_identifier === 'test/dynamic@v1'),
+    );
+    assert.throws(
+      () => registry.describeBlocks({ executionEngineVersion: 'not-a-version' }),
+      (e: WorkflowError) => e.name === 'WorkflowExecutionEngineVersionError',
+    );
   });
 
   test('dynamicOutputs returns the actual outputs of a concrete step, syntax errors otherwise', () => {
-    assert.deepEqual(registry.dynamicOutputs({ type: 'test/dynamic@v1', name: 'd', fields: ['a', 'b'] }), [{ name: 'a', kind: ['string'] }, { name: 'b', kind: ['string'] }]);
-    assert.throws(() => registry.dynamicOutputs({ type: 'test/dynamic@v1', name: 'd' }), (e: WorkflowError) => e.name === 'WorkflowSyntaxError' && e.blocksErrors[0]!.property_name === 'fields');
-    assert.throws(() => registry.dynamicOutputs({ type: 'nope', name: 'd' }), (e: WorkflowError) => e.name === 'WorkflowSyntaxError');
+    assert.deepEqual(registry.dynamicOutputs({ type: 'test/dynamic@v1', name: 'd', fields: ['a', 'b'] }), [
+      { name: 'a', kind: ['string'] },
+      { name: 'b', kind: ['string'] },
+    ]);
+    assert.throws(
+      () => registry.dynamicOutputs({ type: 'test/dynamic@v1', name: 'd' }),
+      (e: WorkflowError) => e.name === 'WorkflowSyntaxError' && e.blocksErrors[0]!.property_name === 'fields',
+    );
+    assert.throws(
+      () => registry.dynamicOutputs({ type: 'nope', name: 'd' }),
+      (e: WorkflowError) => e.name === 'WorkflowSyntaxError',
+    );
   });
 });

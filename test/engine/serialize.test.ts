@@ -2,7 +2,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { Detections, largestContour, serializeDetections, serializeImage, serializeValue, WorkflowImage } from '../../engine/index.ts';
+import {
+  Detections,
+  largestContour,
+  serializeDetections,
+  serializeImage,
+  serializeValue,
+  WorkflowImage,
+} from '../../engine/index.ts';
 
 function detections(masks: Uint8Array[] | null = null, extra: Record<string, unknown[]> = {}) {
   return new Detections(
@@ -14,11 +21,26 @@ function detections(masks: Uint8Array[] | null = null, extra: Record<string, unk
       detection_id: ['a', 'b'],
       parent_id: ['image', 'crop-1'],
       root_parent_id: ['image', 'image'],
-      image_dimensions: [[100, 200], [100, 200]],
-      parent_coordinates: [[0, 0], [5, 6]],
-      parent_dimensions: [[100, 200], [50, 60]],
-      root_parent_coordinates: [[0, 0], [5, 6]],
-      root_parent_dimensions: [[100, 200], [100, 200]],
+      image_dimensions: [
+        [100, 200],
+        [100, 200],
+      ],
+      parent_coordinates: [
+        [0, 0],
+        [5, 6],
+      ],
+      parent_dimensions: [
+        [100, 200],
+        [50, 60],
+      ],
+      root_parent_coordinates: [
+        [0, 0],
+        [5, 6],
+      ],
+      root_parent_dimensions: [
+        [100, 200],
+        [100, 200],
+      ],
       ...extra,
     },
     masks,
@@ -31,28 +53,85 @@ describe('serializeDetections', () => {
     const payload = serializeDetections(detections());
     assert.deepEqual(payload.image, { width: 200, height: 100 });
     const [first, second] = payload.predictions;
-    assert.deepEqual(Object.keys(first!), ['width', 'height', 'x', 'y', 'confidence', 'class_id', 'class', 'detection_id', 'parent_id']);
-    assert.deepEqual(first, { width: 20, height: 40, x: 20, y: 40, confidence: 0.81, class_id: 0, class: 'person', detection_id: 'a', parent_id: 'image' });
-    assert.deepEqual(Object.keys(second!), ['width', 'height', 'x', 'y', 'confidence', 'class_id', 'class', 'detection_id', 'parent_id', 'parent_origin', 'root_parent_id', 'root_parent_origin']);
+    assert.deepEqual(Object.keys(first!), [
+      'width',
+      'height',
+      'x',
+      'y',
+      'confidence',
+      'class_id',
+      'class',
+      'detection_id',
+      'parent_id',
+    ]);
+    assert.deepEqual(first, {
+      width: 20,
+      height: 40,
+      x: 20,
+      y: 40,
+      confidence: 0.81,
+      class_id: 0,
+      class: 'person',
+      detection_id: 'a',
+      parent_id: 'image',
+    });
+    assert.deepEqual(Object.keys(second!), [
+      'width',
+      'height',
+      'x',
+      'y',
+      'confidence',
+      'class_id',
+      'class',
+      'detection_id',
+      'parent_id',
+      'parent_origin',
+      'root_parent_id',
+      'root_parent_origin',
+    ]);
     assert.deepEqual(second!.parent_origin, { offset_x: 5, offset_y: 6, width: 60, height: 50 });
     assert.deepEqual(second!.root_parent_origin, { offset_x: 5, offset_y: 6, width: 200, height: 100 });
   });
 
   test('empty detections have a null image', () => {
-    assert.deepEqual(serializeDetections(Detections.empty()), { image: { width: null, height: null }, predictions: [] });
+    assert.deepEqual(serializeDetections(Detections.empty()), {
+      image: { width: null, height: null },
+      predictions: [],
+    });
   });
 
   test('masks become polygons; instances without a contour are dropped; tracker ids and keypoints placed in order', () => {
     const square = new Uint8Array(64);
     for (let y = 2; y < 5; y++) for (let x = 1; x < 4; x++) square[y * 8 + x] = 1;
     const withMasks = detections([square, new Uint8Array(64)], {
-      keypoints_xy: [[[1, 2]], [[3, 4]]], keypoints_class_id: [[0], [0]], keypoints_class_name: [['nose'], ['nose']], keypoints_confidence: [[0.9], [0.8]],
+      keypoints_xy: [[[1, 2]], [[3, 4]]],
+      keypoints_class_id: [[0], [0]],
+      keypoints_class_name: [['nose'], ['nose']],
+      keypoints_confidence: [[0.9], [0.8]],
     }).with({ trackerId: Int32Array.from([7, 8]) });
     const payload = serializeDetections(withMasks);
     assert.equal(payload.predictions.length, 1);
     const p = payload.predictions[0]!;
-    assert.deepEqual(Object.keys(p), ['width', 'height', 'x', 'y', 'confidence', 'class_id', 'points', 'tracker_id', 'class', 'detection_id', 'parent_id', 'keypoints']);
-    assert.deepEqual(p.points, [{ x: 1, y: 2 }, { x: 3, y: 2 }, { x: 3, y: 4 }, { x: 1, y: 4 }]);
+    assert.deepEqual(Object.keys(p), [
+      'width',
+      'height',
+      'x',
+      'y',
+      'confidence',
+      'class_id',
+      'points',
+      'tracker_id',
+      'class',
+      'detection_id',
+      'parent_id',
+      'keypoints',
+    ]);
+    assert.deepEqual(p.points, [
+      { x: 1, y: 2 },
+      { x: 3, y: 2 },
+      { x: 3, y: 4 },
+      { x: 1, y: 4 },
+    ]);
     assert.equal(p.tracker_id, 7);
     assert.deepEqual(p.keypoints, [{ class_id: 0, class: 'nose', confidence: 0.9, x: 1, y: 2 }]);
   });
@@ -64,7 +143,14 @@ describe('largestContour', () => {
     const mask = new Uint8Array(100);
     mask[0] = 1; // a lone pixel
     // a diamond-ish region
-    for (const [x, y] of [[5, 3], [4, 4], [5, 4], [6, 4], [5, 5]]) mask[y! * w + x!] = 1;
+    for (const [x, y] of [
+      [5, 3],
+      [4, 4],
+      [5, 4],
+      [6, 4],
+      [5, 5],
+    ])
+      mask[y! * w + x!] = 1;
     assert.deepEqual(largestContour(mask, w, 10), [5, 3, 6, 4, 5, 5, 4, 4]);
     assert.deepEqual(largestContour(new Uint8Array(100), w, 10), []);
   });
@@ -72,7 +158,9 @@ describe('largestContour', () => {
 
 describe('serializeImage / serializeValue', () => {
   test('input images keep their base64 and get video_metadata; crops carry origins', async () => {
-    const png = await sharp({ create: { width: 20, height: 10, channels: 3, background: '#00ff00' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 20, height: 10, channels: 3, background: '#00ff00' } })
+      .png()
+      .toBuffer();
     const base64 = png.toString('base64');
     const image = await WorkflowImage.decode(png, { parentId: 'image' }, { keepBase64: base64 });
     const wire = await serializeImage(image);

@@ -10,7 +10,9 @@ import { sharedModel } from './shared.ts';
 export class FakeRoboflowApi {
   server: http.Server;
   baseUrl = '';
-  weights = fs.existsSync(sharedModel('yolov8n_quantized.onnx')) ? fs.readFileSync(sharedModel('yolov8n_quantized.onnx')) : Buffer.alloc(0);
+  weights = fs.existsSync(sharedModel('yolov8n_quantized.onnx'))
+    ? fs.readFileSync(sharedModel('yolov8n_quantized.onnx'))
+    : Buffer.alloc(0);
   /** Weights downloads wait for this before sending the rest of the body. */
   gate: Promise<void> = Promise.resolve();
   release: () => void = () => {};
@@ -29,11 +31,16 @@ export class FakeRoboflowApi {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
   holdWeights(): void {
-    this.gate = new Promise((resolve) => { this.release = resolve; });
+    this.gate = new Promise((resolve) => {
+      this.release = resolve;
+    });
   }
   handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url!, this.baseUrl);
-    const json = (status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
     if (url.pathname.startsWith('/ort/')) {
       const id = url.pathname.slice('/ort/'.length);
       this.ortRequests.push(`${id}?${url.searchParams}`);
@@ -51,7 +58,10 @@ export class FakeRoboflowApi {
       });
     }
     if (url.pathname.startsWith('/environment/')) {
-      return json(200, { PREPROCESSING: { resize: { enabled: true, width: 640, height: 640, format: 'Fit (grey edges) in' } }, COLORS: { alpha: '#000000' } });
+      return json(200, {
+        PREPROCESSING: { resize: { enabled: true, width: 640, height: 640, format: 'Fit (grey edges) in' } },
+        COLORS: { alpha: '#000000' },
+      });
     }
     if (url.pathname.startsWith('/weights/')) {
       this.weightRequests++;

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHARED_DIR = path.resolve(process.env.SIGHTLINE_SHARED_DIR ?? path.join(REPO_ROOT, '../shared'));
-export const hasShared = fs.existsSync(path.join(SHARED_DIR, 'models')) && fs.existsSync(path.join(SHARED_DIR, 'images'));
+export const hasShared =
+  fs.existsSync(path.join(SHARED_DIR, 'models')) && fs.existsSync(path.join(SHARED_DIR, 'images'));
 
 /** Use as `{ skip: needsShared }` in test options. */
 export const needsShared: string | false = hasShared

@@ -23,7 +23,8 @@ const CLASS_MAP = { '0': '0', '1': '180' };
 const PREPROCESSING = { resize: { enabled: true, width: 192, height: 48, format: 'Stretch to' } };
 
 async function textImage(rotate: number, parentId: string): Promise<WorkflowImage> {
-  const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="576" height="144"><rect width="100%" height="100%" fill="white"/>' +
+  const svg =
+    '<svg xmlns="http://www.w3.org/2000/svg" width="576" height="144"><rect width="100%" height="100%" fill="white"/>' +
     '<text x="16" y="100" font-family="DejaVu Sans, Arial, sans-serif" font-size="64" fill="black">Sightline 2026</text></svg>';
   const png = await sharp(Buffer.from(svg)).rotate(rotate).png().toBuffer();
   return WorkflowImage.decode(png, { parentId });
@@ -68,11 +69,23 @@ describe('classification blocks', () => {
       'roboflow_core/roboflow_multi_label_classification_model@v2',
       'roboflow_core/roboflow_multi_label_classification_model@v3',
     ]);
-    assert.deepEqual(roboflowClassificationModelV1.manifest.aliases, ['RoboflowClassificationModel', 'ClassificationModel']);
-    assert.deepEqual(roboflowMultiLabelClassificationModelV1.manifest.aliases, ['RoboflowMultiLabelClassificationModel', 'MultiLabelClassificationModel']);
+    assert.deepEqual(roboflowClassificationModelV1.manifest.aliases, [
+      'RoboflowClassificationModel',
+      'ClassificationModel',
+    ]);
+    assert.deepEqual(roboflowMultiLabelClassificationModelV1.manifest.aliases, [
+      'RoboflowMultiLabelClassificationModel',
+      'MultiLabelClassificationModel',
+    ]);
     for (const block of classificationBlocks) assert.deepEqual(block.manifest.batchParameters, ['images']);
-    assert.deepEqual(roboflowClassificationModelV1.manifest.outputs.map((o) => o.name), ['predictions', 'inference_id']);
-    assert.deepEqual(roboflowClassificationModelV2.manifest.outputs.map((o) => o.name), ['predictions', 'inference_id', 'model_id']);
+    assert.deepEqual(
+      roboflowClassificationModelV1.manifest.outputs.map((o) => o.name),
+      ['predictions', 'inference_id'],
+    );
+    assert.deepEqual(
+      roboflowClassificationModelV2.manifest.outputs.map((o) => o.name),
+      ['predictions', 'inference_id', 'model_id'],
+    );
     assert.ok('custom_confidence' in roboflowMultiLabelClassificationModelV3.manifest.properties);
   });
 
@@ -86,7 +99,17 @@ describe('classification blocks', () => {
     assert.deepEqual(Object.keys(first!), ['predictions', 'inference_id', 'model_id']);
     assert.equal(first!.model_id, SINGLE_LABEL_ID);
     const p = first!.predictions;
-    assert.deepEqual(Object.keys(p), ['inference_id', 'time', 'image', 'predictions', 'top', 'confidence', 'prediction_type', 'parent_id', 'root_parent_id']);
+    assert.deepEqual(Object.keys(p), [
+      'inference_id',
+      'time',
+      'image',
+      'predictions',
+      'top',
+      'confidence',
+      'prediction_type',
+      'parent_id',
+      'root_parent_id',
+    ]);
     assert.equal(p.inference_id, first!.inference_id);
     assert.deepEqual(p.image, { width: 576, height: 144 });
     assert.equal(p.prediction_type, 'classification');
@@ -114,7 +137,16 @@ describe('classification blocks', () => {
     )) as Array<Record<string, any>>;
     assert.deepEqual(Object.keys(result!), ['predictions', 'inference_id']);
     const p = result!.predictions;
-    assert.deepEqual(Object.keys(p), ['inference_id', 'time', 'image', 'predictions', 'predicted_classes', 'prediction_type', 'parent_id', 'root_parent_id']);
+    assert.deepEqual(Object.keys(p), [
+      'inference_id',
+      'time',
+      'image',
+      'predictions',
+      'predicted_classes',
+      'prediction_type',
+      'parent_id',
+      'root_parent_id',
+    ]);
     assert.deepEqual(Object.keys(p.predictions), ['0', '180']);
     assert.deepEqual(Object.keys(p.predictions['0']), ['confidence', 'class_id']);
     assert.equal(p.predictions['180'].class_id, 1);
@@ -124,13 +156,23 @@ describe('classification blocks', () => {
 
   test('multi-label v3 custom confidence decides predicted_classes; MULTICLASS packages answer multi-label in the single-label block', async () => {
     const strict = (await roboflowMultiLabelClassificationModelV3.run(
-      { images: new Batch([upsideDown], [[0]]), model_id: MULTI_LABEL_ID, confidence_mode: 'custom', custom_confidence: 1 },
+      {
+        images: new Batch([upsideDown], [[0]]),
+        model_id: MULTI_LABEL_ID,
+        confidence_mode: 'custom',
+        custom_confidence: 1,
+      },
       context(models),
     )) as Array<Record<string, any>>;
     assert.deepEqual(strict[0]!.predictions.predicted_classes, []);
     assert.equal(strict[0]!.model_id, MULTI_LABEL_ID);
     const lenient = (await roboflowMultiLabelClassificationModelV3.run(
-      { images: new Batch([upsideDown], [[0]]), model_id: MULTI_LABEL_ID, confidence_mode: 'custom', custom_confidence: 0 },
+      {
+        images: new Batch([upsideDown], [[0]]),
+        model_id: MULTI_LABEL_ID,
+        confidence_mode: 'custom',
+        custom_confidence: 0,
+      },
       context(models),
     )) as Array<Record<string, any>>;
     assert.deepEqual(lenient[0]!.predictions.predicted_classes, ['0', '180']);
@@ -143,18 +185,24 @@ describe('classification blocks', () => {
 
   test('unknown model ids fail with ModelNotFoundError; a missing model manager is a configuration error', async () => {
     await assert.rejects(
-      Promise.resolve(roboflowClassificationModelV2.run({ images: new Batch([upright], [[0]]), model_id: 'nope/1' }, context(models))),
+      Promise.resolve(
+        roboflowClassificationModelV2.run({ images: new Batch([upright], [[0]]), model_id: 'nope/1' }, context(models)),
+      ),
       ModelNotFoundError,
     );
     await assert.rejects(
-      Promise.resolve(roboflowClassificationModelV2.run({ images: new Batch([upright], [[0]]), model_id: '' }, context(models))),
+      Promise.resolve(
+        roboflowClassificationModelV2.run({ images: new Batch([upright], [[0]]), model_id: '' }, context(models)),
+      ),
       ModelInputError,
     );
     await assert.rejects(
-      Promise.resolve(roboflowClassificationModelV2.run(
-        { images: new Batch([upright], [[0]]), model_id: SINGLE_LABEL_ID },
-        { stepName: 'cls', stepType: 'test', services: {}, request: {}, state: new Map() },
-      )),
+      Promise.resolve(
+        roboflowClassificationModelV2.run(
+          { images: new Batch([upright], [[0]]), model_id: SINGLE_LABEL_ID },
+          { stepName: 'cls', stepType: 'test', services: {}, request: {}, state: new Map() },
+        ),
+      ),
       /needs a model manager/,
     );
   });

@@ -21,7 +21,8 @@ const block = (type: string) => {
 
 function withDefaults(type: string, params: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, schema] of Object.entries(block(type).manifest.properties)) out[name] = (schema as { default?: unknown }).default;
+  for (const [name, schema] of Object.entries(block(type).manifest.properties))
+    out[name] = (schema as { default?: unknown }).default;
   return { ...out, ...params };
 }
 
@@ -29,12 +30,27 @@ describe('detection model blocks', { skip: needsShared }, () => {
   let cacheDir: string;
   let models: ModelManager;
   const images: Record<string, WorkflowImage> = {};
-  const context = (): StepContext => ({ stepName: 'model', stepType: 'test', services: { models }, request: {}, state: new Map() });
+  const context = (): StepContext => ({
+    stepName: 'model',
+    stepType: 'test',
+    services: { models },
+    request: {},
+    state: new Map(),
+  });
 
-  async function run(type: string, image: string | WorkflowImage[], params: Record<string, unknown>): Promise<Array<Record<string, any>>> {
+  async function run(
+    type: string,
+    image: string | WorkflowImage[],
+    params: Record<string, unknown>,
+  ): Promise<Array<Record<string, any>>> {
     const list = typeof image === 'string' ? [images[image]!] : image;
-    const batch = new Batch(list, list.map((_, i) => [i]));
-    return (await block(type).run(withDefaults(type, { images: batch, ...params }), context())) as Array<Record<string, any>>;
+    const batch = new Batch(
+      list,
+      list.map((_, i) => [i]),
+    );
+    return (await block(type).run(withDefaults(type, { images: batch, ...params }), context())) as Array<
+      Record<string, any>
+    >;
   }
   const names = (d: Detections) => d.column<string>('class_name')!;
 
@@ -51,9 +67,18 @@ describe('detection model blocks', { skip: needsShared }, () => {
   after(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
 
   test('registers v1-v3 of each family with aliases and Roboflow outputs', () => {
-    assert.deepEqual(block('roboflow_core/roboflow_object_detection_model@v1').manifest.aliases, ['RoboflowObjectDetectionModel', 'ObjectDetectionModel']);
-    assert.deepEqual(block('roboflow_core/roboflow_keypoint_detection_model@v1').manifest.aliases, ['RoboflowKeypointDetectionModel', 'KeypointsDetectionModel']);
-    assert.deepEqual(block('roboflow_core/roboflow_instance_segmentation_model@v1').manifest.outputs.map((o) => o.name), ['inference_id', 'predictions']);
+    assert.deepEqual(block('roboflow_core/roboflow_object_detection_model@v1').manifest.aliases, [
+      'RoboflowObjectDetectionModel',
+      'ObjectDetectionModel',
+    ]);
+    assert.deepEqual(block('roboflow_core/roboflow_keypoint_detection_model@v1').manifest.aliases, [
+      'RoboflowKeypointDetectionModel',
+      'KeypointsDetectionModel',
+    ]);
+    assert.deepEqual(
+      block('roboflow_core/roboflow_instance_segmentation_model@v1').manifest.outputs.map((o) => o.name),
+      ['inference_id', 'predictions'],
+    );
     const v2 = block('roboflow_core/roboflow_instance_segmentation_model@v2').manifest;
     assert.deepEqual(v2.outputs, [
       { name: 'inference_id', kind: ['inference_id'] },
@@ -74,7 +99,10 @@ describe('detection model blocks', { skip: needsShared }, () => {
     assert.ok(names(d).filter((n) => n === 'person').length >= 4);
     assert.equal(names(d).filter((n) => n === 'bus').length, 1);
     const bus = d.box(names(d).indexOf('bus'));
-    assert.ok(Math.abs(bus[0] - 33) < 10 && Math.abs(bus[2] - 798) < 10 && Math.abs(bus[3] - 767) < 10, `bus box ${bus}`);
+    assert.ok(
+      Math.abs(bus[0] - 33) < 10 && Math.abs(bus[2] - 798) < 10 && Math.abs(bus[3] - 767) < 10,
+      `bus box ${bus}`,
+    );
     assert.equal(d.get('inference_id', 0), out!.inference_id);
     assert.equal(d.get('prediction_type', 0), 'object-detection');
     assert.equal(d.get('parent_id', 0), 'bus.jpg');
@@ -109,14 +137,22 @@ describe('detection model blocks', { skip: needsShared }, () => {
 
   test('v3 confidence modes: custom uses custom_confidence', async () => {
     const type = 'roboflow_core/roboflow_object_detection_model@v3';
-    const [custom] = await run(type, 'bus.jpg', { model_id: 'coco/3', confidence_mode: 'custom', custom_confidence: 0.85 });
+    const [custom] = await run(type, 'bus.jpg', {
+      model_id: 'coco/3',
+      confidence_mode: 'custom',
+      custom_confidence: 0.85,
+    });
     for (const c of custom!.predictions.confidence) assert.ok(c > 0.85);
     const [byDefault] = await run(type, 'bus.jpg', { model_id: 'coco/3', confidence_mode: 'default' });
     assert.ok(byDefault!.predictions.length > custom!.predictions.length);
   });
 
   test('batch of two images gives two aligned results', async () => {
-    const out = await run('roboflow_core/roboflow_object_detection_model@v2', [images['dog.jpg']!, images['bus.jpg']!], { model_id: 'coco/3' });
+    const out = await run(
+      'roboflow_core/roboflow_object_detection_model@v2',
+      [images['dog.jpg']!, images['bus.jpg']!],
+      { model_id: 'coco/3' },
+    );
     assert.equal(out.length, 2);
     assert.ok(names(out[0]!.predictions).includes('dog'));
     assert.ok(names(out[1]!.predictions).includes('bus'));
@@ -126,31 +162,44 @@ describe('detection model blocks', { skip: needsShared }, () => {
   test('instance segmentation: person masks lie inside their boxes; accurate and fast both give masks', async () => {
     const type = 'roboflow_core/roboflow_instance_segmentation_model@v2';
     for (const mode of ['accurate', 'fast', 'tradeoff']) {
-      const [out] = await run(type, 'bus.jpg', { model_id: 'yolov11n-seg-640', mask_decode_mode: mode, tradeoff_factor: 0.5 });
+      const [out] = await run(type, 'bus.jpg', {
+        model_id: 'yolov11n-seg-640',
+        mask_decode_mode: mode,
+        tradeoff_factor: 0.5,
+      });
       const d = out!.predictions as Detections;
       assert.deepEqual(d.maskShape, [1080, 810]);
       assert.equal(d.get('prediction_type', 0), 'instance-segmentation');
-      const persons = names(d).map((n, i) => (n === 'person' ? i : -1)).filter((i) => i >= 0);
+      const persons = names(d)
+        .map((n, i) => (n === 'person' ? i : -1))
+        .filter((i) => i >= 0);
       assert.ok(persons.length >= 3, `${mode}: persons ${persons.length}`);
       for (const i of persons) {
         const [x0, y0, x1, y1] = d.box(i);
         const mask = d.masks![i]!;
         let inside = 0;
         let total = 0;
-        for (let y = 0; y < 1080; y++) for (let x = 0; x < 810; x++) {
-          if (!mask[y * 810 + x]) continue;
-          total++;
-          if (x >= x0 - 1 && x <= x1 + 1 && y >= y0 - 1 && y <= y1 + 1) inside++;
-        }
+        for (let y = 0; y < 1080; y++)
+          for (let x = 0; x < 810; x++) {
+            if (!mask[y * 810 + x]) continue;
+            total++;
+            if (x >= x0 - 1 && x <= x1 + 1 && y >= y0 - 1 && y <= y1 + 1) inside++;
+          }
         const boxArea = (x1 - x0) * (y1 - y0);
-        assert.ok(total / boxArea > 0.2 && total / boxArea <= 1, `${mode}: mask covers ${(total / boxArea).toFixed(2)} of box`);
+        assert.ok(
+          total / boxArea > 0.2 && total / boxArea <= 1,
+          `${mode}: mask covers ${(total / boxArea).toFixed(2)} of box`,
+        );
         assert.ok(inside / total > 0.99, `${mode}: mask pixels inside box`);
       }
     }
   });
 
   test('keypoints on bus.jpg: at least 3 persons with 9+ keypoints of confidence >= 0.5', async () => {
-    const [out] = await run('roboflow_core/roboflow_keypoint_detection_model@v2', 'bus.jpg', { model_id: 'coco-pose-detection/1', keypoint_confidence: 0.5 });
+    const [out] = await run('roboflow_core/roboflow_keypoint_detection_model@v2', 'bus.jpg', {
+      model_id: 'coco-pose-detection/1',
+      keypoint_confidence: 0.5,
+    });
     const d = out!.predictions as Detections;
     assert.equal(d.get('prediction_type', 0), 'keypoint-detection');
     const xy = d.column<number[][]>('keypoints_xy')!;
@@ -161,7 +210,8 @@ describe('detection model blocks', { skip: needsShared }, () => {
     for (let i = 0; i < d.length; i++) {
       for (const c of conf[i]!) assert.ok(c >= 0.5);
       const [x0, y0, x1, y1] = d.box(i);
-      for (const [x, y] of xy[i]!) assert.ok(x > x0 - 30 && x < x1 + 30 && y > y0 - 30 && y < y1 + 30, 'keypoint near its box');
+      for (const [x, y] of xy[i]!)
+        assert.ok(x > x0 - 30 && x < x1 + 30 && y > y0 - 30 && y < y1 + 30, 'keypoint near its box');
     }
     assert.ok(kpNames.flat().includes('nose') || kpNames.flat().includes('left_shoulder'));
   });

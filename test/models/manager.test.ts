@@ -19,10 +19,16 @@ import {
   RoboflowAPIUnsuccessfulRequestError,
 } from '../../engine/errors.ts';
 
-
 function settledState<T>(promise: Promise<T>): { settled: boolean } {
   const state = { settled: false };
-  promise.then(() => { state.settled = true; }, () => { state.settled = true; });
+  promise.then(
+    () => {
+      state.settled = true;
+    },
+    () => {
+      state.settled = true;
+    },
+  );
   return state;
 }
 
@@ -105,7 +111,12 @@ describe('model manager', { skip: needsShared }, () => {
     const models = createModelManager({ cacheDir, apiBaseUrl: api.baseUrl, apiKey: 'good-key' });
     const model = await models.get('kp/2');
     const dir = path.join(cacheDir, 'kp', '2');
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['class_names.txt', 'environment.json', 'keypoints_metadata.json', 'weights.onnx']);
+    assert.deepEqual(fs.readdirSync(dir).sort(), [
+      'class_names.txt',
+      'environment.json',
+      'keypoints_metadata.json',
+      'weights.onnx',
+    ]);
     assert.equal(fs.readFileSync(path.join(dir, 'class_names.txt'), 'utf8'), 'alpha\nbeta\n');
     assert.deepEqual(fs.readFileSync(path.join(dir, 'weights.onnx')), api.weights);
     const env = JSON.parse(fs.readFileSync(path.join(dir, 'environment.json'), 'utf8'));
@@ -122,7 +133,10 @@ describe('model manager', { skip: needsShared }, () => {
     const models = createModelManager({ cacheDir, apiBaseUrl: api.baseUrl, apiKey: 'good-key' });
     await assert.rejects(models.get('interrupted/1'), RoboflowAPIConnectionError);
     assert.equal(fs.existsSync(path.join(cacheDir, 'interrupted', '1')), false);
-    assert.deepEqual(fs.readdirSync(cacheDir).filter((f) => f.startsWith('.staging')), []);
+    assert.deepEqual(
+      fs.readdirSync(cacheDir).filter((f) => f.startsWith('.staging')),
+      [],
+    );
   });
 
   test('API errors map to Roboflow error classes', async () => {

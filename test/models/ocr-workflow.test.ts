@@ -32,7 +32,8 @@ describe('OCR in a workflow', () => {
   before(async () => {
     cacheDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sightline-ocr-wf-'));
     engine = new ExecutionEngine({ blocks: coreBlocks, services: { models: createModelManager({ cacheDir }) } });
-    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="900" height="260"><rect width="100%" height="100%" fill="white"/>' +
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="900" height="260"><rect width="100%" height="100%" fill="white"/>' +
       '<text x="40" y="100" font-family="DejaVu Sans, Arial, sans-serif" font-size="56" fill="black">SIGHTLINE WORKFLOW 2026</text>' +
       '<text x="40" y="200" font-family="DejaVu Sans, Arial, sans-serif" font-size="56" fill="black">Second line 42</text></svg>';
     imageInput = { type: 'base64', value: (await sharp(Buffer.from(svg)).png().toBuffer()).toString('base64') };
@@ -51,7 +52,10 @@ describe('OCR in a workflow', () => {
         assert.ok(squash(output.text as string).includes(word), `expected ${word} in ${output.text}`);
       }
       assert.equal(output.kind, 'ocr');
-      const lines = output.lines as { image: { width: number; height: number }; predictions: Array<Record<string, any>> };
+      const lines = output.lines as {
+        image: { width: number; height: number };
+        predictions: Array<Record<string, any>>;
+      };
       assert.deepEqual(lines.image, { width: 900, height: 260 });
       assert.equal(lines.predictions.length, 2);
       assert.ok(squash(lines.predictions[0]!.class).includes('SIGHTLINE'));

@@ -14,14 +14,22 @@ const SECOND_LINE = 'Reads text lines';
 
 function textSvg(lines: string[], width = 900, lineHeight = 100): string {
   const rows = lines
-    .map((line, i) => `<text x="40" y="${(i + 1) * lineHeight}" font-family="DejaVu Sans, Arial, sans-serif" font-size="56" fill="black">${line}</text>`)
+    .map(
+      (line, i) =>
+        `<text x="40" y="${(i + 1) * lineHeight}" font-family="DejaVu Sans, Arial, sans-serif" font-size="56" fill="black">${line}</text>`,
+    )
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${lines.length * lineHeight + 60}">` +
-    `<rect width="100%" height="100%" fill="white"/>${rows}</svg>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${lines.length * lineHeight + 60}">` +
+    `<rect width="100%" height="100%" fill="white"/>${rows}</svg>`
+  );
 }
 
 async function renderImage(svg: string, options: { rotate?: number; parentId?: string } = {}): Promise<WorkflowImage> {
-  const png = await sharp(Buffer.from(svg)).rotate(options.rotate ?? 0).png().toBuffer();
+  const png = await sharp(Buffer.from(svg))
+    .rotate(options.rotate ?? 0)
+    .png()
+    .toBuffer();
   return WorkflowImage.decode(png, { parentId: options.parentId ?? 'image' });
 }
 
@@ -56,7 +64,10 @@ describe('PP-OCR text reading', () => {
   });
 
   test('reads tilted text (lines cropped along their rotated rectangles)', async () => {
-    const png = await sharp(Buffer.from(textSvg([FIRST_LINE, SECOND_LINE]))).rotate(-15, { background: '#ffffff' }).png().toBuffer();
+    const png = await sharp(Buffer.from(textSvg([FIRST_LINE, SECOND_LINE])))
+      .rotate(-15, { background: '#ffffff' })
+      .png()
+      .toBuffer();
     const tilted = await WorkflowImage.decode(png, { parentId: 'tilted' });
     const response = await recognizeText(tilted);
     assertHasWords(response.result, ['SIGHTLINE', 'WORKFLOW', '2026', 'Reads', 'text', 'lines']);
@@ -69,7 +80,16 @@ describe('PP-OCR text reading', () => {
     assertHasWords(String(first!.class), ['SIGHTLINE']);
     assertHasWords(String(second!.class), ['Reads']);
     for (const p of response.predictions!) {
-      assert.deepEqual(Object.keys(p), ['x', 'y', 'width', 'height', 'confidence', 'class', 'class_id', 'detection_id']);
+      assert.deepEqual(Object.keys(p), [
+        'x',
+        'y',
+        'width',
+        'height',
+        'confidence',
+        'class',
+        'class_id',
+        'detection_id',
+      ]);
       assert.ok((p.confidence as number) > 0.5 && (p.confidence as number) <= 1);
     }
     // Text baselines are at y=100 and y=200 with 56px glyphs: centres lie a bit above them.
@@ -79,7 +99,9 @@ describe('PP-OCR text reading', () => {
   });
 
   test('an image without text reads as empty', async () => {
-    const blank = await renderImage('<svg xmlns="http://www.w3.org/2000/svg" width="320" height="200"><rect width="100%" height="100%" fill="white"/><circle cx="160" cy="100" r="60" fill="#3070c0"/></svg>');
+    const blank = await renderImage(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="200"><rect width="100%" height="100%" fill="white"/><circle cx="160" cy="100" r="60" fill="#3070c0"/></svg>',
+    );
     const response = await recognizeText(blank, { generateBoundingBoxes: true });
     assert.equal(response.result, '');
     assert.deepEqual(response.predictions, []);

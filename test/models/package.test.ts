@@ -72,7 +72,9 @@ describe('aliases and model ids', () => {
 
 describe('model packages', { skip: needsShared }, () => {
   let cacheDir: string;
-  before(() => { cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-pkg-')); });
+  before(() => {
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-pkg-'));
+  });
   after(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
 
   test('install writes Roboflow layout derived from ONNX metadata, and reads back', async () => {
@@ -106,10 +108,13 @@ describe('model packages', { skip: needsShared }, () => {
     const dir = path.join(cacheDir, 'strenv', '1');
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(sharedModel('yolov8n_quantized.onnx'), path.join(dir, 'weights.onnx'));
-    fs.writeFileSync(path.join(dir, 'environment.json'), JSON.stringify({
-      PREPROCESSING: JSON.stringify({ resize: { enabled: true, width: 320, height: 320, format: 'Stretch to' } }),
-      CLASS_MAP: { '0': 'a', '1': 'b' },
-    }));
+    fs.writeFileSync(
+      path.join(dir, 'environment.json'),
+      JSON.stringify({
+        PREPROCESSING: JSON.stringify({ resize: { enabled: true, width: 320, height: 320, format: 'Stretch to' } }),
+        CLASS_MAP: { '0': 'a', '1': 'b' },
+      }),
+    );
     const pkg = await readModelPackage(cacheDir, 'strenv/1');
     assert.equal(pkg.inputWidth, 320);
     assert.deepEqual(pkg.classNames, ['a', 'b']);
@@ -131,14 +136,28 @@ describe('model packages', { skip: needsShared }, () => {
     await installModelPackage(sharedModel('yolov8n_quantized.onnx'), 'custom/2', cacheDir, { classNames: ['x', 'y'] });
     const pkg = await readModelPackage(cacheDir, 'custom/2');
     assert.deepEqual(pkg.classNames, ['x', 'y']);
-    assert.deepEqual(fs.readdirSync(cacheDir).filter((f) => f.startsWith('.staging')), []);
+    assert.deepEqual(
+      fs.readdirSync(cacheDir).filter((f) => f.startsWith('.staging')),
+      [],
+    );
   });
 
   test('the import CLI installs a model', () => {
-    const out = execFileSync(process.execPath, [
-      '--import', 'tsx', path.join(REPO_ROOT, 'blocks/models/import-cli.ts'),
-      sharedModel('yolo11n-seg_int8.onnx'), 'seg-cli/1', '--cache-dir', cacheDir, '--class-names', 'a,b',
-    ], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(REPO_ROOT, 'blocks/models/import-cli.ts'),
+        sharedModel('yolo11n-seg_int8.onnx'),
+        'seg-cli/1',
+        '--cache-dir',
+        cacheDir,
+        '--class-names',
+        'a,b',
+      ],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
     assert.match(out, /installed seg-cli\/1/);
     assert.equal(fs.readFileSync(path.join(cacheDir, 'seg-cli', '1', 'class_names.txt'), 'utf8'), 'a\nb\n');
   });

@@ -12,7 +12,9 @@ function solid(width: number, height: number, rgb: [number, number, number]): Wo
   return new WorkflowImage(pixels, width, height, { parentId: 'img' });
 }
 
-const letterbox = (format = 'Fit (grey edges) in') => ({ PREPROCESSING: { resize: { enabled: true, width: 64, height: 64, format } } });
+const letterbox = (format = 'Fit (grey edges) in') => ({
+  PREPROCESSING: { resize: { enabled: true, width: 64, height: 64, format } },
+});
 
 describe('preprocessing', () => {
   test('letterbox a wide image: centred content, grey padding, values / 255 in RGB planes', async () => {
@@ -32,12 +34,21 @@ describe('preprocessing', () => {
   });
 
   test('black and white edges; stretch has no padding', async () => {
-    const black = await preprocessImage(solid(32, 64, [200, 200, 200]), letterbox('Fit (black edges) in'), { width: 64, height: 64 });
+    const black = await preprocessImage(solid(32, 64, [200, 200, 200]), letterbox('Fit (black edges) in'), {
+      width: 64,
+      height: 64,
+    });
     assert.equal(black.transform.padX, 16);
     assert.equal(black.tensor[0], 0);
-    const white = await preprocessImage(solid(32, 64, [200, 200, 200]), letterbox('Fit (white edges) in'), { width: 64, height: 64 });
+    const white = await preprocessImage(solid(32, 64, [200, 200, 200]), letterbox('Fit (white edges) in'), {
+      width: 64,
+      height: 64,
+    });
     assert.equal(white.tensor[0], 1);
-    const stretch = await preprocessImage(solid(32, 64, [200, 200, 200]), letterbox('Stretch to'), { width: 64, height: 64 });
+    const stretch = await preprocessImage(solid(32, 64, [200, 200, 200]), letterbox('Stretch to'), {
+      width: 64,
+      height: 64,
+    });
     assert.equal(stretch.transform.padX, 0);
     assert.equal(stretch.transform.scaleX, 2);
     assert.equal(stretch.transform.scaleY, 1);
@@ -57,16 +68,31 @@ describe('preprocessing', () => {
     const boxes = new Float32Array([0, 0, 64, 64]);
     boxesToOriginal(boxes, t);
     assert.deepEqual(Array.from(boxes), [100, 0, 200, 100]);
-    const off = await preprocessImage(solid(200, 100, [1, 2, 3]), env, { width: 64, height: 64 }, { disableStaticCrop: true });
+    const off = await preprocessImage(
+      solid(200, 100, [1, 2, 3]),
+      env,
+      { width: 64, height: 64 },
+      { disableStaticCrop: true },
+    );
     assert.equal(off.transform.cropWidth, 200);
   });
 
   test('grayscale replicates luma in all channels unless disabled', async () => {
-    const env = { PREPROCESSING: { resize: { enabled: true, width: 8, height: 8, format: 'Stretch to' }, grayscale: { enabled: true } } };
+    const env = {
+      PREPROCESSING: {
+        resize: { enabled: true, width: 8, height: 8, format: 'Stretch to' },
+        grayscale: { enabled: true },
+      },
+    };
     const gray = await preprocessImage(solid(8, 8, [255, 0, 0]), env, { width: 8, height: 8 });
     const expected = Math.round(0.299 * 255) / 255;
     for (const c of [0, 1, 2]) assert.ok(Math.abs(gray.tensor[c * 64]! - expected) < 1e-6);
-    const colour = await preprocessImage(solid(8, 8, [255, 0, 0]), env, { width: 8, height: 8 }, { disableGrayscale: true });
+    const colour = await preprocessImage(
+      solid(8, 8, [255, 0, 0]),
+      env,
+      { width: 8, height: 8 },
+      { disableGrayscale: true },
+    );
     assert.equal(colour.tensor[0], 1);
     assert.equal(colour.tensor[64], 0);
   });
@@ -82,6 +108,7 @@ describe('preprocessing', () => {
     for (let i = 0; i < 256; i++) rgb.set([40 + (i % 16) * 4, 20 + (i % 16) * 2, 10], i * 3);
     const clahe = adaptiveEqualization(rgb, 16, 16);
     assert.equal(clahe.length, rgb.length);
-    for (let i = 0; i < 256; i++) assert.ok(clahe[i * 3]! >= clahe[i * 3 + 1]! && clahe[i * 3 + 1]! >= clahe[i * 3 + 2]!, 'channel order kept');
+    for (let i = 0; i < 256; i++)
+      assert.ok(clahe[i * 3]! >= clahe[i * 3 + 1]! && clahe[i * 3 + 1]! >= clahe[i * 3 + 2]!, 'channel order kept');
   });
 });

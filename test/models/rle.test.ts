@@ -6,7 +6,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { needsShared, sharedImage, sharedModel } from '../helpers/shared.ts';
-import { Batch, Detections, WorkflowImage, decodeRle, deserializeDetections, encodeRle, serializeOutput, type StepContext } from '../../engine/index.ts';
+import {
+  Batch,
+  Detections,
+  WorkflowImage,
+  decodeRle,
+  deserializeDetections,
+  encodeRle,
+  serializeOutput,
+  type StepContext,
+} from '../../engine/index.ts';
 import { maskRunLengths, runLengthsFromString, runLengthsToString } from '../../engine/rle.ts';
 import { createModelManager, type ModelManager } from '../../blocks/models/manager.ts';
 import { installModelPackage } from '../../blocks/models/package.ts';
@@ -35,8 +44,14 @@ describe('COCO RLE codec', () => {
 
   test('random masks round-trip through the string form', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    for (const [h, w, density] of [[1, 1, 0.5], [7, 13, 0.3], [64, 48, 0.02], [120, 90, 0.9], [300, 1, 0.5]] as const) {
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (const [h, w, density] of [
+      [1, 1, 0.5],
+      [7, 13, 0.3],
+      [64, 48, 0.02],
+      [120, 90, 0.9],
+      [300, 1, 0.5],
+    ] as const) {
       const mask = Uint8Array.from({ length: h * w }, () => (random() < density ? 1 : 0));
       const rle = encodeRle(mask, h, w);
       assert.deepEqual(rle.size, [h, w]);
@@ -52,8 +67,22 @@ describe('COCO RLE codec', () => {
   test('rle_instance_segmentation_prediction: payload without points, rle_mask per prediction', async () => {
     const mask = new Uint8Array(4 * 5);
     mask.fill(1, 5, 8); // row 1, columns 0-2
-    const plain = new Detections(Float32Array.from([0, 1, 3, 2]), Float32Array.from([0.9]), Int32Array.from([0]), { class_name: ['a'] }, [mask], [4, 5]);
-    const marked = new Detections(plain.xyxy, plain.confidence, plain.classId, { class_name: ['a'], rle_mask: [null] }, [mask], [4, 5]);
+    const plain = new Detections(
+      Float32Array.from([0, 1, 3, 2]),
+      Float32Array.from([0.9]),
+      Int32Array.from([0]),
+      { class_name: ['a'] },
+      [mask],
+      [4, 5],
+    );
+    const marked = new Detections(
+      plain.xyxy,
+      plain.confidence,
+      plain.classId,
+      { class_name: ['a'], rle_mask: [null] },
+      [mask],
+      [4, 5],
+    );
     const kinds = ['rle_instance_segmentation_prediction', 'instance_segmentation_prediction'];
     const rle = (await serializeOutput(marked, kinds)) as { predictions: Array<Record<string, any>> };
     assert.equal(rle.predictions[0]!.points, undefined);
@@ -72,7 +101,13 @@ describe('instance segmentation v4 (COCO RLE masks)', { skip: needsShared }, () 
   let models: ModelManager;
   let bus: WorkflowImage;
   const v4 = () => roboflowModelBlocks.find((b) => b.manifest.type === V4)!;
-  const context = (): StepContext => ({ stepName: 'seg', stepType: V4, services: { models }, request: {}, state: new Map() });
+  const context = (): StepContext => ({
+    stepName: 'seg',
+    stepType: V4,
+    services: { models },
+    request: {},
+    state: new Map(),
+  });
 
   before(async () => {
     cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-rle-'));
@@ -84,13 +119,19 @@ describe('instance segmentation v4 (COCO RLE masks)', { skip: needsShared }, () 
 
   test('manifest: predictions are rle|is, mask_format defaults to rle', () => {
     const manifest = v4().manifest;
-    assert.deepEqual(manifest.outputs.find((o) => o.name === 'predictions')!.kind, ['rle_instance_segmentation_prediction', 'instance_segmentation_prediction']);
+    assert.deepEqual(manifest.outputs.find((o) => o.name === 'predictions')!.kind, [
+      'rle_instance_segmentation_prediction',
+      'instance_segmentation_prediction',
+    ]);
     assert.equal((manifest.properties.mask_format as { default?: unknown }).default, 'rle');
     assert.ok(manifest.properties.confidence_mode);
   });
 
   test('bus.jpg: every serialized rle_mask decodes to its dense mask (same pixel count)', async () => {
-    const [out] = (await v4().run({ images: new Batch([bus], [[0]]), model_id: 'coco-seg/1', confidence_mode: 'default' }, context())) as Array<Record<string, any>>;
+    const [out] = (await v4().run(
+      { images: new Batch([bus], [[0]]), model_id: 'coco-seg/1', confidence_mode: 'default' },
+      context(),
+    )) as Array<Record<string, any>>;
     const detections = out!.predictions as Detections;
     assert.ok(detections.length >= 4 && detections.masks);
     const kinds = v4().manifest.outputs.find((o) => o.name === 'predictions')!.kind;
@@ -108,10 +149,20 @@ describe('instance segmentation v4 (COCO RLE masks)', { skip: needsShared }, () 
   });
 
   test('mask_format polygon keeps the polygon payload; a bad format names the step and field', async () => {
-    const [out] = (await v4().run({ images: new Batch([bus], [[0]]), model_id: 'coco-seg/1', mask_format: 'polygon' }, context())) as Array<Record<string, any>>;
-    const payload = (await serializeOutput(out!.predictions, ['rle_instance_segmentation_prediction', 'instance_segmentation_prediction'])) as { predictions: Array<Record<string, any>> };
+    const [out] = (await v4().run(
+      { images: new Batch([bus], [[0]]), model_id: 'coco-seg/1', mask_format: 'polygon' },
+      context(),
+    )) as Array<Record<string, any>>;
+    const payload = (await serializeOutput(out!.predictions, [
+      'rle_instance_segmentation_prediction',
+      'instance_segmentation_prediction',
+    ])) as { predictions: Array<Record<string, any>> };
     assert.ok(payload.predictions.every((p) => Array.isArray(p.points) && p.rle_mask === undefined));
-    await assert.rejects(async () => v4().run({ images: new Batch([bus], [[0]]), model_id: 'coco-seg/1', mask_format: 'bitmap' }, context()), /seg: mask_format must be rle or polygon/);
+    await assert.rejects(
+      async () =>
+        v4().run({ images: new Batch([bus], [[0]]), model_id: 'coco-seg/1', mask_format: 'bitmap' }, context()),
+      /seg: mask_format must be rle or polygon/,
+    );
   });
 });
 
@@ -119,13 +170,25 @@ test('RLE payload deserializes back to dense masks (rle_instance_segmentation_pr
   const masks = [new Uint8Array(6 * 4), new Uint8Array(6 * 4)];
   masks[0]!.fill(1, 4, 10);
   masks[1]![23] = 1;
-  const detections = new Detections(Float32Array.from([0, 1, 4, 3, 3, 5, 4, 6]), Float32Array.from([0.9, 0.5]), Int32Array.from([0, 1]), { class_name: ['a', 'b'], rle_mask: [null, null] }, masks, [6, 4]);
+  const detections = new Detections(
+    Float32Array.from([0, 1, 4, 3, 3, 5, 4, 6]),
+    Float32Array.from([0.9, 0.5]),
+    Int32Array.from([0, 1]),
+    { class_name: ['a', 'b'], rle_mask: [null, null] },
+    masks,
+    [6, 4],
+  );
   const payload = await serializeOutput(detections, ['rle_instance_segmentation_prediction']);
   const back = deserializeDetections(JSON.parse(JSON.stringify(payload)));
   assert.deepEqual(back.maskShape, [6, 4]);
   assert.deepEqual(back.masks, masks);
   assert.deepEqual(back.column('class_name'), ['a', 'b']);
   // Serialized again it is still the RLE payload.
-  const again = (await serializeOutput(back, ['rle_instance_segmentation_prediction'])) as { predictions: Array<Record<string, any>> };
-  assert.deepEqual(again.predictions.map((p) => p.rle_mask), (payload as { predictions: Array<Record<string, any>> }).predictions.map((p) => p.rle_mask));
+  const again = (await serializeOutput(back, ['rle_instance_segmentation_prediction'])) as {
+    predictions: Array<Record<string, any>>;
+  };
+  assert.deepEqual(
+    again.predictions.map((p) => p.rle_mask),
+    (payload as { predictions: Array<Record<string, any>> }).predictions.map((p) => p.rle_mask),
+  );
 });

@@ -36,7 +36,11 @@ describe('tensor pool', () => {
       const layout = { tensorWidth: 8, tensorHeight: 6, offsetX: 2, offsetY: 1, ...options };
       const fresh = rgbToNchw(pixels, 5, 3, layout);
       const dirty = takeTensor(3 * 8 * 6).fill(7);
-      assert.deepEqual(Array.from(rgbToNchw(pixels, 5, 3, { ...layout, out: dirty })), Array.from(fresh), JSON.stringify(options));
+      assert.deepEqual(
+        Array.from(rgbToNchw(pixels, 5, 3, { ...layout, out: dirty })),
+        Array.from(fresh),
+        JSON.stringify(options),
+      );
     }
   });
 });

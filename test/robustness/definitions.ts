@@ -8,13 +8,52 @@ export const CLASSICAL_CV_WORKFLOW = {
     { type: 'WorkflowParameter', name: 'color', default_value: '#ff0000' },
   ],
   steps: [
-    { type: 'roboflow_core/image_blur@v1', name: 'blur', image: '$inputs.image', blur_type: 'gaussian', kernel_size: 5 },
-    { type: 'roboflow_core/threshold@v1', name: 'th', image: '$steps.blur.image', threshold_type: 'binary', thresh_value: '$inputs.thresh', max_value: 255 },
+    {
+      type: 'roboflow_core/image_blur@v1',
+      name: 'blur',
+      image: '$inputs.image',
+      blur_type: 'gaussian',
+      kernel_size: 5,
+    },
+    {
+      type: 'roboflow_core/threshold@v1',
+      name: 'th',
+      image: '$steps.blur.image',
+      threshold_type: 'binary',
+      thresh_value: '$inputs.thresh',
+      max_value: 255,
+    },
     { type: 'roboflow_core/contours_detection@v1', name: 'contours', image: '$steps.th.image', line_thickness: 2 },
-    { type: 'roboflow_core/dominant_color@v1', name: 'dom', image: '$inputs.image', color_clusters: 3, max_iterations: 10 },
-    { type: 'roboflow_core/pixel_color_count@v1', name: 'count', image: '$inputs.image', target_color: '$inputs.color', tolerance: 10 },
-    { type: 'roboflow_core/absolute_static_crop@v1', name: 'crop', images: '$inputs.image', x_center: 16, y_center: 16, width: 24, height: 24 },
-    { type: 'roboflow_core/image_slicer@v2', name: 'slicer', image: '$steps.crop.crops', slice_width: 8, slice_height: 8 },
+    {
+      type: 'roboflow_core/dominant_color@v1',
+      name: 'dom',
+      image: '$inputs.image',
+      color_clusters: 3,
+      max_iterations: 10,
+    },
+    {
+      type: 'roboflow_core/pixel_color_count@v1',
+      name: 'count',
+      image: '$inputs.image',
+      target_color: '$inputs.color',
+      tolerance: 10,
+    },
+    {
+      type: 'roboflow_core/absolute_static_crop@v1',
+      name: 'crop',
+      images: '$inputs.image',
+      x_center: 16,
+      y_center: 16,
+      width: 24,
+      height: 24,
+    },
+    {
+      type: 'roboflow_core/image_slicer@v2',
+      name: 'slicer',
+      image: '$steps.crop.crops',
+      slice_width: 8,
+      slice_height: 8,
+    },
   ],
   outputs: [
     { type: 'JsonField', name: 'contours', selector: '$steps.contours.number_contours' },
@@ -39,7 +78,11 @@ export const FORMATTERS_WORKFLOW = {
       switch: {
         type: 'CasesDefinition',
         cases: [],
-        default: { type: 'DynamicCaseResult', parameter_name: 'some', operations: [{ type: 'ToNumber', cast_to: 'int' }] },
+        default: {
+          type: 'DynamicCaseResult',
+          parameter_name: 'some',
+          operations: [{ type: 'ToNumber', cast_to: 'int' }],
+        },
       },
     },
     {
@@ -89,7 +132,13 @@ export const DETECTION_CHAIN_WORKFLOW = {
     { type: 'WorkflowParameter', name: 'confidence', default_value: 0.3 },
   ],
   steps: [
-    { type: 'roboflow_core/roboflow_object_detection_model@v2', name: 'det', images: '$inputs.image', model_id: '$inputs.model', confidence: '$inputs.confidence' },
+    {
+      type: 'roboflow_core/roboflow_object_detection_model@v2',
+      name: 'det',
+      images: '$inputs.image',
+      model_id: '$inputs.model',
+      confidence: '$inputs.confidence',
+    },
     {
       type: 'roboflow_core/detections_filter@v1',
       name: 'filter',
@@ -102,7 +151,10 @@ export const DETECTION_CHAIN_WORKFLOW = {
             statements: [
               {
                 type: 'BinaryStatement',
-                left_operand: { type: 'DynamicOperand', operations: [{ type: 'ExtractDetectionProperty', property_name: 'class_name' }] },
+                left_operand: {
+                  type: 'DynamicOperand',
+                  operations: [{ type: 'ExtractDetectionProperty', property_name: 'class_name' }],
+                },
                 comparator: { type: 'in (Sequence)' },
                 right_operand: { type: 'StaticOperand', value: ['person', 'bus'] },
               },
@@ -111,9 +163,19 @@ export const DETECTION_CHAIN_WORKFLOW = {
         },
       ],
     },
-    { type: 'roboflow_core/dynamic_crop@v1', name: 'crops', images: '$inputs.image', predictions: '$steps.filter.predictions' },
+    {
+      type: 'roboflow_core/dynamic_crop@v1',
+      name: 'crops',
+      images: '$inputs.image',
+      predictions: '$steps.filter.predictions',
+    },
     { type: 'roboflow_core/dimension_collapse@v1', name: 'collapse', data: '$steps.crops.crops' },
-    { type: 'roboflow_core/bounding_box_visualization@v1', name: 'viz', image: '$inputs.image', predictions: '$steps.det.predictions' },
+    {
+      type: 'roboflow_core/bounding_box_visualization@v1',
+      name: 'viz',
+      image: '$inputs.image',
+      predictions: '$steps.det.predictions',
+    },
   ],
   outputs: [
     { type: 'JsonField', name: 'predictions', selector: '$steps.filter.predictions' },

@@ -26,7 +26,12 @@ before(async () => {
   server = await startTestServer({ config: { apiBaseUrl: 'http://127.0.0.1:9', remoteWorkflowTimeoutMs: 2000 } });
   recorder = new Recorder(server);
   image = { type: 'base64', value: (await smallPng()).toString('base64') };
-  const saved = await recorder.send({ endpoint: SAVED_PATH, method: 'PUT', label: 'seed', body: JSON.stringify({ definition: CLASSICAL_CV_WORKFLOW, message: 'kept' }) });
+  const saved = await recorder.send({
+    endpoint: SAVED_PATH,
+    method: 'PUT',
+    label: 'seed',
+    body: JSON.stringify({ definition: CLASSICAL_CV_WORKFLOW, message: 'kept' }),
+  });
   assert.equal(saved.status, 201, JSON.stringify(saved.body));
 });
 after(async () => {
@@ -58,11 +63,16 @@ async function sendDefinition(definition: any, label: string, rng: Rng, index: n
       body: json({ definition, draft: rng.next() < 0.2, message: label }),
     },
   ];
-  if (steps.length > 0) probes.push({ endpoint: '/workflows/blocks/dynamic_outputs', label, body: json(rng.pick(steps)) });
+  if (steps.length > 0)
+    probes.push({ endpoint: '/workflows/blocks/dynamic_outputs', label, body: json(rng.pick(steps)) });
   for (const probe of probes) await recorder.send(probe);
 }
 
-async function fuzzDefinitions(definitions: Array<[string, unknown]>, perDefinition: number, seed: number): Promise<void> {
+async function fuzzDefinitions(
+  definitions: Array<[string, unknown]>,
+  perDefinition: number,
+  seed: number,
+): Promise<void> {
   const rng = new Rng(seed);
   let index = 0;
   for (const [name, definition] of definitions) {
@@ -83,12 +93,20 @@ function assertNoProblems(): void {
 describe('mutated workflow definitions', () => {
   test('the unmutated own definitions are valid (so mutations start from a working workflow)', async () => {
     for (const [name, definition] of Object.entries(OWN_DEFINITIONS)) {
-      const res = await recorder.send({ endpoint: '/workflows/validate', label: `${name}:none`, body: json(definition) });
+      const res = await recorder.send({
+        endpoint: '/workflows/validate',
+        label: `${name}:none`,
+        body: json(definition),
+      });
       assert.equal(res.status, 200, `${name}: ${json(res.body)}`);
     }
     for (const name of ['classical_cv', 'formatters']) {
       const definition = OWN_DEFINITIONS[name];
-      const res = await recorder.send({ endpoint: '/workflows/run', label: `${name}:none`, body: json({ specification: definition, inputs: { image } }) });
+      const res = await recorder.send({
+        endpoint: '/workflows/run',
+        label: `${name}:none`,
+        body: json({ specification: definition, inputs: { image } }),
+      });
       assert.equal(res.status, 200, `${name}: ${json(res.body)}`);
     }
     assertNoProblems();
@@ -101,8 +119,14 @@ describe('mutated workflow definitions', () => {
 
   test('mutations of every conformance definition', { skip: needsShared }, async () => {
     const dir = path.join(CONFORMANCE_DIR, 'defs');
-    const definitions = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
-      .map((f): [string, unknown] => [f.replace(/\.json$/, '').slice(-40), JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))]);
+    const definitions = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f): [string, unknown] => [
+        f.replace(/\.json$/, '').slice(-40),
+        JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')),
+      ]);
     await fuzzDefinitions(definitions, MUTATION_KINDS.length * SCALE, SEED + 1);
     assertNoProblems();
   });
@@ -125,13 +149,21 @@ describe('names every JavaScript object inherits', () => {
       variants.push(['output', asOutput]);
       for (const [what, definition] of variants) {
         // Before the fix a step or input named `__proto__` made the graph library write onto Object.prototype.
-        const res = await recorder.send({ endpoint: '/workflows/validate', label: `${what} named ${name}`, body: json(definition) });
+        const res = await recorder.send({
+          endpoint: '/workflows/validate',
+          label: `${what} named ${name}`,
+          body: json(definition),
+        });
         assert.equal(res.status, 400, `${what} ${name}: ${json(res.body)}`);
         assert.match(res.body.message, new RegExp(`name '${name}' is reserved`));
       }
     }
     assert.deepEqual(Object.keys(Object.prototype), []);
-    const plain = await recorder.send({ endpoint: '/workflows/validate', label: 'plain after reserved names', body: json(CLASSICAL_CV_WORKFLOW) });
+    const plain = await recorder.send({
+      endpoint: '/workflows/validate',
+      label: 'plain after reserved names',
+      body: json(CLASSICAL_CV_WORKFLOW),
+    });
     assert.equal(plain.status, 200, json(plain.body));
     assertNoProblems();
   });
@@ -142,27 +174,73 @@ describe('names every JavaScript object inherits', () => {
     definition.steps[4].data = { a: '$steps.parser.a', b: '$steps.parser.b', toString: '$steps.parser.constructor' };
     definition.steps[4].template = 'value {{ $parameters.a }} of {{ $parameters.b }} by {{ $parameters.toString }}';
     const raw = '{"a": 1, "b": "x", "constructor": "c"}';
-    const res = await recorder.send({ endpoint: '/workflows/run', label: 'dict keys', body: json({ specification: definition, inputs: { image, raw } }) });
+    const res = await recorder.send({
+      endpoint: '/workflows/run',
+      label: 'dict keys',
+      body: json({ specification: definition, inputs: { image, raw } }),
+    });
     assert.equal(res.status, 200, json(res.body));
     assert.equal(res.body.outputs[0].text, 'value 1 of x by c');
     assertNoProblems();
   });
 });
 
-const DEFINITION_ENDPOINTS = ['/workflows/run', '/workflows/validate', '/workflows/describe_interface', '/workflows/blocks/dynamic_outputs'];
-const MODEL_ENDPOINTS = ['/infer/object_detection', '/infer/instance_segmentation', '/infer/keypoints_detection', '/infer/classification', '/doctr/ocr'];
+const DEFINITION_ENDPOINTS = [
+  '/workflows/run',
+  '/workflows/validate',
+  '/workflows/describe_interface',
+  '/workflows/blocks/dynamic_outputs',
+];
+const MODEL_ENDPOINTS = [
+  '/infer/object_detection',
+  '/infer/instance_segmentation',
+  '/infer/keypoints_detection',
+  '/infer/classification',
+  '/doctr/ocr',
+];
 const LEGACY_ENDPOINT = '/coco/3';
 
 describe('malformed requests', () => {
   test('bodies that are not JSON objects, under every content type', async () => {
-    const bodies = ['not json', '{"a":', '', '[]', '[1, 2]', '"text"', '123', 'null', '{}', '{"specification": 5}', '\u0000\u0001'];
-    const contentTypes = ['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/octet-stream', 'application/json; charset=latin-9'];
-    const endpoints = [...DEFINITION_ENDPOINTS, ...MODEL_ENDPOINTS, LEGACY_ENDPOINT, '/workspaces/fuzz/workflows/body', '/robustness/workflows/kept'];
+    const bodies = [
+      'not json',
+      '{"a":',
+      '',
+      '[]',
+      '[1, 2]',
+      '"text"',
+      '123',
+      'null',
+      '{}',
+      '{"specification": 5}',
+      '\u0000\u0001',
+    ];
+    const contentTypes = [
+      'application/json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data',
+      'application/octet-stream',
+      'application/json; charset=latin-9',
+    ];
+    const endpoints = [
+      ...DEFINITION_ENDPOINTS,
+      ...MODEL_ENDPOINTS,
+      LEGACY_ENDPOINT,
+      '/workspaces/fuzz/workflows/body',
+      '/robustness/workflows/kept',
+    ];
     for (const endpoint of endpoints) {
       const method = endpoint.startsWith('/workspaces') ? 'PUT' : 'POST';
       for (const body of bodies) {
         for (const contentType of contentTypes) {
-          await recorder.send({ endpoint, method, label: `${contentType} ${json(body).slice(0, 20)}`, body, headers: { 'content-type': contentType } });
+          await recorder.send({
+            endpoint,
+            method,
+            label: `${contentType} ${json(body).slice(0, 20)}`,
+            body,
+            headers: { 'content-type': contentType },
+          });
         }
       }
       await recorder.send({ endpoint, method, label: 'no body, no content type' });
@@ -175,10 +253,26 @@ describe('malformed requests', () => {
     const definition = json(CLASSICAL_CV_WORKFLOW);
     const bodies: Array<[string, string, string]> = [
       ['/workflows/validate', 'POST', definition.replace('"kernel_size":5', `"kernel_size":${deepArray}`)],
-      ['/workflows/describe_interface', 'POST', `{"specification":${definition.replace('"default_value":127', `"default_value":${deepArray}`)}}`],
-      ['/workflows/run', 'POST', `{"specification":${definition},"inputs":{"image":${json(image)},"thresh":${deepArray}}}`],
-      ['/workflows/blocks/dynamic_outputs', 'POST', `{"type":"roboflow_core/json_parser@v1","name":"p","raw_json":"$inputs.x","expected_fields":${deepArray}}`],
-      ['/workspaces/fuzz/workflows/deep', 'PUT', `{"draft":true,"definition":${definition},"layout":{"nodes":${deepArray}}}`],
+      [
+        '/workflows/describe_interface',
+        'POST',
+        `{"specification":${definition.replace('"default_value":127', `"default_value":${deepArray}`)}}`,
+      ],
+      [
+        '/workflows/run',
+        'POST',
+        `{"specification":${definition},"inputs":{"image":${json(image)},"thresh":${deepArray}}}`,
+      ],
+      [
+        '/workflows/blocks/dynamic_outputs',
+        'POST',
+        `{"type":"roboflow_core/json_parser@v1","name":"p","raw_json":"$inputs.x","expected_fields":${deepArray}}`,
+      ],
+      [
+        '/workspaces/fuzz/workflows/deep',
+        'PUT',
+        `{"draft":true,"definition":${definition},"layout":{"nodes":${deepArray}}}`,
+      ],
       ['/infer/object_detection', 'POST', `{"model_id":"coco/3","image":${deepArray}}`],
     ];
     for (const [endpoint, method, body] of bodies) {
@@ -191,13 +285,22 @@ describe('malformed requests', () => {
 
   test('image inputs of the wrong kind or with broken content', async () => {
     for (const { label, value } of await badImageInputs()) {
-      await recorder.send({ endpoint: '/workflows/run', label, body: json({ specification: CLASSICAL_CV_WORKFLOW, inputs: { image: value } }) });
+      await recorder.send({
+        endpoint: '/workflows/run',
+        label,
+        body: json({ specification: CLASSICAL_CV_WORKFLOW, inputs: { image: value } }),
+      });
       for (const endpoint of MODEL_ENDPOINTS) {
         await recorder.send({ endpoint, label, body: json({ model_id: 'coco/3', image: value }) });
       }
       const raw = (value as { value?: unknown } | null)?.value;
       if (typeof raw === 'string') {
-        await recorder.send({ endpoint: LEGACY_ENDPOINT, label, body: raw, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        await recorder.send({
+          endpoint: LEGACY_ENDPOINT,
+          label,
+          body: raw,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
       }
     }
     assertNoProblems();
@@ -208,8 +311,18 @@ describe('malformed requests', () => {
     const wrong = [null, 1, 'x', [], {}, true, -5, 1e309];
     const runBase = { specification: CLASSICAL_CV_WORKFLOW, inputs: { image } };
     const modelBase = { model_id: 'coco/3', image, confidence: 0.5, iou_threshold: 0.5, max_detections: 10 };
-    for (const [endpoint, base] of [['/workflows/run', runBase], ...MODEL_ENDPOINTS.map((e) => [e, modelBase] as const)] as const) {
-      for (const key of [...Object.keys(base), 'excluded_fields', 'enable_profiling', 'api_key', 'class_filter', 'disable_sinks']) {
+    for (const [endpoint, base] of [
+      ['/workflows/run', runBase],
+      ...MODEL_ENDPOINTS.map((e) => [e, modelBase] as const),
+    ] as const) {
+      for (const key of [
+        ...Object.keys(base),
+        'excluded_fields',
+        'enable_profiling',
+        'api_key',
+        'class_filter',
+        'disable_sinks',
+      ]) {
         const missing: Record<string, unknown> = { ...base };
         delete missing[key];
         await recorder.send({ endpoint, label: `missing ${key}`, body: json(missing) });
@@ -217,17 +330,62 @@ describe('malformed requests', () => {
       }
     }
     for (const modelId of ['', 'a/b/c', '../../etc/passwd', 'coco', 'coco/0', 'coco/x', 'nope/1', 'yolov8n-640']) {
-      await recorder.send({ endpoint: '/infer/object_detection', label: `model_id ${modelId}`, body: json({ ...modelBase, model_id: modelId }) });
+      await recorder.send({
+        endpoint: '/infer/object_detection',
+        label: `model_id ${modelId}`,
+        body: json({ ...modelBase, model_id: modelId }),
+      });
     }
-    const legacyQueries = ['?confidence=abc', '?overlap=-1', '?format=xml', '?image=not-a-url', '?image=http://127.0.0.1:9/x.jpg', '?max_detections=1.5', '?stroke=-3', '?image_type=numpy'];
+    const legacyQueries = [
+      '?confidence=abc',
+      '?overlap=-1',
+      '?format=xml',
+      '?image=not-a-url',
+      '?image=http://127.0.0.1:9/x.jpg',
+      '?max_detections=1.5',
+      '?stroke=-3',
+      '?image_type=numpy',
+    ];
     for (const query of legacyQueries) {
-      await recorder.send({ endpoint: LEGACY_ENDPOINT + query, label: query, body: image.value, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      await recorder.send({
+        endpoint: LEGACY_ENDPOINT + query,
+        label: query,
+        body: image.value,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
     }
-    await recorder.send({ endpoint: '/nope/1', label: 'unknown model', body: image.value, headers: { 'content-type': 'text/plain' } });
-    const put = [{}, { definition: null }, { definition: [] }, { definition: CLASSICAL_CV_WORKFLOW, base_version: -1 }, { definition: CLASSICAL_CV_WORKFLOW, draft: 'yes' }, { definition: CLASSICAL_CV_WORKFLOW, extra: 1 }];
-    for (const body of put) await recorder.send({ endpoint: '/workspaces/fuzz/workflows/fields', method: 'PUT', label: json(body).slice(0, 30), body: json(body) });
-    for (const p of ['/workspaces/..%2f..%2fetc/workflows/x', '/workspaces/fuzz/workflows/%00', '/workspaces/fuzz/workflows/' + 'a'.repeat(5000)]) {
-      await recorder.send({ endpoint: p, method: 'PUT', label: 'bad id', body: json({ definition: CLASSICAL_CV_WORKFLOW }) });
+    await recorder.send({
+      endpoint: '/nope/1',
+      label: 'unknown model',
+      body: image.value,
+      headers: { 'content-type': 'text/plain' },
+    });
+    const put = [
+      {},
+      { definition: null },
+      { definition: [] },
+      { definition: CLASSICAL_CV_WORKFLOW, base_version: -1 },
+      { definition: CLASSICAL_CV_WORKFLOW, draft: 'yes' },
+      { definition: CLASSICAL_CV_WORKFLOW, extra: 1 },
+    ];
+    for (const body of put)
+      await recorder.send({
+        endpoint: '/workspaces/fuzz/workflows/fields',
+        method: 'PUT',
+        label: json(body).slice(0, 30),
+        body: json(body),
+      });
+    for (const p of [
+      '/workspaces/..%2f..%2fetc/workflows/x',
+      '/workspaces/fuzz/workflows/%00',
+      '/workspaces/fuzz/workflows/' + 'a'.repeat(5000),
+    ]) {
+      await recorder.send({
+        endpoint: p,
+        method: 'PUT',
+        label: 'bad id',
+        body: json({ definition: CLASSICAL_CV_WORKFLOW }),
+      });
     }
     assertNoProblems();
   });

@@ -15,16 +15,22 @@ export async function smallPng(): Promise<Buffer> {
       pixels[i + 2] = (x + y) % 2 === 0 ? 255 : 0;
     }
   }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 export async function truncatedJpeg(): Promise<Buffer> {
-  const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 200, g: 30, b: 90 } } }).jpeg().toBuffer();
+  const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 200, g: 30, b: 90 } } })
+    .jpeg()
+    .toBuffer();
   return jpeg.subarray(0, Math.floor(jpeg.length / 2));
 }
 
 export function onePixelPng(): Promise<Buffer> {
-  return sharp({ create: { width: 1, height: 1, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png().toBuffer();
+  return sharp({ create: { width: 1, height: 1, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+    .png()
+    .toBuffer();
 }
 
 function pngChunk(type: string, data: Buffer): Buffer {
@@ -62,7 +68,10 @@ export async function badImageInputs(): Promise<Array<{ label: string; value: un
     { label: 'image with unknown type', value: { type: 'jpeg', value: 'abc' } },
     { label: 'image value as number', value: { type: 'base64', value: 12 } },
     { label: 'base64 garbage', value: { type: 'base64', value: '!!!not base64 at all###' } },
-    { label: 'base64 of text', value: { type: 'base64', value: Buffer.from('plain text, not an image').toString('base64') } },
+    {
+      label: 'base64 of text',
+      value: { type: 'base64', value: Buffer.from('plain text, not an image').toString('base64') },
+    },
     { label: 'empty base64', value: { type: 'base64', value: '' } },
     { label: 'truncated jpeg', value: b64(await truncatedJpeg()) },
     { label: '1x1 png', value: b64(await onePixelPng()) },

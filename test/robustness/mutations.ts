@@ -24,13 +24,40 @@ export class Rng {
 }
 
 export const BAD_SELECTORS = [
-  '$steps.', '$inputs', '$steps.x.y.z', '$', '$inputs.', '$steps.nope.predictions', '$inputs.nope',
-  '$outputs.x', '$steps', '$steps..a', '$inputs.image.extra.more', '$steps.*', 'steps.det.predictions',
+  '$steps.',
+  '$inputs',
+  '$steps.x.y.z',
+  '$',
+  '$inputs.',
+  '$steps.nope.predictions',
+  '$inputs.nope',
+  '$outputs.x',
+  '$steps',
+  '$steps..a',
+  '$inputs.image.extra.more',
+  '$steps.*',
+  'steps.det.predictions',
 ];
 
 export const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
 
-const WRONG_VALUES: Json[] = [0, -1, 1.5, 1e308, -1e308, '', 'text', '0', [], [1, 'a', null], {}, { a: 1 }, null, true, false];
+const WRONG_VALUES: Json[] = [
+  0,
+  -1,
+  1.5,
+  1e308,
+  -1e308,
+  '',
+  'text',
+  '0',
+  [],
+  [1, 'a', null],
+  {},
+  { a: 1 },
+  null,
+  true,
+  false,
+];
 
 function deepNest(depth: number): Json {
   let value: Json = 'leaf';
@@ -118,7 +145,9 @@ const MUTATORS: Record<string, Mutator> = {
     return 'wrong_type';
   },
   bad_selector(def, rng) {
-    const paths = allPaths(def).filter((p) => typeof getAt(def, p) === 'string' && (getAt(def, p) as string).startsWith('$'));
+    const paths = allPaths(def).filter(
+      (p) => typeof getAt(def, p) === 'string' && (getAt(def, p) as string).startsWith('$'),
+    );
     const fallback = allPaths(def).filter((p) => typeof getAt(def, p) === 'string');
     const pool = paths.length > 0 ? paths : fallback;
     if (pool.length === 0) return null;
@@ -130,7 +159,12 @@ const MUTATORS: Record<string, Mutator> = {
     if (steps.length === 0) return null;
     const step = rng.pick(steps);
     if (!step || typeof step !== 'object') return null;
-    step.type = rng.pick(['roboflow_core/no_such_block@v1', 'ObjectDetectionModelX', '', 'roboflow_core/dynamic_crop@v99']);
+    step.type = rng.pick([
+      'roboflow_core/no_such_block@v1',
+      'ObjectDetectionModelX',
+      '',
+      'roboflow_core/dynamic_crop@v99',
+    ]);
     return 'unknown_step_type';
   },
   huge_string(def, rng) {
@@ -156,8 +190,13 @@ const MUTATORS: Record<string, Mutator> = {
   prototype_name(def, rng) {
     // Names every JS object inherits: as map keys they reach Object.prototype unless the code guards against it.
     const name = rng.pick(PROTOTYPE_NAMES);
-    const paths = allPaths(def).filter((p) => p[p.length - 1] === 'name' || (typeof getAt(def, p) === 'string' && (getAt(def, p) as string).startsWith('$')));
-    const keyed = allPaths(def).filter((p) => typeof p[p.length - 1] === 'string' && !['type', 'name'].includes(p[p.length - 1] as string));
+    const paths = allPaths(def).filter(
+      (p) =>
+        p[p.length - 1] === 'name' || (typeof getAt(def, p) === 'string' && (getAt(def, p) as string).startsWith('$')),
+    );
+    const keyed = allPaths(def).filter(
+      (p) => typeof p[p.length - 1] === 'string' && !['type', 'name'].includes(p[p.length - 1] as string),
+    );
     if (paths.length > 0 && rng.next() < 0.6) {
       const path = rng.pick(paths);
       const value = getAt(def, path) as string;

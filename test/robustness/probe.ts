@@ -4,9 +4,15 @@ import type { RunningServer } from '../helpers/server.ts';
 
 /** WorkflowError classes Roboflow leaves unmapped (generic 500, spec §6.9): compile-time faults of the engine's own. */
 const SPEC_500_CLASSES = new Set([
-  'StepInputLineageError', 'StepOutputLineageError', 'ControlFlowDefinitionError', 'BlockInterfaceError',
-  'AssumptionError', 'ExecutionEngineRuntimeError', 'WorkflowEnvironmentConfigurationError',
-  'PluginLoadingError', 'PluginInterfaceError',
+  'StepInputLineageError',
+  'StepOutputLineageError',
+  'ControlFlowDefinitionError',
+  'BlockInterfaceError',
+  'AssumptionError',
+  'ExecutionEngineRuntimeError',
+  'WorkflowEnvironmentConfigurationError',
+  'PluginLoadingError',
+  'PluginInterfaceError',
 ]);
 
 /** A block failing with one of these is our code tripping over a value, not a genuine block failure. */
@@ -38,7 +44,11 @@ export class Recorder {
     if (probe.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
       headers['content-type'] = 'application/json';
     }
-    const response = await fetch(this.server.url + probe.endpoint, { method: probe.method ?? 'POST', headers, body: probe.body });
+    const response = await fetch(this.server.url + probe.endpoint, {
+      method: probe.method ?? 'POST',
+      headers,
+      body: probe.body,
+    });
     const text = await response.text();
     const contentType = response.headers.get('content-type') ?? '';
     let body: any;
@@ -53,7 +63,9 @@ export class Recorder {
   }
 
   private judge(probe: Probe, answer: Answer, text: string): void {
-    const route = probe.endpoint.replace(/\/workspaces\/[^/]+\/workflows\/[^/?]+/, '/workspaces/:ws/workflows/:id').replace(/\?.*/, '');
+    const route = probe.endpoint
+      .replace(/\/workspaces\/[^/]+\/workflows\/[^/?]+/, '/workspaces/:ws/workflows/:id')
+      .replace(/\?.*/, '');
     const key = `${probe.method ?? 'POST'} ${route}`;
     const row = this.counts.get(key) ?? new Map<number, number>();
     row.set(answer.status, (row.get(answer.status) ?? 0) + 1);

@@ -104,7 +104,11 @@ function runtimeParameters(summary: string): Record<string, string> {
 }
 
 function pythonLiteral(source: string): { ok: true; value: unknown } | { ok: false } {
-  let json = source.replace(/'/g, '"').replace(/\bTrue\b/g, 'true').replace(/\bFalse\b/g, 'false').replace(/\bNone\b/g, 'null');
+  let json = source
+    .replace(/'/g, '"')
+    .replace(/\bTrue\b/g, 'true')
+    .replace(/\bFalse\b/g, 'false')
+    .replace(/\bNone\b/g, 'null');
   if (/^\{\s*"[^"]*"(\s*,\s*"[^"]*")*\s*\}$/.test(json)) json = `[${json.slice(1, -1)}]`; // Python set → list
   try {
     return { ok: true, value: JSON.parse(json) };
@@ -137,18 +141,32 @@ async function standInOutput(route: string, body: Record<string, unknown>): Prom
 async function predictionsBatch(input: Input, photo: string): Promise<unknown[] | null> {
   const kinds = input.kind ?? [];
   if (kinds.includes('object_detection_prediction')) {
-    const { image, predictions } = await standInOutput('/infer/object_detection', { model_id: 'yolov8n-640', image: imageInput(photo) });
-    return [{ image, predictions: (predictions as Array<Record<string, unknown>>).map((p) => ({ ...p, parent_id: 'image' })) }];
+    const { image, predictions } = await standInOutput('/infer/object_detection', {
+      model_id: 'yolov8n-640',
+      image: imageInput(photo),
+    });
+    return [
+      {
+        image,
+        predictions: (predictions as Array<Record<string, unknown>>).map((p) => ({ ...p, parent_id: 'image' })),
+      },
+    ];
   }
   if (kinds.includes('classification_prediction')) {
-    const body = await standInOutput('/infer/classification', { model_id: 'dog-breed-xpaq6/1', image: imageInput(photo) });
+    const body = await standInOutput('/infer/classification', {
+      model_id: 'dog-breed-xpaq6/1',
+      image: imageInput(photo),
+    });
     return [{ ...body, parent_id: 'image', prediction_type: 'classification' }];
   }
   return null;
 }
 
 /** Runtime inputs for a definition, or the reason they cannot be built. */
-async function buildInputs(definition: { inputs?: Input[] }, entry: ConformanceEntry): Promise<Record<string, unknown> | string> {
+async function buildInputs(
+  definition: { inputs?: Input[] },
+  entry: ConformanceEntry,
+): Promise<Record<string, unknown> | string> {
   const given = runtimeParameters(entry.runtime_inputs_in_test);
   const inputs: Record<string, unknown> = {};
   for (const input of definition.inputs ?? []) {
@@ -194,13 +212,20 @@ async function buildInputs(definition: { inputs?: Input[] }, entry: ConformanceE
 /** Step names referenced with `$steps.<name>` that the definition does not define. */
 function referencedMissingSteps(definition: { steps?: Array<{ name: string }> }): string[] {
   const defined = new Set((definition.steps ?? []).map((step) => step.name));
-  const referenced = new Set([...JSON.stringify(definition.steps ?? []).matchAll(/\$steps\.([A-Za-z0-9_-]+)/g)].map((m) => m[1]!));
+  const referenced = new Set(
+    [...JSON.stringify(definition.steps ?? []).matchAll(/\$steps\.([A-Za-z0-9_-]+)/g)].map((m) => m[1]!),
+  );
   return [...referenced].filter((name) => !defined.has(name));
 }
 
 function expectedKeys(entry: ConformanceEntry, definition: { outputs?: Array<{ name: string }> }): string[] {
   const m = /set\(result\[0\]\.keys\(\)\) == \{([^}]*)\}/.exec(entry.expected_outputs_summary);
-  if (m) return m[1]!.split(',').map((s) => s.trim().replace(/^['"]|['"]$/g, '')).filter(Boolean).sort();
+  if (m)
+    return m[1]!
+      .split(',')
+      .map((s) => s.trim().replace(/^['"]|['"]$/g, ''))
+      .filter(Boolean)
+      .sort();
   return (definition.outputs ?? []).map((o) => o.name).sort();
 }
 
@@ -219,7 +244,8 @@ for (const entry of entries) {
       }
       assert.equal(res.status, 400, JSON.stringify(res.body));
       const named = entry.error_classes.filter((c) => !c.startsWith('HTTP'));
-      if (named.length > 0) assert.ok(named.includes(res.body.error_type), `${res.body.error_type} not in ${named.join(', ')}`);
+      if (named.length > 0)
+        assert.ok(named.includes(res.body.error_type), `${res.body.error_type} not in ${named.join(', ')}`);
       return;
     }
     if (missing.length > 0) {
@@ -238,7 +264,9 @@ for (const entry of entries) {
       assert.equal(res.status, 400, JSON.stringify(res.body));
       assert.equal(res.body.error_type, 'InvalidReferenceTargetError');
       assert.match(res.body.message, new RegExp(`\\$steps\\.${parentSteps[0]}`));
-      t.skip(`inner-workflow child referencing parent steps ${parentSteps.join(', ')}: refused alone as expected; its parent is not in the fixtures`);
+      t.skip(
+        `inner-workflow child referencing parent steps ${parentSteps.join(', ')}: refused alone as expected; its parent is not in the fixtures`,
+      );
       return;
     }
     const scenario = CONFORMANCE_SCENARIOS[entry.id];

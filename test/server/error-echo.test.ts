@@ -14,14 +14,35 @@ after(async () => {
   await server?.close();
 });
 
-const definition = (steps: unknown[], inputs: unknown[] = [{ type: 'WorkflowImage', name: 'image' }]) => ({ version: '1.0', inputs, steps, outputs: [] });
+const definition = (steps: unknown[], inputs: unknown[] = [{ type: 'WorkflowImage', name: 'image' }]) => ({
+  version: '1.0',
+  inputs,
+  steps,
+  outputs: [],
+});
 
 test('validate: a 200 KB property value is cut in the 400 body, step and property named', async () => {
-  const res = await post(server, '/workflows/validate', definition([{ type: 'roboflow_core/local_file_sink@v1', name: 'sink', content: '$inputs.image', output_mode: 'append_log', target_directory: 'x', file_name_prefix: { a: HUGE } }]));
+  const res = await post(
+    server,
+    '/workflows/validate',
+    definition([
+      {
+        type: 'roboflow_core/local_file_sink@v1',
+        name: 'sink',
+        content: '$inputs.image',
+        output_mode: 'append_log',
+        target_directory: 'x',
+        file_name_prefix: { a: HUGE },
+      },
+    ]),
+  );
   assert.equal(res.status, 400);
   assert.equal(res.body.error_type, 'WorkflowSyntaxError');
   assert.ok(JSON.stringify(res.body).length < 3000, JSON.stringify(res.body).slice(0, 300));
-  assert.match(res.body.message, /step 'sink' \(roboflow_core\/local_file_sink@v1\) has invalid property 'file_name_prefix'/);
+  assert.match(
+    res.body.message,
+    /step 'sink' \(roboflow_core\/local_file_sink@v1\) has invalid property 'file_name_prefix'/,
+  );
   assert.match(res.body.message, /x{100}… \(200008 characters\)/);
   assert.equal(res.body.blocks_errors[0].block_id, 'sink');
   assert.equal(res.body.blocks_errors[0].property_name, 'file_name_prefix');

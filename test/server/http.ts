@@ -9,7 +9,13 @@ export interface JsonResponse {
   body: any;
 }
 
-export async function request(server: RunningServer, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> {
+export async function request(
+  server: RunningServer,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.body = typeof body === 'string' || Buffer.isBuffer(body) ? (body as string) : JSON.stringify(body);
@@ -28,8 +34,10 @@ export async function request(server: RunningServer, method: string, path: strin
   return { status: response.status, headers: response.headers, body: parsed };
 }
 
-export const post = (server: RunningServer, path: string, body?: unknown, headers?: Record<string, string>) => request(server, 'POST', path, body, headers);
-export const get = (server: RunningServer, path: string, headers?: Record<string, string>) => request(server, 'GET', path, undefined, headers);
+export const post = (server: RunningServer, path: string, body?: unknown, headers?: Record<string, string>) =>
+  request(server, 'POST', path, body, headers);
+export const get = (server: RunningServer, path: string, headers?: Record<string, string>) =>
+  request(server, 'GET', path, undefined, headers);
 
 const base64Cache = new Map<string, string>();
 export function imageBase64(name: string): string {

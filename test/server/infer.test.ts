@@ -20,7 +20,11 @@ before(async () => {
   server = await startTestServer();
   if (hasShared) {
     await installModelPackage(sharedModel('yolo11n-seg_int8.onnx'), 'coco-seg/1', server.config.modelCacheDir);
-    await installModelPackage(sharedModel('yolo11n-pose_int8_patched.onnx'), 'coco-pose/1', server.config.modelCacheDir);
+    await installModelPackage(
+      sharedModel('yolo11n-pose_int8_patched.onnx'),
+      'coco-pose/1',
+      server.config.modelCacheDir,
+    );
   }
 });
 after(async () => {
@@ -55,7 +59,11 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
     assert.equal(res.body.length, 2);
     assert.deepEqual(res.body[1].image, { width: 768, height: 576 });
     for (const item of res.body) {
-      assert.ok(item.predictions.every((p: { class: string; confidence: number }) => p.class === 'person' && p.confidence >= 0.5));
+      assert.ok(
+        item.predictions.every(
+          (p: { class: string; confidence: number }) => p.class === 'person' && p.confidence >= 0.5,
+        ),
+      );
     }
     // bus.jpg has 3 persons above 0.5 (the 4th is at ~0.45).
     assert.ok(res.body[0].predictions.length >= 3);
@@ -63,15 +71,24 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
   });
 
   test('an image with nothing detected still reports its size', async () => {
-    const blank = await sharp({ create: { width: 320, height: 200, channels: 3, background: { r: 40, g: 40, b: 40 } } }).jpeg().toBuffer();
-    const res = await post(server, '/infer/object_detection', { model_id: 'coco/3', image: { type: 'base64', value: blank.toString('base64') } });
+    const blank = await sharp({ create: { width: 320, height: 200, channels: 3, background: { r: 40, g: 40, b: 40 } } })
+      .jpeg()
+      .toBuffer();
+    const res = await post(server, '/infer/object_detection', {
+      model_id: 'coco/3',
+      image: { type: 'base64', value: blank.toString('base64') },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(res.body.predictions, []);
     assert.deepEqual(res.body.image, { width: 320, height: 200 });
   });
 
   test('visualize_predictions adds a base64 JPEG of the original size', async () => {
-    const res = await post(server, '/infer/object_detection', { model_id: 'coco/3', image: imageInput('dog.jpg'), visualize_predictions: true });
+    const res = await post(server, '/infer/object_detection', {
+      model_id: 'coco/3',
+      image: imageInput('dog.jpg'),
+      visualize_predictions: true,
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const jpeg = Buffer.from(res.body.visualization, 'base64');
     const meta = await sharp(jpeg).metadata();
@@ -80,7 +97,10 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
   });
 
   test('instance segmentation: points + mask_format', async () => {
-    const res = await post(server, '/infer/instance_segmentation', { model_id: 'coco-seg/1', image: imageInput('bus.jpg') });
+    const res = await post(server, '/infer/instance_segmentation', {
+      model_id: 'coco-seg/1',
+      image: imageInput('bus.jpg'),
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const persons = res.body.predictions.filter((p: { class: string }) => p.class === 'person');
     assert.ok(persons.length >= 3);
@@ -120,7 +140,10 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
       assert.equal(inside, total);
     }
     // Same detections as the polygon answer, ranked the same way.
-    assert.deepEqual(rle.body.predictions.map((p: { class: string }) => p.class), polygon.body.predictions.map((p: { class: string }) => p.class));
+    assert.deepEqual(
+      rle.body.predictions.map((p: { class: string }) => p.class),
+      polygon.body.predictions.map((p: { class: string }) => p.class),
+    );
   });
 
   test('confidence "default" / "best" use the package thresholds from environment.json', async () => {
@@ -128,18 +151,32 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
     await installModelPackage(sharedModel('yolov8n_quantized.onnx'), id, server.config.modelCacheDir);
     const envFile = path.join(server.config.modelCacheDir, id, 'environment.json');
     const environment = JSON.parse(fs.readFileSync(envFile, 'utf8'));
-    fs.writeFileSync(envFile, JSON.stringify({ ...environment, CONFIDENCE_THRESHOLD: 0.8, CLASS_CONFIDENCE_THRESHOLDS: { person: 1, bus: 0.3 } }));
-    const ask = (confidence: unknown) => post(server, '/infer/object_detection', { model_id: id, image: imageInput('bus.jpg'), confidence });
+    fs.writeFileSync(
+      envFile,
+      JSON.stringify({
+        ...environment,
+        CONFIDENCE_THRESHOLD: 0.8,
+        CLASS_CONFIDENCE_THRESHOLDS: { person: 1, bus: 0.3 },
+      }),
+    );
+    const ask = (confidence: unknown) =>
+      post(server, '/infer/object_detection', { model_id: id, image: imageInput('bus.jpg'), confidence });
     const [byDefault, best, number] = await Promise.all([ask('default'), ask('best'), ask(0.4)]);
     for (const res of [byDefault, best, number]) assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.ok(byDefault.body.predictions.length >= 1);
     assert.ok(byDefault.body.predictions.every((p: { confidence: number }) => p.confidence >= 0.8));
-    assert.deepEqual(best.body.predictions.map((p: { class: string }) => p.class), ['bus']);
+    assert.deepEqual(
+      best.body.predictions.map((p: { class: string }) => p.class),
+      ['bus'],
+    );
     assert.ok(classCounts(number.body.predictions).person! >= 4);
   });
 
   test('keypoints detection: keypoints per person', async () => {
-    const res = await post(server, '/infer/keypoints_detection', { model_id: 'coco-pose/1', image: imageInput('bus.jpg') });
+    const res = await post(server, '/infer/keypoints_detection', {
+      model_id: 'coco-pose/1',
+      image: imageInput('bus.jpg'),
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.ok(res.body.predictions.length >= 3);
     const kp = res.body.predictions[0].keypoints[0];
@@ -150,9 +187,16 @@ describe('/infer/* classic responses', { skip: needsShared }, () => {
     const missing = await post(server, '/infer/object_detection', { image: imageInput('dog.jpg') });
     assert.equal(missing.status, 422);
     assert.deepEqual(missing.body.detail[0].loc, ['body', 'model_id']);
-    const badConfidence = await post(server, '/infer/object_detection', { model_id: 'coco/3', image: imageInput('dog.jpg'), confidence: 3 });
+    const badConfidence = await post(server, '/infer/object_detection', {
+      model_id: 'coco/3',
+      image: imageInput('dog.jpg'),
+      confidence: 3,
+    });
     assert.equal(badConfidence.status, 422);
-    const numpy = await post(server, '/infer/object_detection', { model_id: 'coco/3', image: { type: 'numpy', value: 'x' } });
+    const numpy = await post(server, '/infer/object_detection', {
+      model_id: 'coco/3',
+      image: { type: 'numpy', value: 'x' },
+    });
     assert.equal(numpy.status, 400);
     assert.match(numpy.body.message, /numpy/);
   });
@@ -185,9 +229,15 @@ describe('/model/*', { skip: needsShared }, () => {
     assert.equal(model.task_type, 'object-detection');
     assert.equal(model.input_width, 640);
     const registry = await get(server, '/model/registry');
-    assert.deepEqual(registry.body.models.map((m: { model_id: string }) => m.model_id), ids);
+    assert.deepEqual(
+      registry.body.models.map((m: { model_id: string }) => m.model_id),
+      ids,
+    );
     const removed = await post(server, '/model/remove', { model_id: 'coco/3' });
-    assert.equal(removed.body.models.some((m: { model_id: string }) => m.model_id === 'coco/3'), false);
+    assert.equal(
+      removed.body.models.some((m: { model_id: string }) => m.model_id === 'coco/3'),
+      false,
+    );
     await post(server, '/model/add', { model_id: 'coco/3' });
     const cleared = await post(server, '/model/clear');
     assert.deepEqual(cleared.body.models, []);
@@ -200,7 +250,9 @@ describe('/model/*', { skip: needsShared }, () => {
 
 describe('legacy /{dataset_id}/{version_id}', { skip: needsShared }, () => {
   test('raw base64 body with confidence as a percentage', async () => {
-    const res = await post(server, '/coco/3?confidence=60&overlap=30', imageBase64('bus.jpg'), { 'content-type': 'application/x-www-form-urlencoded' });
+    const res = await post(server, '/coco/3?confidence=60&overlap=30', imageBase64('bus.jpg'), {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(res.body.image, { width: 810, height: 1080 });
     assert.ok(res.body.predictions.length > 0);

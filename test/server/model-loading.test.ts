@@ -64,7 +64,9 @@ describe('model loading over HTTP', { skip: needsShared }, () => {
       if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
     }
     assert.equal(status, 200);
-    const registry = (await (await fetch(`${server.url}/model/registry`)).json()) as { models: Array<{ model_id: string }> };
+    const registry = (await (await fetch(`${server.url}/model/registry`)).json()) as {
+      models: Array<{ model_id: string }>;
+    };
     assert.deepEqual(registry.models.map((m) => m.model_id).sort(), ['coco/3', 'slow/1']);
   });
 });

@@ -23,7 +23,10 @@ after(async () => {
 
 describe('POST /workflows/run with a detection model', { skip: needsShared }, () => {
   test('bus.jpg gives at least 4 persons and 1 bus, with profiler_trace present', async () => {
-    const res = await post(server, '/workflows/run', { specification: detectionWorkflow(), inputs: { image: imageInput('bus.jpg') } });
+    const res = await post(server, '/workflows/run', {
+      specification: detectionWorkflow(),
+      inputs: { image: imageInput('bus.jpg') },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(Object.keys(res.body).sort(), ['outputs', 'profiler_trace']);
     assert.deepEqual(res.body.profiler_trace, []);
@@ -80,7 +83,12 @@ describe('POST /workflows/run with a detection model', { skip: needsShared }, ()
       steps: [
         { type: OD_BLOCK, name: 'det', images: '$inputs.image', model_id: 'yolov8n-640', class_filter: ['person'] },
         { type: CROP, name: 'crop', images: '$inputs.image', predictions: '$steps.det.predictions' },
-        { type: PROPERTY, name: 'crop_width', data: '$steps.crop.crops', operations: [{ type: 'ExtractImageProperty', property_name: 'width' }] },
+        {
+          type: PROPERTY,
+          name: 'crop_width',
+          data: '$steps.crop.crops',
+          operations: [{ type: 'ExtractImageProperty', property_name: 'width' }],
+        },
         { type: COLLAPSE, name: 'collapse', data: '$steps.crop_width.output' },
       ],
       outputs: [
@@ -88,7 +96,10 @@ describe('POST /workflows/run with a detection model', { skip: needsShared }, ()
         { type: 'JsonField', name: 'persons', selector: '$steps.det.predictions' },
       ],
     };
-    const res = await post(server, '/workflows/run', { specification: definition, inputs: { image: [imageInput('bus.jpg'), imageInput('zidane.jpg')] } });
+    const res = await post(server, '/workflows/run', {
+      specification: definition,
+      inputs: { image: [imageInput('bus.jpg'), imageInput('zidane.jpg')] },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.outputs.length, 2);
     for (const output of res.body.outputs) {
@@ -96,7 +107,9 @@ describe('POST /workflows/run with a detection model', { skip: needsShared }, ()
       assert.ok(Array.isArray(output.widths));
       assert.equal(output.widths.length, persons.length);
       const expected = persons.map((p: { width: number }) => Math.round(p.width));
-      output.widths.forEach((w: number, i: number) => assert.ok(Math.abs(w - expected[i]) <= 2, `crop ${i}: ${w} vs box ${expected[i]}`));
+      output.widths.forEach((w: number, i: number) =>
+        assert.ok(Math.abs(w - expected[i]) <= 2, `crop ${i}: ${w} vs box ${expected[i]}`),
+      );
     }
     assert.ok(res.body.outputs[0].widths.length >= 4);
   });
@@ -115,7 +128,11 @@ describe('POST /workflows/run with a detection model', { skip: needsShared }, ()
             statements: [
               {
                 type: 'BinaryStatement',
-                left_operand: { type: 'DynamicOperand', operand_name: 'dets', operations: [{ type: 'SequenceLength' }] },
+                left_operand: {
+                  type: 'DynamicOperand',
+                  operand_name: 'dets',
+                  operations: [{ type: 'SequenceLength' }],
+                },
                 comparator: { type: '(Number) >' },
                 right_operand: { type: 'StaticOperand', value: threshold },
               },
@@ -128,10 +145,16 @@ describe('POST /workflows/run with a detection model', { skip: needsShared }, ()
       ],
       outputs: [{ type: 'JsonField', name: 'count', selector: '$steps.count.output' }],
     });
-    const closed = await post(server, '/workflows/run', { specification: gated(100), inputs: { image: imageInput('bus.jpg') } });
+    const closed = await post(server, '/workflows/run', {
+      specification: gated(100),
+      inputs: { image: imageInput('bus.jpg') },
+    });
     assert.equal(closed.status, 200, JSON.stringify(closed.body));
     assert.deepEqual(closed.body.outputs, [{ count: null }]);
-    const open = await post(server, '/workflows/run', { specification: gated(0), inputs: { image: imageInput('bus.jpg') } });
+    const open = await post(server, '/workflows/run', {
+      specification: gated(0),
+      inputs: { image: imageInput('bus.jpg') },
+    });
     assert.equal(open.status, 200, JSON.stringify(open.body));
     assert.ok(open.body.outputs[0].count >= 5);
   });
@@ -168,11 +191,20 @@ describe('workflow errors', () => {
     assert.equal(res.status, 400, JSON.stringify(res.body));
     assert.equal(res.body.error_type, 'WorkflowSyntaxError');
     assert.deepEqual(Object.keys(res.body).sort(), [
-      'blocks_errors', 'context', 'error_type', 'inner_error_message', 'inner_error_type', 'message',
-      'python_blocks_debug_traces', 'python_blocks_output_streams',
+      'blocks_errors',
+      'context',
+      'error_type',
+      'inner_error_message',
+      'inner_error_type',
+      'message',
+      'python_blocks_debug_traces',
+      'python_blocks_output_streams',
     ]);
     assert.equal(typeof res.body.inner_error_type, 'string');
-    assert.ok(res.body.blocks_errors.some((e: { block_id: string }) => e.block_id === 'det'), JSON.stringify(res.body.blocks_errors));
+    assert.ok(
+      res.body.blocks_errors.some((e: { block_id: string }) => e.block_id === 'det'),
+      JSON.stringify(res.body.blocks_errors),
+    );
   });
 
   test('unknown block type → 400 WorkflowSyntaxError naming the step', async () => {
@@ -248,7 +280,13 @@ describe('describe, validate and friends', () => {
     assert.equal(plain.status, 200);
     assert.equal(plain.headers.get('content-encoding'), null);
     assert.ok(Array.isArray(plain.body.blocks) && plain.body.blocks.length > 0);
-    for (const key of ['declared_kinds', 'kinds_connections', 'primitives_connections', 'universal_query_language_description', 'dynamic_block_definition_schema']) {
+    for (const key of [
+      'declared_kinds',
+      'kinds_connections',
+      'primitives_connections',
+      'universal_query_language_description',
+      'dynamic_block_definition_schema',
+    ]) {
       assert.ok(key in plain.body, key);
     }
     const zipped = await get(server, '/workflows/blocks/describe', { 'accept-encoding': 'gzip' });
@@ -284,9 +322,16 @@ describe('describe, validate and friends', () => {
   });
 
   test('dynamic_outputs of one step manifest, and a bad manifest → 400', async () => {
-    const res = await post(server, '/workflows/blocks/dynamic_outputs', { type: OD_BLOCK, name: 'det', images: '$inputs.image', model_id: 'coco/3' });
+    const res = await post(server, '/workflows/blocks/dynamic_outputs', {
+      type: OD_BLOCK,
+      name: 'det',
+      images: '$inputs.image',
+      model_id: 'coco/3',
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    const byName = Object.fromEntries(res.body.map((o: { name: string; kind: Array<{ name: string }> }) => [o.name, o.kind.map((k) => k.name)]));
+    const byName = Object.fromEntries(
+      res.body.map((o: { name: string; kind: Array<{ name: string }> }) => [o.name, o.kind.map((k) => k.name)]),
+    );
     assert.deepEqual(byName.predictions, ['object_detection_prediction']);
     const bad = await post(server, '/workflows/blocks/dynamic_outputs', { type: 'nope/x@v1', name: 'x' });
     assert.equal(bad.status, 400);

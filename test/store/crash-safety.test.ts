@@ -89,7 +89,9 @@ describe('crash safety', () => {
     first.kill('SIGKILL');
     stop = true;
     await Promise.allSettled(writers);
-    await new Promise<void>((resolve) => (first.exitCode !== null || first.signalCode !== null ? resolve() : first.once('exit', () => resolve())));
+    await new Promise<void>((resolve) =>
+      first.exitCode !== null || first.signalCode !== null ? resolve() : first.once('exit', () => resolve()),
+    );
     assert.ok(sent > acknowledged.length, 'some saves were in flight when the server died');
     t.diagnostic(`${acknowledged.length} saves acknowledged, ${sent - acknowledged.length} in flight at the kill`);
 
@@ -111,8 +113,13 @@ describe('crash safety', () => {
         assert.equal(`v${record.version}.json`, file);
         assert.equal(record.definition.payload.workflow, workflow);
       }
-      const versions = (await jsonRequest(url, 'GET', `/workspaces/crash/workflows/${workflow}/versions`)).body.versions;
-      assert.deepEqual(versions.map((v: { version: number }) => v.version), files.map((_, i) => i + 1), 'no gaps, no torn versions');
+      const versions = (await jsonRequest(url, 'GET', `/workspaces/crash/workflows/${workflow}/versions`)).body
+        .versions;
+      assert.deepEqual(
+        versions.map((v: { version: number }) => v.version),
+        files.map((_, i) => i + 1),
+        'no gaps, no torn versions',
+      );
       // The server keeps saving after the restart, right after the last surviving version.
       const next = await jsonRequest(url, 'PUT', `/workspaces/crash/workflows/${workflow}`, {
         definition: definitionOf(workflow, -1),

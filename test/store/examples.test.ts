@@ -15,8 +15,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-examples-'));
 let server: RunningServer;
 let examples: ExampleFile[];
 
-const stepTypes = (example: ExampleFile) =>
-  (example.definition.steps as Array<{ type: string }>).map((s) => s.type);
+const stepTypes = (example: ExampleFile) => (example.definition.steps as Array<{ type: string }>).map((s) => s.type);
 
 describe('examples workspace', () => {
   before(async () => {
@@ -90,8 +89,14 @@ describe('examples workspace', () => {
       assert.equal(res.status, 200, `${id}: ${JSON.stringify(res.body).slice(0, 500)}`);
       return res.body.outputs[0];
     };
-    const decode = async (value: string) => sharp(Buffer.from(value, 'base64')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    const meanAbsDiff = (a: Buffer, b: Buffer, width: number, box: { x: number; y: number; width: number; height: number }) => {
+    const decode = async (value: string) =>
+      sharp(Buffer.from(value, 'base64')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const meanAbsDiff = (
+      a: Buffer,
+      b: Buffer,
+      width: number,
+      box: { x: number; y: number; width: number; height: number },
+    ) => {
       let sum = 0;
       let n = 0;
       for (let y = Math.round(box.y - box.height / 2); y < box.y + box.height / 2; y += 2) {
@@ -110,14 +115,25 @@ describe('examples workspace', () => {
     const cropped = await run('crop-and-ocr');
     assert.equal(cropped.texts.length, cropped.predictions.predictions.length);
     const blurred = await run('blur-people');
-    const people = blurred.people.predictions as Array<{ class: string; x: number; y: number; width: number; height: number }>;
+    const people = blurred.people.predictions as Array<{
+      class: string;
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+    }>;
     assert.ok(people.length >= 4);
     assert.ok(people.every((p) => p.class === 'person'));
     const blurredPixels = await decode(blurred.blurred_image.value);
     assert.equal(blurredPixels.info.width, original.info.width);
     const inside = meanAbsDiff(blurredPixels.data, original.data, blurredPixels.info.width, people[0]!);
     // Top strip of the photo has no person: only re-encoding noise there.
-    const outside = meanAbsDiff(blurredPixels.data, original.data, blurredPixels.info.width, { x: 405, y: 60, width: 800, height: 100 });
+    const outside = meanAbsDiff(blurredPixels.data, original.data, blurredPixels.info.width, {
+      x: 405,
+      y: 60,
+      width: 800,
+      height: 100,
+    });
     t.diagnostic(`blur: mean abs diff ${inside.toFixed(1)} inside a person box, ${outside.toFixed(1)} outside`);
     assert.ok(inside > 3 * outside + 2, 'the person is blurred, the rest is not');
     const drawn = await run('detections-visualization');

@@ -36,7 +36,12 @@ export function rawRequest(baseUrl: string, method: string, rawPath: string, bod
   });
 }
 
-export async function jsonRequest(baseUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function jsonRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(baseUrl + path, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },

@@ -14,8 +14,18 @@ const child = (prefix: string) => ({
   version: '1.0',
   inputs: [{ type: 'WorkflowParameter', name: 'text' }],
   steps: [
-    { type: 'roboflow_core/property_definition@v1', name: 'upper', data: '$inputs.text', operations: [{ type: 'StringToUpperCase' }] },
-    { type: 'roboflow_core/expression@v1', name: 'tag', data: { value: '$steps.upper.output' }, switch: { type: 'CasesDefinition', cases: [], default: { type: 'StaticCaseResult', value: prefix } } },
+    {
+      type: 'roboflow_core/property_definition@v1',
+      name: 'upper',
+      data: '$inputs.text',
+      operations: [{ type: 'StringToUpperCase' }],
+    },
+    {
+      type: 'roboflow_core/expression@v1',
+      name: 'tag',
+      data: { value: '$steps.upper.output' },
+      switch: { type: 'CasesDefinition', cases: [], default: { type: 'StaticCaseResult', value: prefix } },
+    },
   ],
   outputs: [
     { type: 'JsonField', name: 'upper', selector: '$steps.upper.output' },
@@ -26,7 +36,14 @@ const child = (prefix: string) => ({
 const parent = (reference: Record<string, unknown>) => ({
   version: '1.0',
   inputs: [{ type: 'WorkflowParameter', name: 'word' }],
-  steps: [{ type: 'roboflow_core/inner_workflow@v1', name: 'inner', ...reference, parameter_bindings: { text: '$inputs.word' } }],
+  steps: [
+    {
+      type: 'roboflow_core/inner_workflow@v1',
+      name: 'inner',
+      ...reference,
+      parameter_bindings: { text: '$inputs.word' },
+    },
+  ],
   outputs: [
     { type: 'JsonField', name: 'shout', selector: '$steps.inner.upper' },
     { type: 'JsonField', name: 'tag', selector: '$steps.inner.tag' },
@@ -53,28 +70,56 @@ after(async () => {
 
 describe('inner workflows referencing saved workflows', () => {
   test('a parent run over HTTP resolves its saved child; a pinned version and a newer save are both honoured', async () => {
-    const saved = await jsonRequest(server.url, 'PUT', '/workspaces/team/workflows/shouter', { definition: child('v1') });
+    const saved = await jsonRequest(server.url, 'PUT', '/workspaces/team/workflows/shouter', {
+      definition: child('v1'),
+    });
     assert.equal(saved.status, 201, JSON.stringify(saved.body));
-    const run = (reference: Record<string, unknown>) => jsonRequest(server.url, 'POST', '/workflows/run', { specification: parent(reference), inputs: { word: 'quiet' } });
+    const run = (reference: Record<string, unknown>) =>
+      jsonRequest(server.url, 'POST', '/workflows/run', {
+        specification: parent(reference),
+        inputs: { word: 'quiet' },
+      });
     let res = await run({ workflow_workspace_id: 'team', workflow_id: 'shouter' });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(res.body.outputs, [{ shout: 'QUIET', tag: 'v1' }]);
 
-    assert.equal((await jsonRequest(server.url, 'PUT', '/workspaces/team/workflows/shouter', { definition: child('v2'), base_version: 1 })).status, 200);
+    assert.equal(
+      (
+        await jsonRequest(server.url, 'PUT', '/workspaces/team/workflows/shouter', {
+          definition: child('v2'),
+          base_version: 1,
+        })
+      ).status,
+      200,
+    );
     res = await run({ workflow_workspace_id: 'team', workflow_id: 'shouter' });
-    assert.deepEqual(res.body.outputs, [{ shout: 'QUIET', tag: 'v2' }], 'the latest child version is used, not a cached plan');
+    assert.deepEqual(
+      res.body.outputs,
+      [{ shout: 'QUIET', tag: 'v2' }],
+      'the latest child version is used, not a cached plan',
+    );
     res = await run({ workflow_workspace_id: 'team', workflow_id: 'shouter', workflow_version_id: '1' });
     assert.deepEqual(res.body.outputs, [{ shout: 'QUIET', tag: 'v1' }]);
 
     // The parent itself saved and run through the predefined-workflow endpoint.
-    assert.equal((await jsonRequest(server.url, 'PUT', '/workspaces/team/workflows/caller', { definition: parent({ workflow_workspace_id: 'team', workflow_id: 'shouter' }) })).status, 201);
+    assert.equal(
+      (
+        await jsonRequest(server.url, 'PUT', '/workspaces/team/workflows/caller', {
+          definition: parent({ workflow_workspace_id: 'team', workflow_id: 'shouter' }),
+        })
+      ).status,
+      201,
+    );
     res = await jsonRequest(server.url, 'POST', '/team/workflows/caller', { inputs: { word: 'hey' } });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(res.body.outputs, [{ shout: 'HEY', tag: 'v2' }]);
   });
 
   test('an unknown child is a 400 naming the step and the reference', async () => {
-    const res = await jsonRequest(server.url, 'POST', '/workflows/run', { specification: parent({ workflow_workspace_id: 'team', workflow_id: 'nobody' }), inputs: { word: 'x' } });
+    const res = await jsonRequest(server.url, 'POST', '/workflows/run', {
+      specification: parent({ workflow_workspace_id: 'team', workflow_id: 'nobody' }),
+      inputs: { word: 'x' },
+    });
     assert.equal(res.status, 400);
     assert.match(JSON.stringify(res.body), /InnerWorkflowInvalidStepEntryError/);
     assert.match(res.body.message, /'inner'.*team\/nobody was not found/);
@@ -97,7 +142,10 @@ describe('the local workspace', () => {
 
   test('local files serve inner-workflow references too; a missing file is 404, a broken one 502', async () => {
     writeLocalWorkflow('local_child', child('from-file'));
-    let res = await jsonRequest(server.url, 'POST', '/workflows/run', { specification: parent({ workflow_workspace_id: 'local', workflow_id: 'local_child' }), inputs: { word: 'ok' } });
+    let res = await jsonRequest(server.url, 'POST', '/workflows/run', {
+      specification: parent({ workflow_workspace_id: 'local', workflow_id: 'local_child' }),
+      inputs: { word: 'ok' },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(res.body.outputs, [{ shout: 'OK', tag: 'from-file' }]);
 

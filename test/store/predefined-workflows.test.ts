@@ -71,7 +71,10 @@ function startFakeRoboflow() {
     if (workspace === 'remote') {
       const version = url.searchParams.get('workflow_version');
       const spec = version ? { ...DEFINITION, outputs: DEFINITION.outputs.slice(0, 1) } : DEFINITION;
-      return send(200, JSON.stringify({ workflow: { id: `${id}-platform-id`, config: JSON.stringify({ specification: spec }) } }));
+      return send(
+        200,
+        JSON.stringify({ workflow: { id: `${id}-platform-id`, config: JSON.stringify({ specification: spec }) } }),
+      );
     }
     if (workspace === 'malformed') return send(200, JSON.stringify({ workflow: { id, config: '{not json' } }));
     if (workspace === 'forbidden') return send(403, '{}');
@@ -79,7 +82,9 @@ function startFakeRoboflow() {
     return send(404, '{"error":"not found"}');
   });
   return new Promise<{ url: string; hits: string[]; server: http.Server }>((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits, server }));
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits, server }),
+    );
   });
 }
 
@@ -102,7 +107,9 @@ describe('predefined workflows', () => {
   });
 
   test('a locally saved workflow runs exactly like /workflows/run of the same definition', async () => {
-    const saved = await jsonRequest(server.url, 'PUT', '/workspaces/local-ws/workflows/shout', { definition: DEFINITION });
+    const saved = await jsonRequest(server.url, 'PUT', '/workspaces/local-ws/workflows/shout', {
+      definition: DEFINITION,
+    });
     assert.equal(saved.status, 201, JSON.stringify(saved.body));
     const inputs = { text: 'hello', reference: 'HELLO' };
     const direct = await fetch(`${server.url}/workflows/run`, {
@@ -134,7 +141,11 @@ describe('predefined workflows', () => {
     assert.deepEqual(latest.body.outputs, [{ verdict: 'DIFFERENT' }]);
     const first = await call('/local-ws/workflows/versioned', { inputs, workflow_version_id: '1' });
     assert.deepEqual(first.body.outputs, [{ upper: 'HI', verdict: 'DIFFERENT' }]);
-    const excluded = await call('/local-ws/workflows/versioned', { inputs, workflow_version_id: 1, excluded_fields: ['verdict'] });
+    const excluded = await call('/local-ws/workflows/versioned', {
+      inputs,
+      workflow_version_id: 1,
+      excluded_fields: ['verdict'],
+    });
     assert.deepEqual(excluded.body.outputs, [{ upper: 'HI' }]);
     assert.equal((await call('/local-ws/workflows/versioned', { workflow_version_id: '9' })).status, 404);
   });
@@ -169,7 +180,11 @@ describe('predefined workflows', () => {
     assert.equal(uncached.status, 200);
     assert.equal(api.hits.length, before + 2, 'use_cache false must hit the API');
 
-    const versioned = await call('/remote/workflows/fetched', { api_key: 'secret-key', inputs: {}, workflow_version_id: 'abc' });
+    const versioned = await call('/remote/workflows/fetched', {
+      api_key: 'secret-key',
+      inputs: {},
+      workflow_version_id: 'abc',
+    });
     assert.deepEqual(versioned.body.outputs, [{ upper: 'HELLO' }]);
     assert.match(api.hits.at(-1)!, /workflow_version=abc/);
 
@@ -177,7 +192,10 @@ describe('predefined workflows', () => {
     assert.equal(mirrored.status, 200);
     assert.equal(mirrored.body.source, 'remote');
     assert.equal(mirrored.body.definition.id, 'fetched-platform-id');
-    assert.equal((await jsonRequest(server.url, 'GET', '/workspaces/remote/workflows/fetched/versions')).body.versions.length, 1);
+    assert.equal(
+      (await jsonRequest(server.url, 'GET', '/workspaces/remote/workflows/fetched/versions')).body.versions.length,
+      1,
+    );
   });
 
   test('remote failures map to Roboflow statuses', async () => {
@@ -198,11 +216,17 @@ describe('predefined workflows', () => {
   test('a mirrored remote workflow answers while the API is unreachable; a local save then takes over', async () => {
     const store = new WorkflowStore(path.join(offline.config.dataDir, 'workspaces'));
     await store.save('remote', 'mirrored', { definition: DEFINITION, source: 'remote', author: 'roboflow-api' });
-    const res = await jsonRequest(offline.url, 'POST', '/remote/workflows/mirrored', { api_key: 'secret-key', inputs: { text: 'x' } });
+    const res = await jsonRequest(offline.url, 'POST', '/remote/workflows/mirrored', {
+      api_key: 'secret-key',
+      inputs: { text: 'x' },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(res.body.outputs, [{ upper: 'X', verdict: 'DIFFERENT' }]);
     // A version-pinned request cannot be answered from the mirror.
-    const pinned = await jsonRequest(offline.url, 'POST', '/remote/workflows/mirrored', { api_key: 'secret-key', workflow_version_id: 'v9' });
+    const pinned = await jsonRequest(offline.url, 'POST', '/remote/workflows/mirrored', {
+      api_key: 'secret-key',
+      workflow_version_id: 'v9',
+    });
     assert.equal(pinned.status, 503);
 
     // Once saved locally, the API is not consulted at all (the fake API would answer the 2-output version).

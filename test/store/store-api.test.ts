@@ -35,11 +35,20 @@ describe('workspace store API', () => {
   });
 
   test('versions: create, list, get by version, restore, delete', async () => {
-    const first = await call('PUT', '/workspaces/team/workflows/flow', { definition: draftOf(1), draft: true, author: 'ann', message: 'first' });
+    const first = await call('PUT', '/workspaces/team/workflows/flow', {
+      definition: draftOf(1),
+      draft: true,
+      author: 'ann',
+      message: 'first',
+    });
     assert.equal(first.status, 201);
     assert.equal(first.body.version, 1);
     assert.equal(first.body.author, 'ann');
-    const second = await call('PUT', '/workspaces/team/workflows/flow', { definition: draftOf(2), draft: true, base_version: 1 });
+    const second = await call('PUT', '/workspaces/team/workflows/flow', {
+      definition: draftOf(2),
+      draft: true,
+      base_version: 1,
+    });
     assert.equal(second.status, 200);
     assert.equal(second.body.version, 2);
 
@@ -52,7 +61,10 @@ describe('workspace store API', () => {
     assert.equal((await call('GET', '/workspaces/team/workflows/flow?version=7')).status, 404);
 
     const versions = await call('GET', '/workspaces/team/workflows/flow/versions');
-    assert.deepEqual(versions.body.versions.map((v: { version: number }) => v.version), [1, 2]);
+    assert.deepEqual(
+      versions.body.versions.map((v: { version: number }) => v.version),
+      [1, 2],
+    );
     assert.equal('definition' in versions.body.versions[0], false);
 
     const restored = await call('POST', '/workspaces/team/workflows/flow/versions/1/restore', { author: 'bob' });
@@ -62,7 +74,10 @@ describe('workspace store API', () => {
     assert.equal((await call('GET', '/workspaces/team/workflows/flow')).body.version, 3);
 
     const list = await call('GET', '/workspaces/team/workflows');
-    assert.deepEqual(list.body.workflows.map((w: { id: string; latest_version: number }) => [w.id, w.latest_version]), [['flow', 3]]);
+    assert.deepEqual(
+      list.body.workflows.map((w: { id: string; latest_version: number }) => [w.id, w.latest_version]),
+      [['flow', 3]],
+    );
     const workspaces = await call('GET', '/workspaces');
     assert.deepEqual(workspaces.body.workspaces, [{ name: 'team', workflows: 1 }]);
 
@@ -104,10 +119,15 @@ describe('workspace store API', () => {
 
   test('many concurrent saves without a base version all land as distinct versions', async () => {
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => call('PUT', '/workspaces/team/workflows/burst', { definition: draftOf(i), draft: true })),
+      Array.from({ length: 12 }, (_, i) =>
+        call('PUT', '/workspaces/team/workflows/burst', { definition: draftOf(i), draft: true }),
+      ),
     );
     const versions = results.map((r) => r.body.version).sort((x: number, y: number) => x - y);
-    assert.deepEqual(versions, Array.from({ length: 12 }, (_, i) => i + 1));
+    assert.deepEqual(
+      versions,
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
     const listed = await call('GET', '/workspaces/team/workflows/burst/versions');
     assert.equal(listed.body.versions.length, 12);
   });
@@ -137,14 +157,22 @@ describe('workspace store API', () => {
       ['POST', '/team/workflows/..%2fescape'],
     ];
     for (const [method, p] of attempts) {
-      const res = await rawRequest(server.url, method, p, method === 'PUT' ? { definition: draftOf(0), draft: true } : {});
+      const res = await rawRequest(
+        server.url,
+        method,
+        p,
+        method === 'PUT' ? { definition: draftOf(0), draft: true } : {},
+      );
       assert.equal(res.status, 400, `${method} ${p} → ${res.status} ${res.body}`);
       assert.match(res.json().message, /workspace|workflow_id|version|ids/, `${method} ${p}`);
     }
     const after = snapshot(server.config.dataDir);
     const added = after.filter((f) => !before.includes(f));
     for (const file of added) assert.ok(file.startsWith(store + path.sep), `created outside the store: ${file}`);
-    assert.equal(added.some((f) => /escape|\.\./.test(path.relative(store, f))), false);
+    assert.equal(
+      added.some((f) => /escape|\.\./.test(path.relative(store, f))),
+      false,
+    );
   });
 
   test('wrong body types answer 422 naming the field', async () => {

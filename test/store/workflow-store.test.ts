@@ -18,10 +18,15 @@ describe('WorkflowStore', () => {
   test('two writers without a shared lock never overwrite each other', async () => {
     const a = new WorkflowStore(root);
     const b = new WorkflowStore(root);
-    const saves = Array.from({ length: 30 }, (_, n) => (n % 2 ? a : b).save('ws', 'shared', { definition: definition(n) }));
+    const saves = Array.from({ length: 30 }, (_, n) =>
+      (n % 2 ? a : b).save('ws', 'shared', { definition: definition(n) }),
+    );
     const records = (await Promise.all(saves)).map((s) => s.record);
     const versions = records.map((r) => r.version).sort((x, y) => x - y);
-    assert.deepEqual(versions, Array.from({ length: 30 }, (_, i) => i + 1));
+    assert.deepEqual(
+      versions,
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
     for (const record of records) {
       assert.deepEqual((await a.get('ws', 'shared', record.version))?.definition, record.definition);
     }
@@ -46,7 +51,10 @@ describe('WorkflowStore', () => {
     const store = new WorkflowStore(root);
     const { created } = await store.save('ws', 'fresh', { definition: definition(0), baseVersion: 0 });
     assert.equal(created, true);
-    await assert.rejects(store.save('ws', 'fresh', { definition: definition(1), baseVersion: 0 }), WorkflowVersionConflictError);
+    await assert.rejects(
+      store.save('ws', 'fresh', { definition: definition(1), baseVersion: 0 }),
+      WorkflowVersionConflictError,
+    );
   });
 
   test('createFileAtomically refuses to replace an existing file and leaves no temp file', async () => {
@@ -60,8 +68,16 @@ describe('WorkflowStore', () => {
   test('ids that could leave the store are refused before touching the disk', async () => {
     const store = new WorkflowStore(path.join(root, 'inner'));
     for (const bad of ['..', '.', '../x', 'a/b', 'a\\b', 'a\0b', '', '-lead', 'a'.repeat(129), 'é']) {
-      await assert.rejects(store.save('ws', bad, { definition: definition(0) }), InvalidStoreIdError, JSON.stringify(bad));
-      await assert.rejects(store.save(bad, 'wf', { definition: definition(0) }), InvalidStoreIdError, JSON.stringify(bad));
+      await assert.rejects(
+        store.save('ws', bad, { definition: definition(0) }),
+        InvalidStoreIdError,
+        JSON.stringify(bad),
+      );
+      await assert.rejects(
+        store.save(bad, 'wf', { definition: definition(0) }),
+        InvalidStoreIdError,
+        JSON.stringify(bad),
+      );
     }
     assert.equal(fs.existsSync(path.join(root, 'inner')), false);
   });

@@ -60,7 +60,9 @@ function scanDirection(gray: Uint8Array, length: number, lines: number): Group[]
     for (const hit of scanner.read(line)) {
       // Lines that fail to read (a scratch, a smudge) may sit between lines of one code; a gap of a tenth
       // of the code's length is still the same code, further away it is another copy.
-      const group = groups.find((g) => sameCode(g, hit) && line - g.last <= Math.max(2 * step, 0.1 * (g.end - g.start)));
+      const group = groups.find(
+        (g) => sameCode(g, hit) && line - g.last <= Math.max(2 * step, 0.1 * (g.end - g.start)),
+      );
       if (group) addHit(group, hit);
       else groups.push({ ...hit, first: hit.line, last: hit.line, lines: 1 });
     }

@@ -8,7 +8,18 @@ const L_PATTERNS = parsePatterns(['3211', '2221', '2122', '1411', '1132', '1231'
 const G_PATTERNS = L_PATTERNS.map((p) => [...p].reverse());
 const LG_PATTERNS = [...L_PATTERNS, ...G_PATTERNS];
 /** Parity of the six left digits for each EAN-13 first digit (1 = G). */
-const FIRST_DIGIT_PARITY = ['000000', '001011', '001101', '001110', '010011', '011001', '011100', '010101', '010110', '011010'];
+const FIRST_DIGIT_PARITY = [
+  '000000',
+  '001011',
+  '001101',
+  '001110',
+  '010011',
+  '011001',
+  '011100',
+  '010101',
+  '010110',
+  '011010',
+];
 const GUARD = [1, 1, 1];
 const MIDDLE = [1, 1, 1, 1, 1];
 /** Sum of per-run deviations (in modules) a digit may show and still be read. */
@@ -27,7 +38,8 @@ function withCheckDigit(digits: string, length: number, name: string): string {
     throw new RangeError(`${name} needs ${length - 1} or ${length} digits, got '${digits}'`);
   }
   const check = gs1CheckDigit(digits.slice(0, length - 1));
-  if (digits.length === length && Number(digits[length - 1]) !== check) throw new RangeError(`${name} '${digits}' has a wrong check digit (expected ${check})`);
+  if (digits.length === length && Number(digits[length - 1]) !== check)
+    throw new RangeError(`${name} '${digits}' has a wrong check digit (expected ${check})`);
   return digits.slice(0, length - 1) + check;
 }
 
@@ -78,7 +90,12 @@ function decodeEan(runs: ScanRuns, first: number, halfDigits: 4 | 6): SymbolRead
   const unit = sumRuns(runs, first, runCount) / (halfDigits * 14 + 11);
   if (runs.widths[first - 1]! < QUIET_MODULES * unit || runs.widths[end]! < QUIET_MODULES * unit) return null;
   const middle = first + 3 + 4 * halfDigits;
-  if (!isGuard(runs, first, GUARD, unit) || !isGuard(runs, middle, MIDDLE, unit) || !isGuard(runs, end - 3, GUARD, unit)) return null;
+  if (
+    !isGuard(runs, first, GUARD, unit) ||
+    !isGuard(runs, middle, MIDDLE, unit) ||
+    !isGuard(runs, end - 3, GUARD, unit)
+  )
+    return null;
   const left = readDigits(runs, first + 3, halfDigits, halfDigits === 6 ? LG_PATTERNS : L_PATTERNS);
   const right = left && readDigits(runs, middle + 5, halfDigits, L_PATTERNS);
   if (!left || !right) return null;

@@ -27,7 +27,13 @@ export function sumRuns(runs: ScanRuns, from: number, n: number): number {
  * Sum over `pattern.length` runs of |width/unit - modules|, where unit spreads the runs' total over the
  * pattern's modules: 0 for a perfect print, about 1 when every edge is off by half a module.
  */
-export function patternDistance(runs: ScanRuns, from: number, pattern: ArrayLike<number>, modules: number, total = sumRuns(runs, from, pattern.length)): number {
+export function patternDistance(
+  runs: ScanRuns,
+  from: number,
+  pattern: ArrayLike<number>,
+  modules: number,
+  total = sumRuns(runs, from, pattern.length),
+): number {
   const unit = total / modules;
   let distance = 0;
   for (let j = 0; j < pattern.length; j++) distance += Math.abs(runs.widths[from + j]! / unit - pattern[j]!);
@@ -35,7 +41,12 @@ export function patternDistance(runs: ScanRuns, from: number, pattern: ArrayLike
 }
 
 /** Index of the closest pattern (and its distance) among `patterns`, each of `modules` modules. */
-export function closestPattern(runs: ScanRuns, from: number, patterns: readonly (readonly number[])[], modules: number): { index: number; distance: number } {
+export function closestPattern(
+  runs: ScanRuns,
+  from: number,
+  patterns: readonly (readonly number[])[],
+  modules: number,
+): { index: number; distance: number } {
   const total = sumRuns(runs, from, patterns[0]!.length);
   let index = -1;
   let distance = Infinity;

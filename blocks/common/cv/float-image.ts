@@ -11,7 +11,8 @@ export interface FloatImage {
 /** Luma of an RGB buffer (BT.601 weights) as floats in 0..255. */
 export function grayFloat(rgb: Uint8Array, width: number, height: number): FloatImage {
   const data = new Float32Array(width * height);
-  for (let i = 0, o = 0; i < data.length; i++, o += 3) data[i] = rgb[o]! * 0.299 + rgb[o + 1]! * 0.587 + rgb[o + 2]! * 0.114;
+  for (let i = 0, o = 0; i < data.length; i++, o += 3)
+    data[i] = rgb[o]! * 0.299 + rgb[o + 1]! * 0.587 + rgb[o + 2]! * 0.114;
   return { data, width, height };
 }
 
@@ -64,6 +65,7 @@ export function halve(src: FloatImage): FloatImage {
   const width = Math.max(1, src.width >> 1);
   const height = Math.max(1, src.height >> 1);
   const data = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = src.data[2 * y * src.width + 2 * x]!;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data[y * width + x] = src.data[2 * y * src.width + 2 * x]!;
   return { data, width, height };
 }

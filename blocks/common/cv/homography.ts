@@ -82,7 +82,8 @@ export function fitHomography(src: readonly Point2[], dst: readonly Point2[]): H
 
 export function multiply(a: readonly number[], b: readonly number[]): number[] {
   const out = new Array<number>(9).fill(0);
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) out[r * 3 + c]! += a[r * 3 + k]! * b[k * 3 + c]!;
+  for (let r = 0; r < 3; r++)
+    for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) out[r * 3 + c]! += a[r * 3 + k]! * b[k * 3 + c]!;
   return out;
 }
 
@@ -91,9 +92,15 @@ export function invert(h: readonly number[]): Homography | null {
   const det = a * (e * i - f * hh) - b * (d * i - f * g) + c * (d * hh - e * g);
   if (Math.abs(det) < 1e-15) return null;
   return [
-    (e * i - f * hh) / det, (c * hh - b * i) / det, (b * f - c * e) / det,
-    (f * g - d * i) / det, (a * i - c * g) / det, (c * d - a * f) / det,
-    (d * hh - e * g) / det, (b * g - a * hh) / det, (a * e - b * d) / det,
+    (e * i - f * hh) / det,
+    (c * hh - b * i) / det,
+    (b * f - c * e) / det,
+    (f * g - d * i) / det,
+    (a * i - c * g) / det,
+    (c * d - a * f) / det,
+    (d * hh - e * g) / det,
+    (b * g - a * hh) / det,
+    (a * e - b * d) / det,
   ];
 }
 
@@ -109,7 +116,13 @@ export interface RansacResult {
 }
 
 /** Robust homography: pairs whose reprojection error is within `threshold` pixels count as inliers. */
-export function findHomographyRansac(src: readonly Point2[], dst: readonly Point2[], threshold: number, maxIterations = 2000, confidence = 0.995): RansacResult | null {
+export function findHomographyRansac(
+  src: readonly Point2[],
+  dst: readonly Point2[],
+  threshold: number,
+  maxIterations = 2000,
+  confidence = 0.995,
+): RansacResult | null {
   const n = src.length;
   if (n < 4) return null;
   const random = seededRandom(0x5eed);
@@ -125,7 +138,10 @@ export function findHomographyRansac(src: readonly Point2[], dst: readonly Point
     const pick = new Set<number>();
     while (pick.size < 4) pick.add(Math.floor(random() * n));
     const idx = [...pick];
-    const h = fitHomography(idx.map((i) => src[i]!), idx.map((i) => dst[i]!));
+    const h = fitHomography(
+      idx.map((i) => src[i]!),
+      idx.map((i) => dst[i]!),
+    );
     if (!h) continue;
     const inliers = score(h);
     const count = inliers.filter(Boolean).length;
@@ -138,7 +154,10 @@ export function findHomographyRansac(src: readonly Point2[], dst: readonly Point
   }
   if (!best || best.inlierCount < 4) return best;
   const keep = best.inliers.flatMap((ok, i) => (ok ? [i] : []));
-  const refined = fitHomography(keep.map((i) => src[i]!), keep.map((i) => dst[i]!));
+  const refined = fitHomography(
+    keep.map((i) => src[i]!),
+    keep.map((i) => dst[i]!),
+  );
   if (!refined) return best;
   const inliers = score(refined);
   const count = inliers.filter(Boolean).length;

@@ -59,7 +59,8 @@ export function knnMatch(query: DescriptorSet, train: DescriptorSet, k: number):
       bestIdx[slot] = j;
     }
     const row: Match[] = [];
-    for (let s = 0; s < k && bestIdx[s]! >= 0; s++) row.push({ queryIdx: i, trainIdx: bestIdx[s]!, distance: Math.sqrt(bestDist[s]!) });
+    for (let s = 0; s < k && bestIdx[s]! >= 0; s++)
+      row.push({ queryIdx: i, trainIdx: bestIdx[s]!, distance: Math.sqrt(bestDist[s]!) });
     out.push(row);
   }
   return out;

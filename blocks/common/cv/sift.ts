@@ -107,7 +107,14 @@ function solve3(h: number[], b: number[]): [number, number, number] | null {
 }
 
 /** Sub-pixel, sub-scale refinement with contrast and edge rejection; null when the extremum is rejected. */
-function refine(oct: Octave, octaveIndex: number, layer0: number, r0: number, c0: number, o: Required<SiftOptions>): Candidate | null {
+function refine(
+  oct: Octave,
+  octaveIndex: number,
+  layer0: number,
+  r0: number,
+  c0: number,
+  o: Required<SiftOptions>,
+): Candidate | null {
   const { width, height } = oct.dog[0]!;
   const scale = 1 / 255;
   const ds = scale * 0.5;
@@ -141,7 +148,8 @@ function refine(oct: Octave, octaveIndex: number, layer0: number, r0: number, c0
     c += Math.round(offset[0]);
     r += Math.round(offset[1]);
     layer += Math.round(offset[2]);
-    if (layer < 1 || layer > o.layers || c < BORDER || c >= width - BORDER || r < BORDER || r >= height - BORDER) return null;
+    if (layer < 1 || layer > o.layers || c < BORDER || c >= width - BORDER || r < BORDER || r >= height - BORDER)
+      return null;
   }
   if (step >= MAX_INTERP_STEPS) return null;
   const value = oct.dog[layer]!.data[r * width + c]! * scale;
@@ -189,7 +197,8 @@ function orientations(img: FloatImage, px: number, py: number, radius: number, s
   }
   const hist = new Float64Array(ORI_BINS);
   const at = (k: number) => raw[(k + ORI_BINS) % ORI_BINS]!;
-  for (let k = 0; k < ORI_BINS; k++) hist[k] = (at(k - 2) + at(k + 2)) / 16 + ((at(k - 1) + at(k + 1)) * 4) / 16 + (at(k) * 6) / 16;
+  for (let k = 0; k < ORI_BINS; k++)
+    hist[k] = (at(k - 2) + at(k + 2)) / 16 + ((at(k - 1) + at(k + 1)) * 4) / 16 + (at(k) * 6) / 16;
   let max = 0;
   for (let k = 0; k < ORI_BINS; k++) max = Math.max(max, hist[k]!);
   const out: number[] = [];
@@ -209,7 +218,15 @@ function orientations(img: FloatImage, px: number, py: number, radius: number, s
 }
 
 /** 4x4 spatial cells x 8 orientation bins, trilinearly interpolated, normalised, clipped at 0.2, scaled to bytes. */
-function describe(img: FloatImage, ptx: number, pty: number, angle: number, scl: number, dst: Float32Array, at: number): void {
+function describe(
+  img: FloatImage,
+  ptx: number,
+  pty: number,
+  angle: number,
+  scl: number,
+  dst: Float32Array,
+  at: number,
+): void {
   const { data, width, height } = img;
   const d = DESCR_WIDTH;
   const n = DESCR_BINS;
@@ -322,18 +339,29 @@ export function detectAndCompute(gray: FloatImage, options: SiftOptions = {}): S
     }
   });
   let kept = dedupe(found);
-  if (o.maxKeypoints > 0 && kept.length > o.maxKeypoints) kept = [...kept].sort((a, b) => b.kp.response - a.kp.response).slice(0, o.maxKeypoints);
+  if (o.maxKeypoints > 0 && kept.length > o.maxKeypoints)
+    kept = [...kept].sort((a, b) => b.kp.response - a.kp.response).slice(0, o.maxKeypoints);
   const descriptors = new Float32Array(kept.length * DESCR_LENGTH);
   kept.forEach((cand, i) => {
     const octaveScale = 2 ** cand.octaveIndex;
     const img = octaves[cand.octaveIndex]!.gauss[cand.layer]!;
-    describe(img, cand.kp.x / octaveScale, cand.kp.y / octaveScale, cand.kp.angle, (cand.kp.size * 0.5) / octaveScale, descriptors, i * DESCR_LENGTH);
+    describe(
+      img,
+      cand.kp.x / octaveScale,
+      cand.kp.y / octaveScale,
+      cand.kp.angle,
+      (cand.kp.size * 0.5) / octaveScale,
+      descriptors,
+      i * DESCR_LENGTH,
+    );
   });
   return { keypoints: kept.map((c) => c.kp), descriptors };
 }
 
 function dedupe(candidates: Candidate[]): Candidate[] {
-  const sorted = [...candidates].sort((a, b) => a.kp.x - b.kp.x || a.kp.y - b.kp.y || a.kp.size - b.kp.size || a.kp.angle - b.kp.angle);
+  const sorted = [...candidates].sort(
+    (a, b) => a.kp.x - b.kp.x || a.kp.y - b.kp.y || a.kp.size - b.kp.size || a.kp.angle - b.kp.angle,
+  );
   return sorted.filter((c, i) => {
     if (i === 0) return true;
     const p = sorted[i - 1]!.kp;

@@ -83,7 +83,16 @@ export class Canvas {
   }
 
   /** Rounded rectangle, filled or outlined; `radius` in pixels. */
-  roundedRect(x0: number, y0: number, x1: number, y1: number, radius: number, color: Rgb, fill: boolean, thickness = 1): void {
+  roundedRect(
+    x0: number,
+    y0: number,
+    x1: number,
+    y1: number,
+    radius: number,
+    color: Rgb,
+    fill: boolean,
+    thickness = 1,
+  ): void {
     const rad = Math.max(0, Math.min(radius, (x1 - x0) / 2, (y1 - y0) / 2));
     if (rad < 1) {
       if (fill) this.fillRect(x0, y0, x1, y1, color);
@@ -181,7 +190,16 @@ export class Canvas {
   }
 
   /** Elliptical arc from startDeg to endDeg (degrees, clockwise in image coordinates, 0 = +x). */
-  arc(cx: number, cy: number, rx: number, ry: number, startDeg: number, endDeg: number, color: Rgb, thickness = 1): void {
+  arc(
+    cx: number,
+    cy: number,
+    rx: number,
+    ry: number,
+    startDeg: number,
+    endDeg: number,
+    color: Rgb,
+    thickness = 1,
+  ): void {
     const steps = Math.max(8, Math.ceil((Math.abs(endDeg - startDeg) / 360) * Math.PI * (rx + ry)));
     const points: Point[] = [];
     for (let s = 0; s <= steps; s++) {

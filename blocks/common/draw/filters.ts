@@ -9,7 +9,13 @@ export function reflect(i: number, n: number): number {
 }
 
 /** Separable 1D convolution along x then y with the given kernel (odd length, sums to 1). */
-export function separableFilter(src: Uint8Array, width: number, height: number, channels: number, kernel: Float32Array): Uint8Array {
+export function separableFilter(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  kernel: Float32Array,
+): Uint8Array {
   const k = kernel.length;
   const half = (k - 1) >> 1;
   const tmp = new Float32Array(src.length);
@@ -60,7 +66,13 @@ export function gaussianKernel(size: number, sigma = 0): Float32Array {
 }
 
 /** Median over a size x size window, per channel (sliding histograms). */
-export function medianFilter(src: Uint8Array, width: number, height: number, channels: number, size: number): Uint8Array {
+export function medianFilter(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  size: number,
+): Uint8Array {
   const k = Math.max(1, Math.round(size) | 1);
   const half = k >> 1;
   const out = new Uint8Array(src.length);
@@ -136,7 +148,14 @@ export function bilateralFilter(
 }
 
 /** Erosion (min) or dilation (max) with a size x size square, per channel; separable. */
-export function rankFilter(src: Uint8Array, width: number, height: number, channels: number, size: number, mode: 'min' | 'max'): Uint8Array {
+export function rankFilter(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  size: number,
+  mode: 'min' | 'max',
+): Uint8Array {
   const k = Math.max(1, Math.round(size));
   const before = (k - 1) >> 1;
   const pick = mode === 'min' ? Math.min : Math.max;
@@ -172,7 +191,8 @@ export function rankFilter(src: Uint8Array, width: number, height: number, chann
 export function toGray(rgb: Uint8Array): Uint8Array {
   const n = rgb.length / 3;
   const out = new Uint8Array(n);
-  for (let i = 0, o = 0; i < n; i++, o += 3) out[i] = (rgb[o]! * 4899 + rgb[o + 1]! * 9617 + rgb[o + 2]! * 1868 + 8192) >> 14;
+  for (let i = 0, o = 0; i < n; i++, o += 3)
+    out[i] = (rgb[o]! * 4899 + rgb[o + 1]! * 9617 + rgb[o + 2]! * 1868 + 8192) >> 14;
   return out;
 }
 
@@ -184,14 +204,28 @@ export function grayToRgb(gray: Uint8Array): Uint8Array {
 }
 
 /** Copies the region [x0,x1) x [y0,y1) of an RGB image into its own buffer. */
-export function extractRegion(src: Uint8Array, width: number, x0: number, y0: number, x1: number, y1: number): Uint8Array {
+export function extractRegion(
+  src: Uint8Array,
+  width: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+): Uint8Array {
   const w = x1 - x0;
   const out = new Uint8Array(w * (y1 - y0) * 3);
   for (let y = y0; y < y1; y++) out.set(src.subarray((y * width + x0) * 3, (y * width + x1) * 3), (y - y0) * w * 3);
   return out;
 }
 
-export function writeRegion(dst: Uint8Array, width: number, x0: number, y0: number, region: Uint8Array, regionWidth: number): void {
+export function writeRegion(
+  dst: Uint8Array,
+  width: number,
+  x0: number,
+  y0: number,
+  region: Uint8Array,
+  regionWidth: number,
+): void {
   const rows = region.length / (regionWidth * 3);
   for (let y = 0; y < rows; y++) {
     dst.set(region.subarray(y * regionWidth * 3, (y + 1) * regionWidth * 3), ((y0 + y) * width + x0) * 3);
@@ -199,7 +233,12 @@ export function writeRegion(dst: Uint8Array, width: number, x0: number, y0: numb
 }
 
 /** Box-blurs the region in place (the region is filtered on its own, as cv2.blur on an ROI copy). */
-export function blurRegion(pixels: Uint8Array, width: number, box: readonly [number, number, number, number], kernelSize: number): void {
+export function blurRegion(
+  pixels: Uint8Array,
+  width: number,
+  box: readonly [number, number, number, number],
+  kernelSize: number,
+): void {
   const [x0, y0, x1, y1] = box;
   if (x1 <= x0 || y1 <= y0) return;
   const region = extractRegion(pixels, width, x0, y0, x1, y1);
@@ -207,7 +246,12 @@ export function blurRegion(pixels: Uint8Array, width: number, box: readonly [num
 }
 
 /** Replaces the region with blocks of pixelSize x pixelSize holding their mean colour. */
-export function pixelateRegion(pixels: Uint8Array, width: number, box: readonly [number, number, number, number], pixelSize: number): void {
+export function pixelateRegion(
+  pixels: Uint8Array,
+  width: number,
+  box: readonly [number, number, number, number],
+  pixelSize: number,
+): void {
   const [x0, y0, x1, y1] = box;
   const size = Math.max(1, Math.round(pixelSize));
   for (let by = y0; by < y1; by += size) {

@@ -100,21 +100,38 @@ export interface LabelStyle {
 }
 
 /** Draws label backgrounds (in order) then all their texts in one render. Returns the label rectangles. */
-export async function drawLabels(canvas: Canvas, labels: readonly Label[], style: LabelStyle): Promise<Array<[number, number, number, number]>> {
+export async function drawLabels(
+  canvas: Canvas,
+  labels: readonly Label[],
+  style: LabelStyle,
+): Promise<Array<[number, number, number, number]>> {
   const items: TextItem[] = [];
   const rects: Array<[number, number, number, number]> = [];
   for (const label of labels) {
     const size = await measureText(label.text, style.fontPx);
     const w = size.width + 2 * style.padding;
     const h = size.height + 2 * style.padding;
-    const [x0, y0, x1, y1] = labelRect(label.anchor, w, h, label.position).map(Math.round) as [number, number, number, number];
+    const [x0, y0, x1, y1] = labelRect(label.anchor, w, h, label.position).map(Math.round) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     rects.push([x0, y0, x1, y1]);
     if (label.background) {
       const opacity = style.backgroundOpacity ?? 1;
-      if (style.borderRadius && opacity >= 1) canvas.roundedRect(x0, y0, x1, y1, style.borderRadius, label.background, true);
+      if (style.borderRadius && opacity >= 1)
+        canvas.roundedRect(x0, y0, x1, y1, style.borderRadius, label.background, true);
       else canvas.fillRect(x0, y0, x1, y1, label.background, opacity);
     }
-    items.push({ text: label.text, x: x0 + style.padding, y: y1 - style.padding, color: label.textColor, fontPx: style.fontPx, bold: style.bold });
+    items.push({
+      text: label.text,
+      x: x0 + style.padding,
+      y: y1 - style.padding,
+      color: label.textColor,
+      fontPx: style.fontPx,
+      bold: style.bold,
+    });
   }
   await drawTexts(canvas, items);
   return rects;

@@ -73,7 +73,11 @@ export async function measureText(text: string, fontPx: number): Promise<TextSiz
     const code = ch.codePointAt(0)!;
     em += code >= FIRST_CHAR && code <= LAST_CHAR ? table[code - FIRST_CHAR]! : 0.7;
   }
-  return { width: Math.ceil(em * fontPx), height: Math.round(CAP_HEIGHT_EM * fontPx), descent: Math.ceil(DESCENT_EM * fontPx) };
+  return {
+    width: Math.ceil(em * fontPx),
+    height: Math.round(CAP_HEIGHT_EM * fontPx),
+    descent: Math.ceil(DESCENT_EM * fontPx),
+  };
 }
 
 export interface TextItem {

@@ -10,7 +10,8 @@ export interface BinaryImage {
 
 export function toGray(rgb: Uint8Array, width: number, height: number): Uint8Array {
   const gray = new Uint8Array(width * height);
-  for (let i = 0, j = 0; i < gray.length; i++, j += 3) gray[i] = (rgb[j]! * 77 + rgb[j + 1]! * 150 + rgb[j + 2]! * 29) >> 8;
+  for (let i = 0, j = 0; i < gray.length; i++, j += 3)
+    gray[i] = (rgb[j]! * 77 + rgb[j + 1]! * 150 + rgb[j + 2]! * 29) >> 8;
   return gray;
 }
 
@@ -37,7 +38,11 @@ export function binarizeLocal(gray: Uint8Array, width: number, height: number, o
     for (let x = 0; x < width; x++) {
       const x0 = Math.max(0, x - radius);
       const x1 = Math.min(width, x + radius + 1);
-      const sum = integral[y1 * stride + x1]! - integral[y0 * stride + x1]! - integral[y1 * stride + x0]! + integral[y0 * stride + x0]!;
+      const sum =
+        integral[y1 * stride + x1]! -
+        integral[y0 * stride + x1]! -
+        integral[y1 * stride + x0]! +
+        integral[y0 * stride + x0]!;
       const mean = sum / ((x1 - x0) * (y1 - y0));
       bits[y * width + x] = gray[y * width + x]! < mean - offset ? 1 : 0;
     }

@@ -50,7 +50,8 @@ function orderTriple(a: FinderCandidate, b: FinderCandidate, c: FinderCandidate)
 
 function versionCandidates(triple: Triple): number[] {
   const module = (triple.topLeft.module + triple.topRight.module + triple.bottomLeft.module) / 3;
-  const across = (distance(triple.topLeft, triple.topRight) + distance(triple.topLeft, triple.bottomLeft)) / 2 / module + 7;
+  const across =
+    (distance(triple.topLeft, triple.topRight) + distance(triple.topLeft, triple.bottomLeft)) / 2 / module + 7;
   const estimate = Math.round((across - 17) / 4);
   return [estimate, estimate - 1, estimate + 1, estimate - 2, estimate + 2].filter((v) => v >= 1 && v <= MAX_VERSION);
 }
@@ -61,7 +62,11 @@ function decodeAt(image: BinaryImage, triple: Triple, version: number): Detected
   const span = size - 7;
   const ex = { x: (topRight.x - topLeft.x) / span, y: (topRight.y - topLeft.y) / span };
   const ey = { x: (bottomLeft.x - topLeft.x) / span, y: (bottomLeft.y - topLeft.y) / span };
-  const src: Point[] = [{ x: 3.5, y: 3.5 }, { x: size - 3.5, y: 3.5 }, { x: 3.5, y: size - 3.5 }];
+  const src: Point[] = [
+    { x: 3.5, y: 3.5 },
+    { x: size - 3.5, y: 3.5 },
+    { x: 3.5, y: size - 3.5 },
+  ];
   const dst: Point[] = [topLeft, topRight, bottomLeft];
   let alignment: Point | null = null;
   if (version >= 2) {
@@ -86,7 +91,12 @@ function decodeAt(image: BinaryImage, triple: Triple, version: number): Detected
     const stated = version >= 7 ? readVersionInfo(modules, size) : null;
     return stated && stated !== version && stated <= MAX_VERSION ? decodeAt(image, triple, stated) : null;
   }
-  const corners = [project(h, 0, 0), project(h, size, 0), project(h, size, size), project(h, 0, size)] as DetectedQr['corners'];
+  const corners = [
+    project(h, 0, 0),
+    project(h, size, 0),
+    project(h, size, size),
+    project(h, 0, size),
+  ] as DetectedQr['corners'];
   return { ...decoded, corners };
 }
 

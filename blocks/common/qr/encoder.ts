@@ -2,8 +2,20 @@
 // per block, interleaving, placement, and the mask with the lowest penalty.
 import { rsEncode } from './reed-solomon.ts';
 import {
-  MAX_VERSION, MIN_VERSION, alignmentCentres, blockLayout, dataCapacity, dataPath, formatBitPositions, formatWord,
-  functionModules, maskInverts, symbolSize, versionBitPosition, versionWord, type EcLevel,
+  MAX_VERSION,
+  MIN_VERSION,
+  alignmentCentres,
+  blockLayout,
+  dataCapacity,
+  dataPath,
+  formatBitPositions,
+  formatWord,
+  functionModules,
+  maskInverts,
+  symbolSize,
+  versionBitPosition,
+  versionWord,
+  type EcLevel,
 } from './symbol.ts';
 
 export interface QrMatrix {
@@ -88,7 +100,11 @@ function drawFunctionPatterns(modules: Uint8Array, version: number): void {
     set(6, i, i % 2 === 0);
     set(i, 6, i % 2 === 0);
   }
-  for (const [cx, cy] of [[3, 3], [size - 4, 3], [3, size - 4]] as const) {
+  for (const [cx, cy] of [
+    [3, 3],
+    [size - 4, 3],
+    [3, size - 4],
+  ] as const) {
     for (let dy = -4; dy <= 4; dy++) {
       for (let dx = -4; dx <= 4; dx++) {
         const ring = Math.max(Math.abs(dx), Math.abs(dy));
@@ -98,10 +114,13 @@ function drawFunctionPatterns(modules: Uint8Array, version: number): void {
   }
   const centres = alignmentCentres(version);
   const last = centres.length - 1;
-  centres.forEach((cy, i) => centres.forEach((cx, j) => {
-    if ((i === 0 && j === 0) || (i === 0 && j === last) || (i === last && j === 0)) return;
-    for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) set(cx + dx, cy + dy, Math.max(Math.abs(dx), Math.abs(dy)) !== 1);
-  }));
+  centres.forEach((cy, i) =>
+    centres.forEach((cx, j) => {
+      if ((i === 0 && j === 0) || (i === 0 && j === last) || (i === last && j === 0)) return;
+      for (let dy = -2; dy <= 2; dy++)
+        for (let dx = -2; dx <= 2; dx++) set(cx + dx, cy + dy, Math.max(Math.abs(dx), Math.abs(dy)) !== 1);
+    }),
+  );
   if (version >= 7) {
     const word = versionWord(version);
     for (let bit = 0; bit < 18; bit++) {
@@ -125,7 +144,8 @@ function drawFormat(modules: Uint8Array, size: number, level: EcLevel, mask: num
 /** ISO 18004 mask penalty: runs of 5+, 2x2 blocks, finder-like 1:1:3:1:1 runs, dark/light balance. */
 export function maskPenalty(modules: Uint8Array, size: number): number {
   let penalty = 0;
-  const at = (x: number, y: number, transposed: boolean) => (transposed ? modules[x * size + y]! : modules[y * size + x]!);
+  const at = (x: number, y: number, transposed: boolean) =>
+    transposed ? modules[x * size + y]! : modules[y * size + x]!;
   for (const transposed of [false, true]) {
     for (let y = 0; y < size; y++) {
       let run = 1;
@@ -152,7 +172,8 @@ export function maskPenalty(modules: Uint8Array, size: number): number {
   for (let y = 0; y + 1 < size; y++) {
     for (let x = 0; x + 1 < size; x++) {
       const c = modules[y * size + x];
-      if (c === modules[y * size + x + 1] && c === modules[(y + 1) * size + x] && c === modules[(y + 1) * size + x + 1]) penalty += 3;
+      if (c === modules[y * size + x + 1] && c === modules[(y + 1) * size + x] && c === modules[(y + 1) * size + x + 1])
+        penalty += 3;
     }
   }
   let dark = 0;
@@ -168,9 +189,15 @@ export function encodeQr(text: string, options: EncodeOptions = {}): QrMatrix {
   const bytes = new TextEncoder().encode(text);
   let version = options.version;
   if (version === undefined) {
-    for (let v = MIN_VERSION; v <= MAX_VERSION && version === undefined; v++) if (fitsIn(bytes.length, v, level)) version = v;
+    for (let v = MIN_VERSION; v <= MAX_VERSION && version === undefined; v++)
+      if (fitsIn(bytes.length, v, level)) version = v;
   }
-  if (version === undefined || version < MIN_VERSION || version > MAX_VERSION || !fitsIn(bytes.length, version, level)) {
+  if (
+    version === undefined ||
+    version < MIN_VERSION ||
+    version > MAX_VERSION ||
+    !fitsIn(bytes.length, version, level)
+  ) {
     throw new QrCapacityError(
       `${bytes.length} bytes do not fit a QR code of version ${options.version ?? `${MIN_VERSION}-${MAX_VERSION}`} at level ${level} ` +
         `(version ${MAX_VERSION} holds ${Math.floor((dataCapacity(MAX_VERSION, level) * 8 - 4 - byteCountBits(MAX_VERSION)) / 8)} bytes)`,
@@ -192,7 +219,8 @@ export function encodeQr(text: string, options: EncodeOptions = {}): QrMatrix {
   for (const mask of masks) {
     const modules = base.slice();
     for (let y = 0; y < size; y++) {
-      for (let x = 0; x < size; x++) if (!reserved[y * size + x] && maskInverts(mask, x, y)) modules[y * size + x]! ^= 1;
+      for (let x = 0; x < size; x++)
+        if (!reserved[y * size + x] && maskInverts(mask, x, y)) modules[y * size + x]! ^= 1;
     }
     drawFormat(modules, size, level, mask);
     const penalty = masks.length === 1 ? 0 : maskPenalty(modules, size);

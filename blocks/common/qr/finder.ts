@@ -30,7 +30,14 @@ function ratioOk(runs: readonly number[]): boolean {
  * Measures the five runs along a line through (x, y) stepping (dx, dy), starting in the dark centre. Returns
  * the centre offset (in steps, from x,y) and the total length, or null when the runs do not fit 1:1:3:1:1.
  */
-function crossCheck(image: BinaryImage, x: number, y: number, dx: number, dy: number, maxRun: number): { centre: number; total: number } | null {
+function crossCheck(
+  image: BinaryImage,
+  x: number,
+  y: number,
+  dx: number,
+  dy: number,
+  maxRun: number,
+): { centre: number; total: number } | null {
   const { bits, width, height } = image;
   const dark = (i: number) => {
     const px = x + i * dx;
@@ -41,7 +48,11 @@ function crossCheck(image: BinaryImage, x: number, y: number, dx: number, dy: nu
   // runs[2] counts the centre; walk backwards through centre, light, dark, then forwards likewise.
   const runs = [0, 0, 0, 0, 0];
   let i = 0;
-  for (const [index, want] of [[2, true], [1, false], [0, true]] as const) {
+  for (const [index, want] of [
+    [2, true],
+    [1, false],
+    [0, true],
+  ] as const) {
     while (dark(i) === want && runs[index]! <= maxRun) {
       runs[index]!++;
       i--;
@@ -50,7 +61,11 @@ function crossCheck(image: BinaryImage, x: number, y: number, dx: number, dy: nu
   }
   const start = i + 1;
   i = 1;
-  for (const [index, want] of [[2, true], [3, false], [4, true]] as const) {
+  for (const [index, want] of [
+    [2, true],
+    [3, false],
+    [4, true],
+  ] as const) {
     while (dark(i) === want && runs[index]! <= maxRun) {
       runs[index]!++;
       i++;
@@ -64,7 +79,11 @@ function crossCheck(image: BinaryImage, x: number, y: number, dx: number, dy: nu
 
 function addCandidate(candidates: FinderCandidate[], x: number, y: number, module: number): void {
   for (const c of candidates) {
-    if (Math.abs(c.x - x) <= c.module * 1.5 && Math.abs(c.y - y) <= c.module * 1.5 && Math.abs(c.module - module) <= Math.max(1, c.module * 0.5)) {
+    if (
+      Math.abs(c.x - x) <= c.module * 1.5 &&
+      Math.abs(c.y - y) <= c.module * 1.5 &&
+      Math.abs(c.module - module) <= Math.max(1, c.module * 0.5)
+    ) {
       const n = c.count + 1;
       c.x = (c.x * c.count + x) / n;
       c.y = (c.y * c.count + y) / n;

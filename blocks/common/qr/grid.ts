@@ -53,7 +53,13 @@ function darkAt(image: BinaryImage, x: number, y: number): number {
  * each pixel by how many of the 25 module samples (taken along the module vectors ex, ey) match. Returns the
  * mean of the best-scoring positions, or null when none matches well.
  */
-export function findAlignment(image: BinaryImage, expected: Point, ex: Point, ey: Point, radiusModules: number): Point | null {
+export function findAlignment(
+  image: BinaryImage,
+  expected: Point,
+  ex: Point,
+  ey: Point,
+  radiusModules: number,
+): Point | null {
   const module = Math.sqrt(Math.hypot(ex.x, ex.y) * Math.hypot(ey.x, ey.y));
   const radius = Math.ceil(radiusModules * module);
   let bestScore = 0;

@@ -3,8 +3,17 @@
 // segments.
 import { rsCorrect } from './reed-solomon.ts';
 import {
-  MAX_VERSION, blockLayout, dataPath, formatBitPositions, functionModules, maskInverts, nearestFormat, nearestVersion,
-  symbolSize, versionBitPosition, type EcLevel,
+  MAX_VERSION,
+  blockLayout,
+  dataPath,
+  formatBitPositions,
+  functionModules,
+  maskInverts,
+  nearestFormat,
+  nearestVersion,
+  symbolSize,
+  versionBitPosition,
+  type EcLevel,
 } from './symbol.ts';
 
 export interface DecodedQr {
@@ -50,7 +59,8 @@ class BitReader {
   read(length: number): number {
     if (length > this.available) throw new RangeError('QR data ends inside a segment');
     let v = 0;
-    for (let i = 0; i < length; i++, this.#offset++) v = (v << 1) | ((this.bytes[this.#offset >>> 3]! >>> (7 - (this.#offset & 7))) & 1);
+    for (let i = 0; i < length; i++, this.#offset++)
+      v = (v << 1) | ((this.bytes[this.#offset >>> 3]! >>> (7 - (this.#offset & 7))) & 1);
     return v;
   }
 }
@@ -58,10 +68,14 @@ class BitReader {
 function countBits(mode: number, version: number): number {
   const tier = version < 10 ? 0 : version < 27 ? 1 : 2;
   switch (mode) {
-    case 1: return [10, 12, 14][tier]!;
-    case 2: return [9, 11, 13][tier]!;
-    case 4: return [8, 16, 16][tier]!;
-    default: return [8, 10, 12][tier]!;
+    case 1:
+      return [10, 12, 14][tier]!;
+    case 2:
+      return [9, 11, 13][tier]!;
+    case 4:
+      return [8, 16, 16][tier]!;
+    default:
+      return [8, 10, 12][tier]!;
   }
 }
 
@@ -133,8 +147,14 @@ export function decodeMatrix(modules: Uint8Array, version: number): DecodedQr | 
   const blocks = dataLengths.map((length) => new Uint8Array(length + ecPerBlock));
   let k = 0;
   const longest = Math.max(...dataLengths);
-  for (let i = 0; i < longest; i++) dataLengths.forEach((length, b) => { if (i < length) blocks[b]![i] = codewords[k++]!; });
-  for (let i = 0; i < ecPerBlock; i++) dataLengths.forEach((length, b) => { blocks[b]![length + i] = codewords[k++]!; });
+  for (let i = 0; i < longest; i++)
+    dataLengths.forEach((length, b) => {
+      if (i < length) blocks[b]![i] = codewords[k++]!;
+    });
+  for (let i = 0; i < ecPerBlock; i++)
+    dataLengths.forEach((length, b) => {
+      blocks[b]![length + i] = codewords[k++]!;
+    });
   let corrected = 0;
   const data: number[] = [];
   for (let b = 0; b < blocks.length; b++) {
@@ -144,7 +164,13 @@ export function decodeMatrix(modules: Uint8Array, version: number): DecodedQr | 
     for (let i = 0; i < dataLengths[b]!; i++) data.push(blocks[b]![i]!);
   }
   try {
-    return { text: parseSegments(Uint8Array.from(data), version), version, level: format.level, mask: format.mask, corrected };
+    return {
+      text: parseSegments(Uint8Array.from(data), version),
+      version,
+      level: format.level,
+      mask: format.mask,
+      corrected,
+    };
   } catch {
     return null;
   }

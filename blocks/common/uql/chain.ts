@@ -29,12 +29,16 @@ export async function executeOperations(
   context: EvaluationContext,
 ): Promise<unknown> {
   let current = value;
-  for (const operation of operations ?? []) current = await operationFor(operation, context)(current, operation, context);
+  for (const operation of operations ?? [])
+    current = await operationFor(operation, context)(current, operation, context);
   return current;
 }
 
 /** Checks every operation type (recursively) before anything runs, so typos fail fast. */
-export function validateOperations(operations: readonly OperationDefinition[] | undefined, context: EvaluationContext): void {
+export function validateOperations(
+  operations: readonly OperationDefinition[] | undefined,
+  context: EvaluationContext,
+): void {
   for (const operation of operations ?? []) {
     operationFor(operation, context);
     if (Array.isArray(operation.operations)) validateOperations(operation.operations as OperationDefinition[], context);

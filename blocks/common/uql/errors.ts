@@ -12,7 +12,7 @@ export function describeValue(value: unknown): string {
   if (isWorkflowImage(value)) return `Image(${value.width}x${value.height})`;
   let text: string;
   try {
-    text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+    text = typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
   } catch {
     text = String(value);
   }
@@ -33,7 +33,12 @@ export function typeName(value: unknown): string {
   return 'dict';
 }
 
-export function invalidInput(operation: string, expected: string, value: unknown, context: EvaluationContext): InvalidInputTypeError {
+export function invalidInput(
+  operation: string,
+  expected: string,
+  value: unknown,
+  context: EvaluationContext,
+): InvalidInputTypeError {
   return new InvalidInputTypeError(
     `Executing ${operation}(...) in context ${context.executionContext}, expected ${expected}, ` +
       `got ${describeValue(value)} of type ${typeName(value)}`,

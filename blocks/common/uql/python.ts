@@ -28,7 +28,8 @@ export function pyContains(container: unknown, element: unknown): boolean | unde
   if (Array.isArray(container)) return container.some((v) => pyEquals(v, element));
   if (container instanceof Set) return [...container].some((v) => pyEquals(v, element));
   if (typeof container === 'string') return typeof element === 'string' ? container.includes(element) : undefined;
-  if (isPlainObject(container)) return typeof element === 'string' || typeof element === 'number' ? String(element) in container : false;
+  if (isPlainObject(container))
+    return typeof element === 'string' || typeof element === 'number' ? String(element) in container : false;
   return undefined;
 }
 
@@ -57,7 +58,10 @@ export function pyStr(value: unknown): string {
   if (typeof value === 'number') return pyNumber(value);
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
-  if (isPlainObject(value)) return `{${Object.entries(value).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(', ')}}`;
+  if (isPlainObject(value))
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`)
+      .join(', ')}}`;
   return String(value);
 }
 
@@ -74,10 +78,12 @@ function pyNumber(value: number): string {
 /** Python `json.dumps(value)` with its default separators (`, ` and `: `). */
 export function pyJsonDumps(value: unknown): string {
   if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? String(value) : Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
   if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
   if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return pyJsonDumps(Array.from(value as unknown as ArrayLike<number>));
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return pyJsonDumps(Array.from(value as unknown as ArrayLike<number>));
   if (Array.isArray(value)) return `[${value.map(pyJsonDumps).join(', ')}]`;
   if (typeof value === 'object') {
     return `{${Object.entries(value as Record<string, unknown>)

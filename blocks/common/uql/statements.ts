@@ -14,13 +14,20 @@ export interface Operand {
 
 export type Statement =
   | { type: 'StatementGroup'; operator?: 'and' | 'or'; statements: Statement[] }
-  | { type: 'BinaryStatement'; left_operand: Operand; comparator: { type: string }; right_operand: Operand; negate?: boolean }
+  | {
+      type: 'BinaryStatement';
+      left_operand: Operand;
+      comparator: { type: string };
+      right_operand: Operand;
+      negate?: boolean;
+    }
   | { type: 'UnaryStatement'; operand: Operand; operator: { type: string }; negate?: boolean };
 
 type Binary = (left: unknown, right: unknown, ctx: EvaluationContext) => boolean;
 type Unary = (value: unknown, ctx: EvaluationContext) => boolean;
 
-const isNumeric = (v: unknown): v is number | boolean => (typeof v === 'number' && !Number.isNaN(v)) || typeof v === 'boolean';
+const isNumeric = (v: unknown): v is number | boolean =>
+  (typeof v === 'number' && !Number.isNaN(v)) || typeof v === 'boolean';
 
 function numeric(name: string, test: (a: number, b: number) => boolean): Binary {
   return (a, b, ctx) => {
@@ -85,7 +92,8 @@ export const BINARY_OPERATORS: Record<string, Binary> = {
   'any in (Sequence)': (a, b, ctx) => sequence('any_in', a, ctx).some((e) => contains('any_in', b, e, ctx)),
   '(Detection) in zone': (a, b, ctx) => {
     if (!isDetectionRef(a)) throw invalidInput('detection_in_zone', 'single detection as left operand', a, ctx);
-    if (!Array.isArray(b) || b.length < 3) throw invalidInput('detection_in_zone', 'zone (list of at least 3 points)', b, ctx);
+    if (!Array.isArray(b) || b.length < 3)
+      throw invalidInput('detection_in_zone', 'zone (list of at least 3 points)', b, ctx);
     const [x0, y0, x1, y1] = a.detections.box(a.index);
     return pointInPolygon((x0 + x1) / 2, (y0 + y1) / 2, b as number[][]);
   },

@@ -13,7 +13,9 @@ export function placeholderNames(template: string): Set<string> {
 
 /** Replaces each placeholder whose name is an own key of `values` with the value's str(). */
 export function fillPlaceholders(template: string, values: Record<string, unknown>): string {
-  return template.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(values, name) ? pyStr(values[name]) : whole));
+  return template.replace(PLACEHOLDER, (whole, name: string) =>
+    Object.hasOwn(values, name) ? pyStr(values[name]) : whole,
+  );
 }
 
 /**
@@ -28,7 +30,11 @@ export async function transformParameters(
 ): Promise<Record<string, unknown>> {
   const values: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(parameters)) {
-    values[name] = await executeOperations(value, operations && Object.hasOwn(operations, name) ? operations[name] : undefined, { parameters, executionContext: `step: ${stepName} | ${field}.${name}` });
+    values[name] = await executeOperations(
+      value,
+      operations && Object.hasOwn(operations, name) ? operations[name] : undefined,
+      { parameters, executionContext: `step: ${stepName} | ${field}.${name}` },
+    );
   }
   return values;
 }

@@ -16,7 +16,10 @@ export type OperationFn = (value: unknown, operation: OperationDefinition, conte
 
 /** A single detection picked out of a Detections object (what DetectionsFilter binds to `_`). */
 export class DetectionRef {
-  constructor(readonly detections: Detections, readonly index: number) {}
+  constructor(
+    readonly detections: Detections,
+    readonly index: number,
+  ) {}
 }
 
 export function isDetectionRef(value: unknown): value is DetectionRef {

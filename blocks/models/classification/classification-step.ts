@@ -114,7 +114,9 @@ export function stepConfidence(params: ClassificationStepParams, stepName = 'cla
   if (mode === undefined) return Number(params.confidence ?? DEFAULT_CLASSIFICATION_CONFIDENCE);
   if (mode === 'custom') return Number(params.custom_confidence ?? DEFAULT_CLASSIFICATION_CONFIDENCE);
   if (mode === 'best' || mode === 'default') return mode;
-  throw new ModelInputError(`Step ${stepName}: confidence_mode must be best, default or custom, got ${JSON.stringify(mode)}`);
+  throw new ModelInputError(
+    `Step ${stepName}: confidence_mode must be best, default or custom, got ${JSON.stringify(mode)}`,
+  );
 }
 
 export async function runClassificationStep(
@@ -129,7 +131,9 @@ export async function runClassificationStep(
     );
   }
   if (typeof params.model_id !== 'string' || params.model_id === '') {
-    throw new ModelInputError(`Step ${context.stepName}: model_id must be a non-empty string, got ${JSON.stringify(params.model_id)}`);
+    throw new ModelInputError(
+      `Step ${context.stepName}: model_id must be a non-empty string, got ${JSON.stringify(params.model_id)}`,
+    );
   }
   const model = await models.get(params.model_id, { apiKey: context.request.apiKey });
   if (model.task !== 'classification' && model.task !== 'multi-label-classification') {

@@ -69,7 +69,10 @@ export function normalizationOf(environment: Record<string, unknown>): Normaliza
 
 /** Preprocessed input of one image: planes in the model's channel order, normalized. */
 async function inputTensor(model: LoadedModel, image: WorkflowImage, norm: Normalization): Promise<Float32Array> {
-  const { tensor } = await preprocessImage(image, model.environment, { width: model.inputWidth, height: model.inputHeight });
+  const { tensor } = await preprocessImage(image, model.environment, {
+    width: model.inputWidth,
+    height: model.inputHeight,
+  });
   const plane = tensor.length / 3;
   if (norm.bgr) {
     const red = tensor.slice(0, plane);
@@ -103,7 +106,8 @@ export async function classScores(model: LoadedModel, images: readonly WorkflowI
     const output = outputs[model.session.outputNames[0]!]!;
     const values = output.data as Float32Array;
     const classes = values.length / batch;
-    for (let i = 0; i < group.length; i++) rows.push(Float32Array.from(values.subarray(i * classes, (i + 1) * classes)));
+    for (let i = 0; i < group.length; i++)
+      rows.push(Float32Array.from(values.subarray(i * classes, (i + 1) * classes)));
   }
   return rows;
 }
@@ -142,8 +146,11 @@ export function multiClassResponse(
   time: number,
 ): MultiClassResponse {
   const probabilities = toProbabilities(scores);
-  const predictions = Array.from(probabilities, (confidence, i) => ({ class: className(model, i), class_id: i, confidence }))
-    .sort((a, b) => b.confidence - a.confidence);
+  const predictions = Array.from(probabilities, (confidence, i) => ({
+    class: className(model, i),
+    class_id: i,
+    confidence,
+  })).sort((a, b) => b.confidence - a.confidence);
   const top = predictions[0];
   return {
     time,

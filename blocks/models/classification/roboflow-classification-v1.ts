@@ -1,6 +1,12 @@
 // roboflow_core/roboflow_classification_model@v1: single-label classification with a Roboflow model package.
 import { defineBlock } from '../../../engine/index.ts';
-import { CONFIDENCE_PROPERTIES, V1_OUTPUTS, classificationManifest, runClassificationStep, type ClassificationStepParams } from './classification-step.ts';
+import {
+  CONFIDENCE_PROPERTIES,
+  V1_OUTPUTS,
+  classificationManifest,
+  runClassificationStep,
+  type ClassificationStepParams,
+} from './classification-step.ts';
 
 export const roboflowClassificationModelV1 = defineBlock<ClassificationStepParams>({
   manifest: classificationManifest({

@@ -1,6 +1,12 @@
 // roboflow_core/roboflow_classification_model@v2: single-label classification with a Roboflow model package.
 import { defineBlock } from '../../../engine/index.ts';
-import { CONFIDENCE_PROPERTIES, V2_OUTPUTS, classificationManifest, runClassificationStep, type ClassificationStepParams } from './classification-step.ts';
+import {
+  CONFIDENCE_PROPERTIES,
+  V2_OUTPUTS,
+  classificationManifest,
+  runClassificationStep,
+  type ClassificationStepParams,
+} from './classification-step.ts';
 
 export const roboflowClassificationModelV2 = defineBlock<ClassificationStepParams>({
   manifest: classificationManifest({

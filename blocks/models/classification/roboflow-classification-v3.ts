@@ -1,6 +1,12 @@
 // roboflow_core/roboflow_classification_model@v3: single-label classification with a Roboflow model package.
 import { defineBlock } from '../../../engine/index.ts';
-import { CONFIDENCE_MODE_PROPERTIES, V2_OUTPUTS, classificationManifest, runClassificationStep, type ClassificationStepParams } from './classification-step.ts';
+import {
+  CONFIDENCE_MODE_PROPERTIES,
+  V2_OUTPUTS,
+  classificationManifest,
+  runClassificationStep,
+  type ClassificationStepParams,
+} from './classification-step.ts';
 
 export const roboflowClassificationModelV3 = defineBlock<ClassificationStepParams>({
   manifest: classificationManifest({

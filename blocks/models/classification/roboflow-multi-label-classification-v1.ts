@@ -1,6 +1,12 @@
 // roboflow_core/roboflow_multi_label_classification_model@v1: multi-label classification (per-class threshold).
 import { defineBlock } from '../../../engine/index.ts';
-import { CONFIDENCE_PROPERTIES, V1_OUTPUTS, classificationManifest, runClassificationStep, type ClassificationStepParams } from './classification-step.ts';
+import {
+  CONFIDENCE_PROPERTIES,
+  V1_OUTPUTS,
+  classificationManifest,
+  runClassificationStep,
+  type ClassificationStepParams,
+} from './classification-step.ts';
 
 export const roboflowMultiLabelClassificationModelV1 = defineBlock<ClassificationStepParams>({
   manifest: classificationManifest({

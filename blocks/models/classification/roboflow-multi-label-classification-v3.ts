@@ -1,6 +1,12 @@
 // roboflow_core/roboflow_multi_label_classification_model@v3: multi-label classification (per-class threshold).
 import { defineBlock } from '../../../engine/index.ts';
-import { CONFIDENCE_MODE_PROPERTIES, V2_OUTPUTS, classificationManifest, runClassificationStep, type ClassificationStepParams } from './classification-step.ts';
+import {
+  CONFIDENCE_MODE_PROPERTIES,
+  V2_OUTPUTS,
+  classificationManifest,
+  runClassificationStep,
+  type ClassificationStepParams,
+} from './classification-step.ts';
 
 export const roboflowMultiLabelClassificationModelV3 = defineBlock<ClassificationStepParams>({
   manifest: classificationManifest({

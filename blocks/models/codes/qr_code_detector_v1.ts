@@ -2,7 +2,14 @@
 // One detection per code: the box around its corners, class `qr_code`, confidence 1.0, and the decoded text in
 // the `data` column.
 import { randomUUID } from 'node:crypto';
-import { Detections, defineBlock, imagesProperty, type Batch, type StepOutputs, type WorkflowImage } from '../../../engine/index.ts';
+import {
+  Detections,
+  defineBlock,
+  imagesProperty,
+  type Batch,
+  type StepOutputs,
+  type WorkflowImage,
+} from '../../../engine/index.ts';
 import { attachImageMetadata } from '../../common/detections-metadata.ts';
 import { detectQrCodes } from '../../common/qr/detector.ts';
 

@@ -7,7 +7,12 @@ import { createRequire } from 'node:module';
 import { InferenceSession } from 'onnxruntime-node';
 import { ModelArtefactError } from '../../../engine/index.ts';
 import { sampleRotatedRect, rotate180, rotate90CounterClockwise, type Raster } from './raster.ts';
-import { DEFAULT_TEXT_DETECTION, detectTextRegions, sortReadingOrder, type TextDetectionOptions } from './text-detection.ts';
+import {
+  DEFAULT_TEXT_DETECTION,
+  detectTextRegions,
+  sortReadingOrder,
+  type TextDetectionOptions,
+} from './text-detection.ts';
 import { classifyLineDirections, recognizeLines } from './text-recognition.ts';
 
 const DETECTION_FILE = 'ch_PP-OCRv4_det_infer.onnx';
@@ -23,7 +28,12 @@ export function ocrAssetsDir(): string {
 }
 
 export function ocrAssetPath(file: 'detection' | 'recognition' | 'direction' | 'dictionary'): string {
-  const name = { detection: DETECTION_FILE, recognition: RECOGNITION_FILE, direction: DIRECTION_FILE, dictionary: DICTIONARY_FILE }[file];
+  const name = {
+    detection: DETECTION_FILE,
+    recognition: RECOGNITION_FILE,
+    direction: DIRECTION_FILE,
+    dictionary: DICTIONARY_FILE,
+  }[file];
   return path.join(ocrAssetsDir(), name);
 }
 
@@ -53,7 +63,9 @@ async function createOcrModels(): Promise<OcrModels> {
     try {
       return await InferenceSession.create(modelPath, options);
     } catch (error) {
-      throw new ModelArtefactError(`Could not load the OCR ${file} model from ${modelPath}: ${(error as Error).message}`);
+      throw new ModelArtefactError(
+        `Could not load the OCR ${file} model from ${modelPath}: ${(error as Error).message}`,
+      );
     }
   };
   let dictionary: string;
@@ -64,7 +76,11 @@ async function createOcrModels(): Promise<OcrModels> {
   }
   const lines = dictionary.split(/\r?\n/);
   if (lines[lines.length - 1] === '') lines.pop();
-  const [detection, recognition, direction] = await Promise.all([open('detection'), open('recognition'), open('direction')]);
+  const [detection, recognition, direction] = await Promise.all([
+    open('detection'),
+    open('recognition'),
+    open('direction'),
+  ]);
   return { detection, recognition, direction, characters: ['', ...lines, ' '] };
 }
 

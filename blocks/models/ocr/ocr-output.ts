@@ -26,7 +26,9 @@ export function ocrLinesToDetections(image: WorkflowImage, lines: readonly OcrLi
     xyxy.set([line.x0, line.y0, line.x1, line.y1], i * 4);
     confidence[i] = line.confidence;
   });
-  const detections = new Detections(xyxy, confidence, new Int32Array(n), { class_name: lines.map((line) => line.text) });
+  const detections = new Detections(xyxy, confidence, new Int32Array(n), {
+    class_name: lines.map((line) => line.text),
+  });
   return attachImageMetadata(detections, image, { inferenceId, predictionType: 'ocr' });
 }
 

@@ -64,7 +64,14 @@ export async function detectTextRegions(
 }
 
 /** Scales a map-space rectangle to image pixels and bounds it. */
-function regionInImage(rect: RotatedRect, score: number, sx: number, sy: number, width: number, height: number): TextRegion {
+function regionInImage(
+  rect: RotatedRect,
+  score: number,
+  sx: number,
+  sy: number,
+  width: number,
+  height: number,
+): TextRegion {
   const ux = rect.ux * sx;
   const uy = rect.uy * sy;
   const vx = -rect.uy * sx;

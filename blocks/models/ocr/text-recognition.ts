@@ -32,7 +32,11 @@ export async function recognizeLines(
   for (const batch of batchesByAspectRatio(lines)) {
     const maxRatio = Math.max(RECOGNITION_MIN_WIDTH / LINE_HEIGHT, ...batch.map((i) => aspectRatio(lines[i]!)));
     const width = Math.ceil(LINE_HEIGHT * maxRatio);
-    const output = await runLineBatch(session, batch.map((i) => lines[i]!), width);
+    const output = await runLineBatch(
+      session,
+      batch.map((i) => lines[i]!),
+      width,
+    );
     const [, steps, classes] = output.dims as number[];
     const probabilities = output.data as Float32Array;
     batch.forEach((lineIndex, n) => {
@@ -43,17 +47,23 @@ export async function recognizeLines(
 }
 
 /** Upside-down probability of each line crop. */
-export async function classifyLineDirections(session: InferenceSession, lines: readonly Raster[]): Promise<LineDirection[]> {
+export async function classifyLineDirections(
+  session: InferenceSession,
+  lines: readonly Raster[],
+): Promise<LineDirection[]> {
   const results: LineDirection[] = new Array(lines.length);
   for (const batch of batchesByAspectRatio(lines)) {
-    const output = await runLineBatch(session, batch.map((i) => lines[i]!), DIRECTION_WIDTH);
+    const output = await runLineBatch(
+      session,
+      batch.map((i) => lines[i]!),
+      DIRECTION_WIDTH,
+    );
     const scores = output.data as Float32Array;
     batch.forEach((lineIndex, n) => {
       const upright = scores[n * 2]!;
       const flipped = scores[n * 2 + 1]!;
-      results[lineIndex] = flipped > upright
-        ? { upsideDown: true, confidence: flipped }
-        : { upsideDown: false, confidence: upright };
+      results[lineIndex] =
+        flipped > upright ? { upsideDown: true, confidence: flipped } : { upsideDown: false, confidence: upright };
     });
   }
   return results;

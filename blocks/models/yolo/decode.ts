@@ -23,7 +23,12 @@ export interface YoloCandidates {
   anchor: Int32Array;
 }
 
-export function decodeYolo(output: Float32Array, channels: number, anchors: number, options: YoloDecodeOptions): YoloCandidates {
+export function decodeYolo(
+  output: Float32Array,
+  channels: number,
+  anchors: number,
+  options: YoloDecodeOptions,
+): YoloCandidates {
   const nc = options.numClasses;
   if (channels < 4 + nc) throw new Error(`YOLO output has ${channels} channels, fewer than 4 + ${nc} classes`);
   const threshold = options.confidence;
@@ -35,7 +40,10 @@ export function decodeYolo(output: Float32Array, channels: number, anchors: numb
     const row = (4 + c) * anchors;
     for (let n = 0; n < anchors; n++) {
       const s = output[row + n]!;
-      if (s > bestScore[n]!) { bestScore[n] = s; bestClass[n] = c; }
+      if (s > bestScore[n]!) {
+        bestScore[n] = s;
+        bestClass[n] = c;
+      }
     }
   }
   const scores: number[] = [];
@@ -43,26 +51,39 @@ export function decodeYolo(output: Float32Array, channels: number, anchors: numb
   const anchorsKept: number[] = [];
   for (let n = 0; n < anchors; n++) {
     const best = bestScore[n]!;
-    const min = typeof threshold === 'number' ? threshold : threshold[bestClass[n]!] ?? 0;
+    const min = typeof threshold === 'number' ? threshold : (threshold[bestClass[n]!] ?? 0);
     if (best > min) {
       scores.push(best);
       classes.push(bestClass[n]!);
       anchorsKept.push(n);
     }
   }
-  const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!).slice(0, options.maxCandidates);
+  const order = scores
+    .map((_, i) => i)
+    .sort((a, b) => scores[b]! - scores[a]!)
+    .slice(0, options.maxCandidates);
   const total = scores.length;
   const boxes = new Float32Array(total * 4);
   const classIds = Int32Array.from(classes);
   for (const i of order) {
     const n = anchorsKept[i]!;
-    const cx = output[n]!, cy = output[anchors + n]!, w = output[2 * anchors + n]!, h = output[3 * anchors + n]!;
+    const cx = output[n]!,
+      cy = output[anchors + n]!,
+      w = output[2 * anchors + n]!,
+      h = output[3 * anchors + n]!;
     boxes[i * 4] = cx - w / 2;
     boxes[i * 4 + 1] = cy - h / 2;
     boxes[i * 4 + 2] = cx + w / 2;
     boxes[i * 4 + 3] = cy + h / 2;
   }
-  const kept = nonMaxSuppression(boxes, classIds, order, options.iouThreshold, options.classAgnosticNms, options.maxDetections);
+  const kept = nonMaxSuppression(
+    boxes,
+    classIds,
+    order,
+    options.iouThreshold,
+    options.classAgnosticNms,
+    options.maxDetections,
+  );
   const count = kept.length;
   const result: YoloCandidates = {
     count,

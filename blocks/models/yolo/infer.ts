@@ -34,16 +34,28 @@ export interface DetectionResult {
   inferenceId: string;
 }
 
-export async function inferDetections(model: LoadedModel, image: WorkflowImage, params: DetectionParams): Promise<DetectionResult> {
+export async function inferDetections(
+  model: LoadedModel,
+  image: WorkflowImage,
+  params: DetectionParams,
+): Promise<DetectionResult> {
   const inferenceId = randomUUID();
-  const pre = await preprocessImage(image, model.environment, { width: model.inputWidth, height: model.inputHeight }, params.preprocessing);
+  const pre = await preprocessImage(
+    image,
+    model.environment,
+    { width: model.inputWidth, height: model.inputHeight },
+    params.preprocessing,
+  );
   const session = model.session;
   const feeds = { [session.inputNames[0]!]: new ort.Tensor('float32', pre.tensor, pre.dims) };
   const outputs = await session.run(feeds);
   returnTensor(pre.tensor);
   const tensors = session.outputNames.map((name) => outputs[name]!);
   const head = tensors.find((t) => t.dims.length === 3);
-  if (!head) throw new ModelInputError(`Model ${model.id}: expected a [1, C, N] detection output, got ${tensors.map((t) => `[${t.dims.join(', ')}]`).join(', ')}`);
+  if (!head)
+    throw new ModelInputError(
+      `Model ${model.id}: expected a [1, C, N] detection output, got ${tensors.map((t) => `[${t.dims.join(', ')}]`).join(', ')}`,
+    );
   const protoTensor = model.task === 'instance-segmentation' ? tensors.find((t) => t.dims.length === 4) : undefined;
   const decodeMasksToo = protoTensor !== undefined && !params.skipMasks;
   const [, channels, anchors] = head.dims as [number, number, number];
@@ -52,10 +64,12 @@ export async function inferDetections(model: LoadedModel, image: WorkflowImage, 
   const protoCount = protoTensor ? protoTensor.dims[1]! : 0;
   let keypointCount = 0;
   if (model.task === 'keypoint-detection') {
-    keypointCount = model.keypointNames?.length ?? Math.floor((channels - 4 - Math.max(1, model.classNames.length)) / 3);
+    keypointCount =
+      model.keypointNames?.length ?? Math.floor((channels - 4 - Math.max(1, model.classNames.length)) / 3);
   }
   const numClasses = channels - 4 - protoCount - keypointCount * 3;
-  if (numClasses <= 0) throw new ModelInputError(`Model ${model.id}: output has ${channels} channels, too few for its task ${model.task}`);
+  if (numClasses <= 0)
+    throw new ModelInputError(`Model ${model.id}: output has ${channels} channels, too few for its task ${model.task}`);
 
   const candidates = decodeYolo(output, channels, anchors, {
     numClasses,
@@ -96,7 +110,12 @@ export async function inferDetections(model: LoadedModel, image: WorkflowImage, 
         output,
         anchors,
         coefficientStart: 4 + numClasses,
-        protos: { data: protoTensor.data as Float32Array, count: protoCount, height: protoTensor.dims[2]!, width: protoTensor.dims[3]! },
+        protos: {
+          data: protoTensor.data as Float32Array,
+          count: protoCount,
+          height: protoTensor.dims[2]!,
+          width: protoTensor.dims[3]!,
+        },
         transform: pre.transform,
         mode: params.maskDecodeMode ?? 'accurate',
         tradeoffFactor: params.tradeoffFactor ?? 0,
@@ -106,12 +125,29 @@ export async function inferDetections(model: LoadedModel, image: WorkflowImage, 
       xyxy,
     );
   }
-  if (keypointCount > 0) Object.assign(data, decodeKeypoints(output, anchors, 4 + numClasses, keypointCount, anchorOf, model, params.keypointConfidence ?? 0, pre.transform));
+  if (keypointCount > 0)
+    Object.assign(
+      data,
+      decodeKeypoints(
+        output,
+        anchors,
+        4 + numClasses,
+        keypointCount,
+        anchorOf,
+        model,
+        params.keypointConfidence ?? 0,
+        pre.transform,
+      ),
+    );
 
   const detections = new Detections(xyxy, confidence, classId, data, masks, masks ? [image.height, image.width] : null);
   return {
     inferenceId,
-    detections: attachImageMetadata(detections, image, { inferenceId, predictionType: model.task, newDetectionIds: true }),
+    detections: attachImageMetadata(detections, image, {
+      inferenceId,
+      predictionType: model.task,
+      newDetectionIds: true,
+    }),
   };
 }
 
@@ -131,11 +167,18 @@ function decodeKeypoints(
   const ids: number[][] = [];
   const names: string[][] = [];
   for (const anchor of anchorOf) {
-    const pXy: number[][] = [], pConf: number[] = [], pIds: number[] = [], pNames: string[] = [];
+    const pXy: number[][] = [],
+      pConf: number[] = [],
+      pIds: number[] = [],
+      pNames: string[] = [];
     for (let k = 0; k < count; k++) {
       const c = output[(start + k * 3 + 2) * anchors + anchor]!;
       if (c < minConfidence) continue;
-      const [x, y] = pointToOriginal(output[(start + k * 3) * anchors + anchor]!, output[(start + k * 3 + 1) * anchors + anchor]!, transform);
+      const [x, y] = pointToOriginal(
+        output[(start + k * 3) * anchors + anchor]!,
+        output[(start + k * 3 + 1) * anchors + anchor]!,
+        transform,
+      );
       pXy.push([x, y]);
       pConf.push(c);
       pIds.push(k);

@@ -71,12 +71,18 @@ describe('encode → render → detect', () => {
       test(`${name} at ${moduleSize}px per module`, () => {
         const image = renderBarcode(symbol.widths, { moduleSize });
         const found = detectBarcodes(image.pixels, image.width, image.height);
-        assert.deepEqual(found.map((f) => [f.format, f.text]), [[format, symbol.text]]);
+        assert.deepEqual(
+          found.map((f) => [f.format, f.text]),
+          [[format, symbol.text]],
+        );
         // Bars start after the 10-module quiet zone and are 60 px tall from y=10 (a line of slack for the
         // three-line averaging at the ends of the bars).
         const [x0, y0, x1, y1] = found[0]!.box;
         const barsWidth = sum(symbol.widths) * moduleSize;
-        assert.ok(Math.abs(x0 - 10 * moduleSize) < 0.5 && Math.abs(x1 - (10 * moduleSize + barsWidth)) < 0.5, `x ${x0}..${x1}`);
+        assert.ok(
+          Math.abs(x0 - 10 * moduleSize) < 0.5 && Math.abs(x1 - (10 * moduleSize + barsWidth)) < 0.5,
+          `x ${x0}..${x1}`,
+        );
         assert.ok(Math.abs(y0 - 10) <= 1 && Math.abs(y1 - 70) <= 1, `y ${y0}..${y1}`);
       });
     }

@@ -26,7 +26,12 @@ const rawSharp = (raw: Raw) => sharp(raw.pixels, { raw: { width: raw.width, heig
 /** Rendered at 1 px per module, then resampled bilinearly so edges fall between pixels. */
 const scaled = (widths: number[], modulePixels: number) => {
   const plain = renderBarcode(widths, { moduleSize: 1, height: 30, margin: 4 });
-  return toRaw(rawSharp(plain).resize(Math.round(plain.width * modulePixels), Math.round(plain.height * 2), { kernel: 'linear', fit: 'fill' }));
+  return toRaw(
+    rawSharp(plain).resize(Math.round(plain.width * modulePixels), Math.round(plain.height * 2), {
+      kernel: 'linear',
+      fit: 'fill',
+    }),
+  );
 };
 
 async function rotated(raw: Raw, degrees: number): Promise<Raw> {
@@ -84,7 +89,12 @@ describe('detectBarcodes on resampled, noisy and rotated pictures', () => {
     const canvas = await toRaw(
       sharp({ create: { width: 400, height: 220, channels: 3, background: '#ffffff' } }).composite([
         { input: Buffer.from(top.pixels), raw: { width: top.width, height: top.height, channels: 3 }, left: 0, top: 0 },
-        { input: Buffer.from(bottom.pixels), raw: { width: bottom.width, height: bottom.height, channels: 3 }, left: 150, top: 120 },
+        {
+          input: Buffer.from(bottom.pixels),
+          raw: { width: bottom.width, height: bottom.height, channels: 3 },
+          left: 150,
+          top: 120,
+        },
       ]),
     );
     assert.deepEqual(read(canvas), [code128.text, ean8.text]);
@@ -95,7 +105,9 @@ describe('detectBarcodes on resampled, noisy and rotated pictures', () => {
     const input = Buffer.from(code.pixels);
     const raw = { width: code.width, height: code.height, channels: 3 as const };
     const canvas = await toRaw(
-      sharp({ create: { width: code.width, height: 2 * code.height + 40, channels: 3, background: '#ffffff' } }).composite([
+      sharp({
+        create: { width: code.width, height: 2 * code.height + 40, channels: 3, background: '#ffffff' },
+      }).composite([
         { input, raw, left: 0, top: 0 },
         { input, raw, left: 0, top: code.height + 40 },
       ]),
@@ -140,11 +152,16 @@ describe('codes in a photo', { skip: needsShared }, () => {
         { input: await png(second), left: 1800, top: 300 },
       ]),
     );
-    const detections = barcodeDetections(new WorkflowImage(photo.pixels, photo.width, photo.height, { parentId: 'street' }));
+    const detections = barcodeDetections(
+      new WorkflowImage(photo.pixels, photo.width, photo.height, { parentId: 'street' }),
+    );
     assert.deepEqual(detections.column('data'), [code128.text, ean13.text]);
     const inside = (i: number, left: number, top: number, raw: Raw) => {
       const [x0, y0, x1, y1] = detections.box(i);
-      assert.ok(x0 >= left && y0 >= top && x1 <= left + raw.width && y1 <= top + raw.height, `box ${x0},${y0},${x1},${y1}`);
+      assert.ok(
+        x0 >= left && y0 >= top && x1 <= left + raw.width && y1 <= top + raw.height,
+        `box ${x0},${y0},${x1},${y1}`,
+      );
       return [x1 - x0, y1 - y0];
     };
     const [w1, h1] = inside(0, 1800, 300, second);

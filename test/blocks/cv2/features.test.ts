@@ -34,11 +34,24 @@ describe('SIFT features', () => {
     assert.ok(features.keypoints.length > 150, `only ${features.keypoints.length} keypoints`);
     for (let i = 0; i < 20; i++) {
       const row = features.descriptors.subarray(i * 128, (i + 1) * 128);
-      assert.ok(row.every((v) => Number.isInteger(v) && v >= 0 && v <= 255), `descriptor ${i} holds non-byte values`);
+      assert.ok(
+        row.every((v) => Number.isInteger(v) && v >= 0 && v <= 255),
+        `descriptor ${i} holds non-byte values`,
+      );
       const norm = Math.hypot(...row);
       assert.ok(norm > 400 && norm < 620, `descriptor norm ${norm}`);
     }
-    for (const k of features.keypoints) assert.ok(k.x >= 0 && k.y >= 0 && k.x < texture.width && k.y < texture.height && k.size > 1 && k.angle >= 0 && k.angle < 360, `keypoint ${JSON.stringify(k)}`);
+    for (const k of features.keypoints)
+      assert.ok(
+        k.x >= 0 &&
+          k.y >= 0 &&
+          k.x < texture.width &&
+          k.y < texture.height &&
+          k.size > 1 &&
+          k.angle >= 0 &&
+          k.angle < 360,
+        `keypoint ${JSON.stringify(k)}`,
+      );
     assert.equal(detectAndCompute(grayFloat(solidImage(200, 150).pixels, 200, 150)).keypoints.length, 0);
   });
 
@@ -70,7 +83,13 @@ describe('SIFT features', () => {
 
   test('fitHomography is exact on a known perspective map', () => {
     const h = [1.1, 0.05, 12, -0.03, 0.95, 7, 0.0004, -0.0002, 1];
-    const src = [[0, 0], [300, 10], [20, 250], [310, 260], [150, 120]] as const;
+    const src = [
+      [0, 0],
+      [300, 10],
+      [20, 250],
+      [310, 260],
+      [150, 120],
+    ] as const;
     const dst = src.map(([x, y]) => project(h, x, y));
     const fit = fitHomography(src, dst)!;
     for (let i = 0; i < 9; i++) assert.ok(Math.abs(fit[i]! - h[i]!) < 1e-6, `h[${i}] = ${fit[i]}, expected ${h[i]}`);
@@ -93,24 +112,58 @@ describe('SIFT blocks', () => {
 
   test('sift_comparison@v1 counts good matches against the threshold', () => {
     const d = (image: WorkflowImage) => (siftV1.run({ image }, stepContext()) as Record<string, any>).descriptors;
-    const same = siftComparisonV1.run({ descriptor_1: d(crop(texture, 10, 10, 300, 260)), descriptor_2: d(texture), good_matches_threshold: 50, ratio_threshold: 0.7 }, stepContext()) as any;
+    const same = siftComparisonV1.run(
+      {
+        descriptor_1: d(crop(texture, 10, 10, 300, 260)),
+        descriptor_2: d(texture),
+        good_matches_threshold: 50,
+        ratio_threshold: 0.7,
+      },
+      stepContext(),
+    ) as any;
     assert.equal(same.images_match, true);
     assert.ok(same.good_matches_count >= 50, `${same.good_matches_count} good matches`);
-    const diff = siftComparisonV1.run({ descriptor_1: d(other), descriptor_2: d(texture), good_matches_threshold: 50, ratio_threshold: 0.7 }, stepContext()) as any;
+    const diff = siftComparisonV1.run(
+      { descriptor_1: d(other), descriptor_2: d(texture), good_matches_threshold: 50, ratio_threshold: 0.7 },
+      stepContext(),
+    ) as any;
     assert.deepEqual(diff.images_match, false);
-    const none = siftComparisonV1.run({ descriptor_1: null, descriptor_2: d(texture), good_matches_threshold: 50, ratio_threshold: 0.7 }, stepContext()) as any;
+    const none = siftComparisonV1.run(
+      { descriptor_1: null, descriptor_2: d(texture), good_matches_threshold: 50, ratio_threshold: 0.7 },
+      stepContext(),
+    ) as any;
     assert.deepEqual(none, { good_matches_count: 0, images_match: false });
   });
 
   test('sift_comparison@v2 takes images, visualizes matches side by side', () => {
     const a = crop(texture, 0, 0, 300, 300);
-    const out = siftComparisonV2.run({ input_1: a, input_2: texture, good_matches_threshold: 50, ratio_threshold: 0.7, matcher: 'BFMatcher', visualize: true }, stepContext()) as any;
+    const out = siftComparisonV2.run(
+      {
+        input_1: a,
+        input_2: texture,
+        good_matches_threshold: 50,
+        ratio_threshold: 0.7,
+        matcher: 'BFMatcher',
+        visualize: true,
+      },
+      stepContext(),
+    ) as any;
     assert.equal(out.images_match, true);
     assert.equal(out.keypoints_1.length, out.descriptors_1.length);
     assert.equal(out.visualization_matches.width, a.width + texture.width);
     assert.equal(out.visualization_matches.height, texture.height);
     assert.equal(out.visualization_1.width, a.width);
-    const quiet = siftComparisonV2.run({ input_1: out.descriptors_1, input_2: texture, good_matches_threshold: 50, ratio_threshold: 0.7, matcher: 'FlannBasedMatcher', visualize: true }, stepContext()) as any;
+    const quiet = siftComparisonV2.run(
+      {
+        input_1: out.descriptors_1,
+        input_2: texture,
+        good_matches_threshold: 50,
+        ratio_threshold: 0.7,
+        matcher: 'FlannBasedMatcher',
+        visualize: true,
+      },
+      stepContext(),
+    ) as any;
     assert.equal(quiet.good_matches_count, out.good_matches_count);
     assert.equal(quiet.keypoints_1, null);
     assert.equal(quiet.visualization_matches, null);
@@ -120,12 +173,27 @@ describe('SIFT blocks', () => {
     const wide = texturedImage(520, 300, 3);
     const left = crop(wide, 0, 0, 320, 300);
     const right = crop(wide, 200, 0, 320, 300);
-    for (const [image1, image2] of [[left, right], [right, left]] as const) {
-      const out = stitchImagesV1.run({ image1, image2, max_allowed_reprojection_error: 3, count_of_best_matches_per_query_descriptor: 2 }, stepContext()) as any;
+    for (const [image1, image2] of [
+      [left, right],
+      [right, left],
+    ] as const) {
+      const out = stitchImagesV1.run(
+        { image1, image2, max_allowed_reprojection_error: 3, count_of_best_matches_per_query_descriptor: 2 },
+        stepContext(),
+      ) as any;
       const stitched = out.stitched_image as WorkflowImage;
-      assert.ok(Math.abs(stitched.width - 520) <= 2 && Math.abs(stitched.height - 300) <= 2, `stitched ${stitched.width}x${stitched.height}`);
+      assert.ok(
+        Math.abs(stitched.width - 520) <= 2 && Math.abs(stitched.height - 300) <= 2,
+        `stitched ${stitched.width}x${stitched.height}`,
+      );
       let close = 0;
-      for (const [x, y] of [[20, 20], [250, 150], [400, 100], [500, 280], [450, 30]] as const) {
+      for (const [x, y] of [
+        [20, 20],
+        [250, 150],
+        [400, 100],
+        [500, 280],
+        [450, 30],
+      ] as const) {
         const got = pixelAt(stitched, x, y);
         const want = pixelAt(wide, x, y);
         if (got.every((v, i) => Math.abs(v - want[i]!) <= 40)) close++;
@@ -136,7 +204,16 @@ describe('SIFT blocks', () => {
 
   test('stitch_images@v1 refuses unrelated images with a message naming the step', () => {
     assert.throws(
-      () => stitchImagesV1.run({ image1: solidImage(200, 200), image2: texture, max_allowed_reprojection_error: 3, count_of_best_matches_per_query_descriptor: 2 }, stepContext('stitch')),
+      () =>
+        stitchImagesV1.run(
+          {
+            image1: solidImage(200, 200),
+            image2: texture,
+            max_allowed_reprojection_error: 3,
+            count_of_best_matches_per_query_descriptor: 2,
+          },
+          stepContext('stitch'),
+        ),
       /stitch.*at least 4/,
     );
   });

@@ -15,7 +15,12 @@ function seeded(seed: number): () => number {
 }
 
 /** Overlapping random rectangles and discs in random colours on a grey background: plenty of corners and blobs. */
-export function texturedImage(width: number, height: number, seed = 1, shapes = Math.round((width * height) / 900)): WorkflowImage {
+export function texturedImage(
+  width: number,
+  height: number,
+  seed = 1,
+  shapes = Math.round((width * height) / 900),
+): WorkflowImage {
   const random = seeded(seed);
   const pixels = new Uint8Array(width * height * 3).fill(128);
   for (let s = 0; s < shapes; s++) {
@@ -43,7 +48,11 @@ export function solidImage(width: number, height: number, value = 90): WorkflowI
 
 export function crop(image: WorkflowImage, x0: number, y0: number, width: number, height: number): WorkflowImage {
   const pixels = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) pixels.set(image.pixels.subarray(((y + y0) * image.width + x0) * 3, ((y + y0) * image.width + x0 + width) * 3), y * width * 3);
+  for (let y = 0; y < height; y++)
+    pixels.set(
+      image.pixels.subarray(((y + y0) * image.width + x0) * 3, ((y + y0) * image.width + x0 + width) * 3),
+      y * width * 3,
+    );
   return new WorkflowImage(pixels, width, height, { parentId: `${image.parentId}-crop` });
 }
 

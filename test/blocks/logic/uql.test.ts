@@ -1,7 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { Detections, InvalidInputTypeError, OperationTypeNotRecognisedError, UndeclaredSymbolError, WorkflowImage } from '../../../engine/index.ts';
+import {
+  Detections,
+  InvalidInputTypeError,
+  OperationTypeNotRecognisedError,
+  UndeclaredSymbolError,
+  WorkflowImage,
+} from '../../../engine/index.ts';
 import {
   evaluateStatement,
   executeOperations,
@@ -39,9 +45,23 @@ const binary = (left: unknown, comparator: string, right: unknown, negate = fals
 
 describe('UQL operations', () => {
   test('string, number and lookup operations chain', async () => {
-    assert.equal(await run('Hello', [{ type: 'StringToUpperCase' }, { type: 'StringSubSequence', start: 1, end: 3 }]), 'EL');
-    assert.equal(await run('Hello', [{ type: 'StringSubSequence' }]), 'Hell', 'default end=-1 drops the last character, like Python');
-    assert.equal(await run('12', [{ type: 'ToNumber', cast_to: 'int' }, { type: 'Multiply', other: 3 }, { type: 'Divide', other: 4 }]), 9);
+    assert.equal(
+      await run('Hello', [{ type: 'StringToUpperCase' }, { type: 'StringSubSequence', start: 1, end: 3 }]),
+      'EL',
+    );
+    assert.equal(
+      await run('Hello', [{ type: 'StringSubSequence' }]),
+      'Hell',
+      'default end=-1 drops the last character, like Python',
+    );
+    assert.equal(
+      await run('12', [
+        { type: 'ToNumber', cast_to: 'int' },
+        { type: 'Multiply', other: 3 },
+        { type: 'Divide', other: 4 },
+      ]),
+      9,
+    );
     assert.equal(await run(2.34567, [{ type: 'NumberRound', decimal_digits: 2 }]), 2.35);
     assert.equal(await run('dog', [{ type: 'LookupTable', lookup_table: { dog: 'animal' } }]), 'animal');
     assert.deepEqual(await run(['a', 'b'], [{ type: 'SequenceMap', lookup_table: { a: 1, b: 2 } }]), [1, 2]);
@@ -58,15 +78,26 @@ describe('UQL operations', () => {
     assert.equal(await run(['a', 'b', 'b'], [{ type: 'SequenceAggregate', mode: 'most_common' }]), 'b');
     assert.deepEqual(await run(['a', 'b', 'b'], [{ type: 'SequenceElementsCount' }]), { a: 1, b: 2 });
     assert.equal(await run(['a', 'b'], [{ type: 'SequenceJoin', separator: '-' }]), 'a-b');
-    assert.deepEqual(await run(['a', 'B'], [{ type: 'SequenceApply', operations: [{ type: 'StringToUpperCase' }] }]), ['A', 'B']);
+    assert.deepEqual(await run(['a', 'B'], [{ type: 'SequenceApply', operations: [{ type: 'StringToUpperCase' }] }]), [
+      'A',
+      'B',
+    ]);
     assert.equal(await run(detections(), [{ type: 'SequenceLength' }]), 3);
   });
 
   test('detections property extraction, sorting, selection and shifting', async () => {
     const d = detections();
-    assert.deepEqual(await run(d, [{ type: 'DetectionsPropertyExtract', property_name: 'class_name' }]), ['apple', 'banana', 'orange']);
+    assert.deepEqual(await run(d, [{ type: 'DetectionsPropertyExtract', property_name: 'class_name' }]), [
+      'apple',
+      'banana',
+      'orange',
+    ]);
     assert.deepEqual(await run(d, [{ type: 'DetectionsPropertyExtract', property_name: 'size' }]), [100, 2000, 600]);
-    assert.deepEqual(await run(d, [{ type: 'DetectionsPropertyExtract', property_name: 'center' }]), [[5, 5], [120, 75], [50, 55]]);
+    assert.deepEqual(await run(d, [{ type: 'DetectionsPropertyExtract', property_name: 'center' }]), [
+      [5, 5],
+      [120, 75],
+      [50, 55],
+    ]);
     const bySize = (await run(d, [{ type: 'SortDetections', mode: 'size', ascending: false }])) as Detections;
     assert.deepEqual(bySize.column('detection_id'), ['b', 'c', 'a']);
     const byXMax = (await run(d, [{ type: 'SortDetections', mode: 'x_max' }])) as Detections;
@@ -88,13 +119,19 @@ describe('UQL operations', () => {
         statements: [
           {
             type: 'BinaryStatement',
-            left_operand: { type: 'DynamicOperand', operations: [{ type: 'ExtractDetectionProperty', property_name: 'class_name' }] },
+            left_operand: {
+              type: 'DynamicOperand',
+              operations: [{ type: 'ExtractDetectionProperty', property_name: 'class_name' }],
+            },
             comparator: { type: 'in (Sequence)' },
             right_operand: { type: 'DynamicOperand', operand_name: 'classes' },
           },
           {
             type: 'BinaryStatement',
-            left_operand: { type: 'DynamicOperand', operations: [{ type: 'ExtractDetectionProperty', property_name: 'confidence' }] },
+            left_operand: {
+              type: 'DynamicOperand',
+              operations: [{ type: 'ExtractDetectionProperty', property_name: 'confidence' }],
+            },
             comparator: { type: '(Number) >=' },
             right_operand: { type: 'StaticOperand', value: 0.5 },
           },
@@ -106,7 +143,9 @@ describe('UQL operations', () => {
   });
 
   test('DetectionsRename: strict remaps ids to sorted targets; non-strict keeps ids and offsets new classes', async () => {
-    const strict = (await run(detections(), [{ type: 'DetectionsRename', strict: true, class_map: { apple: 'fruit', banana: 'fruit', orange: 'my-orange' } }])) as Detections;
+    const strict = (await run(detections(), [
+      { type: 'DetectionsRename', strict: true, class_map: { apple: 'fruit', banana: 'fruit', orange: 'my-orange' } },
+    ])) as Detections;
     assert.deepEqual(strict.column('class_name'), ['fruit', 'fruit', 'my-orange']);
     assert.deepEqual([...strict.classId], [0, 0, 1]);
     const loose = (await run(detections(), [{ type: 'DetectionsRename', strict: 'strict', class_map: 'class_map' }], {
@@ -115,17 +154,40 @@ describe('UQL operations', () => {
     })) as Detections;
     assert.deepEqual(loose.column('class_name'), ['fruit', 'fruit', 'orange']);
     assert.deepEqual([...loose.classId], [1024, 1024, 2]);
-    await assert.rejects(run(detections(), [{ type: 'DetectionsRename', strict: true, class_map: { apple: 'fruit' } }]), InvalidInputTypeError);
-    await assert.rejects(run(detections(), [{ type: 'DetectionsRename', class_map: 'missing' }]), UndeclaredSymbolError);
+    await assert.rejects(
+      run(detections(), [{ type: 'DetectionsRename', strict: true, class_map: { apple: 'fruit' } }]),
+      InvalidInputTypeError,
+    );
+    await assert.rejects(
+      run(detections(), [{ type: 'DetectionsRename', class_map: 'missing' }]),
+      UndeclaredSymbolError,
+    );
   });
 
   test('classification and image properties', async () => {
-    const single = { top: 'cat', confidence: 0.8, predictions: [{ class: 'cat', class_id: 0, confidence: 0.8 }, { class: 'dog', class_id: 1, confidence: 0.2 }] };
-    const multi = { predicted_classes: ['dog'], predictions: { cat: { confidence: 0.1, class_id: 0 }, dog: { confidence: 0.9, class_id: 1 } } };
+    const single = {
+      top: 'cat',
+      confidence: 0.8,
+      predictions: [
+        { class: 'cat', class_id: 0, confidence: 0.8 },
+        { class: 'dog', class_id: 1, confidence: 0.2 },
+      ],
+    };
+    const multi = {
+      predicted_classes: ['dog'],
+      predictions: { cat: { confidence: 0.1, class_id: 0 }, dog: { confidence: 0.9, class_id: 1 } },
+    };
     assert.equal(await run(single, [{ type: 'ClassificationPropertyExtract', property_name: 'top_class' }]), 'cat');
-    assert.deepEqual(await run(multi, [{ type: 'ClassificationPropertyExtract', property_name: 'top_class' }]), ['dog']);
-    assert.deepEqual(await run(multi, [{ type: 'ClassificationPropertyExtract', property_name: 'all_confidences' }]), [0.1, 0.9]);
-    const png = await sharp({ create: { width: 30, height: 20, channels: 3, background: { r: 200, g: 10, b: 10 } } }).png().toBuffer();
+    assert.deepEqual(await run(multi, [{ type: 'ClassificationPropertyExtract', property_name: 'top_class' }]), [
+      'dog',
+    ]);
+    assert.deepEqual(
+      await run(multi, [{ type: 'ClassificationPropertyExtract', property_name: 'all_confidences' }]),
+      [0.1, 0.9],
+    );
+    const png = await sharp({ create: { width: 30, height: 20, channels: 3, background: { r: 200, g: 10, b: 10 } } })
+      .png()
+      .toBuffer();
     const image = await WorkflowImage.decode(png, { parentId: 'image' });
     assert.equal(await run(image, [{ type: 'ExtractImageProperty', property_name: 'aspect_ratio' }]), 1.5);
     assert.equal(await run(image, [{ type: 'ExtractImageProperty', property_name: 'size' }]), 600);
@@ -136,7 +198,10 @@ describe('UQL operations', () => {
   test('errors: unknown operation, wrong input type', async () => {
     await assert.rejects(run('x', [{ type: 'NoSuchOperation' }]), OperationTypeNotRecognisedError);
     await assert.rejects(run(5, [{ type: 'StringToLowerCase' }]), InvalidInputTypeError);
-    await assert.rejects(run('x', [{ type: 'DetectionsPropertyExtract', property_name: 'class_name' }]), InvalidInputTypeError);
+    await assert.rejects(
+      run('x', [{ type: 'DetectionsPropertyExtract', property_name: 'class_name' }]),
+      InvalidInputTypeError,
+    );
   });
 });
 
@@ -158,15 +223,29 @@ describe('UQL statements', () => {
       ['x', '!=', 'y', true],
     ];
     for (const [left, comparator, right, expected] of cases) {
-      assert.equal(await evaluateStatement(binary(left, comparator, right), ctx()), expected, `${JSON.stringify(left)} ${comparator} ${JSON.stringify(right)}`);
-      assert.equal(await evaluateStatement(binary(left, comparator, right, true), ctx()), !expected, `negated ${comparator}`);
+      assert.equal(
+        await evaluateStatement(binary(left, comparator, right), ctx()),
+        expected,
+        `${JSON.stringify(left)} ${comparator} ${JSON.stringify(right)}`,
+      );
+      assert.equal(
+        await evaluateStatement(binary(left, comparator, right, true), ctx()),
+        !expected,
+        `negated ${comparator}`,
+      );
     }
   });
 
   test('unary operators, groups, dynamic operands and zones', async () => {
     const unary = (operator: string, name: string): Statement => ({
       type: 'StatementGroup',
-      statements: [{ type: 'UnaryStatement', operand: { type: 'DynamicOperand', operand_name: name }, operator: { type: operator } }],
+      statements: [
+        {
+          type: 'UnaryStatement',
+          operand: { type: 'DynamicOperand', operand_name: name },
+          operator: { type: operator },
+        },
+      ],
     });
     const params = { flag: true, empty: [], nothing: null, d: detections() };
     assert.equal(await evaluateStatement(unary('(Boolean) is True', 'flag'), ctx(params)), true);
@@ -174,7 +253,11 @@ describe('UQL statements', () => {
     assert.equal(await evaluateStatement(unary('(Sequence) is not empty', 'd'), ctx(params)), true);
     assert.equal(await evaluateStatement(unary('Exists', 'nothing'), ctx(params)), false);
     assert.equal(await evaluateStatement(unary('DoesNotExist', 'nothing'), ctx(params)), true);
-    const and: Statement = { type: 'StatementGroup', operator: 'and', statements: [binary(1, '==', 1), binary(1, '==', 2)] };
+    const and: Statement = {
+      type: 'StatementGroup',
+      operator: 'and',
+      statements: [binary(1, '==', 1), binary(1, '==', 2)],
+    };
     const or: Statement = { ...and, operator: 'or' };
     assert.equal(await evaluateStatement(and, ctx()), false);
     assert.equal(await evaluateStatement(or, ctx()), true);
@@ -182,15 +265,38 @@ describe('UQL statements', () => {
       type: 'DetectionsFilter',
       filter_operation: {
         type: 'StatementGroup',
-        statements: [{ type: 'BinaryStatement', left_operand: { type: 'DynamicOperand' }, comparator: { type: '(Detection) in zone' }, right_operand: { type: 'DynamicOperand', operand_name: 'zone' } }],
+        statements: [
+          {
+            type: 'BinaryStatement',
+            left_operand: { type: 'DynamicOperand' },
+            comparator: { type: '(Detection) in zone' },
+            right_operand: { type: 'DynamicOperand', operand_name: 'zone' },
+          },
+        ],
       },
     };
-    const kept = (await run(detections(), [inZone], { zone: [[0, 0], [80, 0], [80, 80], [0, 80]] })) as Detections;
+    const kept = (await run(detections(), [inZone], {
+      zone: [
+        [0, 0],
+        [80, 0],
+        [80, 80],
+        [0, 80],
+      ],
+    })) as Detections;
     assert.deepEqual(kept.column('class_name'), ['apple', 'orange']);
   });
 
   test('errors: undeclared operand, type mismatch, unknown comparator', async () => {
-    const dyn: Statement = { type: 'StatementGroup', statements: [{ type: 'UnaryStatement', operand: { type: 'DynamicOperand', operand_name: 'nope' }, operator: { type: 'Exists' } }] };
+    const dyn: Statement = {
+      type: 'StatementGroup',
+      statements: [
+        {
+          type: 'UnaryStatement',
+          operand: { type: 'DynamicOperand', operand_name: 'nope' },
+          operator: { type: 'Exists' },
+        },
+      ],
+    };
     await assert.rejects(evaluateStatement(dyn, ctx()), UndeclaredSymbolError);
     await assert.rejects(evaluateStatement(binary('a', '(Number) >', 1), ctx()), InvalidInputTypeError);
     await assert.rejects(evaluateStatement(binary(1, '(Number) ~', 1), ctx()), OperationTypeNotRecognisedError);
@@ -198,7 +304,14 @@ describe('UQL statements', () => {
 
   test('describe lists every operation and operator', () => {
     const types = operationsDescription.map((o) => o.operation_type);
-    for (const t of ['DetectionsFilter', 'SortDetections', 'DetectionsRename', 'SequenceApply', 'ClassificationPropertyExtract']) assert.ok(types.includes(t), t);
+    for (const t of [
+      'DetectionsFilter',
+      'SortDetections',
+      'DetectionsRename',
+      'SequenceApply',
+      'ClassificationPropertyExtract',
+    ])
+      assert.ok(types.includes(t), t);
     const filter = operationsDescription.find((o) => o.operation_type === 'DetectionsFilter')!;
     assert.equal(filter.compound, true);
     assert.equal(filter.input_kind[0]!.name, 'object_detection_prediction');

@@ -31,12 +31,22 @@ export function stepContext(stepName = 'step'): StepContext {
 export function frame(video: string, n: number, fps = 30, width = 64, height = 48): WorkflowImage {
   return new WorkflowImage(new Uint8Array(width * height * 3), width, height, {
     parentId: `${video}-${n}`,
-    videoMetadata: { video_identifier: video, frame_number: n, frame_timestamp: new Date(n * (1000 / fps)).toISOString(), fps },
+    videoMetadata: {
+      video_identifier: video,
+      frame_number: n,
+      frame_timestamp: new Date(n * (1000 / fps)).toISOString(),
+      fps,
+    },
   });
 }
 
 /** A JPEG of `file` moved right by `dx` pixels (edge repeated), as a workflow image input of a video. */
-export async function shiftedFrame(file: string, dx: number, video: string, n: number): Promise<Record<string, unknown>> {
+export async function shiftedFrame(
+  file: string,
+  dx: number,
+  video: string,
+  n: number,
+): Promise<Record<string, unknown>> {
   const source = sharp(fs.readFileSync(file));
   const { width, height } = await source.metadata();
   const jpeg = await sharp(fs.readFileSync(file))
@@ -47,6 +57,11 @@ export async function shiftedFrame(file: string, dx: number, video: string, n: n
   return {
     type: 'base64',
     value: jpeg.toString('base64'),
-    video_metadata: { video_identifier: video, frame_number: n, frame_timestamp: new Date(n * 40).toISOString(), fps: 25 },
+    video_metadata: {
+      video_identifier: video,
+      frame_number: n,
+      frame_timestamp: new Date(n * 40).toISOString(),
+      fps: 25,
+    },
   };
 }

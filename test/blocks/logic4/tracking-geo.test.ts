@@ -14,10 +14,23 @@ type Out = Record<string, any>;
 
 test('track_class_lock@v1 locks by votes, resists flicker, switches after a streak and reattaches', () => {
   const context = stepContext('lock');
-  const settings = { min_votes: 3, vote_confidence: 0.5, lead_margin: 1, switch_after: 2, state_ttl: 30, reattach_window: 5, reattach_iou: 0.3 };
+  const settings = {
+    min_votes: 3,
+    vote_confidence: 0.5,
+    lead_margin: 1,
+    switch_after: 2,
+    state_ttl: 30,
+    reattach_window: 5,
+    reattach_iou: 0.3,
+  };
   let n = 0;
   const step = (rows: Row[], ids: number[]) =>
-    (trackClassLockV1.run({ ...settings, image: frame('lock', n++), detections: detections(rows, { trackerId: ids }) }, context) as Out).tracked_detections as Detections;
+    (
+      trackClassLockV1.run(
+        { ...settings, image: frame('lock', n++), detections: detections(rows, { trackerId: ids }) },
+        context,
+      ) as Out
+    ).tracked_detections as Detections;
   const box = [10, 10, 50, 50] as const;
   const seen = (name: string, confidence = 0.9): Row => [...box, name, confidence];
   assert.deepEqual(step([seen('cat', 0.8)], [1]).column('class_locked'), [false]);
@@ -38,8 +51,24 @@ test('track_class_lock@v1 locks by votes, resists flicker, switches after a stre
   const heir = step([[12, 10, 52, 50, 'cat', 0.9]], [2]);
   assert.deepEqual(heir.column('class_name'), ['dog']);
   assert.deepEqual(heir.column('class_locked'), [true]);
-  assert.throws(() => trackClassLockV1.run({ ...settings, image: frame('lock', 99), detections: detections([seen('cat')]) }, context), /tracker/);
-  assert.throws(() => trackClassLockV1.run({ ...settings, reattach_window: 40, image: frame('lock', 99), detections: detections([seen('cat')], { trackerId: [1] }) }, context), /reattach_window/);
+  assert.throws(
+    () =>
+      trackClassLockV1.run({ ...settings, image: frame('lock', 99), detections: detections([seen('cat')]) }, context),
+    /tracker/,
+  );
+  assert.throws(
+    () =>
+      trackClassLockV1.run(
+        {
+          ...settings,
+          reattach_window: 40,
+          image: frame('lock', 99),
+          detections: detections([seen('cat')], { trackerId: [1] }),
+        },
+        context,
+      ),
+    /reattach_window/,
+  );
 });
 
 test('geotag_detection@v1 projects box centres for a nadir camera, rotated by heading', () => {
@@ -50,11 +79,22 @@ test('geotag_detection@v1 projects box centres for a nadir camera, rotated by he
   const north = geotagDetectionV1.run({ ...camera, heading: 0, image, predictions: d }, stepContext()) as Out;
   const [record] = north.geo_detections;
   const degreesEast = 5 / (111320 * Math.cos(Math.PI / 4));
-  assert.ok(Math.abs(record.lon - (7 + degreesEast)) < 1e-7 && Math.abs(record.lat - 45) < 1e-7, JSON.stringify(record));
-  assert.deepEqual([record.class, record.confidence, record.pixel_x, record.pixel_y, record.width, record.height], ['car', 0.8765, 75, 25, 10, 10]);
-  assert.deepEqual(north.geojson.features[0], { type: 'Feature', geometry: { type: 'Point', coordinates: [record.lon, record.lat] }, properties: { class: 'car', confidence: 0.8765 } });
+  assert.ok(
+    Math.abs(record.lon - (7 + degreesEast)) < 1e-7 && Math.abs(record.lat - 45) < 1e-7,
+    JSON.stringify(record),
+  );
+  assert.deepEqual(
+    [record.class, record.confidence, record.pixel_x, record.pixel_y, record.width, record.height],
+    ['car', 0.8765, 75, 25, 10, 10],
+  );
+  assert.deepEqual(north.geojson.features[0], {
+    type: 'Feature',
+    geometry: { type: 'Point', coordinates: [record.lon, record.lat] },
+    properties: { class: 'car', confidence: 0.8765 },
+  });
   // Facing east, the image's right points south.
-  const [east] = (geotagDetectionV1.run({ ...camera, heading: 90, image, predictions: d }, stepContext()) as Out).geo_detections;
+  const [east] = (geotagDetectionV1.run({ ...camera, heading: 90, image, predictions: d }, stepContext()) as Out)
+    .geo_detections;
   assert.ok(Math.abs(east.lat - (45 - 5 / 111320)) < 1e-7 && Math.abs(east.lon - 7) < 1e-7, JSON.stringify(east));
 });
 
@@ -62,17 +102,40 @@ test('track_class_lock@v1 and geotag_detection@v1 run through the engine', async
   const engine = new ExecutionEngine({ blocks: coreBlocks });
   const definition = {
     version: '1.4.0',
-    inputs: [{ type: 'WorkflowImage', name: 'image' }, { type: 'WorkflowParameter', name: 'd' }, { type: 'WorkflowParameter', name: 'altitude' }],
+    inputs: [
+      { type: 'WorkflowImage', name: 'image' },
+      { type: 'WorkflowParameter', name: 'd' },
+      { type: 'WorkflowParameter', name: 'altitude' },
+    ],
     steps: [
-      { type: 'roboflow_core/track_class_lock@v1', name: 'lock', image: '$inputs.image', detections: '$inputs.d', min_votes: 1, lead_margin: 0 },
-      { type: 'roboflow_core/geotag_detection@v1', name: 'geo', image: '$inputs.image', predictions: '$steps.lock.tracked_detections', latitude: 10, longitude: 20, altitude: '$inputs.altitude' },
+      {
+        type: 'roboflow_core/track_class_lock@v1',
+        name: 'lock',
+        image: '$inputs.image',
+        detections: '$inputs.d',
+        min_votes: 1,
+        lead_margin: 0,
+      },
+      {
+        type: 'roboflow_core/geotag_detection@v1',
+        name: 'geo',
+        image: '$inputs.image',
+        predictions: '$steps.lock.tracked_detections',
+        latitude: 10,
+        longitude: 20,
+        altitude: '$inputs.altitude',
+      },
     ],
     outputs: [
       { type: 'JsonField', name: 'geo', selector: '$steps.geo.geo_detections' },
       { type: 'JsonField', name: 'geojson', selector: '$steps.geo.geojson' },
     ],
   };
-  const { outputs } = await engine.run(definition, { image: frame('e', 0), d: detections([[0, 0, 64, 48, 'boat', 0.95]], { trackerId: [4] }), altitude: 30 });
+  const { outputs } = await engine.run(definition, {
+    image: frame('e', 0),
+    d: detections([[0, 0, 64, 48, 'boat', 0.95]], { trackerId: [4] }),
+    altitude: 30,
+  });
   const [out] = outputs as Out[];
   assert.equal(out!.geo.length, 1);
   assert.equal(out!.geo[0].class, 'boat');
@@ -80,21 +143,42 @@ test('track_class_lock@v1 and geotag_detection@v1 run through the engine', async
   assert.equal(out!.geojson.type, 'FeatureCollection');
 });
 
-test('trackers_ocsort@v1 direction momentum picks the detection along the track\'s motion', () => {
-  const base = { minimum_iou_threshold: 0.3, minimum_consecutive_frames: 1, lost_track_buffer: 30, high_conf_det_threshold: 0.6, delta_t: 1, instances_cache_size: 100 };
+test("trackers_ocsort@v1 direction momentum picks the detection along the track's motion", () => {
+  const base = {
+    minimum_iou_threshold: 0.3,
+    minimum_consecutive_frames: 1,
+    lost_track_buffer: 30,
+    high_conf_det_threshold: 0.6,
+    delta_t: 1,
+    instances_cache_size: 100,
+  };
   const chosen = (weight: number) => {
     const context = stepContext('oc');
     for (let n = 0; n < 5; n++) {
-      trackersOcsortV1.run({ ...base, direction_consistency_weight: weight, image: frame('oc', n), detections: detections([[n * 8, 100, n * 8 + 40, 140, 'car']]) }, context);
+      trackersOcsortV1.run(
+        {
+          ...base,
+          direction_consistency_weight: weight,
+          image: frame('oc', n),
+          detections: detections([[n * 8, 100, n * 8 + 40, 140, 'car']]),
+        },
+        context,
+      );
     }
     // Moving right 8 px a frame; 'down' overlaps the prediction more, 'ahead' continues the direction.
     const last = 32;
-    const out = trackersOcsortV1.run({
-      ...base,
-      direction_consistency_weight: weight,
-      image: frame('oc', 5),
-      detections: detections([[last + 8, 108, last + 48, 148, 'down'], [last + 18, 100, last + 58, 140, 'ahead']]),
-    }, context) as Out;
+    const out = trackersOcsortV1.run(
+      {
+        ...base,
+        direction_consistency_weight: weight,
+        image: frame('oc', 5),
+        detections: detections([
+          [last + 8, 108, last + 48, 148, 'down'],
+          [last + 18, 100, last + 58, 140, 'ahead'],
+        ]),
+      },
+      context,
+    ) as Out;
     return (out.tracked_detections as Detections).column('class_name');
   };
   assert.deepEqual(chosen(0), ['down'], 'IoU alone');
@@ -102,10 +186,20 @@ test('trackers_ocsort@v1 direction momentum picks the detection along the track\
 });
 
 test('trackers_ocsort@v1 recovers a track from its last observation', () => {
-  const base = { minimum_iou_threshold: 0.3, minimum_consecutive_frames: 1, lost_track_buffer: 30, high_conf_det_threshold: 0.6, direction_consistency_weight: 0.2, delta_t: 3, instances_cache_size: 100 };
+  const base = {
+    minimum_iou_threshold: 0.3,
+    minimum_consecutive_frames: 1,
+    lost_track_buffer: 30,
+    high_conf_det_threshold: 0.6,
+    direction_consistency_weight: 0.2,
+    delta_t: 3,
+    instances_cache_size: 100,
+  };
   const context = stepContext('ocr');
   let n = 0;
-  const run = (rows: Row[]) => (trackersOcsortV1.run({ ...base, image: frame('r', n++), detections: detections(rows) }, context) as Out).tracked_detections as Detections;
+  const run = (rows: Row[]) =>
+    (trackersOcsortV1.run({ ...base, image: frame('r', n++), detections: detections(rows) }, context) as Out)
+      .tracked_detections as Detections;
   for (let k = 0; k < 5; k++) run([[k * 8, 0, k * 8 + 20, 20, 'car']]);
   // Hidden for three frames while its prediction moves on, it reappears where it was last seen: only its last
   // observation still overlaps (SORT would start a new track here).
@@ -115,12 +209,27 @@ test('trackers_ocsort@v1 recovers a track from its last observation', () => {
 
 test('trackers_botsort@v1 associates unconfirmed tracks in their own stage', () => {
   const run = (context: ReturnType<typeof stepContext>, n: number, x: number, unconfirmed: number) =>
-    (trackersBotsortV1.run({
-      image: frame('b', n), detections: detections([[x, 0, x + 40, 40, 'car', 0.9]]),
-      minimum_iou_threshold_first_assoc: 0.9, minimum_iou_threshold_second_assoc: 0.5, minimum_iou_threshold_unconfirmed_assoc: unconfirmed,
-      minimum_consecutive_frames: 2, lost_track_buffer: 30, track_activation_threshold: 0.7, high_conf_det_threshold: 0.6,
-      enable_cmc: false, cmc_method: 'sparseOptFlow', cmc_downscale: 2, instant_first_frame_activation: false, instances_cache_size: 100,
-    }, context) as Out).tracked_detections as Detections;
+    (
+      trackersBotsortV1.run(
+        {
+          image: frame('b', n),
+          detections: detections([[x, 0, x + 40, 40, 'car', 0.9]]),
+          minimum_iou_threshold_first_assoc: 0.9,
+          minimum_iou_threshold_second_assoc: 0.5,
+          minimum_iou_threshold_unconfirmed_assoc: unconfirmed,
+          minimum_consecutive_frames: 2,
+          lost_track_buffer: 30,
+          track_activation_threshold: 0.7,
+          high_conf_det_threshold: 0.6,
+          enable_cmc: false,
+          cmc_method: 'sparseOptFlow',
+          cmc_downscale: 2,
+          instant_first_frame_activation: false,
+          instances_cache_size: 100,
+        },
+        context,
+      ) as Out
+    ).tracked_detections as Detections;
   const lenient = stepContext('b1');
   run(lenient, 0, 0, 0.2);
   // IoU of 0.6 with the unconfirmed track: too little for the first stage, enough for the unconfirmed one.

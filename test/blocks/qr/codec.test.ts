@@ -88,8 +88,17 @@ describe('encodeQr / decodeMatrix', () => {
   test('numeric and alphanumeric segments parse', () => {
     // Numeric "01234567" (count 8) then alphanumeric "AC-42" (count 5), terminator.
     const bits =
-      '0001' + '0000001000' + '0000001100' + '0101011001' + '1000011' +
-      '0010' + '000000101' + '00111001110' + '11100111001' + '000010' + '0000';
+      '0001' +
+      '0000001000' +
+      '0000001100' +
+      '0101011001' +
+      '1000011' +
+      '0010' +
+      '000000101' +
+      '00111001110' +
+      '11100111001' +
+      '000010' +
+      '0000';
     const bytes = new Uint8Array(Math.ceil(bits.length / 8));
     for (let i = 0; i < bits.length; i++) if (bits[i] === '1') bytes[i >> 3]! |= 0x80 >> (i & 7);
     assert.equal(parseSegments(bytes, 1), '01234567AC-42');

@@ -62,9 +62,17 @@ describe('detectQrCodes', () => {
   test('the corners frame the symbol without the quiet zone', async () => {
     const matrix = encodeQr('corners', { version: 2 });
     const [code] = detectQrCodes(renderQr(matrix, { moduleSize: 8, border: 4 }).pixels, 33 * 8, 33 * 8);
-    const expected = [[32, 32], [32 + 25 * 8, 32], [32 + 25 * 8, 32 + 25 * 8], [32, 32 + 25 * 8]];
+    const expected = [
+      [32, 32],
+      [32 + 25 * 8, 32],
+      [32 + 25 * 8, 32 + 25 * 8],
+      [32, 32 + 25 * 8],
+    ];
     code!.corners.forEach((p, i) => {
-      assert.ok(Math.abs(p.x - expected[i]![0]!) < 2 && Math.abs(p.y - expected[i]![1]!) < 2, `corner ${i}: ${p.x},${p.y}`);
+      assert.ok(
+        Math.abs(p.x - expected[i]![0]!) < 2 && Math.abs(p.y - expected[i]![1]!) < 2,
+        `corner ${i}: ${p.x},${p.y}`,
+      );
     });
     assert.equal(code!.version, 2);
   });
@@ -72,7 +80,8 @@ describe('detectQrCodes', () => {
   test('damaged modules are corrected (level H, a blotch over the data)', async () => {
     const matrix = encodeQr('still readable', { level: 'H', version: 3 });
     const size = matrix.size;
-    for (let y = 12; y < 17; y++) for (let x = 12; x < 17; x++) matrix.modules[y * size + x] = (x + y) % 3 === 0 ? 1 : 0;
+    for (let y = 12; y < 17; y++)
+      for (let x = 12; x < 17; x++) matrix.modules[y * size + x] = (x + y) % 3 === 0 ? 1 : 0;
     const raw = await scaled(matrix, 5);
     const [code] = detectQrCodes(raw.pixels, raw.width, raw.height);
     assert.equal(code?.text, 'still readable');
@@ -86,8 +95,18 @@ describe('detectQrCodes', () => {
     const height = Math.max(left.height, right.height);
     const canvas = await toRaw(
       sharp({ create: { width, height, channels: 3, background: '#ffffff' } }).composite([
-        { input: Buffer.from(left.pixels), raw: { width: left.width, height: left.height, channels: 3 }, left: 0, top: 0 },
-        { input: Buffer.from(right.pixels), raw: { width: right.width, height: right.height, channels: 3 }, left: left.width, top: 0 },
+        {
+          input: Buffer.from(left.pixels),
+          raw: { width: left.width, height: left.height, channels: 3 },
+          left: 0,
+          top: 0,
+        },
+        {
+          input: Buffer.from(right.pixels),
+          raw: { width: right.width, height: right.height, channels: 3 },
+          left: left.width,
+          top: 0,
+        },
       ]),
     );
     assert.deepEqual(texts(canvas).sort(), ['left code', 'right code, a little longer']);
@@ -108,7 +127,10 @@ describe('detectQrCodes', () => {
     assert.deepEqual(detections.column('data'), ['sightline://street/42']);
     const [x0, y0, x1, y1] = detections.box(0);
     // The symbol (without its 2-module border) lies inside the pasted square.
-    assert.ok(x0 >= 300 && y0 >= 200 && x1 <= 300 + code.width && y1 <= 200 + code.height, `box ${x0},${y0},${x1},${y1}`);
+    assert.ok(
+      x0 >= 300 && y0 >= 200 && x1 <= 300 + code.width && y1 <= 200 + code.height,
+      `box ${x0},${y0},${x1},${y1}`,
+    );
     assert.ok(x1 - x0 > 100 && y1 - y0 > 100);
     const plain = await toRaw(sharp(sharedImage('street.jpg')));
     assert.deepEqual(texts(plain), []);
@@ -121,7 +143,14 @@ describe('qr_code_generator@v1 → qr_code_detector@v1 through the engine', () =
     version: '1.0',
     inputs: [{ type: 'WorkflowParameter', name: 'text' }],
     steps: [
-      { type: 'roboflow_core/qr_code_generator@v1', name: 'generate', text: '$inputs.text', border: 2, fill_color: '#102030', back_color: 'rgb(250, 240, 230)' },
+      {
+        type: 'roboflow_core/qr_code_generator@v1',
+        name: 'generate',
+        text: '$inputs.text',
+        border: 2,
+        fill_color: '#102030',
+        back_color: 'rgb(250, 240, 230)',
+      },
       { type: 'QRCodeDetector', name: 'detect', images: '$steps.generate.qr_code' },
     ],
     outputs: [
@@ -152,7 +181,19 @@ describe('qr_code_generator@v1 → qr_code_detector@v1 through the engine', () =
     assert.equal(payload.predictions.length, 1);
     assert.deepEqual(
       { ...payload.predictions[0], detection_id: undefined, parent_id: undefined },
-      { ...payload.predictions[0], x: 125, y: 125, width: 210, height: 210, confidence: 1, class: 'qr_code', class_id: 0, data: 'serialized', detection_id: undefined, parent_id: undefined },
+      {
+        ...payload.predictions[0],
+        x: 125,
+        y: 125,
+        width: 210,
+        height: 210,
+        confidence: 1,
+        class: 'qr_code',
+        class_id: 0,
+        data: 'serialized',
+        detection_id: undefined,
+        parent_id: undefined,
+      },
     );
   });
 
@@ -164,7 +205,12 @@ describe('qr_code_generator@v1 → qr_code_detector@v1 through the engine', () =
 describe('perspective', () => {
   /** Inverse-maps every output pixel through a homography taking the rendered square onto a trapezoid. */
   function warp(source: Raw, corners: Point[], width: number, height: number): Raw {
-    const square = [{ x: 0, y: 0 }, { x: source.width, y: 0 }, { x: source.width, y: source.height }, { x: 0, y: source.height }];
+    const square = [
+      { x: 0, y: 0 },
+      { x: source.width, y: 0 },
+      { x: source.width, y: source.height },
+      { x: 0, y: source.height },
+    ];
     const inverse = homographyFrom(corners, square)!;
     const pixels = new Uint8Array(width * height * 3).fill(255);
     for (let y = 0; y < height; y++) {
@@ -173,15 +219,31 @@ describe('perspective', () => {
         const sx = Math.floor(p.x);
         const sy = Math.floor(p.y);
         if (sx < 0 || sy < 0 || sx >= source.width || sy >= source.height) continue;
-        pixels.set(source.pixels.subarray((sy * source.width + sx) * 3, (sy * source.width + sx) * 3 + 3), (y * width + x) * 3);
+        pixels.set(
+          source.pixels.subarray((sy * source.width + sx) * 3, (sy * source.width + sx) * 3 + 3),
+          (y * width + x) * 3,
+        );
       }
     }
     return { pixels, width, height };
   }
 
   test('a version 5 code seen at an angle is read through its alignment pattern', () => {
-    const source = renderQr(encodeQr('https://roboflow.com/perspective/test/' + 'p'.repeat(40)), { moduleSize: 6, border: 4 });
-    const warped = warp(source, [{ x: 60, y: 40 }, { x: 400, y: 70 }, { x: 380, y: 390 }, { x: 40, y: 430 }], 460, 470);
+    const source = renderQr(encodeQr('https://roboflow.com/perspective/test/' + 'p'.repeat(40)), {
+      moduleSize: 6,
+      border: 4,
+    });
+    const warped = warp(
+      source,
+      [
+        { x: 60, y: 40 },
+        { x: 400, y: 70 },
+        { x: 380, y: 390 },
+        { x: 40, y: 430 },
+      ],
+      460,
+      470,
+    );
     assert.deepEqual(texts(warped), ['https://roboflow.com/perspective/test/' + 'p'.repeat(40)]);
   });
 });

@@ -22,11 +22,23 @@ describe('image_preprocessing', () => {
   const image = gradientImage(30, 20);
 
   test('horizontal / vertical / both flips move pixels to mirrored positions', async () => {
-    for (const [flipType, fx, fy] of [['horizontal', true, false], ['vertical', false, true], ['both', true, true]] as const) {
+    for (const [flipType, fx, fy] of [
+      ['horizontal', true, false],
+      ['vertical', false, true],
+      ['both', true, true],
+    ] as const) {
       const out = outputImage(await imagePreprocessingV1.run({ image, task_type: 'flip', flip_type: flipType }, ctx));
       assert.equal(out.width, 30);
-      for (const [x, y] of [[0, 0], [7, 3], [29, 19]]) {
-        assert.deepEqual(pixel(out, fx ? 29 - x! : x!, fy ? 19 - y! : y!), pixel(image, x!, y!), `${flipType} ${x},${y}`);
+      for (const [x, y] of [
+        [0, 0],
+        [7, 3],
+        [29, 19],
+      ]) {
+        assert.deepEqual(
+          pixel(out, fx ? 29 - x! : x!, fy ? 19 - y! : y!),
+          pixel(image, x!, y!),
+          `${flipType} ${x},${y}`,
+        );
       }
     }
   });
@@ -37,19 +49,25 @@ describe('image_preprocessing', () => {
     assert.equal(out.height, 30);
     assert.deepEqual(pixel(out, 19, 0), pixel(image, 0, 0), 'top-left goes to top-right');
     assert.deepEqual(pixel(out, 0, 29), pixel(image, 29, 19), 'bottom-right goes to bottom-left');
-    const half = outputImage(await imagePreprocessingV1.run({ image, task_type: 'rotate', rotation_degrees: 180 }, ctx));
+    const half = outputImage(
+      await imagePreprocessingV1.run({ image, task_type: 'rotate', rotation_degrees: 180 }, ctx),
+    );
     assert.equal(half.width, 30);
     assert.deepEqual(pixel(half, 29, 19), pixel(image, 0, 0));
     const ccw = outputImage(await imagePreprocessingV1.run({ image, task_type: 'rotate', rotation_degrees: -90 }, ctx));
     assert.deepEqual(pixel(ccw, 0, 29), pixel(image, 0, 0), 'counter-clockwise: top-left goes to bottom-left');
-    const tilted = outputImage(await imagePreprocessingV1.run({ image, task_type: 'rotate', rotation_degrees: 45 }, ctx));
+    const tilted = outputImage(
+      await imagePreprocessingV1.run({ image, task_type: 'rotate', rotation_degrees: 45 }, ctx),
+    );
     assert.ok(tilted.width > 30 && tilted.height > 20, 'arbitrary angles grow the canvas');
   });
 
   test('resize to both dimensions, or one keeping the aspect ratio', async () => {
     const out = outputImage(await imagePreprocessingV1.run({ image, task_type: 'resize', width: 15, height: 40 }, ctx));
     assert.deepEqual([out.width, out.height], [15, 40]);
-    const keep = outputImage(await imagePreprocessingV1.run({ image, task_type: 'resize', width: 60, height: null }, ctx));
+    const keep = outputImage(
+      await imagePreprocessingV1.run({ image, task_type: 'resize', width: 60, height: null }, ctx),
+    );
     assert.deepEqual([keep.width, keep.height], [60, 40]);
     assert.equal(keep.parentId, image.parentId);
   });
@@ -62,7 +80,10 @@ describe('image_preprocessing', () => {
 test('convert_grayscale makes R = G = B', async () => {
   const image = await renderImage(20, 10, [200, 30, 90], [{ box: [0, 0, 10, 10], color: [0, 255, 0] }]);
   const out = outputImage(await convertGrayscaleV1.run({ image }, ctx));
-  for (const [x, y] of [[2, 2], [15, 5]]) {
+  for (const [x, y] of [
+    [2, 2],
+    [15, 5],
+  ]) {
     const [r, g, b] = pixel(out, x!, y!);
     assert.equal(r, g);
     assert.equal(g, b);
@@ -71,7 +92,15 @@ test('convert_grayscale makes R = G = B', async () => {
 });
 
 test('dominant colour of a mostly-red image is red', async () => {
-  const image = await renderImage(100, 80, [255, 0, 0], [{ box: [0, 0, 20, 20], color: [0, 0, 255] }, { box: [80, 60, 100, 80], color: [255, 255, 255] }]);
+  const image = await renderImage(
+    100,
+    80,
+    [255, 0, 0],
+    [
+      { box: [0, 0, 20, 20], color: [0, 0, 255] },
+      { box: [80, 60, 100, 80], color: [255, 255, 255] },
+    ],
+  );
   const result = (await dominantColorV1.run({ image }, ctx)) as StepOutputs;
   assert.deepEqual(result.rgb_color, [255, 0, 0]);
 });
@@ -79,14 +108,22 @@ test('dominant colour of a mostly-red image is red', async () => {
 describe('image slicer', () => {
   test('v1: grid of overlapping slices with parent origins, edge slices clipped', async () => {
     const image = gradientImage(1000, 700);
-    const slices = (await imageSlicerV1.run({ image, slice_width: 640, slice_height: 640, overlap_ratio_width: 0.2, overlap_ratio_height: 0.2 }, ctx)) as StepOutputs[];
+    const slices = (await imageSlicerV1.run(
+      { image, slice_width: 640, slice_height: 640, overlap_ratio_width: 0.2, overlap_ratio_height: 0.2 },
+      ctx,
+    )) as StepOutputs[];
     // stride 640 - 128 = 512 -> x starts 0, 512; y starts 0, 512
     assert.equal(slices.length, 4);
     const origins = slices.map((s) => {
       const img = s.slices as WorkflowImage;
       return [img.parentOrigin.offset_x, img.parentOrigin.offset_y, img.width, img.height];
     });
-    assert.deepEqual(origins, [[0, 0, 640, 640], [512, 0, 488, 640], [0, 512, 640, 188], [512, 512, 488, 188]]);
+    assert.deepEqual(origins, [
+      [0, 0, 640, 640],
+      [512, 0, 488, 640],
+      [0, 512, 640, 188],
+      [512, 512, 488, 188],
+    ]);
     const second = slices[1]!.slices as WorkflowImage;
     assert.deepEqual(pixel(second, 0, 0), pixel(image, 512, 0));
     assert.notEqual(second.parentId, image.parentId);
@@ -95,27 +132,47 @@ describe('image slicer', () => {
 
   test('v2: every slice has the full size, edge slices moved inside', async () => {
     const image = gradientImage(1000, 700);
-    const slices = (await imageSlicerV2.run({ image, slice_width: 640, slice_height: 640, overlap_ratio_width: 0.2, overlap_ratio_height: 0.2 }, ctx)) as StepOutputs[];
+    const slices = (await imageSlicerV2.run(
+      { image, slice_width: 640, slice_height: 640, overlap_ratio_width: 0.2, overlap_ratio_height: 0.2 },
+      ctx,
+    )) as StepOutputs[];
     const origins = slices.map((s) => {
       const img = s.slices as WorkflowImage;
       return [img.parentOrigin.offset_x, img.parentOrigin.offset_y, img.width, img.height];
     });
-    assert.deepEqual(origins, [[0, 0, 640, 640], [360, 0, 640, 640], [0, 60, 640, 640], [360, 60, 640, 640]]);
+    assert.deepEqual(origins, [
+      [0, 0, 640, 640],
+      [360, 0, 640, 640],
+      [0, 60, 640, 640],
+      [360, 60, 640, 640],
+    ]);
   });
 });
 
 test('static crops: absolute and relative, with lineage; empty areas give null', async () => {
   const image = gradientImage(100, 80);
   const batch = new Batch([image, image], [[0], [1]]);
-  const abs = (await absoluteStaticCropV1.run({ images: batch, x_center: 50, y_center: 40, width: 20, height: 10 }, ctx)) as StepOutputs[];
+  const abs = (await absoluteStaticCropV1.run(
+    { images: batch, x_center: 50, y_center: 40, width: 20, height: 10 },
+    ctx,
+  )) as StepOutputs[];
   assert.equal(abs.length, 2);
   const crop = abs[0]!.crops as WorkflowImage;
   assert.deepEqual([crop.width, crop.height, crop.parentOrigin.offset_x, crop.parentOrigin.offset_y], [20, 10, 40, 35]);
   assert.deepEqual(pixel(crop, 0, 0), pixel(image, 40, 35));
-  const rel = (await relativeStaticCropV1.run({ images: batch, x_center: 0.5, y_center: 0.5, width: 0.5, height: 0.5 }, ctx)) as StepOutputs[];
+  const rel = (await relativeStaticCropV1.run(
+    { images: batch, x_center: 0.5, y_center: 0.5, width: 0.5, height: 0.5 },
+    ctx,
+  )) as StepOutputs[];
   const relCrop = rel[0]!.crops as WorkflowImage;
-  assert.deepEqual([relCrop.width, relCrop.height, relCrop.parentOrigin.offset_x, relCrop.parentOrigin.offset_y], [50, 40, 25, 20]);
-  const outside = (await absoluteStaticCropV1.run({ images: batch, x_center: 500, y_center: 500, width: 10, height: 10 }, ctx)) as StepOutputs[];
+  assert.deepEqual(
+    [relCrop.width, relCrop.height, relCrop.parentOrigin.offset_x, relCrop.parentOrigin.offset_y],
+    [50, 40, 25, 20],
+  );
+  const outside = (await absoluteStaticCropV1.run(
+    { images: batch, x_center: 500, y_center: 500, width: 10, height: 10 },
+    ctx,
+  )) as StepOutputs[];
   assert.equal(outside[0]!.crops, null);
 });
 
@@ -161,8 +218,12 @@ test('camera focus: sharp edges score higher than a flat image', async () => {
 
 test('morphology: erosion shrinks and dilation grows a bright square', async () => {
   const image = await renderImage(30, 30, [0, 0, 0], [{ box: [10, 10, 20, 20], color: [255, 255, 255] }]);
-  const eroded = outputImage(await morphologicalTransformationV2.run({ image, kernel_size: 3, operation: 'Erosion' }, ctx));
-  const dilated = outputImage(await morphologicalTransformationV2.run({ image, kernel_size: 3, operation: 'Dilation' }, ctx));
+  const eroded = outputImage(
+    await morphologicalTransformationV2.run({ image, kernel_size: 3, operation: 'Erosion' }, ctx),
+  );
+  const dilated = outputImage(
+    await morphologicalTransformationV2.run({ image, kernel_size: 3, operation: 'Dilation' }, ctx),
+  );
   assert.deepEqual(pixel(eroded, 10, 15), [0, 0, 0]);
   assert.deepEqual(pixel(eroded, 11, 15), [255, 255, 255]);
   assert.deepEqual(pixel(dilated, 9, 15), [255, 255, 255]);
@@ -171,7 +232,9 @@ test('morphology: erosion shrinks and dilation grows a bright square', async () 
 
 test('histogram equalization spreads a narrow range', async () => {
   const image = await renderImage(20, 20, [100, 100, 100], [{ box: [0, 0, 10, 20], color: [110, 110, 110] }]);
-  const out = outputImage(await contrastEqualizationV1.run({ image, equalization_type: 'Histogram Equalization' }, ctx));
+  const out = outputImage(
+    await contrastEqualizationV1.run({ image, equalization_type: 'Histogram Equalization' }, ctx),
+  );
   assert.ok(pixel(out, 15, 5)[0] - pixel(out, 5, 5)[0] > 50 || pixel(out, 5, 5)[0] - pixel(out, 15, 5)[0] > 50);
   await saveOutput('equalized.png', out);
 });

@@ -1,13 +1,21 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPalette, colorIndex, paletteColor, parseColor } from '../../../blocks/common/color.ts';
-import { Canvas, drawTexts, measureText, pixelateRegion, blurRegion, toGray } from '../../../blocks/common/draw/index.ts';
+import {
+  Canvas,
+  drawTexts,
+  measureText,
+  pixelateRegion,
+  blurRegion,
+  toGray,
+} from '../../../blocks/common/draw/index.ts';
 import { boxes } from './helpers.ts';
 
 function blank(width: number, height: number, value = 0): Canvas {
   return new Canvas(new Uint8Array(width * height * 3).fill(value), width, height);
 }
-const at = (c: Canvas, x: number, y: number) => Array.from(c.pixels.subarray((y * c.width + x) * 3, (y * c.width + x) * 3 + 3));
+const at = (c: Canvas, x: number, y: number) =>
+  Array.from(c.pixels.subarray((y * c.width + x) * 3, (y * c.width + x) * 3 + 3));
 
 describe('colours and palettes', () => {
   test('parses hex, rgb(), bgr(), names and tuples', () => {
@@ -24,7 +32,10 @@ describe('colours and palettes', () => {
   test('DEFAULT palette starts with supervision purple; CUSTOM uses the given colours', () => {
     assert.deepEqual(buildPalette('DEFAULT', 10, [])[0], [0xa3, 0x51, 0xfb]);
     const custom = buildPalette('CUSTOM', 10, ['#FF0000', 'rgb(0, 255, 0)']);
-    assert.deepEqual(custom, [[255, 0, 0], [0, 255, 0]]);
+    assert.deepEqual(custom, [
+      [255, 0, 0],
+      [0, 255, 0],
+    ]);
     assert.deepEqual(paletteColor(custom, 3), [0, 255, 0]);
     assert.throws(() => buildPalette('CUSTOM', 10, []), /custom_colors/);
     assert.throws(() => buildPalette('Nope', 10, []), /color_palette/);
@@ -39,7 +50,13 @@ describe('colours and palettes', () => {
   });
 
   test('colour lookup by class, index and tracker id', () => {
-    const d = boxes([[0, 0, 1, 1, 7, 'a'], [0, 0, 1, 1, 7, 'a']], { trackerId: [42, 43] });
+    const d = boxes(
+      [
+        [0, 0, 1, 1, 7, 'a'],
+        [0, 0, 1, 1, 7, 'a'],
+      ],
+      { trackerId: [42, 43] },
+    );
     assert.equal(colorIndex(d, 1, 'CLASS'), 7);
     assert.equal(colorIndex(d, 1, 'INDEX'), 1);
     assert.equal(colorIndex(d, 1, 'TRACK'), 43);
@@ -72,14 +89,22 @@ describe('canvas primitives', () => {
     c.fillCircle(50, 20, 8, [0, 0, 255]);
     assert.deepEqual(at(c, 50, 20), [0, 0, 255]);
     assert.deepEqual(at(c, 50, 29), [0, 0, 0]);
-    c.fillPolygon([[10, 70], [40, 70], [25, 95]], [255, 255, 0]);
+    c.fillPolygon(
+      [
+        [10, 70],
+        [40, 70],
+        [25, 95],
+      ],
+      [255, 255, 0],
+    );
     assert.deepEqual(at(c, 25, 75), [255, 255, 0]);
     assert.deepEqual(at(c, 12, 90), [0, 0, 0]);
   });
 
   test('blur and pixelate change only their region', () => {
     const c = blank(40, 40);
-    for (let y = 0; y < 40; y++) for (let x = 0; x < 40; x++) if ((x + y) % 2) c.pixels.fill(255, (y * 40 + x) * 3, (y * 40 + x) * 3 + 3);
+    for (let y = 0; y < 40; y++)
+      for (let x = 0; x < 40; x++) if ((x + y) % 2) c.pixels.fill(255, (y * 40 + x) * 3, (y * 40 + x) * 3 + 3);
     const before = new Uint8Array(c.pixels);
     blurRegion(c.pixels, 40, [10, 10, 20, 20], 5);
     assert.notDeepEqual(at(c, 15, 15), Array.from(before.subarray((15 * 40 + 15) * 3, (15 * 40 + 15) * 3 + 3)));
@@ -90,7 +115,10 @@ describe('canvas primitives', () => {
   });
 
   test('grayscale uses BT.601 weights', () => {
-    assert.deepEqual(Array.from(toGray(new Uint8Array([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]))), [76, 150, 29, 255]);
+    assert.deepEqual(
+      Array.from(toGray(new Uint8Array([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]))),
+      [76, 150, 29, 255],
+    );
   });
 });
 

@@ -17,10 +17,21 @@ export async function renderImage(
   rects: Array<{ box: [number, number, number, number]; color: [number, number, number] }> = [],
 ): Promise<WorkflowImage> {
   const svgRects = rects
-    .map(({ box: [x0, y0, x1, y1], color }) => `<rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" fill="rgb(${color.join(',')})"/>`)
+    .map(
+      ({ box: [x0, y0, x1, y1], color }) =>
+        `<rect x="${x0}" y="${y0}" width="${x1 - x0}" height="${y1 - y0}" fill="rgb(${color.join(',')})"/>`,
+    )
     .join('');
-  const png = await sharp({ create: { width, height, channels: 3, background: { r: background[0], g: background[1], b: background[2] } } })
-    .composite([{ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" shape-rendering="crispEdges">${svgRects}</svg>`) }])
+  const png = await sharp({
+    create: { width, height, channels: 3, background: { r: background[0], g: background[1], b: background[2] } },
+  })
+    .composite([
+      {
+        input: Buffer.from(
+          `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" shape-rendering="crispEdges">${svgRects}</svg>`,
+        ),
+      },
+    ])
     .png()
     .toBuffer();
   return WorkflowImage.decode(png, { parentId: 'image' });
@@ -45,7 +56,10 @@ export function pixel(image: { pixels: Uint8Array; width: number }, x: number, y
   return [image.pixels[o]!, image.pixels[o + 1]!, image.pixels[o + 2]!];
 }
 
-export function boxes(rows: Array<[number, number, number, number, number, string]>, extra: Partial<{ confidence: number[]; trackerId: number[] }> = {}): Detections {
+export function boxes(
+  rows: Array<[number, number, number, number, number, string]>,
+  extra: Partial<{ confidence: number[]; trackerId: number[] }> = {},
+): Detections {
   const xyxy = new Float32Array(rows.flatMap((r) => r.slice(0, 4) as number[]));
   const confidence = new Float32Array(extra.confidence ?? rows.map(() => 0.9));
   const classId = new Int32Array(rows.map((r) => r[4]));

@@ -27,7 +27,11 @@ describe('visualization manifests', () => {
       assert.equal((m.properties.copy_image as { default: unknown }).default, true, m.type);
     }
     const types = new Set(visualizationBlocks.flatMap((b) => [b.manifest.type, ...(b.manifest.aliases ?? [])]));
-    assert.equal(types.size, visualizationBlocks.reduce((n, b) => n + 1 + (b.manifest.aliases?.length ?? 0), 0), 'identifiers are unique');
+    assert.equal(
+      types.size,
+      visualizationBlocks.reduce((n, b) => n + 1 + (b.manifest.aliases?.length ?? 0), 0),
+      'identifiers are unique',
+    );
   });
 });
 
@@ -35,7 +39,15 @@ describe('bounding box visualization', () => {
   test('draws the palette colour on the border, leaves interior, outside and the input untouched', async () => {
     const image = await renderImage(120, 100, GRAY);
     const result = await boundingBoxVisualizationV1.run(
-      { image, predictions: boxes([[20, 30, 80, 70, 0, 'thing']]), copy_image: false, thickness: 2, color_palette: 'CUSTOM', custom_colors: ['#00FF00'], color_axis: 'CLASS' },
+      {
+        image,
+        predictions: boxes([[20, 30, 80, 70, 0, 'thing']]),
+        copy_image: false,
+        thickness: 2,
+        color_palette: 'CUSTOM',
+        custom_colors: ['#00FF00'],
+        color_axis: 'CLASS',
+      },
       stepContext(),
     );
     const out = outputImage(result);
@@ -50,7 +62,16 @@ describe('bounding box visualization', () => {
 
   test('default palette colours by class id', async () => {
     const image = await renderImage(100, 100, GRAY);
-    const result = await boundingBoxVisualizationV1.run({ image, predictions: boxes([[10, 10, 40, 40, 0, 'a'], [50, 50, 90, 90, 1, 'b']]) }, stepContext());
+    const result = await boundingBoxVisualizationV1.run(
+      {
+        image,
+        predictions: boxes([
+          [10, 10, 40, 40, 0, 'a'],
+          [50, 50, 90, 90, 1, 'b'],
+        ]),
+      },
+      stepContext(),
+    );
     const out = outputImage(result);
     assert.deepEqual(pixel(out, 10, 20), [0xa3, 0x51, 0xfb]);
     assert.deepEqual(pixel(out, 50, 70), [0xff, 0x40, 0x40]);
@@ -62,7 +83,16 @@ describe('label visualization', () => {
     const image = await renderImage(200, 150, GRAY);
     const detections = boxes([[40, 80, 160, 140, 0, 'person']]);
     const result = await labelVisualizationV1.run(
-      { image, predictions: detections, text: 'Class', text_position: 'TOP_LEFT', text_scale: 0.6, text_padding: 5, color_palette: 'CUSTOM', custom_colors: ['#0000FF'] },
+      {
+        image,
+        predictions: detections,
+        text: 'Class',
+        text_position: 'TOP_LEFT',
+        text_scale: 0.6,
+        text_padding: 5,
+        color_palette: 'CUSTOM',
+        custom_colors: ['#0000FF'],
+      },
       stepContext(),
     );
     const out = outputImage(result);
@@ -98,8 +128,16 @@ describe('label visualization', () => {
 
 describe('region visualizations', () => {
   test('blur changes pixels inside detections only', async () => {
-    const image = await renderImage(100, 100, GRAY, [{ box: [20, 20, 30, 80], color: RED }, { box: [70, 20, 80, 80], color: RED }]);
-    const out = outputImage(await blurVisualizationV1.run({ image, predictions: boxes([[10, 10, 45, 90, 0, 'a']]), kernel_size: 9 }, stepContext()));
+    const image = await renderImage(100, 100, GRAY, [
+      { box: [20, 20, 30, 80], color: RED },
+      { box: [70, 20, 80, 80], color: RED },
+    ]);
+    const out = outputImage(
+      await blurVisualizationV1.run(
+        { image, predictions: boxes([[10, 10, 45, 90, 0, 'a']]), kernel_size: 9 },
+        stepContext(),
+      ),
+    );
     assert.notDeepEqual(pixel(out, 20, 50), pixel(image, 20, 50), 'edge inside the box is smoothed');
     assert.deepEqual(pixel(out, 70, 50), pixel(image, 70, 50), 'edge outside the box is untouched');
     assert.deepEqual(pixel(out, 69, 50), pixel(image, 69, 50));
@@ -109,15 +147,32 @@ describe('region visualizations', () => {
     const image = await renderImage(40, 40, [0, 0, 0]);
     const mask = new Uint8Array(40 * 40);
     for (let y = 10; y < 20; y++) mask.fill(1, y * 40 + 10, y * 40 + 20);
-    const d = new Detections(new Float32Array([10, 10, 20, 20]), new Float32Array([0.9]), new Int32Array([0]), { class_name: ['a'] }, [mask], [40, 40]);
-    const out = outputImage(await maskVisualizationV1.run({ image, predictions: d, opacity: 0.5, color_palette: 'CUSTOM', custom_colors: ['#FF0000'] }, stepContext()));
+    const d = new Detections(
+      new Float32Array([10, 10, 20, 20]),
+      new Float32Array([0.9]),
+      new Int32Array([0]),
+      { class_name: ['a'] },
+      [mask],
+      [40, 40],
+    );
+    const out = outputImage(
+      await maskVisualizationV1.run(
+        { image, predictions: d, opacity: 0.5, color_palette: 'CUSTOM', custom_colors: ['#FF0000'] },
+        stepContext(),
+      ),
+    );
     assert.deepEqual(pixel(out, 15, 15), [128, 0, 0]);
     assert.deepEqual(pixel(out, 25, 15), [0, 0, 0]);
   });
 
   test('background colour darkens outside detections', async () => {
     const image = await renderImage(40, 40, [200, 200, 200]);
-    const out = outputImage(await backgroundColorVisualizationV1.run({ image, predictions: boxes([[10, 10, 20, 20, 0, 'a']]), color: 'BLACK', opacity: 0.5 }, stepContext()));
+    const out = outputImage(
+      await backgroundColorVisualizationV1.run(
+        { image, predictions: boxes([[10, 10, 20, 20, 0, 'a']]), color: 'BLACK', opacity: 0.5 },
+        stepContext(),
+      ),
+    );
     assert.deepEqual(pixel(out, 15, 15), [200, 200, 200]);
     assert.deepEqual(pixel(out, 30, 30), [100, 100, 100]);
   });
@@ -126,17 +181,34 @@ describe('region visualizations', () => {
     const image = await renderImage(160, 120, GRAY, [{ box: [30, 30, 90, 90], color: RED }]);
     const mask = new Uint8Array(160 * 120);
     for (let y = 30; y < 90; y++) mask.fill(1, y * 160 + 30, y * 160 + 90);
-    const d = new Detections(new Float32Array([30, 30, 90, 90]), new Float32Array([0.8]), new Int32Array([2]), { class_name: ['thing'] }, [mask], [120, 160], new Int32Array([5]));
+    const d = new Detections(
+      new Float32Array([30, 30, 90, 90]),
+      new Float32Array([0.8]),
+      new Int32Array([2]),
+      { class_name: ['thing'] },
+      [mask],
+      [120, 160],
+      new Int32Array([5]),
+    );
     for (const block of visualizationBlocks) {
       if (!block.manifest.properties.predictions) continue;
       // icon needs an icon image; heatmap adds no heat for a track seen for the first time (tested in visual2/)
-      if (block.manifest.type === 'roboflow_core/icon_visualization@v1' || block.manifest.type === 'roboflow_core/heatmap_visualization@v1') continue;
+      if (
+        block.manifest.type === 'roboflow_core/icon_visualization@v1' ||
+        block.manifest.type === 'roboflow_core/heatmap_visualization@v1'
+      )
+        continue;
       const kinds = JSON.stringify(block.manifest.properties.predictions);
-      if (!kinds.includes('instance_segmentation_prediction') && !kinds.includes('object_detection_prediction')) continue;
+      if (!kinds.includes('instance_segmentation_prediction') && !kinds.includes('object_detection_prediction'))
+        continue;
       const defaults = Object.fromEntries(
-        Object.entries(block.manifest.properties).flatMap(([k, s]) => ('default' in s ? [[k, (s as { default: unknown }).default]] : [])),
+        Object.entries(block.manifest.properties).flatMap(([k, s]) =>
+          'default' in s ? [[k, (s as { default: unknown }).default]] : [],
+        ),
       );
-      const out = outputImage(await block.run({ ...defaults, image, predictions: d }, stepContext(block.manifest.type)));
+      const out = outputImage(
+        await block.run({ ...defaults, image, predictions: d }, stepContext(block.manifest.type)),
+      );
       assert.equal(out.width, 160, block.manifest.type);
       assert.equal(out.height, 120, block.manifest.type);
       assert.notDeepEqual(out.pixels, image.pixels, `${block.manifest.type} drew nothing`);
@@ -146,9 +218,23 @@ describe('region visualizations', () => {
 
 test('boxes and labels on a real photo', { skip: needsShared }, async () => {
   const image = await WorkflowImage.decode(fs.readFileSync(sharedImage('bus.jpg')), { parentId: 'image' });
-  const detections = boxes([[50, 400, 250, 900, 0, 'person'], [220, 230, 800, 750, 5, 'bus'], [670, 380, 810, 880, 0, 'person']], { confidence: [0.91, 0.85, 0.5] });
-  const boxed = outputImage(await boundingBoxVisualizationV1.run({ image, predictions: detections, thickness: 4 }, stepContext()));
-  const labelled = outputImage(await labelVisualizationV1.run({ image: boxed, predictions: detections, text: 'Class and Confidence' }, stepContext()));
+  const detections = boxes(
+    [
+      [50, 400, 250, 900, 0, 'person'],
+      [220, 230, 800, 750, 5, 'bus'],
+      [670, 380, 810, 880, 0, 'person'],
+    ],
+    { confidence: [0.91, 0.85, 0.5] },
+  );
+  const boxed = outputImage(
+    await boundingBoxVisualizationV1.run({ image, predictions: detections, thickness: 4 }, stepContext()),
+  );
+  const labelled = outputImage(
+    await labelVisualizationV1.run(
+      { image: boxed, predictions: detections, text: 'Class and Confidence' },
+      stepContext(),
+    ),
+  );
   assert.deepEqual(pixel(labelled, 50, 600), [0xa3, 0x51, 0xfb]);
   assert.deepEqual(pixel(labelled, 150, 650), pixel(image, 150, 650));
   await saveOutput('bus-boxes-labels.png', labelled);

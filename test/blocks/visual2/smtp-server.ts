@@ -34,9 +34,31 @@ export interface Certificate {
 export function selfSignedCertificate(): Certificate | null {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smtp-cert-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
-    return { key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8') };
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    return {
+      key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'),
+      cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
+    };
   } catch {
     return null;
   } finally {
@@ -55,7 +77,8 @@ export class RecordingSmtpServer {
   async start(): Promise<this> {
     const mode = this.options.mode ?? 'plain';
     const onSocket = (socket: net.Socket) => this.#session(socket, mode === 'implicit');
-    this.#server = mode === 'implicit' ? tls.createServer({ ...this.options.certificate! }, onSocket) : net.createServer(onSocket);
+    this.#server =
+      mode === 'implicit' ? tls.createServer({ ...this.options.certificate! }, onSocket) : net.createServer(onSocket);
     await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.#server.address() as AddressInfo).port;
     return this;
@@ -195,13 +218,18 @@ export function parseMime(data: string): { headers: Record<string, string>; part
   const boundary = /boundary="([^"]+)"/.exec(headers['content-type'] ?? '')?.[1];
   const parts: ParsedPart[] = [];
   if (boundary) {
-    for (const chunk of data.slice(split + 4).split(`--${boundary}`).slice(1)) {
+    for (const chunk of data
+      .slice(split + 4)
+      .split(`--${boundary}`)
+      .slice(1)) {
       if (chunk.startsWith('--')) break;
       const body = chunk.replace(/^\r\n/, '');
       const end = body.indexOf('\r\n\r\n');
       const partHeaders = parseHeaders(body.slice(0, end));
       const raw = body.slice(end + 4).replace(/\r\n$/, '');
-      const decoded = /base64/i.test(partHeaders['content-transfer-encoding'] ?? '') ? Buffer.from(raw.replace(/\r\n/g, ''), 'base64') : Buffer.from(raw, 'latin1');
+      const decoded = /base64/i.test(partHeaders['content-transfer-encoding'] ?? '')
+        ? Buffer.from(raw.replace(/\r\n/g, ''), 'base64')
+        : Buffer.from(raw, 'latin1');
       parts.push({ headers: partHeaders, body: decoded });
     }
   }

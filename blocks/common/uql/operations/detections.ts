@@ -1,6 +1,12 @@
 // Operations on Detections (whole predictions) and on single detections picked out of them.
 import { Detections, isDetections, serializeDetections } from '../../../../engine/index.ts';
-import { DEFAULT_OPERAND_NAME, DetectionRef, isDetectionRef, type EvaluationContext, type OperationFn } from '../types.ts';
+import {
+  DEFAULT_OPERAND_NAME,
+  DetectionRef,
+  isDetectionRef,
+  type EvaluationContext,
+  type OperationFn,
+} from '../types.ts';
 import { invalidInput, undeclaredSymbol } from '../errors.ts';
 import { evaluateStatement, type Statement } from '../statements.ts';
 
@@ -8,7 +14,8 @@ type PropertyOf = (d: Detections, i: number) => unknown;
 
 const centerX = (d: Detections, i: number) => (d.xyxy[i * 4]! + d.xyxy[i * 4 + 2]!) / 2;
 const centerY = (d: Detections, i: number) => (d.xyxy[i * 4 + 1]! + d.xyxy[i * 4 + 3]!) / 2;
-const boxArea = (d: Detections, i: number) => (d.xyxy[i * 4 + 2]! - d.xyxy[i * 4]!) * (d.xyxy[i * 4 + 3]! - d.xyxy[i * 4 + 1]!);
+const boxArea = (d: Detections, i: number) =>
+  (d.xyxy[i * 4 + 2]! - d.xyxy[i * 4]!) * (d.xyxy[i * 4 + 3]! - d.xyxy[i * 4 + 1]!);
 
 export const DETECTION_PROPERTIES: Record<string, PropertyOf> = {
   confidence: (d, i) => d.confidence[i],
@@ -47,12 +54,18 @@ function requireDetections(value: unknown, name: string, ctx: EvaluationContext)
 
 function property(name: unknown, opName: string, ctx: EvaluationContext): PropertyOf {
   const extractor = DETECTION_PROPERTIES[String(name)];
-  if (!extractor) throw invalidInput(opName, `property_name in ${Object.keys(DETECTION_PROPERTIES).join('/')}`, name, ctx);
+  if (!extractor)
+    throw invalidInput(opName, `property_name in ${Object.keys(DETECTION_PROPERTIES).join('/')}`, name, ctx);
   return extractor;
 }
 
 /** Resolves an operation field that may name a parameter instead of holding the value itself. */
-function resolveNamed(value: unknown, isDirect: (v: unknown) => boolean, purpose: string, ctx: EvaluationContext): unknown {
+function resolveNamed(
+  value: unknown,
+  isDirect: (v: unknown) => boolean,
+  purpose: string,
+  ctx: EvaluationContext,
+): unknown {
   if (isDirect(value) || typeof value !== 'string') return value;
   if (!Object.hasOwn(ctx.parameters, value)) throw undeclaredSymbol(value, purpose, ctx);
   return ctx.parameters[value];
@@ -69,12 +82,19 @@ function shifted(d: Detections, dx0: number, dy0: number, dx1: number, dy1: numb
   return d.with({ xyxy });
 }
 
-function renameClasses(d: Detections, classMap: Record<string, string>, strict: boolean, idOffset: number, ctx: EvaluationContext): Detections {
+function renameClasses(
+  d: Detections,
+  classMap: Record<string, string>,
+  strict: boolean,
+  idOffset: number,
+  ctx: EvaluationContext,
+): Detections {
   const names = (d.column<string>('class_name') ?? []).slice(0, d.length);
   let ids: Map<string, number>;
   if (strict) {
     for (const name of names) {
-      if (!Object.hasOwn(classMap, name)) throw invalidInput('rename_detections', `class '${name}' to be declared in class_map (strict mode)`, name, ctx);
+      if (!Object.hasOwn(classMap, name))
+        throw invalidInput('rename_detections', `class '${name}' to be declared in class_map (strict mode)`, name, ctx);
     }
     ids = new Map([...new Set(Object.values(classMap))].sort().map((name, id) => [name, id]));
   } else {
@@ -164,7 +184,12 @@ export const detectionsOperations: Record<string, OperationFn> = {
     const isDict = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
     const classMap = resolveNamed(op.class_map, isDict, 'class mapping of rename_detections(...)', ctx);
     if (!isDict(classMap)) throw invalidInput('rename_detections', 'dictionary as class_map', classMap, ctx);
-    const strict = resolveNamed(op.strict ?? true, (v) => typeof v === 'boolean', '`strict` flag of rename_detections(...)', ctx);
+    const strict = resolveNamed(
+      op.strict ?? true,
+      (v) => typeof v === 'boolean',
+      '`strict` flag of rename_detections(...)',
+      ctx,
+    );
     if (typeof strict !== 'boolean') throw invalidInput('rename_detections', 'bool as `strict` flag', strict, ctx);
     return renameClasses(d, classMap as Record<string, string>, strict, Number(op.new_classes_id_offset ?? 1024), ctx);
   },
@@ -177,7 +202,9 @@ export const detectionsOperations: Record<string, OperationFn> = {
       if (names[i] === op.parent_class) return false;
       const cx = centerX(d, i);
       const cy = centerY(d, i);
-      return parents.some((p) => cx >= d.xyxy[p * 4]! && cx <= d.xyxy[p * 4 + 2]! && cy >= d.xyxy[p * 4 + 1]! && cy <= d.xyxy[p * 4 + 3]!);
+      return parents.some(
+        (p) => cx >= d.xyxy[p * 4]! && cx <= d.xyxy[p * 4 + 2]! && cy >= d.xyxy[p * 4 + 1]! && cy <= d.xyxy[p * 4 + 3]!,
+      );
     });
   },
   DetectionsToDictionary(value, _op, ctx) {

@@ -20,7 +20,9 @@ type ClassificationResult = Record<string, unknown>;
 type MultiLabelEntry = { confidence: number; class_id: number };
 
 function multiLabelEntries(prediction: ClassificationResult): Array<[string, MultiLabelEntry]> {
-  return Object.entries(prediction.predictions as Record<string, MultiLabelEntry>).sort((a, b) => a[1].class_id - b[1].class_id);
+  return Object.entries(prediction.predictions as Record<string, MultiLabelEntry>).sort(
+    (a, b) => a[1].class_id - b[1].class_id,
+  );
 }
 
 const CLASSIFICATION_PROPERTIES: Record<string, (p: ClassificationResult) => unknown> = {
@@ -40,19 +42,34 @@ const CLASSIFICATION_PROPERTIES: Record<string, (p: ClassificationResult) => unk
       : multiLabelEntries(p).map(([, entry]) => entry.confidence),
 };
 
-const FRAME_PROPERTIES = ['frame_number', 'frame_timestamp', 'seconds_since_start', 'video_identifier', 'fps', 'measured_fps', 'comes_from_video_file'];
+const FRAME_PROPERTIES = [
+  'frame_number',
+  'frame_timestamp',
+  'seconds_since_start',
+  'video_identifier',
+  'fps',
+  'measured_fps',
+  'comes_from_video_file',
+];
 
 export const mediaOperations: Record<string, OperationFn> = {
   ExtractImageProperty(value, op, ctx) {
     const image = requireImage(value, 'extract_image_property', ctx);
     const extractor = IMAGE_PROPERTIES[String(op.property_name)];
-    if (!extractor) throw invalidInput('extract_image_property', `property_name in ${Object.keys(IMAGE_PROPERTIES).join('/')}`, op.property_name, ctx);
+    if (!extractor)
+      throw invalidInput(
+        'extract_image_property',
+        `property_name in ${Object.keys(IMAGE_PROPERTIES).join('/')}`,
+        op.property_name,
+        ctx,
+      );
     return extractor(image);
   },
   ExtractFrameMetadata(value, op, ctx) {
     const image = requireImage(value, 'extract_frame_metadata', ctx);
     const name = String(op.property_name);
-    if (!FRAME_PROPERTIES.includes(name)) throw invalidInput('extract_frame_metadata', `property_name in ${FRAME_PROPERTIES.join('/')}`, name, ctx);
+    if (!FRAME_PROPERTIES.includes(name))
+      throw invalidInput('extract_frame_metadata', `property_name in ${FRAME_PROPERTIES.join('/')}`, name, ctx);
     const meta = image.videoMetadata;
     const frameNumber = meta?.frame_number ?? 0;
     const fps = meta?.fps ?? 30;
@@ -76,16 +93,24 @@ export const mediaOperations: Record<string, OperationFn> = {
   async ConvertImageToJPEG(value, op, ctx) {
     const image = requireImage(value, 'encode_image_to_jpeg', ctx);
     const quality = Number(op.compression_level ?? 95);
-    if (!(quality >= 1 && quality <= 100)) throw invalidInput('encode_image_to_jpeg', 'compression_level in [1, 100]', quality, ctx);
+    if (!(quality >= 1 && quality <= 100))
+      throw invalidInput('encode_image_to_jpeg', 'compression_level in [1, 100]', quality, ctx);
     return quality === 95 ? image.toJpeg() : image.toSharp().jpeg({ quality }).toBuffer();
   },
   ConvertImageToBase64(value, _op, ctx) {
     return requireImage(value, 'encode_image_to_base64', ctx).toBase64();
   },
   ClassificationPropertyExtract(value, op, ctx) {
-    if (!isPlainObject(value) || !('predictions' in value)) throw invalidInput('extract_classification_property', 'classification results object', value, ctx);
+    if (!isPlainObject(value) || !('predictions' in value))
+      throw invalidInput('extract_classification_property', 'classification results object', value, ctx);
     const extractor = CLASSIFICATION_PROPERTIES[String(op.property_name)];
-    if (!extractor) throw invalidInput('extract_classification_property', `property_name in ${Object.keys(CLASSIFICATION_PROPERTIES).join('/')}`, op.property_name, ctx);
+    if (!extractor)
+      throw invalidInput(
+        'extract_classification_property',
+        `property_name in ${Object.keys(CLASSIFICATION_PROPERTIES).join('/')}`,
+        op.property_name,
+        ctx,
+      );
     return extractor(value);
   },
 };

@@ -5,7 +5,12 @@ import { isPlainObject, pyJsonDumps, pySlice, pyStr } from '../python.ts';
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
 
-function lookup(value: unknown, table: Record<string, unknown>, name: string, context: Parameters<OperationFn>[2]): unknown {
+function lookup(
+  value: unknown,
+  table: Record<string, unknown>,
+  name: string,
+  context: Parameters<OperationFn>[2],
+): unknown {
   const key = typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value);
   if (value !== null && value !== undefined && Object.hasOwn(table, key)) return table[key];
   // JSON keys are strings, so `true` may be written as "true" too.

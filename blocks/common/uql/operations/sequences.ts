@@ -6,7 +6,8 @@ import { executeOperations } from '../chain.ts';
 
 function asNumbers(value: unknown, name: string, ctx: Parameters<OperationFn>[2]): number[] {
   if (!Array.isArray(value)) throw invalidInput(name, 'list of numbers', value, ctx);
-  for (const v of value) if (typeof v !== 'number' && typeof v !== 'boolean') throw invalidInput(name, 'list of numbers', value, ctx);
+  for (const v of value)
+    if (typeof v !== 'number' && typeof v !== 'boolean') throw invalidInput(name, 'list of numbers', value, ctx);
   return value.map(Number);
 }
 
@@ -34,7 +35,13 @@ function countElements(values: unknown[]): Array<[unknown, number]> {
 export const sequenceOperations: Record<string, OperationFn> = {
   NumericSequenceAggregate(value, op, ctx) {
     const fn = NUMERIC_AGGREGATES[String(op.function)];
-    if (!fn) throw invalidInput('aggregate_numeric_sequence', `function in ${Object.keys(NUMERIC_AGGREGATES).join('/')}`, op.function, ctx);
+    if (!fn)
+      throw invalidInput(
+        'aggregate_numeric_sequence',
+        `function in ${Object.keys(NUMERIC_AGGREGATES).join('/')}`,
+        op.function,
+        ctx,
+      );
     const numbers = asNumbers(value, 'aggregate_numeric_sequence', ctx);
     if (numbers.length === 0) return op.neutral_value ?? null;
     return fn(numbers);
