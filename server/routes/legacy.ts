@@ -195,11 +195,9 @@ export async function legacyRoutes(deps: AppDeps): Promise<Router> {
       return;
     }
     if (typeof response.visualization !== 'string') {
-      res
-        .status(501)
-        .json({
-          message: `format=${format} needs the bounding box visualization block, which is not available for ${task} models here.`,
-        });
+      res.status(501).json({
+        message: `format=${format} needs the bounding box visualization block, which is not available for ${task} models here.`,
+      });
       return;
     }
     if (format === 'image') {
