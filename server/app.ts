@@ -8,6 +8,7 @@ import { ExecutionEngine } from '../engine/index.ts';
 import { coreBlocks } from '../blocks/index.ts';
 import { operationsDescription, operatorsDescriptions } from '../blocks/common/uql/index.ts';
 import { createModelManager, type ModelManager } from '../blocks/models/manager.ts';
+import { useOcrModelsDir } from '../blocks/models/ocr/ocr-engine.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { healthRoutes } from './routes/health.ts';
 import { workflowRoutes } from './routes/workflows.ts';
@@ -15,7 +16,8 @@ import { inferRoutes } from './routes/infer.ts';
 import { modelRoutes } from './routes/models.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
 import { editorRoutes } from './routes/editor.ts';
-import { legacyRoutes } from './routes/legacy.ts';
+import { isLegacyModelPath, legacyRoutes } from './routes/legacy.ts';
+import { unsupportedRoutes } from './routes/unsupported.ts';
 import { errorHandler } from './error-map.ts';
 import { rejectDeepJson } from './json-depth.ts';
 import { innerWorkflowResolver, workflowStoreRoot } from './store/inner-workflows.ts';
@@ -45,13 +47,15 @@ export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
     apiBaseUrl: config.apiBaseUrl,
     apiKey: config.apiKey,
   });
+  useOcrModelsDir(config.ocrModelsDir);
   const workflows = new WorkflowStore(workflowStoreRoot(config));
   const engine = new ExecutionEngine({
     blocks: coreBlocks,
-    services: { models },
+    services: { models, settings: config.blockSettings },
     uqlDescription: { operations_description: operationsDescription, operators_descriptions: operatorsDescriptions },
     maxConcurrentSteps: config.maxConcurrentSteps,
     profilingAvailable: config.profilingAvailable,
+    innerWorkflowLimits: config.innerWorkflowLimits,
     resolveWorkflow: innerWorkflowResolver(workflows, config.modelCacheDir),
     imageInput: {
       allowUrlInput: config.allowUrlInput,
@@ -66,7 +70,9 @@ export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
 export async function createApp(deps: AppDeps): Promise<express.Express> {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: deps.config.maxBodyBytes }));
+  const json = express.json({ limit: deps.config.maxBodyBytes });
+  // The legacy model route reads its raw body itself (Roboflow's client sends bare base64 labelled as JSON).
+  app.use((req, res, next) => (isLegacyModelPath(req.path) ? next() : json(req, res, next)));
   app.use(rejectDeepJson());
   app.use(await healthRoutes(deps));
   app.use(await workflowRoutes(deps));
@@ -74,6 +80,8 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   app.use(await modelRoutes(deps));
   app.use(await workspaceRoutes(deps));
   app.use(await editorRoutes(deps));
+  // Roboflow features we do not serve: 501 naming the feature, before the legacy route could read them as models.
+  app.use(await unsupportedRoutes(deps));
   // Last: `/{dataset_id}/{version_id}` would otherwise shadow everything with two path segments.
   app.use(await legacyRoutes(deps));
   // FastAPI's answer for unknown paths.

@@ -26,6 +26,20 @@ const RESERVED_FIRST_SEGMENTS = new Set([
   'robots.txt',
 ]);
 
+/** Roboflow project slugs (letters, digits, `-`, `_`) and numeric versions: anything else is not a model. */
+const DATASET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const VERSION_PATTERN = /^\d{1,9}$/;
+
+export function isLegacyModelPair(dataset: string, version: string): boolean {
+  return !RESERVED_FIRST_SEGMENTS.has(dataset) && DATASET_PATTERN.test(dataset) && VERSION_PATTERN.test(version);
+}
+
+/** Whether a request path is the legacy model route (the app's JSON parser leaves these bodies alone). */
+export function isLegacyModelPath(pathname: string): boolean {
+  const match = /^\/([^/]+)\/([^/]+)\/?$/.exec(pathname);
+  return !!match && isLegacyModelPair(match[1]!, match[2]!);
+}
+
 const CONFIDENCE_LOWER_BOUND = 0.01;
 
 class QueryReader {
@@ -123,7 +137,9 @@ async function requestImage(req: Request, query: QueryReader, limit: number): Pr
 export async function legacyRoutes(deps: AppDeps): Promise<Router> {
   const router = Router();
   if (!deps.config.legacyRouteEnabled) return router;
-  // Raw base64 bodies under any content type except multipart (JSON is already parsed by the app).
+  // Raw base64 bodies under any content type except multipart, `application/json` included: Roboflow's own
+  // client (inference_sdk, v0 mode) labels the bare base64 string as JSON. The app's JSON parser skips these
+  // paths (isLegacyModelPath), so the body arrives here unread.
   const rawBody = express.text({
     type: (req) => !/^multipart\//i.test(req.headers['content-type'] ?? '') && !!req.headers['content-type'],
     limit: deps.config.maxBodyBytes,
@@ -210,7 +226,7 @@ export async function legacyRoutes(deps: AppDeps): Promise<Router> {
   const guard: express.RequestHandler = (req, _res, next) => {
     const { dataset_id: dataset, version_id: version } = req.params as Record<string, string>;
     // Not a model route: let the 404 handler answer instead of trying to load "assets/app.js" as a model.
-    if (RESERVED_FIRST_SEGMENTS.has(dataset!) || version!.includes('.') || dataset!.startsWith('.')) {
+    if (!isLegacyModelPair(dataset!, version!)) {
       next('route');
       return;
     }
