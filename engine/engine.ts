@@ -5,6 +5,7 @@ import type { ImageInputOptions, InterfaceDescription, RunOptions, RunResult } f
 import { BlockRegistry, type UqlDescription } from './registry.ts';
 import { canonicalHash, FifoCache } from './compiler/cache.ts';
 import { compileDefinition } from './compiler/index.ts';
+import type { InnerWorkflowLimits } from './compiler/inner.ts';
 import type { CompiledPlan } from './compiler/plan.ts';
 import { resolveWorkflowReferences, type WorkflowResolver } from './compiler/references.ts';
 import { runPlan } from './executor/run.ts';
@@ -15,8 +16,10 @@ export interface EngineOptions {
   blocks: readonly BlockDefinition<any>[];
   /** Handed to every block as context.services (e.g. { models: ModelManager }). */
   services?: Services;
-  /** Steps run at once; default env WORKFLOWS_MAX_CONCURRENT_STEPS or 8. */
+  /** Steps run at once (default 8). */
   maxConcurrentSteps?: number;
+  /** Inner-workflow nesting depth and total count (Roboflow's 4 and 32 by default). */
+  innerWorkflowLimits?: InnerWorkflowLimits;
   imageInput?: ImageInputOptions;
   /** ENABLE_WORKFLOWS_PROFILING: when false, profiler_trace is always []. */
   profilingAvailable?: boolean;
@@ -34,18 +37,13 @@ export interface CompiledWorkflow {
 
 export class ExecutionEngine {
   readonly registry: BlockRegistry;
-  /** Read once here rather than from the environment on every run. */
   readonly maxConcurrentSteps: number;
   readonly #cache = new FifoCache<CompiledPlan>(256);
   readonly #canonicalByRaw = new FifoCache<string>(1024);
   readonly #hashByObject = new WeakMap<object, { raw: string; hash: string }>();
   constructor(readonly options: EngineOptions) {
     this.registry = new BlockRegistry(options.blocks, { uqlDescription: options.uqlDescription });
-    const fromEnv = Number(process.env.WORKFLOWS_MAX_CONCURRENT_STEPS);
-    this.maxConcurrentSteps = Math.max(
-      1,
-      options.maxConcurrentSteps ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 8),
-    );
+    this.maxConcurrentSteps = Math.max(1, options.maxConcurrentSteps ?? 8);
   }
 
   /** Parse, validate and compile; throws WorkflowError subclasses. Cached by a hash of the definition. */
@@ -59,7 +57,7 @@ export class ExecutionEngine {
     const hash = this.#hashOf(resolved);
     let plan = this.#cache.get(hash);
     if (!plan) {
-      plan = compileDefinition(resolved, this.registry, hash);
+      plan = compileDefinition(resolved, this.registry, hash, this.options.innerWorkflowLimits);
       this.#cache.set(hash, plan);
       profiler?.addPhases(plan.compilationTrace);
     }

@@ -27,6 +27,7 @@ export {
 export { encodeRle, decodeRle, type CocoRle } from './rle.ts';
 export { canonicalHash } from './compiler/cache.ts';
 export type { WorkflowReference, WorkflowResolver } from './compiler/references.ts';
+export { DEFAULT_INNER_WORKFLOW_LIMITS, type InnerWorkflowLimits } from './compiler/inner.ts';
 export { blockSchema } from './block-schema.ts';
 export { largestContour, maskRegions, traceOuterBoundary, type MaskRegion } from './contour.ts';
 export { deserializeDetections } from './executor/deserialize.ts';

@@ -1,6 +1,7 @@
 // roboflow_core/environment_secrets_store@v1: exposes the named environment variables as outputs (names
-// lowercased, kind secret). Lives with the math blocks only for want of a secrets_providers family folder.
+// lowercased, kind secret), read from the environment snapshot the server passes in services.settings. Lives with the math blocks only for want of a secrets_providers family folder.
 import { WorkflowExecutionEngineError, defineBlock, literal, type StepDefinition } from '../../engine/index.ts';
+import { blockSettings } from '../common/settings.ts';
 
 interface Params {
   variables_storing_secrets: string[];
@@ -36,11 +37,14 @@ export const environmentSecretsStoreV1 = defineBlock<Params>({
     executionEngineCompatibility: '>=1.4.0,<2.0.0',
   },
   run({ variables_storing_secrets }, context) {
-    if (process.env.ALLOW_WORKFLOW_BLOCKS_ACCESSING_ENVIRONMENTAL_VARIABLES?.toLowerCase() === 'false') {
+    const settings = blockSettings(context);
+    if (!settings.allowEnvironmentAccess) {
       throw new WorkflowExecutionEngineError(
         `Step ${context.stepName}: access to environment variables is disabled on this server (ALLOW_WORKFLOW_BLOCKS_ACCESSING_ENVIRONMENTAL_VARIABLES=false)`,
       );
     }
-    return Object.fromEntries(variables_storing_secrets.map((name) => [name.toLowerCase(), process.env[name] ?? null]));
+    return Object.fromEntries(
+      variables_storing_secrets.map((name) => [name.toLowerCase(), settings.environment[name] ?? null]),
+    );
   },
 });

@@ -1,9 +1,10 @@
 // roboflow_core/local_file_sink@v1: writes content to files, one per entry or appended to a rotating log.
-// Writes stay under WORKFLOW_BLOCKS_WRITE_DIRECTORY when it is set, and are refused when
-// ALLOW_WORKFLOW_BLOCKS_ACCESSING_LOCAL_STORAGE is false.
+// Writes stay under the configured write directory when it is set, and are refused when local storage is off
+// (services.settings, from WORKFLOW_BLOCKS_WRITE_DIRECTORY / ALLOW_WORKFLOW_BLOCKS_ACCESSING_LOCAL_STORAGE).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { defineBlock, literal, literalOrSelector, selector, WorkflowExecutionEngineError } from '../../engine/index.ts';
+import { blockSettings, type BlockSettings } from '../common/settings.ts';
 
 interface Params {
   content: string;
@@ -20,14 +21,14 @@ interface LogState {
   entries: number;
 }
 
-function allowedTarget(target: string, stepName: string): string {
-  if (/^(false|0|no)$/i.test(process.env.ALLOW_WORKFLOW_BLOCKS_ACCESSING_LOCAL_STORAGE ?? '')) {
+function allowedTarget(target: string, stepName: string, settings: BlockSettings): string {
+  if (!settings.allowLocalStorage) {
     throw new WorkflowExecutionEngineError(
       `Step ${stepName}: local storage access by workflow blocks is disabled (ALLOW_WORKFLOW_BLOCKS_ACCESSING_LOCAL_STORAGE)`,
     );
   }
   const resolved = path.resolve(target);
-  const root = process.env.WORKFLOW_BLOCKS_WRITE_DIRECTORY;
+  const root = settings.writeDirectory;
   if (root) {
     const relative = path.relative(path.resolve(root), resolved);
     if (relative.startsWith('..') || path.isAbsolute(relative)) {
@@ -95,7 +96,7 @@ export const localFileSinkV1 = defineBlock<Params>({
   async run(p, context) {
     if (p.disable_sink || context.request.disableSinks)
       return { error_status: false, message: 'Sink was disabled by parameter `disable_sink`' };
-    const directory = allowedTarget(String(p.target_directory), context.stepName);
+    const directory = allowedTarget(String(p.target_directory), context.stepName, blockSettings(context));
     const extension = p.file_type ?? 'csv';
     const prefix = p.file_name_prefix ?? 'workflow_output';
     try {

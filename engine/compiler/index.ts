@@ -5,9 +5,14 @@ import { checkVersion, parseDefinition } from './parse.ts';
 import { buildGraph } from './graph.ts';
 import { denoteLineage } from './lineage.ts';
 import type { CompiledPlan } from './plan.ts';
-import { inlineInnerWorkflows } from './inner.ts';
+import { DEFAULT_INNER_WORKFLOW_LIMITS, inlineInnerWorkflows, type InnerWorkflowLimits } from './inner.ts';
 
-export function compileDefinition(definition: unknown, registry: BlockRegistry, hash: string): CompiledPlan {
+export function compileDefinition(
+  definition: unknown,
+  registry: BlockRegistry,
+  hash: string,
+  innerLimits: InnerWorkflowLimits = DEFAULT_INNER_WORKFLOW_LIMITS,
+): CompiledPlan {
   const trace: CompiledPlan['compilationTrace'] = [];
   const phase = <T>(name: string, fn: () => T): T => {
     const start = performance.now();
@@ -24,7 +29,7 @@ export function compileDefinition(definition: unknown, registry: BlockRegistry, 
   }
   const raw = definition as Record<string, unknown>;
   checkVersion(raw);
-  const inlined = phase('inner_workflows_inlining', () => inlineInnerWorkflows(raw));
+  const inlined = phase('inner_workflows_inlining', () => inlineInnerWorkflows(raw, innerLimits));
   const parsed = phase('workflow_definition_parsing', () => parseDefinition(inlined, registry));
   const inputsByName = new Map(parsed.inputs.map((i) => [i.name, i]));
   const graph = phase('execution_graph_creation', () => {

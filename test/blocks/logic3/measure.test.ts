@@ -209,11 +209,14 @@ test('cosine_similarity@v1 and environment_secrets_store@v1 run through the engi
     0,
   );
   process.env.SIGHTLINE_TEST_SECRET = 's3cret';
+  // The server hands blocks its environment through services.settings; do the same here.
+  const services = { settings: { environment: process.env } };
+  const withEnvironment = { ...stepContext(), services };
   assert.deepEqual(
-    environmentSecretsStoreV1.run({ variables_storing_secrets: ['SIGHTLINE_TEST_SECRET'] }, stepContext()),
+    environmentSecretsStoreV1.run({ variables_storing_secrets: ['SIGHTLINE_TEST_SECRET'] }, withEnvironment),
     { sightline_test_secret: 's3cret' },
   );
-  const engine = new ExecutionEngine({ blocks: coreBlocks });
+  const engine = new ExecutionEngine({ blocks: coreBlocks, services });
   const { outputs: result } = await engine.run(
     {
       version: '1.4.0',
