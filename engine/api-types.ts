@@ -27,6 +27,8 @@ export interface ImageInputOptions {
   urlTimeoutMs?: number;
   /** Images above this pixel count are refused before being decoded in full. */
   maxPixels?: number;
+  /** The run's abort signal, set by the executor (URL fetches stop when the request is gone). */
+  signal?: AbortSignal;
 }
 
 export interface RunOptions {
@@ -36,6 +38,11 @@ export interface RunOptions {
   disableSinks?: boolean;
   /** Serialize outputs for the wire (default true). False keeps WorkflowImage/Detections objects. */
   serialize?: boolean;
+  /**
+   * Aborts the run (client disconnected, time limit): no further step starts, steps see it as context.signal.
+   * The run rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {

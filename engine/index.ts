@@ -14,7 +14,7 @@ export {
 } from './image.ts';
 export { Detections, isDetections } from './detections.ts';
 export { KINDS, kindObject, kindsCompatible, DETECTION_KINDS, type Kind } from './kinds.ts';
-export { ExecutionEngine, type EngineOptions, type CompiledWorkflow } from './engine.ts';
+export { ExecutionEngine, type EngineOptions, type CompiledWorkflow, type WorkflowInstance } from './engine.ts';
 export { BlockRegistry, type BlockRegistryOptions, type UqlDescription } from './registry.ts';
 export {
   serializeDetections,
@@ -32,4 +32,13 @@ export { blockSchema } from './block-schema.ts';
 export { largestContour, maskRegions, traceOuterBoundary, type MaskRegion } from './contour.ts';
 export { deserializeDetections } from './executor/deserialize.ts';
 export { fetchUrlBytes, isPrivateAddress } from './url-fetch.ts';
+export {
+  AddressNotAllowedError,
+  checkUrlAllowed,
+  isAddressAllowed,
+  pinnedLookup,
+  checkLiteralHost,
+  type NetworkPolicy,
+} from './net/address-policy.ts';
+export { pinnedRequest, ResponseTooLargeError } from './net/pinned-http.ts';
 export { toRootCoordinates } from './executor/coordinates.ts';

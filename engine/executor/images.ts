@@ -37,7 +37,12 @@ export async function loadImage(
   }
   let bytes: Uint8Array;
   let keepBase64: string | undefined;
-  if (/^https?:\/\//i.test(value)) {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1]?.toLowerCase();
+  if (scheme && scheme !== 'http' && scheme !== 'https')
+    throw new InputImageLoadError(
+      `Input '${inputName}': URL scheme '${scheme}:' is not supported; send http(s) URLs or the file's bytes as base64`,
+    );
+  if (scheme) {
     if (options.allowUrlInput === false)
       throw new InputImageLoadError(`Input '${inputName}': loading images from URLs is disabled on this server`);
     bytes = await fetchUrlBytes(value, options);
