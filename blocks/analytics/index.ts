@@ -7,6 +7,7 @@ import { velocityV1 } from './velocity_v1.ts';
 import { identifyChangesV1 } from './identify_changes_v1.ts';
 import { identifyOutliersV1 } from './identify_outliers_v1.ts';
 import { pathDeviationV1, pathDeviationV2 } from './path_deviation.ts';
+import { detectionEventLogV1 } from './detection_event_log_v1.ts';
 
 export const analyticsBlocks: BlockDefinition<any>[] = [
   dataAggregatorV1,
@@ -21,4 +22,5 @@ export const analyticsBlocks: BlockDefinition<any>[] = [
   identifyOutliersV1,
   pathDeviationV1,
   pathDeviationV2,
+  detectionEventLogV1,
 ];

@@ -1,9 +1,10 @@
 // roboflow_core/overlap@v1: keeps the detections that overlap a detection of overlap_class_name (their centre
 // inside it, or any box overlap); the overlapping class itself is not output.
-import { Detections, WorkflowImage, defineBlock, literal, selector } from '../../engine/index.ts';
+import { Detections, defineBlock, literal, selector } from '../../engine/index.ts';
 
 interface Params {
-  image: WorkflowImage;
+  /** Ignored (not in the manifest); older definitions and callers still pass it. */
+  image?: unknown;
   predictions: Detections;
   overlap_type: 'Center Overlap' | 'Any Overlap';
   overlap_class_name: string;
@@ -29,12 +30,9 @@ export const overlapV1 = defineBlock<Params>({
     license: 'Apache-2.0',
     ui: { icon: 'far fa-square-o', blockPriority: 1 },
     properties: {
-      image: selector(['image'], {
-        title: 'Image',
-        description: 'The input image for this step.',
-        examples: ['$inputs.image'],
-      }),
-      predictions: selector(['object_detection_prediction'], {
+      // Roboflow's current manifest has no `image` (early versions required one); a step that still writes
+      // it is accepted and the key ignored.
+      predictions: selector(['object_detection_prediction', 'instance_segmentation_prediction'], {
         title: 'Predictions',
         description: 'Object predictions',
         examples: ['$steps.object_detection_model.predictions'],
@@ -48,7 +46,7 @@ export const overlapV1 = defineBlock<Params>({
         { title: 'Overlap Class Name', description: 'Overlap Class Name' },
       ),
     },
-    required: ['image', 'predictions', 'overlap_class_name'],
+    required: ['predictions', 'overlap_class_name'],
     outputs: [{ name: 'overlaps', kind: ['object_detection_prediction'] }],
     executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },

@@ -22,6 +22,8 @@ import { backgroundSubtractionV1 } from './background_subtraction_v1.ts';
 import { cameraCalibrationV1 } from './camera_calibration_v1.ts';
 import { cameraFocusV2 } from './camera_focus_v2.ts';
 import { contoursDetectionV1 } from './contours_detection_v1.ts';
+import { contrastEnhancementV1 } from './contrast_enhancement_v1.ts';
+import { templateMatchingV1 } from './template_matching_v1.ts';
 
 export const classicalCvBlocks: BlockDefinition<any>[] = [
   imagePreprocessingV1,
@@ -47,4 +49,6 @@ export const classicalCvBlocks: BlockDefinition<any>[] = [
   cameraCalibrationV1,
   cameraFocusV2,
   contoursDetectionV1,
+  contrastEnhancementV1,
+  templateMatchingV1,
 ];
