@@ -68,6 +68,12 @@ export interface BlockManifest {
   outputDimensionalityOffset?: -1 | 0 | 1;
   /** PEP 440 specifier, e.g. `>=1.3.0,<2.0.0`. */
   executionEngineCompatibility?: string;
+  /**
+   * False when the block's outputs must never be reused from the step output cache: it keeps state between runs
+   * (trackers, counters, buffers), has side effects (sinks) or reads time or randomness. Default true, except
+   * for `sink` blocks. A function decides per step (state used only with some settings).
+   */
+  cacheable?: boolean | ((step: StepDefinition) => boolean);
 }
 
 /** What the engine was given to share with blocks (model manager, ...). Opaque to the engine. */

@@ -9,6 +9,7 @@ import type { InnerWorkflowLimits } from './compiler/inner.ts';
 import type { CompiledPlan } from './compiler/plan.ts';
 import { resolveWorkflowReferences, type WorkflowResolver } from './compiler/references.ts';
 import { runPlan } from './executor/run.ts';
+import { StepOutputCache } from './executor/step-cache.ts';
 import { describeInterface } from './interface.ts';
 import { Profiler } from './profiler.ts';
 
@@ -27,6 +28,8 @@ export interface EngineOptions {
   uqlDescription?: UqlDescription;
   /** Saved workflows referenced by inner-workflow steps (`workflow_workspace_id` + `workflow_id`), at compile time. */
   resolveWorkflow?: WorkflowResolver;
+  /** Bytes the step output cache may hold (runs with `reuseOutputs`); default 256 MiB, 0 disables it. */
+  stepCacheBytes?: number;
 }
 
 /** A compiled, cached plan for one definition. */
@@ -38,12 +41,15 @@ export interface CompiledWorkflow {
 export class ExecutionEngine {
   readonly registry: BlockRegistry;
   readonly maxConcurrentSteps: number;
+  /** Step outputs kept for re-runs that change only part of a workflow (RunOptions.reuseOutputs). */
+  readonly stepCache: StepOutputCache;
   readonly #cache = new FifoCache<CompiledPlan>(256);
   readonly #canonicalByRaw = new FifoCache<string>(1024);
   readonly #hashByObject = new WeakMap<object, { raw: string; hash: string }>();
   constructor(readonly options: EngineOptions) {
     this.registry = new BlockRegistry(options.blocks, { uqlDescription: options.uqlDescription });
     this.maxConcurrentSteps = Math.max(1, options.maxConcurrentSteps ?? 8);
+    this.stepCache = new StepOutputCache(options.stepCacheBytes ?? 256 * 1024 * 1024);
   }
 
   /** Parse, validate and compile; throws WorkflowError subclasses. Cached by a hash of the definition. */
@@ -95,6 +101,7 @@ export class ExecutionEngine {
       maxConcurrentSteps: this.maxConcurrentSteps,
       imageInput: this.options.imageInput ?? {},
       profiler,
+      stepCache: this.stepCache,
     });
     return { outputs, profiler_trace: profiler.export() };
   }

@@ -42,3 +42,15 @@ export {
 } from './net/address-policy.ts';
 export { pinnedRequest, ResponseTooLargeError } from './net/pinned-http.ts';
 export { toRootCoordinates } from './executor/coordinates.ts';
+export type {
+  RunObserver,
+  RunStartedEvent,
+  StepInfo,
+  StepFinishedEvent,
+  StepSkippedEvent,
+  StepFailedEvent,
+  RunFinishedEvent,
+  SkipReason,
+} from './executor/events.ts';
+export { parseIndexKey } from './executor/events.ts';
+export { StepOutputCache } from './executor/step-cache.ts';

@@ -69,6 +69,7 @@ export const dataAggregatorV1 = defineBlock<Params>({
     humanName: 'Data Aggregator',
     version: 'v1',
     blockType: 'analytics',
+    cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Aggregate workflow data over time or runs.',
     license: 'Apache-2.0',
     ui: { section: 'data_storage', icon: 'fal fa-database' },

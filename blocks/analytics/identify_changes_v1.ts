@@ -77,6 +77,7 @@ export const identifyChangesV1 = defineBlock<Params>({
     humanName: 'Identify Changes',
     version: 'v1',
     blockType: 'video',
+    cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Identify changes compared to prior data via embeddings.',
     longDescription:
       'Compares each embedding with a running average and flags it when its similarity to that average changes faster or slower than it has before.',

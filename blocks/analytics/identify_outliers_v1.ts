@@ -32,6 +32,7 @@ export const identifyOutliersV1 = defineBlock<Params>({
     humanName: 'Identify Outliers',
     version: 'v1',
     blockType: 'video',
+    cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Identify outlier embeddings compared to prior data.',
     longDescription:
       'Ranks how well the current embedding aligns with the mean direction of recent embeddings; the lowest and highest threshold_percentile are outliers. No outliers during warmup.',

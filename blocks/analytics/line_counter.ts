@@ -104,6 +104,7 @@ const lineProperties = {
 const common = {
   humanName: 'Line Counter',
   blockType: 'analytics' as const,
+  cacheable: false, // keeps state between runs (step output cache must not reuse it)
   shortDescription: 'Count detections passing a line.',
   license: 'Apache-2.0',
   ui: { section: 'video', icon: 'far fa-arrow-down-up-across-line' },

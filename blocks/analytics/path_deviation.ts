@@ -77,6 +77,7 @@ function pathDeviationBlock(version: 'v1' | 'v2'): BlockDefinition<Params> {
       humanName: 'Path Deviation',
       version,
       blockType: 'analytics',
+      cacheable: false, // keeps state between runs (step output cache must not reuse it)
       shortDescription: 'Calculate Fréchet distance of object from the reference path.',
       longDescription:
         "Accumulates each tracked object's anchor point across frames and attaches path_deviation: the Fréchet distance (pixels) between that trajectory and reference_path.",

@@ -97,6 +97,7 @@ const image = selector(['image'], { title: 'Image', description: 'Video frame.',
 const common = {
   humanName: 'Time in Zone',
   blockType: 'analytics' as const,
+  cacheable: false, // keeps state between runs (step output cache must not reuse it)
   shortDescription: 'Track object time in zone.',
   license: 'Apache-2.0',
   ui: { section: 'video', icon: 'far fa-timer' },

@@ -32,6 +32,7 @@ export const velocityV1 = defineBlock<Params>({
     humanName: 'Velocity',
     version: 'v1',
     blockType: 'analytics',
+    cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Calculate the velocity and speed of tracked objects with smoothing and unit conversion.',
     license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-gauge' },

@@ -53,6 +53,7 @@ function streamKey(image: WorkflowImage): string {
 export const backgroundSubtractionV1 = defineBlock<{ image: WorkflowImage; threshold: number; history: number }>({
   manifest: cvManifest({
     type: 'roboflow_core/background_subtraction@v1',
+    cacheable: false, // learns the background from previous frames
     humanName: 'Background Subtraction',
     shortDescription: 'Foreground mask of a video frame against a background learnt from previous frames (per video).',
     longDescription:

@@ -10,6 +10,8 @@ import {
 
 export interface CvSpec {
   type: string;
+  /** False for blocks that keep state across frames (see BlockManifest.cacheable). */
+  cacheable?: boolean;
   aliases?: string[];
   humanName: string;
   version?: string;
@@ -33,6 +35,7 @@ export function cvManifest(spec: CvSpec): BlockManifest {
     humanName: spec.humanName,
     version: spec.version ?? 'v1',
     blockType: family,
+    ...(spec.cacheable === false ? { cacheable: false } : {}),
     shortDescription: spec.shortDescription,
     longDescription: spec.longDescription ?? spec.shortDescription,
     license: 'Apache-2.0',

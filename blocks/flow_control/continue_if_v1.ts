@@ -16,6 +16,8 @@ export const continueIfV1 = defineBlock<Params>({
     humanName: 'Continue If',
     version: 'v1',
     blockType: 'flow_control',
+    // Remembers when the condition last held only with a stop delay; without one it is a pure function.
+    cacheable: (step) => !(Number(step.stop_delay ?? 0) > 0),
     shortDescription: 'Conditionally stop execution of a branch.',
     license: 'Apache-2.0',
     ui: { section: 'flow_control', icon: 'fas fa-code-fork', blockPriority: 0 },

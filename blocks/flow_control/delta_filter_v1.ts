@@ -18,6 +18,7 @@ export const deltaFilterV1 = defineBlock<Params>({
     humanName: 'Delta Filter',
     version: 'v1',
     blockType: 'flow_control',
+    cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Trigger next steps only when the input value changes.',
     license: 'Apache-2.0',
     ui: { section: 'flow_control', icon: 'far fa-filter' },

@@ -25,6 +25,7 @@ export const rateLimiterV1 = defineBlock<Params>({
     humanName: 'Rate Limiter',
     version: 'v1',
     blockType: 'flow_control',
+    cacheable: false, // reads the clock, keeps state (step output cache must not reuse it)
     shortDescription: 'Limit the execution frequency of a branch.',
     license: 'Apache-2.0',
     ui: { section: 'flow_control', icon: 'far fa-clock' },

@@ -34,6 +34,7 @@ export const csvFormatterV1 = defineBlock<Params>({
     humanName: 'CSV Formatter',
     version: 'v1',
     blockType: 'formatter',
+    cacheable: false, // stamps the time (step output cache must not reuse it)
     shortDescription: 'Create CSV files with specified columns.',
     license: 'Apache-2.0',
     ui: { section: 'data_storage', icon: 'fas fa-file-csv' },

@@ -22,6 +22,7 @@ export const currentTimeV1 = defineBlock<{ timezone: string }>({
     humanName: 'Current Time',
     version: 'v1',
     blockType: 'formatter',
+    cacheable: false, // reads the clock (step output cache must not reuse it)
     shortDescription: 'Get the current time in a chosen timezone.',
     license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'far fa-clock' },

@@ -15,6 +15,7 @@ export const bufferV1 = defineBlock<Params>({
     humanName: 'Buffer',
     version: 'v1',
     blockType: 'fusion',
+    cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Returns an array of the last `length` values passed to it.',
     license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-layer-group' },

@@ -22,6 +22,7 @@ export const cacheSetV1 = defineBlock<{ image: WorkflowImage; key: string; value
     humanName: 'Cache Set',
     version: 'v1',
     blockType: 'fusion',
+    cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Stores a value in a cache entry for later retrieval.',
     longDescription:
       'Stores a value under a key in an in-memory cache namespaced by the video identifier of the image; read it back with Cache Get.',
@@ -50,6 +51,7 @@ export const cacheGetV1 = defineBlock<{ image: WorkflowImage; key: string }>({
     humanName: 'Cache Get',
     version: 'v1',
     blockType: 'fusion',
+    cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Fetches a previously stored value from a cache entry.',
     longDescription:
       "Reads the value Cache Set stored under a key in the namespace of the image's video identifier; false when the key was never set.",

@@ -15,6 +15,7 @@ export const frameDelayV1 = defineBlock<Params>({
     humanName: 'Frame Delay',
     version: 'v1',
     blockType: 'fusion',
+    cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Access data from previous video frames.',
     license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-clock-rotate-left' },

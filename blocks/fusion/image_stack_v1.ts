@@ -25,6 +25,7 @@ export const imageStackV1 = defineBlock<Params>({
     humanName: 'Image Stack',
     version: 'v1',
     blockType: 'fusion',
+    cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Keep a rolling stack of recent video frames.',
     license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-layer-group' },

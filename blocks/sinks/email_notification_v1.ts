@@ -17,6 +17,7 @@ export const emailNotificationV1 = defineBlock<EmailParams>({
     humanName: 'Email Notification',
     version: 'v1',
     blockType: 'sink',
+    cacheable: false, // side effects (step output cache must not reuse it)
     shortDescription: 'Send notification via e-mail.',
     longDescription:
       'Sends an e-mail through a custom SMTP server. The message may contain `{{ $parameters.name }}` placeholders ' +

@@ -25,6 +25,7 @@ export const emailNotificationV2 = defineBlock<Params>({
     humanName: 'Email Notification',
     version: 'v2',
     blockType: 'sink',
+    cacheable: false, // side effects (step output cache must not reuse it)
     shortDescription: 'Send notification via e-mail.',
     longDescription:
       'Sends an e-mail through a custom SMTP server (`email_provider: "Custom SMTP"`). The message may contain ' +

@@ -48,6 +48,7 @@ export const localFileSinkV1 = defineBlock<Params>({
     humanName: 'Local File Sink',
     version: 'v1',
     blockType: 'sink',
+    cacheable: false, // side effects (step output cache must not reuse it)
     shortDescription: 'Save data to a local file.',
     license: 'Apache-2.0',
     ui: { section: 'data_storage', icon: 'fal fa-file' },

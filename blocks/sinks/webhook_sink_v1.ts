@@ -83,6 +83,7 @@ export const webhookSinkV1 = defineBlock<Params>({
     humanName: 'Webhook Sink',
     version: 'v1',
     blockType: 'sink',
+    cacheable: false, // side effects (step output cache must not reuse it)
     shortDescription: 'Send a request to a remote API with Workflow results.',
     license: 'Apache-2.0',
     ui: { section: 'notifications', icon: 'far fa-webhook' },

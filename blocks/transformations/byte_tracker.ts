@@ -82,6 +82,7 @@ const settings = {
 const common = {
   humanName: 'Byte Tracker',
   blockType: 'transformation' as const,
+  cacheable: false, // keeps state between runs (step output cache must not reuse it)
   shortDescription: 'Track and update object positions across video frames.',
   license: 'Apache-2.0',
   ui: { section: 'video', icon: 'far fa-location-crosshairs', trackers: true },

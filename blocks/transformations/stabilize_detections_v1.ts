@@ -72,6 +72,7 @@ export const stabilizeDetectionsV1 = defineBlock<Params>({
     humanName: 'Detections Stabilizer',
     version: 'v1',
     blockType: 'transformation',
+    cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Apply a smoothing algorithm to reduce noise and flickering across video frames.',
     longDescription:
       'Smooths the boxes of tracked objects between frames and, when an object is briefly missed, predicts its box from its smoothed velocity for up to smoothing_window_size frames.',

@@ -39,6 +39,7 @@ export const trackersBotsortV1 = defineBlock<Params>({
     humanName: 'BoT-SORT Tracker',
     version: 'v1',
     blockType: 'transformation',
+    cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'ByteTrack-style association with optional camera motion compensation (BoT-SORT).',
     longDescription:
       'Tracks objects across video frames with BoT-SORT: confirmed Kalman-predicted tracks are associated with confident, then weak detections; unconfirmed tracks get a stage of their own with the confident detections left over. Camera motion compensation settings are accepted but not applied (tracks are predicted in image coordinates). State is kept per video_identifier.',

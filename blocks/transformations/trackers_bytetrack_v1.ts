@@ -39,6 +39,7 @@ export const trackersBytetrackV1 = defineBlock<Params>({
     humanName: 'ByteTrack Tracker',
     version: 'v1',
     blockType: 'transformation',
+    cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Robust object tracking that keeps weak detections to bridge occlusions.',
     longDescription:
       'Tracks objects across video frames with ByteTrack: two-stage association of confident, then weak detections to Kalman-predicted tracks. State is kept per video_identifier.',

@@ -41,6 +41,7 @@ export const trackersOcsortV1 = defineBlock<Params>({
     humanName: 'OC-SORT Tracker',
     version: 'v1',
     blockType: 'transformation',
+    cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Track objects across video frames using OC-SORT.',
     longDescription:
       'Tracks objects across video frames with OC-SORT: confident detections are associated with Kalman-predicted tracks by IoU plus a direction consistency term (observation-centric momentum), then leftover detections are matched against the last observation of leftover tracks (observation-centric recovery). State is kept per video_identifier.',

@@ -34,6 +34,7 @@ export const trackersSortV1 = defineBlock<Params>({
     humanName: 'SORT Tracker',
     version: 'v1',
     blockType: 'transformation',
+    cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Fast, lightweight object tracking. Works best when objects are clearly visible.',
     longDescription:
       'Tracks objects across video frames with SORT: a Kalman filter predicts each track, IoU assignment pairs tracks with detections. State is kept per video_identifier.',

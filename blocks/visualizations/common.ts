@@ -96,6 +96,8 @@ export function colorProperties(): Record<string, JsonSchema> {
 
 export interface VisualizationSpec {
   type: string;
+  /** False for visualizations that keep state across frames (see BlockManifest.cacheable). */
+  cacheable?: boolean;
   aliases?: string[];
   humanName: string;
   version?: string;
@@ -128,6 +130,7 @@ export function visualizationManifest(spec: VisualizationSpec): BlockManifest {
     humanName: spec.humanName,
     version: spec.version ?? 'v1',
     blockType: 'visualization',
+    ...(spec.cacheable === false ? { cacheable: false } : {}),
     shortDescription: spec.shortDescription,
     longDescription: spec.longDescription ?? spec.shortDescription,
     license: 'Apache-2.0',

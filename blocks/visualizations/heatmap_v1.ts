@@ -150,6 +150,7 @@ function drawHeatmap(canvas: Canvas, params: VisualizationParams, context: StepC
 export const heatmapVisualizationV1 = defineVisualization(
   {
     type: 'roboflow_core/heatmap_visualization@v1',
+    cacheable: false, // accumulates over frames
     aliases: ['HeatmapVisualization'],
     humanName: 'Heatmap Visualization',
     shortDescription: 'Draw a heatmap based on detections in an image.',

@@ -6,6 +6,7 @@ type Traces = Map<number, Point[]>;
 export const traceVisualizationV1 = defineVisualization(
   {
     type: 'roboflow_core/trace_visualization@v1',
+    cacheable: false, // keeps each track's history
     humanName: 'Trace Visualization',
     shortDescription: 'Draw the recent path of each tracked object.',
     icon: 'fas fa-route',

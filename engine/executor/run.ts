@@ -22,12 +22,16 @@ import { assembleInputs, validateRuntimeInputs } from './inputs.ts';
 import { buildOutputs } from './outputs.ts';
 import { StepInputs } from './step-inputs.ts';
 import { RuntimeStore } from './store.ts';
+import { runPlanObserved } from './observed.ts';
+import type { StepOutputCache } from './step-cache.ts';
 
 export interface RunContext {
   services: Services;
   maxConcurrentSteps: number;
   imageInput: ImageInputOptions;
   profiler: Profiler;
+  /** The engine's step output cache, used by runs that ask for `reuseOutputs`. */
+  stepCache?: StepOutputCache;
 }
 
 const CLIENT_STATUSES = new Set([400, 401, 402, 403, 404, 410, 423]);
@@ -39,6 +43,8 @@ export async function runPlan(
   ctx: RunContext,
 ): Promise<Array<Record<string, unknown>>> {
   const { profiler } = ctx;
+  if (options.observer || options.reuseOutputs || options.runTo)
+    return runPlanObserved(plan, runtime, options, ctx, options.reuseOutputs ? ctx.stepCache : undefined);
   if (profiler.enabled) return runProfiled(plan, runtime, options, ctx);
   const store = new RuntimeStore();
   await assembleInputs(plan, runtime, store, ctx.imageInput);
@@ -95,7 +101,7 @@ async function runProfiled(
   return filtered;
 }
 
-function excludeFields(outputs: Array<Record<string, unknown>>, options: RunOptions): Array<Record<string, unknown>> {
+export function excludeFields(outputs: Array<Record<string, unknown>>, options: RunOptions): Array<Record<string, unknown>> {
   if (!options.excludedFields?.length) return outputs;
   return outputs.map((o) =>
     Object.fromEntries(Object.entries(o).filter(([k]) => !options.excludedFields!.includes(k))),
@@ -156,7 +162,7 @@ function callBlock(step: CompiledStep, params: Record<string, unknown>, context:
   return result;
 }
 
-async function runStep(
+export async function runStep(
   plan: CompiledPlan,
   step: CompiledStep,
   store: RuntimeStore,
