@@ -24,6 +24,7 @@ import { cameraFocusV2 } from './camera_focus_v2.ts';
 import { contoursDetectionV1 } from './contours_detection_v1.ts';
 import { contrastEnhancementV1 } from './contrast_enhancement_v1.ts';
 import { templateMatchingV1 } from './template_matching_v1.ts';
+import { motionDetectionV1 } from './motion_detection_v1.ts';
 
 export const classicalCvBlocks: BlockDefinition<any>[] = [
   imagePreprocessingV1,
@@ -51,4 +52,5 @@ export const classicalCvBlocks: BlockDefinition<any>[] = [
   contoursDetectionV1,
   contrastEnhancementV1,
   templateMatchingV1,
+  motionDetectionV1,
 ];
