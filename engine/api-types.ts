@@ -1,6 +1,7 @@
 // Shapes the engine's public API returns (spec §3.9, §5.3, §5.4, §6.3, §6.6).
 import type { JsonSchema, OutputDefinition } from './block.ts';
 import type { Kind } from './kinds.ts';
+import type { PixelSemaphore } from './image-guard.ts';
 import type { RunObserver } from './executor/events.ts';
 
 export const EXECUTION_ENGINE_VERSION = '1.15.0';
@@ -28,8 +29,16 @@ export interface ImageInputOptions {
   urlTimeoutMs?: number;
   /** Images above this pixel count are refused before being decoded in full. */
   maxPixels?: number;
+  /** Accept SVG images (rasterised by librsvg); off by default. */
+  allowSvg?: boolean;
+  /** Time limit of one image decode. */
+  decodeTimeoutMs?: number;
+  /** Caps pixels decoding at once across requests (server-wide); a process-wide default when absent. */
+  pixelBudget?: PixelSemaphore;
   /** The run's abort signal, set by the executor (URL fetches stop when the request is gone). */
   signal?: AbortSignal;
+  /** Told the encoded size of each input image decoded (the server's metrics). */
+  onDecoded?: (encodedBytes: number) => void;
 }
 
 export interface RunOptions {
@@ -39,17 +48,17 @@ export interface RunOptions {
   disableSinks?: boolean;
   /** Serialize outputs for the wire (default true). False keeps WorkflowImage/Detections objects. */
   serialize?: boolean;
+  /**
+   * Aborts the run (client disconnected, time limit): no further step starts, steps see it as context.signal.
+   * The run rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
   /** Told about every step as the run goes (engine/executor/events.ts). */
   observer?: RunObserver;
   /** Serve unchanged steps from the engine's step output cache and keep this run's outputs in it. */
   reuseOutputs?: boolean;
   /** "Run up to here": run only these steps and the steps they depend on; the others are skipped. */
   runTo?: string[];
-  /**
-   * Aborts the run (client disconnected, time limit): no further step starts, steps see it as context.signal.
-   * The run rejects with the signal's reason.
-   */
-  signal?: AbortSignal;
 }
 
 export interface RunResult {

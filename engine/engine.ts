@@ -9,6 +9,8 @@ import type { InnerWorkflowLimits } from './compiler/inner.ts';
 import type { CompiledPlan } from './compiler/plan.ts';
 import { resolveWorkflowReferences, type WorkflowResolver } from './compiler/references.ts';
 import { runPlan } from './executor/run.ts';
+import { DEFAULT_MAX_WORKFLOW_STEPS } from './compiler/graph.ts';
+import { WorkflowDefinitionError } from './errors.ts';
 import { StepOutputCache } from './executor/step-cache.ts';
 import { describeInterface } from './interface.ts';
 import { Profiler } from './profiler.ts';
@@ -28,6 +30,8 @@ export interface EngineOptions {
   uqlDescription?: UqlDescription;
   /** Saved workflows referenced by inner-workflow steps (`workflow_workspace_id` + `workflow_id`), at compile time. */
   resolveWorkflow?: WorkflowResolver;
+  /** Definitions with more steps are refused at compile time (default DEFAULT_MAX_WORKFLOW_STEPS). */
+  maxSteps?: number;
   /** Bytes the step output cache may hold (runs with `reuseOutputs`); default 256 MiB, 0 disables it. */
   stepCacheBytes?: number;
 }
@@ -36,6 +40,21 @@ export interface EngineOptions {
 export interface CompiledWorkflow {
   readonly hash: string;
   readonly definition: Record<string, unknown>;
+}
+
+/** A compiled workflow holding its own step state; see ExecutionEngine.instantiate. */
+export interface WorkflowInstance extends CompiledWorkflow {
+  run(inputs: Record<string, unknown>, options?: RunOptions): Promise<RunResult>;
+}
+
+function checkStepCount(definition: unknown, max: number): void {
+  const steps = (definition as { steps?: unknown } | null)?.steps;
+  if (Array.isArray(steps) && steps.length > max) {
+    throw new WorkflowDefinitionError(
+      `Workflow has ${steps.length} steps; this server compiles workflows of at most ${max} steps (WORKFLOWS_MAX_STEPS).`,
+      { context: 'workflow_compilation | workflow_definition_parsing' },
+    );
+  }
 }
 
 export class ExecutionEngine {
@@ -59,6 +78,7 @@ export class ExecutionEngine {
 
   #compile(definition: unknown, profiler?: Profiler): CompiledPlan {
     const start = performance.now();
+    checkStepCount(definition, this.options.maxSteps ?? DEFAULT_MAX_WORKFLOW_STEPS);
     const resolved = resolveWorkflowReferences(definition, this.options.resolveWorkflow);
     const hash = this.#hashOf(resolved);
     let plan = this.#cache.get(hash);
@@ -104,6 +124,31 @@ export class ExecutionEngine {
       stepCache: this.stepCache,
     });
     return { outputs, profiler_trace: profiler.export() };
+  }
+
+  /**
+   * A workflow with its own step state (trackers, counters...): what a video pipeline runs on every frame, so two
+   * pipelines on the same definition never share state. The compiled plan itself comes from the cache.
+   */
+  instantiate(definition: unknown): WorkflowInstance {
+    const plan = this.#compile(definition);
+    const state = new Map<string, Map<string, unknown>>();
+    for (const name of plan.state.keys()) state.set(name, new Map());
+    const own: CompiledPlan = { ...plan, state };
+    return {
+      hash: plan.hash,
+      definition: plan.definition,
+      run: async (inputs, options = {}) => {
+        const profiler = new Profiler(false);
+        const outputs = await runPlan(own, inputs ?? {}, options, {
+          services: this.options.services ?? {},
+          maxConcurrentSteps: this.maxConcurrentSteps,
+          imageInput: this.options.imageInput ?? {},
+          profiler,
+        });
+        return { outputs, profiler_trace: [] };
+      },
+    };
   }
 
   /** `/workflows/describe_interface` body. */

@@ -1,5 +1,14 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { InputImageLoadError } from './errors.ts';
+import {
+  DEFAULT_DECODE_PIXEL_BUDGET,
+  DEFAULT_DECODE_TIMEOUT_MS,
+  formatRefusal,
+  imageDimensions,
+  PixelSemaphore,
+  RASTER_FORMATS,
+  sniffImageFormat,
+} from './image-guard.ts';
 
 export interface ImageOrigin {
   offset_x: number;
@@ -28,7 +37,17 @@ export interface ImageLineage {
 export interface DecodeOptions {
   /** Refuse images with more pixels than this, checked from the header before decoding. */
   maxPixels?: number;
+  /** Accept SVG (rasterised by librsvg); off by default. */
+  allowSvg?: boolean;
+  /** Give up on one decode after this long (sharp's timeout, whole seconds). */
+  decodeTimeoutMs?: number;
+  /** Caps the pixels decoding at once; a process-wide default when absent. */
+  pixelBudget?: PixelSemaphore;
+  /** Stop waiting for the pixel budget when the request is gone. */
+  signal?: AbortSignal;
 }
+
+const sharedPixelBudget = new PixelSemaphore(DEFAULT_DECODE_PIXEL_BUDGET);
 
 export const DEFAULT_MAX_IMAGE_PIXELS = 50_000_000;
 
@@ -73,19 +92,45 @@ export class WorkflowImage {
     options: DecodeOptions & { keepBase64?: string } = {},
   ): Promise<WorkflowImage> {
     const maxPixels = options.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS;
-    // One pipeline: sharp checks limitInputPixels against the header before decoding, so a separate
-    // metadata() pass (an extra thread-pool round trip per image) is only needed to word the refusal.
+    const allowed = options.allowSvg ? [...RASTER_FORMATS, 'svg' as const] : RASTER_FORMATS;
+    const format = sniffImageFormat(encoded);
+    if (!format || format === 'heif' || !allowed.includes(format)) throw formatRefusal(format, allowed);
+    // Dimensions from the header (no decoder round trip for JPEG/PNG/GIF/BMP) size the pixel-budget share.
+    const size = await imageDimensions(encoded, format);
+    if (size && size.width * size.height > maxPixels) {
+      throw new InputImageLoadError(
+        `Image of ${size.width}x${size.height} pixels exceeds the limit of ${maxPixels} pixels`,
+      );
+    }
+    const pixels = size ? size.width * size.height : maxPixels;
+    const release = await (options.pixelBudget ?? sharedPixelBudget).acquire(pixels, options.signal);
+    const timeoutMs = options.decodeTimeoutMs ?? DEFAULT_DECODE_TIMEOUT_MS;
+    const timeoutS = Math.max(1, Math.ceil(timeoutMs / 1000));
+    // sharp still checks limitInputPixels against the header itself (formats without a cheap header read).
+    // Its timeout stops libvips pipelines; librsvg renders in one call it cannot interrupt, so the request also
+    // stops waiting at the deadline (the pixel-budget share is held until the decode really ends).
+    const decoding = sharp(encoded, { limitInputPixels: maxPixels })
+      .timeout({ seconds: timeoutS })
+      .rotate()
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    decoding.then(release, release);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout')), timeoutMs + 250);
+    });
     try {
-      const { data, info } = await sharp(encoded, { limitInputPixels: maxPixels })
-        .rotate()
-        .removeAlpha()
-        .toColourspace('srgb')
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      const pixels = info.channels === 3 ? data : toRgb(data, info.channels);
-      return new WorkflowImage(pixels, info.width, info.height, lineage, options.keepBase64);
+      const { data, info } = await Promise.race([decoding, deadline]);
+      const rgb = info.channels === 3 ? data : toRgb(data, info.channels);
+      return new WorkflowImage(rgb, info.width, info.height, lineage, options.keepBase64);
     } catch (error) {
+      if (/timeout/i.test((error as Error).message))
+        throw new InputImageLoadError(`Could not decode image: decoding took longer than ${timeoutMs} ms`);
       throw await decodeError(encoded, maxPixels, error as Error);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -166,7 +211,7 @@ async function decodeError(encoded: Uint8Array, maxPixels: number, error: Error)
   try {
     meta = await sharp(encoded, { limitInputPixels: false }).metadata();
   } catch {
-    return new InputImageLoadError(`Could not decode image: ${error.message}`);
+    return new InputImageLoadError(`Could not decode image: ${firstLine(error.message)}`);
   }
   if (!meta.width || !meta.height) return new InputImageLoadError('Could not decode image: unknown dimensions');
   if (meta.width * meta.height > maxPixels) {
@@ -174,7 +219,12 @@ async function decodeError(encoded: Uint8Array, maxPixels: number, error: Error)
       `Image of ${meta.width}x${meta.height} pixels exceeds the limit of ${maxPixels} pixels`,
     );
   }
-  return new InputImageLoadError(`Could not decode image: ${error.message}`);
+  return new InputImageLoadError(`Could not decode image: ${firstLine(error.message)}`);
+}
+
+/** libvips messages can run to many lines (HEIC, truncated files): the first says what went wrong. */
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
 }
 
 function toRgb(data: Uint8Array, channels: number): Uint8Array {

@@ -12,6 +12,13 @@ export {
   type VideoMetadata,
   type ImageLineage,
 } from './image.ts';
+export {
+  PixelSemaphore,
+  sniffImageFormat,
+  DEFAULT_DECODE_PIXEL_BUDGET,
+  DEFAULT_DECODE_TIMEOUT_MS,
+  RASTER_FORMATS,
+} from './image-guard.ts';
 export { Detections, isDetections } from './detections.ts';
 export { KINDS, kindObject, kindsCompatible, DETECTION_KINDS, type Kind } from './kinds.ts';
 export { ExecutionEngine, type EngineOptions, type CompiledWorkflow, type WorkflowInstance } from './engine.ts';
@@ -28,6 +35,7 @@ export { encodeRle, decodeRle, type CocoRle } from './rle.ts';
 export { canonicalHash } from './compiler/cache.ts';
 export type { WorkflowReference, WorkflowResolver } from './compiler/references.ts';
 export { DEFAULT_INNER_WORKFLOW_LIMITS, type InnerWorkflowLimits } from './compiler/inner.ts';
+export { DEFAULT_MAX_WORKFLOW_STEPS } from './compiler/graph.ts';
 export { blockSchema } from './block-schema.ts';
 export { largestContour, maskRegions, traceOuterBoundary, type MaskRegion } from './contour.ts';
 export { deserializeDetections } from './executor/deserialize.ts';

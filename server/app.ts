@@ -4,24 +4,40 @@
 // store; editor: editor).
 import express from 'express';
 import type { Server } from 'node:http';
-import { ExecutionEngine } from '../engine/index.ts';
+import { ExecutionEngine, PixelSemaphore } from '../engine/index.ts';
 import { coreBlocks } from '../blocks/index.ts';
 import { operationsDescription, operatorsDescriptions } from '../blocks/common/uql/index.ts';
 import { createModelManager, type ModelManager } from '../blocks/models/manager.ts';
-import { useOcrModelsDir } from '../blocks/models/ocr/ocr-engine.ts';
+import { useOcrModelsDir, useOcrSessionOptions } from '../blocks/models/ocr/ocr-engine.ts';
+import { sessionOptionsOf } from '../blocks/models/session-options.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { healthRoutes } from './routes/health.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { inferRoutes } from './routes/infer.ts';
 import { modelRoutes } from './routes/models.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { editorRoutes } from './routes/editor.ts';
 import { isLegacyModelPath, legacyRoutes } from './routes/legacy.ts';
 import { unsupportedRoutes } from './routes/unsupported.ts';
 import { errorHandler } from './error-map.ts';
+import { RouteNotFoundError } from './respond.ts';
 import { rejectDeepJson } from './json-depth.ts';
 import { innerWorkflowResolver, workflowStoreRoot } from './store/inner-workflows.ts';
 import { WorkflowStore } from './store/workflow-store.ts';
+import {
+  createOps,
+  gracefulShutdown,
+  guardUpgrades,
+  logStart,
+  mountAccess,
+  mountErrorLog,
+  mountFront,
+  type Ops,
+} from './http/ops.ts';
+import { docsRoutes } from './routes/docs.ts';
+import { attachPipelineSockets, pipelineRoutes } from './routes/pipelines.ts';
+import { PipelineManager } from '../video/manager.ts';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -29,6 +45,12 @@ export interface AppDeps {
   models: ModelManager;
   /** Saved workflows: the engine resolves inner-workflow references in it, the workspace routes edit it. */
   workflows: WorkflowStore;
+  /** Run by close(), last registered first: route modules that own resources (job queues, pipelines) add theirs. */
+  shutdownHooks: Array<() => Promise<void>>;
+  /** Logger, metrics, access control, shutdown state (server/http/ops.ts). */
+  ops: Ops;
+  /** Video pipelines (video/manager.ts): stats() per pipeline for metrics, terminateAll() on shutdown. */
+  pipelines: PipelineManager;
 }
 
 export interface RunningServer extends AppDeps {
@@ -36,21 +58,30 @@ export interface RunningServer extends AppDeps {
   port: number;
   server: Server;
   close(): Promise<void>;
+  /** Graceful: readiness fails, listener closes, in-flight requests finish (SHUTDOWN_TIMEOUT_MS), hooks run. */
+  shutdown(): Promise<void>;
 }
 
 export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.ProcessEnv = process.env): AppDeps {
   const config = loadConfig(env, overrides);
+  const shutdownHooks: Array<() => Promise<void>> = [];
+  const ops = createOps(config, shutdownHooks, () => models.describe().models.length);
+  const metrics = ops.metrics;
   const models = createModelManager({
+    observer: metrics?.models,
     cacheDir: config.modelCacheDir,
     maxActiveModels: config.maxActiveModels,
     loadBudgetMs: config.modelLoadBudgetMs,
     apiBaseUrl: config.apiBaseUrl,
     apiKey: config.apiKey,
+    sessionOptions: sessionOptionsOf(config.modelSession),
+    scheduling: config.modelScheduling,
   });
   useOcrModelsDir(config.ocrModelsDir);
+  useOcrSessionOptions(sessionOptionsOf(config.modelSession));
   const workflows = new WorkflowStore(workflowStoreRoot(config));
   const engine = new ExecutionEngine({
-    blocks: coreBlocks,
+    blocks: metrics ? metrics.meterBlocks(coreBlocks) : coreBlocks,
     services: { models, settings: config.blockSettings },
     uqlDescription: { operations_description: operationsDescription, operators_descriptions: operatorsDescriptions },
     maxConcurrentSteps: config.maxConcurrentSteps,
@@ -62,32 +93,61 @@ export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
       allowPrivateNetworks: config.allowPrivateUrls,
       urlAllowList: config.urlAllowList,
       maxPixels: config.maxImagePixels,
+      allowSvg: config.allowSvgInput,
+      decodeTimeoutMs: config.decodeTimeoutMs,
+      pixelBudget: new PixelSemaphore(config.decodePixelBudget),
+      onDecoded: metrics && ((bytes) => metrics.imageDecoded(bytes)),
+    },
+    maxSteps: config.maxWorkflowSteps,
+  });
+  metrics?.meterEngine(engine);
+  const pipelines = new PipelineManager({
+    engine,
+    sourcePolicy: {
+      mediaDirs: config.pipelines.mediaDirs.length ? config.pipelines.mediaDirs : [config.dataDir, process.cwd()],
+      network: { allowPrivateNetworks: config.allowPrivateUrls, allowList: config.urlAllowList },
+    },
+    maxPipelines: config.pipelines.maxPipelines,
+    finishedTtlMs: config.pipelines.finishedTtlMs,
+    defaults: {
+      reconnectDelayMs: config.pipelines.reconnectDelayMs,
+      maxReconnectDelayMs: config.pipelines.maxReconnectDelayMs,
+      stallTimeoutMs: config.pipelines.stallTimeoutMs,
+      maxBufferBytes: config.pipelines.maxBufferBytes,
+      decodingBufferSize: config.pipelines.decodingBufferSize,
     },
   });
-  return { config, engine, models, workflows };
+  shutdownHooks.push(() => pipelines.close());
+  return { config, engine, models, workflows, shutdownHooks, ops, pipelines };
 }
 
 export async function createApp(deps: AppDeps): Promise<express.Express> {
   const app = express();
   app.disable('x-powered-by');
+  mountFront(app, deps.ops);
   const json = express.json({ limit: deps.config.maxBodyBytes });
   // The legacy model route reads its raw body itself (Roboflow's client sends bare base64 labelled as JSON).
   app.use((req, res, next) => (isLegacyModelPath(req.path) ? next() : json(req, res, next)));
   app.use(rejectDeepJson());
+  mountAccess(app, deps.ops);
+  app.use(await docsRoutes(deps));
   app.use(await healthRoutes(deps));
   app.use(await workflowRoutes(deps));
   app.use(await inferRoutes(deps));
   app.use(await modelRoutes(deps));
   app.use(await workspaceRoutes(deps));
+  app.use(await jobRoutes(deps));
   app.use(await editorRoutes(deps));
+  app.use(await pipelineRoutes(deps));
   // Roboflow features we do not serve: 501 naming the feature, before the legacy route could read them as models.
   app.use(await unsupportedRoutes(deps));
   // Last: `/{dataset_id}/{version_id}` would otherwise shadow everything with two path segments.
   app.use(await legacyRoutes(deps));
   // FastAPI's answer for unknown paths.
-  app.use((_req: express.Request, res: express.Response) => {
-    res.status(404).json({ detail: 'Not Found' });
+  app.use((_req: express.Request, _res: express.Response, next: express.NextFunction) => {
+    next(new RouteNotFoundError());
   });
+  mountErrorLog(app);
   app.use(errorHandler);
   return app;
 }
@@ -106,15 +166,21 @@ export async function startServer(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : deps.config.port;
   const host = deps.config.host === '0.0.0.0' ? '127.0.0.1' : deps.config.host;
+  guardUpgrades(server, deps.ops);
+  attachPipelineSockets(server, deps);
+  logStart(deps.ops, deps.config, `http://${host}:${port}`);
   return {
     ...deps,
     url: `http://${host}:${port}`,
     port,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections?.();
         server.close(() => resolve());
-      }),
+      });
+      for (const hook of [...deps.shutdownHooks].reverse()) await hook().catch(() => {});
+    },
+    shutdown: () => gracefulShutdown(server, deps.ops, deps.config),
   };
 }

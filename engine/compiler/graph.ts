@@ -10,6 +10,9 @@ import { echo } from './echo.ts';
 
 const GRAPH_CONTEXT = 'workflow_compilation | execution_graph_construction';
 
+/** Steps a definition may have (WORKFLOWS_MAX_STEPS); ordering is iterative, the cap bounds compile time. */
+export const DEFAULT_MAX_WORKFLOW_STEPS = 10_000;
+
 export interface GraphResult {
   steps: Map<string, CompiledStep>;
   /** Step names in topological order. */
@@ -25,6 +28,48 @@ function actualOutputs(step: ParsedStep): OutputDefinition[] {
 
 function outputKinds(outputs: OutputDefinition[], name: string): string[] | undefined {
   return outputs.find((o) => o.name === name)?.kind;
+}
+
+/**
+ * graphlib's topsort, without recursion: the same order (post-order from the sinks over predecessors), or null
+ * when the graph has a cycle. graphlib's recursive one overflows the stack on chains of a few thousand steps.
+ */
+export function topsort(graph: Graph): string[] | null {
+  const visited = new Set<string>();
+  const onPath = new Set<string>();
+  const results: string[] = [];
+  for (const sink of graph.sinks()) {
+    if (visited.has(sink)) continue;
+    const stack = [{ node: sink, preds: graph.predecessors(sink) ?? [], next: 0 }];
+    visited.add(sink);
+    onPath.add(sink);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.next < top.preds.length) {
+        const pred = top.preds[top.next++]!;
+        if (onPath.has(pred)) return null;
+        if (visited.has(pred)) continue;
+        visited.add(pred);
+        onPath.add(pred);
+        stack.push({ node: pred, preds: graph.predecessors(pred) ?? [], next: 0 });
+      } else {
+        stack.pop();
+        onPath.delete(top.node);
+        results.push(top.node);
+      }
+    }
+  }
+  return visited.size === graph.nodeCount() ? results : null;
+}
+
+/** The cycles to name in the error; graphlib's Tarjan recurses, so a huge cycle is reported without the list. */
+function findCycles(graph: Graph): string[][] {
+  try {
+    return alg.findCycles(graph);
+  } catch (error) {
+    if (error instanceof RangeError) return [];
+    throw error;
+  }
 }
 
 export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string, InputSpec>): GraphResult {
@@ -169,8 +214,9 @@ export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string,
   for (const step of steps.values())
     for (const target of step.branchOfTarget.keys()) steps.get(target)!.controllers.push(step.name);
 
-  if (!alg.isAcyclic(graph)) {
-    const cycles = alg.findCycles(graph);
+  const order = topsort(graph);
+  if (!order) {
+    const cycles = findCycles(graph);
     throw new ExecutionGraphStructureError(
       `Detected cycle in execution graph: ${cycles.map((c) => c.join(' -> ')).join('; ')}`,
       {
@@ -182,7 +228,6 @@ export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string,
       },
     );
   }
-  const order = alg.topsort(graph);
   const layerOf = new Map<string, number>();
   for (const name of order) {
     const preds = graph.predecessors(name) ?? [];

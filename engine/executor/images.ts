@@ -55,7 +55,7 @@ export async function loadImage(
   }
   const parentOrigin = originOf(extras.parent_origin);
   const rootOrigin = originOf(extras.root_parent_origin);
-  return WorkflowImage.decode(
+  const image = await WorkflowImage.decode(
     bytes,
     {
       parentId: typeof extras.parent_id === 'string' ? extras.parent_id : parentId,
@@ -64,6 +64,15 @@ export async function loadImage(
       rootOrigin,
       videoMetadata: extras.video_metadata as VideoMetadata | undefined,
     },
-    { maxPixels: options.maxPixels, keepBase64 },
+    {
+      maxPixels: options.maxPixels,
+      allowSvg: options.allowSvg,
+      decodeTimeoutMs: options.decodeTimeoutMs,
+      pixelBudget: options.pixelBudget,
+      signal: options.signal,
+      keepBase64,
+    },
   );
+  options.onDecoded?.(bytes.length);
+  return image;
 }
