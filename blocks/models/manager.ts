@@ -9,6 +9,7 @@ import { ModelManagerLockAcquisitionError, ModelNotFoundError, ModelArtefactErro
 import { aliasesOf, resolveModelId } from './aliases.ts';
 import { readModelPackage, modelPackageDir, type KeypointsMetadataEntry, type ModelPackage } from './package.ts';
 import { downloadRoboflowPackage } from './roboflow-api.ts';
+import { ModelSchedulers, type ModelScheduler, type SchedulerSettings } from './scheduler.ts';
 
 export type ModelTask =
   'object-detection' | 'instance-segmentation' | 'keypoint-detection' | 'classification' | 'multi-label-classification';
@@ -25,6 +26,39 @@ export interface ModelManagerOptions {
   apiKey?: string;
   /** onnxruntime session options (threads, execution providers). */
   sessionOptions?: InferenceSession.SessionOptions;
+  /** Per-model run scheduling: in-flight runs, dynamic batching, queue limit (scheduler.ts). */
+  scheduling?: Partial<SchedulerSettings>;
+  /** Told about loads, evictions, load waits and session runs (the server's metrics); absent = nothing timed. */
+  observer?: ModelObserver;
+}
+
+/** Implemented by whoever keeps figures (the server's Prometheus metrics); the manager knows no metrics library. */
+export interface ModelObserver {
+  loaded(id: string, ms: number, ok: boolean): void;
+  evicted(id: string): void;
+  /** A request waited this long for a model that was still loading. */
+  waited(ms: number): void;
+  inference(id: string, task: string, ms: number): void;
+}
+
+/** The same session with `run` timed; every other member is the session's own. */
+function observedSession(session: InferenceSession, id: string, task: string, observer: ModelObserver) {
+  const run = session.run.bind(session) as (...args: unknown[]) => Promise<unknown>;
+  const timed = async (...args: unknown[]) => {
+    const start = performance.now();
+    try {
+      return await run(...args);
+    } finally {
+      observer.inference(id, task, performance.now() - start);
+    }
+  };
+  return new Proxy(session, {
+    get(target, prop) {
+      if (prop === 'run') return timed;
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 export interface ModelDescription {
@@ -57,6 +91,8 @@ export interface LoadedModel {
   inputWidth: number;
   inputHeight: number;
   session: InferenceSession;
+  /** Every run of `session` goes through it (batching, in-flight bound, queue limit, abort). */
+  scheduler: ModelScheduler;
   /** Parsed environment.json (PREPROCESSING, CLASS_MAP, COLORS, MULTICLASS...), or one synthesized from ONNX metadata. */
   environment: Record<string, unknown>;
   keypointNames?: string[];
@@ -75,6 +111,8 @@ export interface ModelManager {
   remove(modelId: string): void;
   clear(): void;
   describe(): ModelsDescriptions;
+  /** One scheduler per loaded session (also used for the OCR sessions). */
+  readonly schedulers: ModelSchedulers;
 }
 
 export const DEFAULT_MAX_ACTIVE_MODELS = 8;
@@ -102,9 +140,11 @@ class LocalModelManager implements ModelManager {
   readonly #requestAliases = new Map<string, Set<string>>();
   /** Completed loads, for tests and diagnostics. */
   loadCount = 0;
+  readonly schedulers: ModelSchedulers;
 
   constructor(options: ModelManagerOptions) {
     this.#options = options;
+    this.schedulers = new ModelSchedulers(options.scheduling);
     this.#maxActive = Math.max(1, options.maxActiveModels ?? DEFAULT_MAX_ACTIVE_MODELS);
     this.#loadBudgetMs = options.loadBudgetMs ?? DEFAULT_LOAD_BUDGET_MS;
   }
@@ -123,7 +163,14 @@ class LocalModelManager implements ModelManager {
       this.#loaded.set(id, loaded);
       return Promise.resolve(loaded);
     }
-    return this.#withinBudget(this.#startLoad(id, options.apiKey), id);
+    const waiting = this.#withinBudget(this.#startLoad(id, options.apiKey), id);
+    const observer = this.#options.observer;
+    if (observer) {
+      const start = performance.now();
+      const done = () => observer.waited(performance.now() - start);
+      waiting.then(done, done);
+    }
+    return waiting;
   }
 
   async add(modelId: string, options: { apiKey?: string } = {}): Promise<void> {
@@ -182,7 +229,17 @@ class LocalModelManager implements ModelManager {
   #startLoad(id: string, apiKey: string | undefined): Promise<LoadedModel> {
     let pending = this.#loading.get(id);
     if (!pending) {
-      pending = this.#load(id, apiKey ?? this.#options.apiKey).finally(() => this.#loading.delete(id));
+      const start = performance.now();
+      const observer = this.#options.observer;
+      pending = this.#load(id, apiKey ?? this.#options.apiKey)
+        .then(
+          (model) => (observer?.loaded(id, performance.now() - start, true), model),
+          (error: unknown) => {
+            observer?.loaded(id, performance.now() - start, false);
+            throw error;
+          },
+        )
+        .finally(() => this.#loading.delete(id));
       // A load nobody waits for any more (budget expired) must not surface as an unhandled rejection.
       pending.catch(() => {});
       this.#loading.set(id, pending);
@@ -241,13 +298,16 @@ class LocalModelManager implements ModelManager {
         `Model ${id}: ${pkg.weightsPath} could not be loaded by onnxruntime: ${(error as Error).message}`,
       );
     }
+    const task = inferTask(pkg, session);
+    if (this.#options.observer) session = observedSession(session, id, task, this.#options.observer);
     const model: LoadedModel = {
       id,
-      task: inferTask(pkg, session),
+      task,
       classNames: pkg.classNames,
       inputWidth: pkg.inputWidth,
       inputHeight: pkg.inputHeight,
       session,
+      scheduler: this.schedulers.for(session, id),
       environment: pkg.environment,
       keypointNames: pkg.keypointNames,
       keypointsMetadata: pkg.keypointsMetadata,
@@ -260,6 +320,7 @@ class LocalModelManager implements ModelManager {
     while (this.#loaded.size > this.#maxActive) {
       const oldest = this.#loaded.keys().next().value as string;
       this.#loaded.delete(oldest);
+      this.#options.observer?.evicted(oldest);
     }
     return model;
   }

@@ -143,7 +143,11 @@ export async function runClassificationStep(
   }
   const present = params.images.values.filter((image): image is WorkflowImage => image !== null);
   const confidence = resolveConfidence(stepConfidence(params, context.stepName), model);
-  const responses = await classify(model, present, { multiLabel: options.multiLabel, confidence });
+  const responses = await classify(model, present, {
+    multiLabel: options.multiLabel,
+    confidence,
+    signal: context.signal,
+  });
   let next = 0;
   return params.images.values.map((image) => {
     if (!image) return null;

@@ -11,6 +11,7 @@ import type { WorkflowImage } from '../../../engine/index.ts';
 import type { LoadedModel } from '../manager.ts';
 import { preprocessImage } from '../preprocess.ts';
 import { returnTensor } from '../tensor-pool.ts';
+import type { RunRequest } from '../scheduler.ts';
 
 export interface MultiClassPrediction {
   class: string;
@@ -87,28 +88,50 @@ async function inputTensor(model: LoadedModel, image: WorkflowImage, norm: Norma
   return tensor;
 }
 
-/** Raw class scores (one row per image). */
-export async function classScores(model: LoadedModel, images: readonly WorkflowImage[]): Promise<Float32Array[]> {
+export interface ClassifyRun extends RunRequest {
+  /** Most images per session.run (default 16 for a dynamic batch axis; 1 = one run per image). */
+  maxBatch?: number;
+}
+
+/** Raw class scores (one row per image). Chunks of the batch run concurrently through the model's scheduler. */
+export async function classScores(
+  model: LoadedModel,
+  images: readonly WorkflowImage[],
+  run: ClassifyRun = {},
+): Promise<Float32Array[]> {
   const norm = normalizationOf(model.environment);
-  const chunk = model.batchSize === null || model.batchSize === undefined ? MAX_BATCH : Math.max(1, model.batchSize);
+  const chunk =
+    model.batchSize === null || model.batchSize === undefined
+      ? Math.max(1, run.maxBatch ?? MAX_BATCH)
+      : Math.max(1, model.batchSize);
+  const request: RunRequest = { signal: run.signal, owner: run.owner ?? {} };
+  const starts = Array.from({ length: Math.ceil(images.length / chunk) }, (_, i) => i * chunk);
+  const chunks = await Promise.all(
+    starts.map((start) => chunkScores(model, images.slice(start, start + chunk), norm, request)),
+  );
+  return chunks.flat();
+}
+
+async function chunkScores(
+  model: LoadedModel,
+  group: readonly WorkflowImage[],
+  norm: Normalization,
+  request: RunRequest,
+): Promise<Float32Array[]> {
   const rows: Float32Array[] = [];
-  for (let start = 0; start < images.length; start += chunk) {
-    const group = images.slice(start, start + chunk);
-    const inputs = await Promise.all(group.map((image) => inputTensor(model, image, norm)));
-    const size = inputs[0]!.length;
-    // A static batch size larger than the group is filled with copies of the last image.
-    const batch = model.batchSize && model.batchSize > group.length ? model.batchSize : group.length;
-    const data = new Float32Array(batch * size);
-    for (let i = 0; i < batch; i++) data.set(inputs[Math.min(i, inputs.length - 1)]!, i * size);
-    for (const tensor of inputs) returnTensor(tensor);
-    const input = new Tensor('float32', data, [batch, 3, model.inputHeight, model.inputWidth]);
-    const outputs = await model.session.run({ [model.session.inputNames[0]!]: input });
-    const output = outputs[model.session.outputNames[0]!]!;
-    const values = output.data as Float32Array;
-    const classes = values.length / batch;
-    for (let i = 0; i < group.length; i++)
-      rows.push(Float32Array.from(values.subarray(i * classes, (i + 1) * classes)));
-  }
+  const inputs = await Promise.all(group.map((image) => inputTensor(model, image, norm)));
+  const size = inputs[0]!.length;
+  // A static batch size larger than the group is filled with copies of the last image.
+  const batch = model.batchSize && model.batchSize > group.length ? model.batchSize : group.length;
+  const data = new Float32Array(batch * size);
+  for (let i = 0; i < batch; i++) data.set(inputs[Math.min(i, inputs.length - 1)]!, i * size);
+  for (const tensor of inputs) returnTensor(tensor);
+  const input = new Tensor('float32', data, [batch, 3, model.inputHeight, model.inputWidth]);
+  const outputs = await model.scheduler.run({ [model.session.inputNames[0]!]: input }, request);
+  const output = outputs[model.session.outputNames[0]!]!;
+  const values = output.data as Float32Array;
+  const classes = values.length / batch;
+  for (let i = 0; i < group.length; i++) rows.push(Float32Array.from(values.subarray(i * classes, (i + 1) * classes)));
   return rows;
 }
 
@@ -188,10 +211,10 @@ export function multiLabelResponse(
 export async function classify(
   model: LoadedModel,
   images: readonly WorkflowImage[],
-  options: { multiLabel?: boolean; confidence: number | Float32Array },
+  options: { multiLabel?: boolean; confidence: number | Float32Array } & ClassifyRun,
 ): Promise<ClassificationResponse[]> {
   const started = performance.now();
-  const rows = await classScores(model, images);
+  const rows = await classScores(model, images, options);
   const time = (performance.now() - started) / 1000 / Math.max(1, images.length);
   const multiLabel = options.multiLabel || isMultiLabelModel(model);
   return rows.map((scores, i) =>

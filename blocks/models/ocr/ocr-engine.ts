@@ -14,6 +14,7 @@ import {
   type TextDetectionOptions,
 } from './text-detection.ts';
 import { classifyLineDirections, recognizeLines } from './text-recognition.ts';
+import { directRunner, type SessionRunner } from '../scheduler.ts';
 
 const DETECTION_FILE = 'ch_PP-OCRv4_det_infer.onnx';
 const RECOGNITION_FILE = 'ch_PP-OCRv4_rec_infer.onnx';
@@ -28,6 +29,13 @@ let configuredDir: string | undefined;
  */
 export function useOcrModelsDir(dir: string | undefined): void {
   configuredDir = dir;
+}
+
+let sessionOptions: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+
+/** Session options of the OCR sessions (the server's model session settings); applies to sessions not yet loaded. */
+export function useOcrSessionOptions(options: InferenceSession.SessionOptions): void {
+  sessionOptions = options;
 }
 
 /** Directory holding the PaddleOCR ONNX files. */
@@ -67,7 +75,7 @@ export function loadOcrModels(): Promise<OcrModels> {
 }
 
 async function createOcrModels(): Promise<OcrModels> {
-  const options: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+  const options = sessionOptions;
   const open = async (file: 'detection' | 'recognition' | 'direction') => {
     const modelPath = ocrAssetPath(file);
     try {
@@ -102,6 +110,8 @@ export interface OcrOptions {
   directionThreshold?: number;
   /** Lines read with a lower mean character confidence are dropped (PaddleOCR's drop_score, 0.5). */
   minLineConfidence?: number;
+  /** How sessions are run (through the model manager's schedulers in the server); default session.run. */
+  runner?: SessionRunner;
 }
 
 /** One line of text with its box in the pixels of the image it was read from. */
@@ -124,8 +134,9 @@ export interface OcrReading {
 /** Reads all text lines of an image, in reading order. */
 export async function readText(image: Raster, options: OcrOptions = {}): Promise<OcrReading> {
   const models = await loadOcrModels();
+  const run = options.runner ?? directRunner;
   const regions = sortReadingOrder(
-    await detectTextRegions(models.detection, image, { ...DEFAULT_TEXT_DETECTION, ...options.detection }),
+    await detectTextRegions(models.detection, image, { ...DEFAULT_TEXT_DETECTION, ...options.detection }, run),
   );
   const kept: typeof regions = [];
   let crops: Raster[] = [];
@@ -139,13 +150,13 @@ export async function readText(image: Raster, options: OcrOptions = {}): Promise
   if (crops.length === 0) return { lines: [] };
   if (options.classifyDirection ?? true) {
     const threshold = options.directionThreshold ?? 0.9;
-    const directions = await classifyLineDirections(models.direction, crops);
+    const directions = await classifyLineDirections(models.direction, crops, run);
     crops = crops.map((crop, i) => {
       const direction = directions[i]!;
       return direction.upsideDown && direction.confidence > threshold ? rotate180(crop) : crop;
     });
   }
-  const recognized = await recognizeLines(models.recognition, crops, models.characters);
+  const recognized = await recognizeLines(models.recognition, crops, models.characters, run);
   const minConfidence = options.minLineConfidence ?? 0.5;
   const lines: OcrLine[] = [];
   recognized.forEach((line, i) => {

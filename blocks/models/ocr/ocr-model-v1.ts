@@ -39,5 +39,5 @@ export const ocrModelV1 = defineBlock<{ images: Batch<WorkflowImage>; model: str
     batchParameters: ['images'],
     executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
-  run: ({ images }) => runOcrOverBatch(images),
+  run: ({ images }, context) => runOcrOverBatch(images, context),
 });

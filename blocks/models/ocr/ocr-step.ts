@@ -1,7 +1,9 @@
 // Run logic shared by the OCR blocks: every image of the batch is read by the same PP-OCR pipeline.
 import { randomUUID } from 'node:crypto';
-import type { Batch, OutputDefinition, StepOutputs, WorkflowImage } from '../../../engine/index.ts';
+import type { Batch, OutputDefinition, StepContext, StepOutputs, WorkflowImage } from '../../../engine/index.ts';
 import { joinLines, ocrLinesToDetections, readImageText } from './ocr-output.ts';
+import type { ModelManager } from '../manager.ts';
+import { scheduledRunner } from '../scheduler.ts';
 
 export const OCR_OUTPUTS: OutputDefinition[] = [
   { name: 'result', kind: ['string'] },
@@ -11,7 +13,12 @@ export const OCR_OUTPUTS: OutputDefinition[] = [
   { name: 'prediction_type', kind: ['prediction_type'] },
 ];
 
-export async function runOcrOverBatch(images: Batch<WorkflowImage>): Promise<StepOutputs[]> {
+export async function runOcrOverBatch(images: Batch<WorkflowImage>, context?: StepContext): Promise<StepOutputs[]> {
+  const models = context?.services.models as ModelManager | undefined;
+  // Through the manager's schedulers: OCR's sessions share the in-flight bounds, batching and queue limits.
+  const runner = models?.schedulers
+    ? scheduledRunner(models.schedulers, 'paddleocr', { signal: context?.signal })
+    : undefined;
   const results: StepOutputs[] = [];
   for (const image of images.values) {
     // Masked elements never reach a block without acceptsEmptyValues; guard anyway to keep alignment.
@@ -19,7 +26,7 @@ export async function runOcrOverBatch(images: Batch<WorkflowImage>): Promise<Ste
       results.push({ result: '', predictions: null, parent_id: null, root_parent_id: null, prediction_type: 'ocr' });
       continue;
     }
-    const { lines } = await readImageText(image);
+    const { lines } = await readImageText(image, { runner });
     results.push({
       result: joinLines(lines),
       predictions: ocrLinesToDetections(image, lines, randomUUID()),

@@ -22,5 +22,5 @@ export const ppOcrV1 = defineBlock<{ images: Batch<WorkflowImage> }>({
     batchParameters: ['images'],
     executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
-  run: ({ images }) => runOcrOverBatch(images),
+  run: ({ images }, context) => runOcrOverBatch(images, context),
 });

@@ -3,6 +3,7 @@
 // trained to shrink them by.
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { PADDLE_DET_NORMALIZATION, writeResizedToTensor, type Raster } from './raster.ts';
+import { directRunner, type SessionRunner } from '../scheduler.ts';
 import { convexHull, meanInRect, minAreaRect, rectCorners, type RotatedRect } from './rotated-rect.ts';
 
 export interface TextDetectionOptions {
@@ -49,12 +50,13 @@ export async function detectTextRegions(
   session: InferenceSession,
   image: Raster,
   options: TextDetectionOptions = DEFAULT_TEXT_DETECTION,
+  run: SessionRunner = directRunner,
 ): Promise<TextRegion[]> {
   const [inputWidth, inputHeight] = detectionInputSize(image.width, image.height, options.maxSide);
   const data = new Float32Array(3 * inputWidth * inputHeight);
   writeResizedToTensor(image, inputWidth, inputHeight, data, 0, inputWidth, inputHeight, PADDLE_DET_NORMALIZATION);
   const input = new Tensor('float32', data, [1, 3, inputHeight, inputWidth]);
-  const outputs = await session.run({ [session.inputNames[0]!]: input });
+  const outputs = await run(session, { [session.inputNames[0]!]: input });
   const map = outputs[session.outputNames[0]!]!;
   const [, , mapHeight, mapWidth] = map.dims as number[];
   const regions = regionsFromProbabilityMap(map.data as Float32Array, mapWidth!, mapHeight!, options);

@@ -3,6 +3,7 @@
 // ratio, right-padded with zeros (mid grey once normalized).
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { PADDLE_REC_NORMALIZATION, writeResizedToTensor, type Raster } from './raster.ts';
+import { directRunner, type SessionRunner } from '../scheduler.ts';
 
 const LINE_HEIGHT = 48;
 /** The recognizer's nominal width; batches are at least this wide (PaddleOCR's rec_image_shape 3,48,320). */
@@ -27,6 +28,7 @@ export async function recognizeLines(
   session: InferenceSession,
   lines: readonly Raster[],
   characters: readonly string[],
+  run: SessionRunner = directRunner,
 ): Promise<RecognizedLine[]> {
   const results: RecognizedLine[] = new Array(lines.length);
   for (const batch of batchesByAspectRatio(lines)) {
@@ -36,6 +38,7 @@ export async function recognizeLines(
       session,
       batch.map((i) => lines[i]!),
       width,
+      run,
     );
     const [, steps, classes] = output.dims as number[];
     const probabilities = output.data as Float32Array;
@@ -50,6 +53,7 @@ export async function recognizeLines(
 export async function classifyLineDirections(
   session: InferenceSession,
   lines: readonly Raster[],
+  run: SessionRunner = directRunner,
 ): Promise<LineDirection[]> {
   const results: LineDirection[] = new Array(lines.length);
   for (const batch of batchesByAspectRatio(lines)) {
@@ -57,6 +61,7 @@ export async function classifyLineDirections(
       session,
       batch.map((i) => lines[i]!),
       DIRECTION_WIDTH,
+      run,
     );
     const scores = output.data as Float32Array;
     batch.forEach((lineIndex, n) => {
@@ -114,13 +119,18 @@ function batchesByAspectRatio(lines: readonly Raster[]): number[][] {
   return batches;
 }
 
-async function runLineBatch(session: InferenceSession, lines: readonly Raster[], width: number): Promise<Tensor> {
+async function runLineBatch(
+  session: InferenceSession,
+  lines: readonly Raster[],
+  width: number,
+  run: SessionRunner,
+): Promise<Tensor> {
   const data = new Float32Array(lines.length * 3 * LINE_HEIGHT * width);
   lines.forEach((line, n) => {
     const resizedWidth = Math.max(1, Math.min(width, Math.ceil(LINE_HEIGHT * aspectRatio(line))));
     writeResizedToTensor(line, resizedWidth, LINE_HEIGHT, data, n, width, LINE_HEIGHT, PADDLE_REC_NORMALIZATION);
   });
   const input = new Tensor('float32', data, [lines.length, 3, LINE_HEIGHT, width]);
-  const outputs = await session.run({ [session.inputNames[0]!]: input });
-  return outputs[session.outputNames[0]!]!;
+  const outputs = await run(session, { [session.inputNames[0]!]: input });
+  return outputs[session.outputNames[0]!]! as Tensor;
 }

@@ -311,10 +311,12 @@ export function detectionModelBlock(identity: DetectionBlockIdentity): BlockDefi
       return Promise.all(
         params.images.values.map(async (image) => {
           if (!image) return null;
-          const { detections, inferenceId } = await inferDetections(model, image, {
-            ...detectionParams,
-            skipMasks: !withMasks,
-          });
+          const { detections, inferenceId } = await inferDetections(
+            model,
+            image,
+            { ...detectionParams, skipMasks: !withMasks },
+            { signal: context.signal },
+          );
           const out: Record<string, unknown> = {
             inference_id: inferenceId,
             predictions: maskFormat === 'rle' ? withRleMasks(detections) : detections,

@@ -10,6 +10,7 @@ import { decodeYolo } from './decode.ts';
 import { returnTensor } from '../tensor-pool.ts';
 import { decodeMasks, type MaskDecodeMode } from './masks.ts';
 import { resolveConfidence, type ConfidenceSetting } from '../confidence.ts';
+import type { RunRequest } from '../scheduler.ts';
 
 export { DEFAULT_CONFIDENCE, resolveConfidence } from '../confidence.ts';
 
@@ -38,6 +39,7 @@ export async function inferDetections(
   model: LoadedModel,
   image: WorkflowImage,
   params: DetectionParams,
+  request: RunRequest = {},
 ): Promise<DetectionResult> {
   const inferenceId = randomUUID();
   const pre = await preprocessImage(
@@ -48,8 +50,12 @@ export async function inferDetections(
   );
   const session = model.session;
   const feeds = { [session.inputNames[0]!]: new ort.Tensor('float32', pre.tensor, pre.dims) };
-  const outputs = await session.run(feeds);
-  returnTensor(pre.tensor);
+  let outputs: ort.InferenceSession.ReturnType;
+  try {
+    outputs = await model.scheduler.run(feeds, request);
+  } finally {
+    returnTensor(pre.tensor);
+  }
   const tensors = session.outputNames.map((name) => outputs[name]!);
   const head = tensors.find((t) => t.dims.length === 3);
   if (!head)
