@@ -85,12 +85,11 @@ export class StepExecutionError extends WorkflowExecutionEngineError {
   }
 }
 
-/** A block failed because of what the client asked for (bad model id, missing key...). */
+/** A block failed because of what the client asked for (bad model id, missing key...); see innerError for what. */
 export class ClientCausedStepExecutionError extends WorkflowExecutionEngineError {
   constructor(
     message: string,
     readonly blockId: string,
-    readonly statusCode: number,
     options: WorkflowErrorOptions = {},
   ) {
     super(message, options);
@@ -99,19 +98,21 @@ export class ClientCausedStepExecutionError extends WorkflowExecutionEngineError
 
 export class RuntimeLimitsCausedStepExecutionError extends ClientCausedStepExecutionError {}
 
-// UQL errors (spec Appendix A), HTTP 400.
+// UQL errors (Roboflow's query language).
 export class InvalidInputTypeError extends WorkflowError {}
 export class OperationTypeNotRecognisedError extends WorkflowError {}
 export class UndeclaredSymbolError extends WorkflowError {}
 
 /**
- * Errors raised outside the workflow machinery (model loading, image decoding, API access). Each carries
- * the status a block failure of that sort maps to; the executor turns them into ClientCausedStepExecutionError
- * when raised inside a step (Roboflow's `extended_roboflow_errors` handler).
+ * Errors raised outside the workflow machinery (model loading, image decoding, API access). `blame` says who has to
+ * act, which is all the engine needs to know: a 'client' error raised inside a step becomes a
+ * ClientCausedStepExecutionError (Roboflow's `extended_roboflow_errors` handler), a 'busy' one (retry later) passes
+ * through unchanged, anything else is that step's failure. The HTTP status of each class is in server/error-map.ts.
  */
+export type ErrorBlame = 'client' | 'busy' | 'server';
+
 export class PlatformError extends Error {
-  /** Status this error means when it reaches a client; see server/error-map.ts. */
-  readonly status: number = 500;
+  readonly blame: ErrorBlame = 'server';
   constructor(
     message: string,
     readonly details?: Record<string, unknown>,
@@ -121,57 +122,49 @@ export class PlatformError extends Error {
   }
 }
 export class InputImageLoadError extends PlatformError {
-  override readonly status = 400;
+  override readonly blame = 'client';
 }
 export class InvalidModelIDError extends PlatformError {
-  override readonly status = 400;
+  override readonly blame = 'client';
 }
 export class ModelInputError extends PlatformError {
-  override readonly status = 400;
+  override readonly blame = 'client';
 }
 export class ContentTypeMissing extends PlatformError {
-  override readonly status = 400;
+  override readonly blame = 'client';
 }
 export class ContentTypeInvalid extends PlatformError {
-  override readonly status = 400;
+  override readonly blame = 'client';
 }
 export class RequestDataContradiction extends PlatformError {
-  override readonly status = 400;
+  override readonly blame = 'client';
 }
 export class MissingApiKeyError extends PlatformError {
-  override readonly status = 400;
+  override readonly blame = 'client';
 }
 export class RoboflowAPINotAuthorizedError extends PlatformError {
-  override readonly status = 401;
+  override readonly blame = 'client';
 }
 export class ModelNotFoundError extends PlatformError {
-  override readonly status = 404;
+  override readonly blame = 'client';
 }
 export class RoboflowAPINotNotFoundError extends PlatformError {
-  override readonly status = 404;
+  override readonly blame = 'client';
 }
-export class ModelArtefactError extends PlatformError {
-  override readonly status = 500;
-}
-export class MalformedRoboflowAPIResponseError extends PlatformError {
-  override readonly status = 502;
-}
-export class RoboflowAPIUnsuccessfulRequestError extends PlatformError {
-  override readonly status = 502;
-}
-export class MalformedWorkflowResponseError extends PlatformError {
-  override readonly status = 502;
-}
-export class RoboflowAPIConnectionError extends PlatformError {
-  override readonly status = 503;
-}
+export class ModelArtefactError extends PlatformError {}
+export class MalformedRoboflowAPIResponseError extends PlatformError {}
+export class RoboflowAPIUnsuccessfulRequestError extends PlatformError {}
+export class MalformedWorkflowResponseError extends PlatformError {}
+export class RoboflowAPIConnectionError extends PlatformError {}
 /** A model is still loading past the request's budget: retry later (503 + Retry-After). */
 export class ModelManagerLockAcquisitionError extends PlatformError {
-  override readonly status = 503;
+  override readonly blame = 'busy';
+}
+/** A model's queue of waiting runs is full (back-pressure): retry after details.retry_after_s (503 + Retry-After). */
+export class ModelQueueFullError extends PlatformError {
+  override readonly blame = 'busy';
 }
 export class InferenceModelNotFound extends PlatformError {
-  override readonly status = 503;
+  override readonly blame = 'busy';
 }
-export class RoboflowAPITimeoutError extends PlatformError {
-  override readonly status = 504;
-}
+export class RoboflowAPITimeoutError extends PlatformError {}

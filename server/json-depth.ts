@@ -22,13 +22,17 @@ export function jsonDepth(value: unknown, limit = Infinity): number {
   return deepest;
 }
 
+/** A JSON body nested deeper than the server walks. */
+export class RequestBodyTooDeepError extends Error {
+  override name = 'RequestBodyTooDeepError';
+}
+
 export function rejectDeepJson(limit = MAX_JSON_DEPTH): RequestHandler {
   return (req, _res, next) => {
     if (req.body !== null && typeof req.body === 'object' && jsonDepth(req.body, limit) > limit) {
       next(
-        Object.assign(
-          new Error(`Request body is nested more than ${limit} levels deep; at most ${limit} are accepted.`),
-          { status: 400, expose: true },
+        new RequestBodyTooDeepError(
+          `Request body is nested more than ${limit} levels deep; at most ${limit} are accepted.`,
         ),
       );
       return;

@@ -1,6 +1,14 @@
 // Small response helpers shared by the route modules.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
+/** No route answers this path (FastAPI's `{"detail": "Not Found"}`). */
+export class RouteNotFoundError extends Error {
+  constructor() {
+    super('Not Found');
+    this.name = 'RouteNotFoundError';
+  }
+}
+
 export function acceptsGzip(req: Request): boolean {
   return /\bgzip\b/i.test(req.get('accept-encoding') ?? '');
 }

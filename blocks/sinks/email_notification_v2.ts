@@ -61,7 +61,6 @@ export const emailNotificationV2 = defineBlock<Params>({
           `Step ${context.stepName}: email_provider "${MANAGED}" sends through Roboflow\u2019s cloud e-mail proxy, which ` +
             `Sightline does not use. Set email_provider to "${CUSTOM}" with sender_email, smtp_server and sender_email_password.`,
           context.stepName,
-          400,
           {
             context: 'workflow_execution | step_execution',
             blocksErrors: [

@@ -7,9 +7,7 @@ import type { ImageInputOptions, RunOptions } from '../api-types.ts';
 import {
   ClientCausedStepExecutionError,
   ExecutionEngineRuntimeError,
-  InferenceModelNotFound,
   InvalidBlockBehaviourError,
-  ModelManagerLockAcquisitionError,
   PlatformError,
   StepExecutionError,
   WorkflowError,
@@ -33,8 +31,6 @@ export interface RunContext {
   /** The engine's step output cache, used by runs that ask for `reuseOutputs`. */
   stepCache?: StepOutputCache;
 }
-
-const CLIENT_STATUSES = new Set([400, 401, 402, 403, 404, 410, 423]);
 
 export async function runPlan(
   plan: CompiledPlan,
@@ -101,7 +97,10 @@ async function runProfiled(
   return filtered;
 }
 
-export function excludeFields(outputs: Array<Record<string, unknown>>, options: RunOptions): Array<Record<string, unknown>> {
+export function excludeFields(
+  outputs: Array<Record<string, unknown>>,
+  options: RunOptions,
+): Array<Record<string, unknown>> {
   if (!options.excludedFields?.length) return outputs;
   return outputs.map((o) =>
     Object.fromEntries(Object.entries(o).filter(([k]) => !options.excludedFields!.includes(k))),
@@ -112,10 +111,11 @@ function blockError(step: CompiledStep, error: unknown): unknown {
   // A bare WorkflowExecutionEngineError is a block refusing its data: report it as that step's failure (with
   // blocks_errors naming it) like any other raise; the engine's own subclasses pass through.
   if (error instanceof WorkflowError && error.constructor !== WorkflowExecutionEngineError) return error;
-  if (error instanceof ModelManagerLockAcquisitionError || error instanceof InferenceModelNotFound) return error;
+  // 'busy' (a model still loading, a full queue) keeps its own answer: retry later.
+  if (error instanceof PlatformError && error.blame === 'busy') return error;
   const message = (error as Error)?.message ?? String(error);
-  if (error instanceof PlatformError && CLIENT_STATUSES.has(error.status)) {
-    return new ClientCausedStepExecutionError(message, step.name, error.status, {
+  if (error instanceof PlatformError && error.blame === 'client') {
+    return new ClientCausedStepExecutionError(message, step.name, {
       context: 'workflow_execution | step_execution',
       innerError: error,
       blocksErrors: [{ block_id: step.name, block_type: step.definition.type }],

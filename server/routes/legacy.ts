@@ -6,6 +6,7 @@ import { ContentTypeMissing, InputImageLoadError } from '../../engine/index.ts';
 import type { AppDeps } from '../app.ts';
 import { requestApiKey } from '../api-key.ts';
 import { handler } from '../respond.ts';
+import { FeatureNotServedError } from './unsupported.ts';
 import { RequestValidationError, type ValidationIssue } from '../validation.ts';
 import { modelTask, runClassicModel } from '../classic-run.ts';
 
@@ -211,10 +212,9 @@ export async function legacyRoutes(deps: AppDeps): Promise<Router> {
       return;
     }
     if (typeof response.visualization !== 'string') {
-      res.status(501).json({
-        message: `format=${format} needs the bounding box visualization block, which is not available for ${task} models here.`,
-      });
-      return;
+      throw new FeatureNotServedError(
+        `format=${format} needs the bounding box visualization block, which is not available for ${task} models here.`,
+      );
     }
     if (format === 'image') {
       res.type('image/jpeg').send(Buffer.from(response.visualization, 'base64'));

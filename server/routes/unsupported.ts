@@ -6,9 +6,7 @@ import { PlatformError } from '../../engine/index.ts';
 import type { AppDeps } from '../app.ts';
 
 /** A Roboflow feature this server does not serve (501); `details` name the feature and the reason. */
-export class FeatureNotServedError extends PlatformError {
-  override readonly status = 501;
-}
+export class FeatureNotServedError extends PlatformError {}
 
 type Reason = 'model' | 'cloud';
 

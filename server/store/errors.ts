@@ -1,25 +1,25 @@
-// Errors of the saved-workflow store. They are PlatformErrors so the server's error table maps them by status;
+// Errors of the saved-workflow store; their HTTP statuses are rows of server/error-map.ts.
 // `details` carries extra body fields (e.g. current_version on a conflict) that the workspace routes add.
 import { PlatformError } from '../../engine/index.ts';
 
 /** A workspace id, workflow id or version in a request is malformed (never touches the disk). */
 export class InvalidStoreIdError extends PlatformError {
-  override readonly status = 400;
+  override readonly blame = 'client';
 }
 
 /** A store request body is missing a field or has one of the wrong type. */
 export class InvalidStoreRequestError extends PlatformError {
-  override readonly status = 400;
+  override readonly blame = 'client';
 }
 
 /** The workflow (or the requested version of it) is not saved here and could not be fetched. */
 export class SavedWorkflowNotFoundError extends PlatformError {
-  override readonly status = 404;
+  override readonly blame = 'client';
 }
 
 /** A save was based on a version that is no longer the latest; details.current_version says which is. */
 export class WorkflowVersionConflictError extends PlatformError {
-  override readonly status = 409;
+  override readonly blame = 'client';
   constructor(
     message: string,
     readonly currentVersion: number | null,
@@ -30,5 +30,5 @@ export class WorkflowVersionConflictError extends PlatformError {
 
 /** The Roboflow API refused the key for this resource (HTTP 403 upstream). */
 export class RoboflowAPIForbiddenError extends PlatformError {
-  override readonly status = 403;
+  override readonly blame = 'client';
 }

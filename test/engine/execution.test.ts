@@ -14,6 +14,7 @@ import {
   WorkflowError,
   type PlatformError,
 } from '../../engine/index.ts';
+import { mapError } from '../../server/error-map.ts';
 import { batchCalls, concurrency, fixtureBlocks } from './fixture-blocks.ts';
 
 const throwing = defineBlock<{ images: unknown; which: string }>({
@@ -326,7 +327,9 @@ describe('execution', () => {
       }),
       'ClientCausedStepExecutionError',
       (e) => {
-        assert.equal(e.statusCode, 404);
+        // The engine knows no HTTP: the server's table answers with the status of what the block raised.
+        assert.ok(e.innerError instanceof ModelNotFoundError);
+        assert.equal(mapError(e)?.status, 404);
         assert.equal(e.blockId, 't');
       },
     );
