@@ -16,8 +16,14 @@ export function describeRedisUrl(url: string): string {
   }
 }
 
+/** ioredis reports every failed reconnect as an 'error' event; callers see failures per call instead. */
+function quiet(redis: Redis): Redis {
+  redis.on('error', () => {});
+  return redis;
+}
+
 export function apiConnection(url: string): Redis {
-  return new Redis(url, {
+  const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 3000,
@@ -25,10 +31,11 @@ export function apiConnection(url: string): Redis {
     retryStrategy: (times) => Math.min(times * 200, 2000),
     lazyConnect: true,
   });
+  return quiet(redis);
 }
 
 export function workerConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 2000) });
+  return quiet(new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 2000) }));
 }
 
 /** Connect and ping once, turning a refusal into one clear sentence (start-up must not hang on a dead Redis). */
