@@ -28,6 +28,7 @@ import { traceVisualizationV1 } from './trace_v1.ts';
 import { heatmapVisualizationV1 } from './heatmap_v1.ts';
 import { iconVisualizationV1 } from './icon_v1.ts';
 import { gridVisualizationV1 } from './grid_v1.ts';
+import { richLabelVisualizationV1 } from './rich_label_v1.ts';
 
 export const visualizationBlocks: BlockDefinition<any>[] = [
   boundingBoxVisualizationV1,
@@ -59,4 +60,5 @@ export const visualizationBlocks: BlockDefinition<any>[] = [
   heatmapVisualizationV1,
   iconVisualizationV1,
   gridVisualizationV1,
+  richLabelVisualizationV1,
 ];
