@@ -1,0 +1,373 @@
+// One source of a pipeline at run time: an ffmpeg decoder (or sharp, for image folders) feeding a FrameBuffer,
+// with Roboflow's source states, reconnection with backoff for live sources, and a watchdog that restarts a live
+// source producing no frame for a while. Files are decoded at the reader's pace under WAIT (pipe back-pressure).
+import fs from 'node:fs';
+import sharp from 'sharp';
+import { spawnGuarded, PpmReader, type GuardedProcess, type RawFrame } from './ffmpeg.ts';
+import { FrameBuffer, RateMeter, type ConsumptionStrategy, type FillingStrategy, type Frame } from './frame-buffer.ts';
+import type { SourceSpec } from './sources.ts';
+
+export type SourceState =
+  'NOT_STARTED' | 'INITIALISING' | 'RESTARTING' | 'RUNNING' | 'PAUSED' | 'MUTED' | 'TERMINATING' | 'ENDED' | 'ERROR';
+
+export interface SourceEvent {
+  severity: number;
+  event_type: string;
+  payload: Record<string, unknown>;
+  context: string;
+}
+
+export interface FrameSourceOptions {
+  filling: FillingStrategy;
+  consumption: ConsumptionStrategy;
+  bufferSize: number;
+  maxBufferBytes: number;
+  /** First retry delay of a live source; doubles up to maxReconnectDelayMs, back to the first after a frame. */
+  reconnectDelayMs: number;
+  maxReconnectDelayMs: number;
+  /** A live source without a frame for this long is restarted. */
+  stallTimeoutMs: number;
+  /** Roboflow's video_source_properties (frame_width, frame_height, fps) for cameras. */
+  properties?: Record<string, number> | null;
+  /** Resume a file after this many frames (frame ids continue from it). */
+  startFrame?: number;
+  onEvent(event: SourceEvent): void;
+}
+
+const FLOAT_PROPS = new Set(['frame_width', 'frame_height', 'fps']);
+
+export class FrameSource {
+  state: SourceState = 'NOT_STARTED';
+  readonly buffer: FrameBuffer;
+  readonly isFile: boolean;
+  readonly isLive: boolean;
+  frameId: number;
+  framesDecoded = 0;
+  reconnects = 0;
+  lastError: string | null = null;
+  width: number | null = null;
+  height: number | null = null;
+  declaredFps: number | null;
+  readonly decodedRate = new RateMeter(100);
+  #process: GuardedProcess | undefined;
+  #pending: Frame[] = [];
+  #stopped = false;
+  #muted = false;
+  #lastFrameAt = 0;
+  #watchdog: NodeJS.Timeout | undefined;
+  #retry: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+  #startedAt = Date.now();
+  readonly #fileStartMs: number;
+  readonly done: Promise<void>;
+  #resolveDone!: () => void;
+
+  constructor(
+    readonly spec: SourceSpec,
+    readonly sourceId: number,
+    readonly options: FrameSourceOptions,
+  ) {
+    this.isFile = spec.kind === 'file' || spec.kind === 'images';
+    this.isLive = !this.isFile;
+    this.buffer = new FrameBuffer(options.filling, options.consumption, options.bufferSize, options.maxBufferBytes);
+    this.declaredFps = spec.probe?.fps ?? options.properties?.fps ?? null;
+    this.frameId = options.startFrame ?? 0;
+    this.width = spec.probe?.width ?? null;
+    this.height = spec.probe?.height ?? null;
+    let start = Date.now();
+    if (spec.kind === 'file') {
+      const mtime = fs.statSync(spec.input).mtimeMs;
+      start = mtime - (spec.probe?.durationS ?? 0) * 1000;
+    }
+    this.#fileStartMs = start;
+    this.done = new Promise((r) => (this.#resolveDone = r));
+  }
+
+  /** The ffmpeg pid decoding now (tests check no ffmpeg outlives its pipeline). */
+  get ffmpegPid(): Promise<number | undefined> {
+    return this.#process?.ffmpegPid ?? Promise.resolve(undefined);
+  }
+
+  #setState(next: SourceState): void {
+    if (next === this.state) return;
+    const previous = this.state;
+    this.state = next;
+    this.options.onEvent({
+      severity: 20,
+      event_type: 'SOURCE_STATE_UPDATE',
+      payload: { previous_state: previous, new_state: next, source_id: this.sourceId },
+      context: 'video_source',
+    });
+  }
+
+  #error(message: string, type = 'SourceConnectionError'): void {
+    this.lastError = message;
+    this.options.onEvent({
+      severity: 40,
+      event_type: 'SOURCE_ERROR',
+      payload: {
+        source_id: this.sourceId,
+        error_type: type,
+        error_message: message,
+        error_context: 'stream_consumer_thread',
+      },
+      context: 'video_source',
+    });
+  }
+
+  start(): void {
+    for (const key of Object.keys(this.options.properties ?? {})) {
+      if (!FLOAT_PROPS.has(key.toLowerCase()))
+        this.options.onEvent({
+          severity: 30,
+          event_type: 'SOURCE_PROPERTY_IGNORED',
+          payload: { source_id: this.sourceId, property: key },
+          context: 'video_source',
+        });
+    }
+    const run = this.spec.kind === 'images' ? this.#runImages() : this.#runDecoder();
+    void run.finally(() => {
+      clearInterval(this.#watchdog);
+      this.#resolveDone();
+      this.buffer.wake();
+    });
+  }
+
+  async #runDecoder(): Promise<void> {
+    this.options.onEvent({
+      severity: 20,
+      event_type: 'VIDEO_CONSUMPTION_STARTED',
+      payload: { source_id: this.sourceId },
+      context: 'video_source',
+    });
+    if (this.isLive)
+      this.#watchdog = setInterval(() => this.#checkStall(), Math.min(1000, this.options.stallTimeoutMs));
+    let delay = this.options.reconnectDelayMs;
+    for (let attempt = 0; !this.#stopped; attempt++) {
+      this.#setState(attempt === 0 ? 'INITIALISING' : 'RESTARTING');
+      const before = this.framesDecoded;
+      const outcome = await this.#decodeOnce();
+      if (this.#stopped) break;
+      if (!this.isLive) {
+        if (outcome.ok || this.framesDecoded > 0) {
+          if (!outcome.ok) this.#error(`decoding stopped early: ${outcome.reason}`, 'VideoDecodingError');
+          this.#setState('ENDED');
+        } else {
+          this.#error(outcome.reason);
+          this.#setState('ERROR');
+        }
+        break;
+      }
+      if (this.framesDecoded > before) delay = this.options.reconnectDelayMs;
+      this.#error(outcome.ok ? 'stream ended' : outcome.reason);
+      this.#setState('ERROR');
+      this.reconnects++;
+      await this.#sleep(delay);
+      delay = Math.min(delay * 2, this.options.maxReconnectDelayMs);
+    }
+    this.options.onEvent({
+      severity: 20,
+      event_type: 'VIDEO_CONSUMPTION_FINISHED',
+      payload: { source_id: this.sourceId },
+      context: 'video_source',
+    });
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#retry = undefined;
+        resolve();
+      }, ms);
+      this.#retry = { timer, resolve };
+    });
+  }
+
+  #ffmpegArgs(): string[] {
+    const args = ['-hide_banner', '-loglevel', 'error'];
+    const props = Object.fromEntries(
+      Object.entries(this.options.properties ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+    );
+    if (this.spec.kind === 'device') {
+      args.push('-f', 'v4l2');
+      if (props.frame_width && props.frame_height)
+        args.push('-video_size', `${props.frame_width}x${props.frame_height}`);
+      if (props.fps) args.push('-framerate', String(props.fps));
+    }
+    if (this.spec.kind === 'stream') {
+      args.push('-rw_timeout', String(Math.max(1, this.options.stallTimeoutMs) * 1000));
+      if (/^rtsps?:/i.test(this.spec.input)) args.push('-rtsp_transport', 'tcp');
+    }
+    if (this.spec.kind === 'file' && this.frameId > 0 && this.declaredFps) {
+      args.push('-ss', (this.frameId / this.declaredFps).toFixed(6));
+    }
+    args.push('-i', this.spec.input, '-map', '0:v:0', '-an', '-sn', '-f', 'image2pipe', '-c:v', 'ppm');
+    args.push('-pix_fmt', 'rgb24', 'pipe:1');
+    return args;
+  }
+
+  /** One ffmpeg run until it exits; frames go to the buffer. */
+  async #decodeOnce(): Promise<{ ok: boolean; reason: string }> {
+    const proc = spawnGuarded(this.#ffmpegArgs());
+    this.#process = proc;
+    this.#lastFrameAt = performance.now();
+    const stdout = proc.child.stdout!;
+    let parseError: string | undefined;
+    const reader = new PpmReader((raw) => this.#onRaw(raw, stdout));
+    stdout.on('data', (chunk: Buffer) => {
+      try {
+        reader.push(chunk);
+      } catch (error) {
+        parseError = (error as Error).message;
+        void proc.stop();
+      }
+    });
+    const { code, signal } = await proc.exited;
+    this.#process = undefined;
+    this.#pending = [];
+    if (parseError) return { ok: false, reason: parseError };
+    if (code === 0) return { ok: true, reason: '' };
+    const reason = proc.stderrTail() || (signal ? `ffmpeg killed by ${signal}` : `ffmpeg exited with code ${code}`);
+    return { ok: false, reason };
+  }
+
+  #stamp(raw: RawFrame): Frame {
+    this.frameId++;
+    this.framesDecoded++;
+    const now = performance.now();
+    this.decodedRate.tick(now);
+    this.#lastFrameAt = now;
+    this.width = raw.width;
+    this.height = raw.height;
+    const fps = this.declaredFps;
+    const timestamp =
+      this.spec.kind === 'file' && fps ? this.#fileStartMs + ((this.frameId - 1) * 1000) / fps : Date.now();
+    const measured = this.isFile ? fps : this.decodedRate.rate(now) || fps;
+    return {
+      ...raw,
+      sourceId: this.sourceId,
+      frameId: this.frameId,
+      timestamp,
+      decodedAt: now,
+      fps: fps ?? measured,
+      measuredFps: measured,
+      isFile: this.isFile,
+    };
+  }
+
+  #onRaw(raw: RawFrame, stdout: NodeJS.ReadableStream): void {
+    const frame = this.#stamp(raw);
+    if (this.state === 'INITIALISING' || this.state === 'RESTARTING') this.#setState(this.#muted ? 'MUTED' : 'RUNNING');
+    if (this.#muted) {
+      this.buffer.dropped++;
+      return;
+    }
+    if (this.#pending.length > 0 || this.buffer.push(frame) === 'wait') {
+      this.#pending.push(frame);
+      stdout.pause();
+    }
+  }
+
+  /** Moves frames held back by WAIT into the buffer and lets the decoder continue when they all fit. */
+  #refill(): void {
+    while (this.#pending.length > 0 && this.buffer.push(this.#pending[0]!) !== 'wait') this.#pending.shift();
+    if (this.#pending.length === 0) this.#process?.child.stdout?.resume();
+  }
+
+  async #runImages(): Promise<void> {
+    this.#setState('RUNNING');
+    for (const file of this.spec.images ?? []) {
+      while (!this.#stopped && this.buffer.full) await this.buffer.changed();
+      if (this.#stopped) return;
+      try {
+        const { data, info } = await sharp(file).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({
+          resolveWithObject: true,
+        });
+        if (info.channels !== 3) throw new Error(`${info.channels} channels`);
+        const frame = this.#stamp({ pixels: data, width: info.width, height: info.height });
+        frame.timestamp = fs.statSync(file).mtimeMs;
+        if (this.#muted) this.buffer.dropped++;
+        else this.buffer.push(frame);
+      } catch (error) {
+        this.frameId++;
+        this.#error(`could not decode image '${file}': ${(error as Error).message}`, 'ImageDecodingError');
+      }
+    }
+    if (!this.#stopped) this.#setState('ENDED');
+  }
+
+  /** Resolves to a frame, null when the source ended and its buffer is empty, 'timeout' at the deadline. */
+  async read(deadline?: number): Promise<Frame | null | 'timeout'> {
+    for (;;) {
+      const frame = this.buffer.take();
+      if (frame) {
+        this.#refill();
+        if (this.spec.kind === 'images') this.buffer.wake();
+        return frame;
+      }
+      if (this.finished) return null;
+      if (deadline !== undefined) {
+        const left = deadline - performance.now();
+        if (left <= 0) return 'timeout';
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([this.buffer.changed(), new Promise<void>((r) => (timer = setTimeout(r, left)))]);
+        clearTimeout(timer);
+      } else await Promise.race([this.buffer.changed(), this.done]);
+    }
+  }
+
+  /** Ended or failed for good (or stopped) and nothing buffered. */
+  get finished(): boolean {
+    const over = this.#stopped || this.state === 'ENDED' || (this.state === 'ERROR' && !this.isLive);
+    return over && this.buffer.size === 0 && this.#pending.length === 0;
+  }
+
+  /** A live source that is between connections (left out of batches). */
+  get reconnecting(): boolean {
+    return this.isLive && (this.state === 'ERROR' || this.state === 'RESTARTING' || this.state === 'INITIALISING');
+  }
+
+  mute(): void {
+    this.#muted = true;
+    this.buffer.dropped += this.buffer.size;
+    this.buffer.clear();
+    this.#pending = [];
+    this.#process?.child.stdout?.resume();
+    if (this.state === 'RUNNING') this.#setState('MUTED');
+  }
+
+  resume(): void {
+    this.#muted = false;
+    if (this.state === 'MUTED') this.#setState('RUNNING');
+  }
+
+  #checkStall(): void {
+    if (this.#stopped || !this.#process) return;
+    if (performance.now() - this.#lastFrameAt > this.options.stallTimeoutMs) {
+      this.#error(`no frame for ${this.options.stallTimeoutMs} ms: restarting the source`, 'SourceStalledError');
+      void this.#process.stop();
+    }
+  }
+
+  /** Stops decoding for good from any state; resolves when ffmpeg is gone. */
+  async terminate(): Promise<void> {
+    if (this.#stopped) return this.done;
+    this.#stopped = true;
+    const wasError = this.state === 'ERROR';
+    if (!wasError) this.#setState('TERMINATING');
+    clearInterval(this.#watchdog);
+    if (this.#retry) {
+      clearTimeout(this.#retry.timer);
+      this.#retry.resolve();
+    }
+    this.buffer.clear();
+    this.#pending = [];
+    await this.#process?.stop();
+    if (this.state === 'NOT_STARTED') this.#resolveDone();
+    await this.done;
+    if (!wasError) this.#setState('ENDED');
+  }
+
+  get uptimeS(): number {
+    return (Date.now() - this.#startedAt) / 1000;
+  }
+}
