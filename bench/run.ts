@@ -15,6 +15,7 @@ import { startTestServer } from '../test/helpers/server.ts';
 import { installModelPackage } from '../blocks/models/package.ts';
 import { hasShared, sharedImage, sharedModel, SHARED_DIR } from '../test/helpers/shared.ts';
 import { classificationOverhead, ocrOverhead, type BenchContext } from './recorded-runs.ts';
+import { queueBench } from './queue.ts';
 
 interface Row {
   name: string;
@@ -176,5 +177,10 @@ console.log(
 await pureWorkflowOverhead();
 await compileTimes();
 await modelOverheads();
+{
+  const queue = await queueBench();
+  rows.push(...queue.rows);
+  ratios.push(...queue.ratios);
+}
 printTable('Timings (mean per iteration)', rows);
 printTable('Ratios (same run)', ratios);
