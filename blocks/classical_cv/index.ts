@@ -25,6 +25,7 @@ import { contoursDetectionV1 } from './contours_detection_v1.ts';
 import { contrastEnhancementV1 } from './contrast_enhancement_v1.ts';
 import { templateMatchingV1 } from './template_matching_v1.ts';
 import { motionDetectionV1 } from './motion_detection_v1.ts';
+import { maskEdgeSnapV1 } from './mask_edge_snap_v1.ts';
 
 export const classicalCvBlocks: BlockDefinition<any>[] = [
   imagePreprocessingV1,
@@ -53,4 +54,5 @@ export const classicalCvBlocks: BlockDefinition<any>[] = [
   contrastEnhancementV1,
   templateMatchingV1,
   motionDetectionV1,
+  maskEdgeSnapV1,
 ];
