@@ -7,7 +7,7 @@ import { Detections, WorkflowImage } from '../../../engine/index.ts';
 import { detectionEventLogV1, MAX_VIDEOS } from '../../../blocks/analytics/detection_event_log_v1.ts';
 import { needsShared } from '../../helpers/shared.ts';
 import { startTestServer, type RunningServer } from '../../helpers/server.ts';
-import { stepContext } from '../cv2/helpers.ts';
+import { stepContext } from '../classical_cv/helpers.ts';
 import { imageBase64, post } from '../../server/http.ts';
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');

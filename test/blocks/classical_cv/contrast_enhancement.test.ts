@@ -7,7 +7,7 @@ import { WorkflowImage } from '../../../engine/index.ts';
 import { contrastEnhancementV1, histogramPercentile } from '../../../blocks/classical_cv/contrast_enhancement_v1.ts';
 import { needsShared, sharedImage } from '../../helpers/shared.ts';
 import { startTestServer, type RunningServer } from '../../helpers/server.ts';
-import { solidImage, stepContext } from '../cv2/helpers.ts';
+import { solidImage, stepContext } from './helpers.ts';
 import { imageInput, post } from '../../server/http.ts';
 
 /** dog.jpg squeezed into 50..110: a low-contrast real photo. */

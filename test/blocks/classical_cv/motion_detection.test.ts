@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { WorkflowImage, type Detections } from '../../../engine/index.ts';
 import { motionDetectionV1 } from '../../../blocks/classical_cv/motion_detection_v1.ts';
 import { needsShared, sharedImage } from '../../helpers/shared.ts';
-import { stepContext } from '../cv2/helpers.ts';
+import { stepContext } from './helpers.ts';
 
 const W = 320;
 const H = 240;

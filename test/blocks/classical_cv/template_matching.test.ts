@@ -8,7 +8,7 @@ import { WorkflowImage, type Detections } from '../../../engine/index.ts';
 import { templateMatchingV1 } from '../../../blocks/classical_cv/template_matching_v1.ts';
 import { needsShared, sharedImage } from '../../helpers/shared.ts';
 import { startTestServer, type RunningServer } from '../../helpers/server.ts';
-import { crop, stepContext } from '../cv2/helpers.ts';
+import { crop, stepContext } from './helpers.ts';
 import { imageInput, post } from '../../server/http.ts';
 
 async function photo(name: string): Promise<WorkflowImage> {
