@@ -49,8 +49,13 @@ export async function createJobService(deps: AppDeps): Promise<JobService> {
   });
 }
 
+const services = new WeakMap<AppDeps, JobService>();
+/** The job service the routes of this app use (the job WebSocket follows the same jobs). */
+export const jobServiceOf = (deps: AppDeps): JobService | undefined => services.get(deps);
+
 export async function jobRoutes(deps: AppDeps): Promise<Router> {
   const jobs = await createJobService(deps);
+  services.set(deps, jobs);
   deps.shutdownHooks.push(() => jobs.close());
   const router = Router();
 

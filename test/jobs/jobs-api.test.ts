@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { WebSocket } from 'ws';
 import { startTestServer, type RunningServer } from '../helpers/server.ts';
 import { BLUR_WORKFLOW, colourPng, imageInputs, resultLines, waitForJob } from './workflow-fixtures.ts';
 
@@ -58,6 +59,38 @@ describe('jobs API, in-process', () => {
       tail.map((l) => l.index),
       [5, 6],
     );
+  });
+
+  test('the job WebSocket streams status changes and every result in order, then ends', async () => {
+    const inputs = await imageInputs(6);
+    const response = await submit({ specification: BLUR_WORKFLOW, inputs, chunk_size: 1 });
+    const { job_id: jobId } = (await response.json()) as { job_id: string };
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/jobs/${jobId}/ws`);
+    const messages: Array<Record<string, any>> = [];
+    const closeCode = await new Promise<number>((resolve, reject) => {
+      ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as Record<string, any>));
+      ws.once('close', (code) => resolve(code));
+      ws.once('error', reject);
+    });
+    assert.equal(closeCode, 1000);
+    const results = messages.filter((m) => m.type === 'result');
+    assert.deepEqual(
+      results.map((m) => m.index),
+      [0, 1, 2, 3, 4, 5],
+    );
+    assert.equal(results[2]!.outputs[0].label, 'img-2');
+    const statuses = messages.filter((m) => m.type === 'status');
+    assert.ok(statuses.length >= 1);
+    assert.equal(statuses.at(-1)!.status, 'completed');
+    assert.deepEqual(messages.at(-1), { type: 'end', status: 'completed' });
+
+    const unknown = new WebSocket(`${server.url.replace('http', 'ws')}/jobs/00000000-0000-0000-0000-000000000000/ws`);
+    const first = await new Promise<Record<string, any>>((resolve, reject) => {
+      unknown.once('message', (data) => resolve(JSON.parse(data.toString()) as Record<string, any>));
+      unknown.once('error', reject);
+    });
+    assert.equal(first.type, 'error');
+    assert.equal(first.status, 404);
   });
 
   test('a folder of images inside the media folders fills the workflow image input', async () => {
