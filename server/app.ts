@@ -36,6 +36,7 @@ import {
   type Ops,
 } from './http/ops.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { attachRunChannel } from './ws/run-channel.ts';
 import { attachPipelineSockets, pipelineRoutes } from './routes/pipelines.ts';
 import { PipelineManager } from '../video/manager.ts';
 
@@ -99,6 +100,7 @@ export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
       onDecoded: metrics && ((bytes) => metrics.imageDecoded(bytes)),
     },
     maxSteps: config.maxWorkflowSteps,
+    stepCacheBytes: config.stepCacheBytes,
   });
   metrics?.meterEngine(engine);
   const pipelines = new PipelineManager({
@@ -167,6 +169,8 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : deps.config.port;
   const host = deps.config.host === '0.0.0.0' ? '127.0.0.1' : deps.config.host;
   guardUpgrades(server, deps.ops);
+  const runChannel = attachRunChannel(server, deps);
+  deps.shutdownHooks.push(async () => runChannel.close());
   attachPipelineSockets(server, deps);
   logStart(deps.ops, deps.config, `http://${host}:${port}`);
   return {
@@ -175,6 +179,7 @@ export async function startServer(
     port,
     server,
     close: async () => {
+      runChannel.close();
       await new Promise<void>((resolve) => {
         server.closeAllConnections?.();
         server.close(() => resolve());

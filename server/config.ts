@@ -29,6 +29,8 @@ export interface ServerConfig {
   apiKey: string | undefined;
   apiBaseUrl: string;
   maxConcurrentSteps: number;
+  /** Bytes of step outputs kept for editor re-runs (SIGHTLINE_STEP_CACHE_MB, default 256; 0 turns it off). */
+  stepCacheBytes: number;
   profilingAvailable: boolean;
   allowUrlInput: boolean;
   allowPrivateUrls: boolean;
@@ -224,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     apiKey: read.string('ROBOFLOW_API_KEY') ?? read.string('API_KEY'),
     apiBaseUrl: read.string('API_BASE_URL', 'https://api.roboflow.com')!,
     maxConcurrentSteps: read.number('WORKFLOWS_MAX_CONCURRENT_STEPS', 8, { min: 1 }),
+    stepCacheBytes: read.number('SIGHTLINE_STEP_CACHE_MB', 256, { min: 0 }) * 1024 * 1024,
     innerWorkflowLimits: {
       maxDepth: read.number('WORKFLOWS_MAX_INNER_WORKFLOW_DEPTH', DEFAULT_INNER_WORKFLOW_LIMITS.maxDepth, { min: 1 }),
       maxCount: read.number('WORKFLOWS_MAX_INNER_WORKFLOW_COUNT', DEFAULT_INNER_WORKFLOW_LIMITS.maxCount, { min: 1 }),

@@ -72,6 +72,9 @@ export async function runPlanObserved(
     }
     fresh.add(step.name);
     tell(observer, 'stepStarted', info);
+    // Let the event loop deliver what listeners sent before a synchronous block holds it.
+    if (observer) await new Promise<void>((resolve) => setImmediate(resolve));
+    signal?.throwIfAborted();
     const lineageBefore = step.outputOffset > 0 ? store.indices(step.outputLineage).length : 0;
     try {
       await runStep(plan, step, store, options, ctx);

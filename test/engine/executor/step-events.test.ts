@@ -10,8 +10,9 @@ import {
   selector,
   type RunObserver,
   type RunOptions,
-} from '../../engine/index.ts';
-import { coreBlocks } from '../../blocks/index.ts';
+} from '../../../engine/index.ts';
+import { coreBlocks } from '../../../blocks/index.ts';
+import { normalized } from '../../helpers/outputs.ts';
 
 /** Returns its model id: stands in for a model step whose id decides what it computes. */
 const modelEcho = defineBlock<{ value: unknown; model_id: string }>({
@@ -60,20 +61,6 @@ const failing = defineBlock<{ value: unknown }>({
     throw new Error('broken on purpose');
   },
 });
-
-/**
- * Run outputs as JSON with generated ids numbered by first appearance and timestamps blanked: fresh runs mint new
- * ids, and serialization stamps images without video metadata with the current time (as Roboflow does).
- */
-export function normalized(outputs: unknown): string {
-  const seen = new Map<string, string>();
-  return JSON.stringify(outputs)
-    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?/g, '<time>')
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (m) => {
-      if (!seen.has(m)) seen.set(m, `<${seen.size}>`);
-      return seen.get(m)!;
-    });
-}
 
 /** Equal JSON without printing megabytes of base64 when not. */
 function sameJson(actual: string, expected: string, message: string): void {
