@@ -16,6 +16,7 @@ import { roboflowClassificationModelV1 } from '../../blocks/models/classificatio
 import { roboflowClassificationModelV2 } from '../../blocks/models/classification/roboflow-classification-v2.ts';
 import { roboflowMultiLabelClassificationModelV1 } from '../../blocks/models/classification/roboflow-multi-label-classification-v1.ts';
 import { roboflowMultiLabelClassificationModelV3 } from '../../blocks/models/classification/roboflow-multi-label-classification-v3.ts';
+import { stepContext } from '../helpers/step-context.ts';
 
 const SINGLE_LABEL_ID = 'text-direction/1';
 const MULTI_LABEL_ID = 'text-direction-multi/1';
@@ -31,7 +32,7 @@ async function textImage(rotate: number, parentId: string): Promise<WorkflowImag
 }
 
 function context(models: ModelManager, stepName = 'classifier'): StepContext {
-  return { stepName, stepType: 'test', services: { models }, request: {}, state: new Map() };
+  return stepContext(stepName, { services: { models } });
 }
 
 describe('classification blocks', () => {
@@ -200,7 +201,7 @@ describe('classification blocks', () => {
       Promise.resolve(
         roboflowClassificationModelV2.run(
           { images: new Batch([upright], [[0]]), model_id: SINGLE_LABEL_ID },
-          { stepName: 'cls', stepType: 'test', services: {}, request: {}, state: new Map() },
+          stepContext('cls'),
         ),
       ),
       /needs a model manager/,

@@ -8,6 +8,7 @@ import { ocrModelV1 } from '../../blocks/models/ocr/ocr-model-v1.ts';
 import { ppOcrV1 } from '../../blocks/models/ocr/pp-ocr-v1.ts';
 import { loadOcrModels } from '../../blocks/models/ocr/ocr-engine.ts';
 import { convexHull, minAreaRect, rectCorners } from '../../blocks/models/ocr/rotated-rect.ts';
+import { stepContext } from '../helpers/step-context.ts';
 
 const FIRST_LINE = 'SIGHTLINE WORKFLOW 2026';
 const SECOND_LINE = 'Reads text lines';
@@ -138,7 +139,7 @@ describe('OCR blocks', () => {
     const second = await renderImage(textSvg(['HELLO 42']), { parentId: 'second' });
     const results = (await ocrModelV1.run(
       { images: new Batch([first, second], [[0], [1]]), model: 'doctr', language: 'English' },
-      { stepName: 'ocr', stepType: 'roboflow_core/ocr_model@v1', services: {}, request: {}, state: new Map() },
+      stepContext('ocr', { stepType: 'roboflow_core/ocr_model@v1' }),
     )) as Array<Record<string, unknown>>;
     assert.equal(results.length, 2);
     const declared = ocrModelV1.manifest.outputs.map((o) => o.name).sort();
@@ -161,7 +162,7 @@ describe('OCR blocks', () => {
     const image = await renderImage(textSvg(['PADDLE 7']));
     const [outputs] = (await ppOcrV1.run(
       { images: new Batch([image], [[0]]) },
-      { stepName: 'pp', stepType: 'roboflow_core/pp_ocr@v1', services: {}, request: {}, state: new Map() },
+      stepContext('pp', { stepType: 'roboflow_core/pp_ocr@v1' }),
     )) as Array<Record<string, unknown>>;
     assertHasWords(outputs!.result as string, ['PADDLE', '7']);
   });

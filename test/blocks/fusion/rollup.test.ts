@@ -12,6 +12,7 @@ import { installModelPackage } from '../../../blocks/models/package.ts';
 import { detectionsListRollupV1 } from '../../../blocks/fusion/detections_list_rollup_v1.ts';
 import { CONFORMANCE_DIR, needsShared, sharedImage, sharedModel } from '../../helpers/shared.ts';
 import { detections } from '../../helpers/detections.ts';
+import { stepContext } from '../../helpers/step-context.ts';
 
 type RollUp = { rolled_up_detections: Detections; crop_zones: number[][][] };
 const params = { confidence_strategy: 'max' as const, overlap_threshold: 0, keypoint_merge_threshold: 10 };
@@ -35,7 +36,7 @@ describe('detections_list_rollup@v1', () => {
     ];
     const out = detectionsListRollupV1.run(
       { ...params, parent_detection: parent(), child_detections: children },
-      { stepName: 'r', stepType: 't', services: {}, request: {}, state: new Map() },
+      stepContext('r', { stepType: 't' }),
     ) as RollUp;
     const d = out.rolled_up_detections;
     assert.deepEqual(d.column('class_name'), ['dog', 'cat']);
@@ -57,7 +58,7 @@ describe('detections_list_rollup@v1', () => {
       (
         detectionsListRollupV1.run(
           { ...params, ...extra, parent_detection: parent(), child_detections: children },
-          { stepName: 'r', stepType: 't', services: {}, request: {}, state: new Map() },
+          stepContext('r', { stepType: 't' }),
         ) as RollUp
       ).rolled_up_detections;
     assert.ok(Math.abs(run({ confidence_strategy: 'mean' }).confidence[0]! - 0.7) < 1e-6);
@@ -82,7 +83,7 @@ describe('detections_list_rollup@v1', () => {
     );
     const out = detectionsListRollupV1.run(
       { ...params, parent_detection: crops, child_detections: [withMask(12, 18), withMask(5, 12)] },
-      { stepName: 'r', stepType: 't', services: {}, request: {}, state: new Map() },
+      stepContext('r', { stepType: 't' }),
     ) as RollUp;
     const d = out.rolled_up_detections;
     assert.equal(d.length, 1);
@@ -100,7 +101,7 @@ describe('detections_list_rollup@v1', () => {
       () =>
         detectionsListRollupV1.run(
           { ...params, parent_detection: parent(), child_detections: [Detections.empty()] },
-          { stepName: 'r', stepType: 't', services: {}, request: {}, state: new Map() },
+          stepContext('r', { stepType: 't' }),
         ),
       (e: unknown) =>
         e instanceof WorkflowExecutionEngineError && /2 boxes but child_detections holds 1/.test((e as Error).message),
