@@ -104,13 +104,13 @@ describe('formatters and flow control', () => {
     );
   });
 
-  test('string_template fills placeholders', async () => {
+  test('string_template fills Python-style placeholders (more in string_template.test.ts)', async () => {
     const out = await call(stringTemplateV1, {
-      template: 'Seen {{ $parameters.n }} of {{$parameters.what}} {{ $parameters.missing }}',
+      template: 'Seen {n} of {what} {{literal}}',
       data: { n: ['a', 'b'], what: 'cars' },
       data_operations: { n: [{ type: 'SequenceLength' }] },
     });
-    assert.equal(out.output, 'Seen 2 of cars {{ $parameters.missing }}');
+    assert.equal(out.output, 'Seen 2 of cars {literal}');
   });
 
   test('frame_delay returns the value from |offset| frames earlier', async () => {
