@@ -168,3 +168,15 @@ export class InferenceModelNotFound extends PlatformError {
   override readonly blame = 'busy';
 }
 export class RoboflowAPITimeoutError extends PlatformError {}
+/** A workflow asked for something this server does not allow (a file outside the write root, a secret not allowed). */
+export class AccessNotAllowedError extends PlatformError {
+  override readonly blame = 'client';
+}
+/** A run went past the request's time limit (REQUEST_TIMEOUT_MS); the message names the step that was running. */
+export class RunTimeLimitError extends PlatformError {
+  override readonly blame = 'busy';
+}
+/** A run stopped because its request was cancelled (the client disconnected). */
+export class RunAbortedError extends PlatformError {
+  override readonly blame = 'busy';
+}

@@ -89,16 +89,16 @@ export interface ServerConfig {
   readinessMaxEventLoopDelayMs: number;
   /** /readiness fails while more than this many image decodes wait for the pixel budget (READINESS_MAX_QUEUED). */
   readinessMaxQueued: number;
-  /** Folders local video files and image folders may be read from (SIGHTLINE_MEDIA_DIRS; default: data dir, cwd). */
-  mediaDirs: string[];
   /** Queue mode: jobs go through BullMQ on this Redis (REDIS_URL); unset = jobs run in-process. */
   redisUrl: string | undefined;
   /** Inputs per job chunk, the unit a worker takes (SIGHTLINE_JOB_CHUNK_SIZE). */
   jobChunkSize: number;
   /** Chunks a worker (or the in-process runner) runs at once (SIGHTLINE_WORKER_CONCURRENCY). */
   workerConcurrency: number;
-  /** A dead worker's chunk is handed on after about this long (SIGHTLINE_JOB_LOCK_MS). */
+  /** A dead worker's chunk (or pipeline) is handed on after about this long (SIGHTLINE_JOB_LOCK_MS). */
   jobLockMs: number;
+  /** Pipelines one queue worker runs at once (SIGHTLINE_WORKER_PIPELINES). */
+  workerPipelines: number;
 }
 
 /** A setting in the environment has a value its parser cannot read; the message names the variable. */
@@ -193,6 +193,17 @@ export interface PipelineConfig {
   finishedTtlMs: number;
 }
 
+/** Variables that are the server's own credentials: never readable by workflows, whatever the allow list says. */
+export const SERVER_SECRET_VARIABLES = ['ROBOFLOW_API_KEY', 'API_KEY', 'SIGHTLINE_API_KEY', 'REDIS_URL'];
+
+function secretsSettings(allowed: string[], env: NodeJS.ProcessEnv) {
+  const names = allowed.filter((name) => !SERVER_SECRET_VARIABLES.includes(name));
+  return {
+    secretsAllowed: names,
+    environment: Object.fromEntries(names.map((name) => [name, env[name]])),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
   const read = envReader(env);
   const dataDir = path.resolve(overrides.dataDir ?? read.string('SIGHTLINE_DATA_DIR', './data')!);
@@ -246,10 +257,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ocrModelsDir: read.string('OCR_MODELS_DIR'),
     blockSettings: {
       allowEnvironmentAccess: read.bool('ALLOW_WORKFLOW_BLOCKS_ACCESSING_ENVIRONMENTAL_VARIABLES', true),
-      // The secrets block's whole purpose is to read variables by name; it gets this snapshot, never process.env.
-      environment: env,
+      // The secrets block reads variables by name: it gets only the allowed ones, never the server's own keys.
+      ...secretsSettings(read.list('WORKFLOW_SECRETS_ALLOWED'), env),
+      sinkNetwork: {
+        allowPrivateNetworks: read.bool('SINKS_ALLOW_PRIVATE_NETWORKS', false),
+        allowList: read.list('SINK_ALLOW_LIST'),
+      },
       allowLocalStorage: read.bool('ALLOW_WORKFLOW_BLOCKS_ACCESSING_LOCAL_STORAGE', true),
-      writeDirectory: read.string('WORKFLOW_BLOCKS_WRITE_DIRECTORY'),
+      writeDirectory: path.resolve(read.string('WORKFLOW_BLOCKS_WRITE_DIRECTORY') ?? path.join(dataDir, 'outputs')),
     },
     accessKey: read.string('SIGHTLINE_API_KEY'),
     allowedHosts: read.list('ALLOWED_HOSTS'),
@@ -267,13 +282,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxWorkflowSteps: read.number('WORKFLOWS_MAX_STEPS', DEFAULT_MAX_WORKFLOW_STEPS, { min: 1 }),
     readinessMaxEventLoopDelayMs: read.number('READINESS_MAX_EVENT_LOOP_DELAY_MS', 2_000, { min: 1 }),
     readinessMaxQueued: read.number('READINESS_MAX_QUEUED', 64, { min: 1 }),
-    mediaDirs: read.list('SIGHTLINE_MEDIA_DIRS').length
-      ? read.list('SIGHTLINE_MEDIA_DIRS').map((d) => path.resolve(d))
-      : [dataDir, process.cwd()],
     redisUrl: read.string('REDIS_URL'),
     jobChunkSize: read.number('SIGHTLINE_JOB_CHUNK_SIZE', 8, { min: 1 }),
     workerConcurrency: read.number('SIGHTLINE_WORKER_CONCURRENCY', 1, { min: 1 }),
     jobLockMs: read.number('SIGHTLINE_JOB_LOCK_MS', 30_000, { min: 500 }),
+    workerPipelines: read.number('SIGHTLINE_WORKER_PIPELINES', 4, { min: 0 }),
     pipelines: {
       enabled: read.bool('ENABLE_STREAM_API', true),
       mediaDirs: read.list('SIGHTLINE_MEDIA_DIRS').map((d) => path.resolve(d)),

@@ -13,7 +13,12 @@ import { RouteNotFoundError } from './respond.ts';
 import { FeatureNotServedError } from './routes/unsupported.ts';
 import * as store from './store/errors.ts';
 import * as jobs from '../jobs/errors.ts';
+import * as video from '../video/errors.ts';
+import * as runChannel from './ws/errors.ts';
 import { RequestValidationError } from './validation.ts';
+import * as access from './http/access-errors.ts';
+import { requestIdOf } from './http/request-id.ts';
+import { ServerShuttingDownError } from './http/lifecycle.ts';
 
 /**
  * Body shapes. Workflow errors: `compile` and `workflow-full` carry every key (blocks_errors, output streams),
@@ -108,6 +113,10 @@ export const ERROR_TABLE = new Map<ErrorClass, ErrorRow>([
   [engine.ModelQueueFullError, row(503, 'message')],
   [engine.InferenceModelNotFound, row(503, 'message')],
   [engine.RoboflowAPITimeoutError, row(504, 'message')],
+  // A run stopped by its request's time limit (names the running step) or because the client went away.
+  [engine.RunTimeLimitError, row(504, 'message')],
+  [engine.RunAbortedError, row(499, 'message')],
+  [engine.AccessNotAllowedError, row(403, 'message')],
   // URL image inputs (engine/net): a refused address, a body over the size limit.
   [engine.AddressNotAllowedError, row(400, 'message')],
   [engine.ResponseTooLargeError, row(400, 'message')],
@@ -117,12 +126,29 @@ export const ERROR_TABLE = new Map<ErrorClass, ErrorRow>([
   [store.SavedWorkflowNotFoundError, row(404, 'message')],
   [store.WorkflowVersionConflictError, row(409, 'message')],
   [store.RoboflowAPIForbiddenError, row(403, 'message')],
+  // Server.
+  [RequestValidationError, row(422, 'validation')],
+  // Access control (server/http/access-errors.ts).
+  [access.AccessError, row(403, 'message')],
+  [access.MissingAccessKeyError, row(401, 'message')],
+  [access.InvalidAccessKeyError, row(401, 'message')],
+  [access.HostNotAllowedError, row(403, 'message')],
+  [access.OriginNotAllowedError, row(403, 'message')],
+  [access.CrossSiteFormPostError, row(403, 'message')],
+  [access.ReadOnlyServerError, row(403, 'message')],
+  [ServerShuttingDownError, row(503, 'message')],
   // Jobs API (jobs/errors.ts).
   [jobs.JobRequestError, row(400, 'message')],
   [jobs.JobNotFoundError, row(404, 'message')],
   [jobs.QueueUnavailableError, row(503, 'message')],
-  // Server.
-  [RequestValidationError, row(422, 'validation')],
+  // Video pipelines (video/errors.ts).
+  [video.PipelineError, row(500, 'message')],
+  [video.PipelineNotFoundError, row(404, 'message')],
+  [video.PipelineInvalidPayloadError, row(400, 'message')],
+  [video.VideoSourceError, row(400, 'message')],
+  [runChannel.RunChannelMessageError, row(400, 'message')],
+  [runChannel.RunChannelBusyError, row(409, 'message')],
+  [video.PipelineOperationError, row(500, 'message')],
   [RequestBodyTooDeepError, row(400, 'message')],
   [RouteNotFoundError, row(404, 'detail')],
   [FeatureNotServedError, row(501, 'message')],
@@ -336,9 +362,13 @@ export function mapError(error: unknown): MappedError | undefined {
 
 export function sendError(res: Response, error: unknown): void {
   const mapped = mapError(error);
+  // The request id in every error body, so a user can quote it and an operator find the log line.
+  const requestId = res.req ? requestIdOf(res.req) : undefined;
+  const withId = (body: Record<string, unknown>) => (requestId ? { ...body, request_id: requestId } : body);
   if (!mapped) {
-    console.error('[sightline] internal error:', error);
-    if (!res.headersSent) res.status(INTERNAL).json({ message: 'Internal error.' });
+    // The request log has it (class, step, stack) when logging is on; stderr keeps it visible otherwise.
+    if (!res.log) console.error('[sightline] internal error:', error);
+    if (!res.headersSent) res.status(INTERNAL).json(withId({ message: 'Internal error.' }));
     else res.end();
     return;
   }
@@ -347,7 +377,7 @@ export function sendError(res: Response, error: unknown): void {
     return;
   }
   if (mapped.headers) res.set(mapped.headers);
-  res.status(mapped.status).json(mapped.body);
+  res.status(mapped.status).json(withId(mapped.body));
 }
 
 export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {

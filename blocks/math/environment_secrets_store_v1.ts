@@ -1,6 +1,12 @@
 // roboflow_core/environment_secrets_store@v1: exposes the named environment variables as outputs (names
 // lowercased, kind secret), read from the environment snapshot the server passes in services.settings. Lives with the math blocks only for want of a secrets_providers family folder.
-import { WorkflowExecutionEngineError, defineBlock, literal, type StepDefinition } from '../../engine/index.ts';
+import {
+  AccessNotAllowedError,
+  WorkflowExecutionEngineError,
+  defineBlock,
+  literal,
+  type StepDefinition,
+} from '../../engine/index.ts';
 import { blockSettings } from '../common/settings.ts';
 
 interface Params {
@@ -41,6 +47,14 @@ export const environmentSecretsStoreV1 = defineBlock<Params>({
     if (!settings.allowEnvironmentAccess) {
       throw new WorkflowExecutionEngineError(
         `Step ${context.stepName}: access to environment variables is disabled on this server (ALLOW_WORKFLOW_BLOCKS_ACCESSING_ENVIRONMENTAL_VARIABLES=false)`,
+      );
+    }
+    // Only variables the operator listed: through string_template or a webhook a secret leaves the server in clear.
+    const refused = variables_storing_secrets.filter((name) => !settings.secretsAllowed.includes(name));
+    if (refused.length > 0) {
+      const allowed = settings.secretsAllowed.length ? settings.secretsAllowed.join(', ') : 'none';
+      throw new AccessNotAllowedError(
+        `Step ${context.stepName}: environment variable${refused.length > 1 ? 's' : ''} ${refused.join(', ')} ${refused.length > 1 ? 'are' : 'is'} not readable by workflows; the server allows only those named in WORKFLOW_SECRETS_ALLOWED (now: ${allowed}).`,
       );
     }
     return Object.fromEntries(

@@ -2,12 +2,14 @@
 // per-parameter UQL operations, attachment conversion, and the send flow (disable_sink, cooldown,
 // fire-and-forget) over the SMTP client.
 import {
+  AddressNotAllowedError,
   literal,
   literalOrSelector,
   selector,
   selectorDict,
   WorkflowImage,
   type JsonSchema,
+  type NetworkPolicy,
   type StepContext,
   type StepOutputs,
 } from '../../engine/index.ts';
@@ -21,6 +23,7 @@ import {
 import { invalidParam } from '../classical_cv/errors.ts';
 import { buildMimeMessage, type MailAttachment } from './mime.ts';
 import { sendMail, type SmtpSettings } from './smtp.ts';
+import { blockSettings } from '../common/settings.ts';
 
 export interface EmailParams {
   subject: string;
@@ -174,15 +177,23 @@ export interface SmtpDelivery {
 
 type Outcome = { error_status: boolean; message: string };
 
-async function deliver(delivery: SmtpDelivery, recipients: string[], mime: string): Promise<Outcome> {
+async function deliver(
+  delivery: SmtpDelivery,
+  recipients: string[],
+  mime: string,
+  policy: NetworkPolicy,
+): Promise<Outcome> {
   try {
-    await sendMail(delivery.settings, { from: delivery.sender, recipients }, mime);
+    await sendMail({ ...delivery.settings, policy }, { from: delivery.sender, recipients }, mime);
     return { error_status: false, message: 'Notification sent successfully' };
   } catch (error) {
-    return {
-      error_status: true,
-      message: `Failed to send e-mail. Internal error details: ${(error as Error).message}`,
-    };
+    if (error instanceof AddressNotAllowedError)
+      return {
+        error_status: true,
+        message: 'Failed to send e-mail: could not deliver (SMTP server not allowed by the sink policy)',
+      };
+    // No details: refused vs closed ports, timeouts or SMTP replies would let workflows map the network.
+    return { error_status: true, message: 'Failed to send e-mail: could not deliver' };
   }
 }
 
@@ -223,7 +234,7 @@ export async function runEmailSink(
     attachments: await toAttachments(p.attachments),
   });
   context.state.set('email-last', now);
-  const sending = deliver(target, [...to, ...cc, ...bcc], mime);
+  const sending = deliver(target, [...to, ...cc, ...bcc], mime, blockSettings(context).sinkNetwork);
   if (p.fire_and_forget ?? true)
     return { error_status: false, throttling_status: false, message: 'Notification sent in the background task' };
   return { ...(await sending), throttling_status: false };

@@ -1,10 +1,11 @@
 // roboflow_core/local_file_sink@v1: writes content to files, one per entry or appended to a rotating log.
-// Writes stay under the configured write directory when it is set, and are refused when local storage is off
-// (services.settings, from WORKFLOW_BLOCKS_WRITE_DIRECTORY / ALLOW_WORKFLOW_BLOCKS_ACCESSING_LOCAL_STORAGE).
-import fs from 'node:fs/promises';
+// Writes stay under the write directory (services.settings: WORKFLOW_BLOCKS_WRITE_DIRECTORY, by default
+// <data dir>/outputs) after symlinks are resolved, and are refused when local storage is off
+// (ALLOW_WORKFLOW_BLOCKS_ACCESSING_LOCAL_STORAGE); see blocks/common/sink-targets.ts.
 import path from 'node:path';
 import { defineBlock, literal, literalOrSelector, selector, WorkflowExecutionEngineError } from '../../engine/index.ts';
 import { blockSettings, type BlockSettings } from '../common/settings.ts';
+import { checkFilePrefix, confinedDirectory, openForSink } from '../common/sink-targets.ts';
 
 interface Params {
   content: string;
@@ -21,23 +22,21 @@ interface LogState {
   entries: number;
 }
 
-function allowedTarget(target: string, stepName: string, settings: BlockSettings): string {
+function checkAllowed(stepName: string, settings: BlockSettings): void {
   if (!settings.allowLocalStorage) {
     throw new WorkflowExecutionEngineError(
       `Step ${stepName}: local storage access by workflow blocks is disabled (ALLOW_WORKFLOW_BLOCKS_ACCESSING_LOCAL_STORAGE)`,
     );
   }
-  const resolved = path.resolve(target);
-  const root = settings.writeDirectory;
-  if (root) {
-    const relative = path.relative(path.resolve(root), resolved);
-    if (relative.startsWith('..') || path.isAbsolute(relative)) {
-      throw new WorkflowExecutionEngineError(
-        `Step ${stepName}: target_directory ${target} is outside the allowed directory ${root} (WORKFLOW_BLOCKS_WRITE_DIRECTORY)`,
-      );
-    }
+}
+
+async function writeTo(file: string, content: string, append: boolean): Promise<void> {
+  const handle = await openForSink(file, append);
+  try {
+    await handle.writeFile(content);
+  } finally {
+    await handle.close();
   }
-  return resolved;
 }
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '_').replace('.', '_').replace('Z', '');
@@ -97,15 +96,17 @@ export const localFileSinkV1 = defineBlock<Params>({
   async run(p, context) {
     if (p.disable_sink || context.request.disableSinks)
       return { error_status: false, message: 'Sink was disabled by parameter `disable_sink`' };
-    const directory = allowedTarget(String(p.target_directory), context.stepName, blockSettings(context));
+    const settings = blockSettings(context);
+    checkAllowed(context.stepName, settings);
     const extension = p.file_type ?? 'csv';
-    const prefix = p.file_name_prefix ?? 'workflow_output';
+    const prefix = checkFilePrefix(String(p.file_name_prefix ?? 'workflow_output'), context.stepName);
+    const directory = await confinedDirectory(String(p.target_directory), settings.writeDirectory, context.stepName);
     try {
-      await fs.mkdir(directory, { recursive: true });
       if (p.output_mode === 'separate_files') {
-        await fs.writeFile(
+        await writeTo(
           path.join(directory, `${prefix}_${stamp()}_${Math.random().toString(36).slice(2, 8)}.${extension}`),
           String(p.content),
+          false,
         );
         return { error_status: false, message: 'Data saved successfully' };
       }
@@ -119,11 +120,16 @@ export const localFileSinkV1 = defineBlock<Params>({
       // CSV entries after the first drop their header row.
       if (extension === 'csv' && log.entries > 0) content = content.split('\n').slice(1).join('\n');
       if (extension !== 'csv' && !content.endsWith('\n')) content += '\n';
-      await fs.appendFile(log.file, content);
+      await writeTo(log.file, content, true);
       log.entries += 1;
       return { error_status: false, message: 'Data saved successfully' };
     } catch (error) {
-      return { error_status: true, message: `Could not save data: ${(error as Error).message}` };
+      // The code only: the error's own message holds the absolute path.
+      const code = (error as NodeJS.ErrnoException).code;
+      return {
+        error_status: true,
+        message: `Could not save data${code ? ` (${code}${code === 'ENOSPC' ? ': the disk is full' : ''})` : ''}`,
+      };
     }
   },
 });

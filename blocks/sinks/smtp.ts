@@ -3,6 +3,7 @@
 import net from 'node:net';
 import os from 'node:os';
 import tls from 'node:tls';
+import { checkLiteralHost, pinnedLookup, type NetworkPolicy } from '../../engine/index.ts';
 
 export interface SmtpSettings {
   host: string;
@@ -15,6 +16,8 @@ export interface SmtpSettings {
   /** Extra TLS options (e.g. `ca` for a private certificate authority). Certificates are always verified. */
   tls?: Pick<tls.ConnectionOptions, 'ca' | 'servername'>;
   timeoutMs?: number;
+  /** Where the connection may go (the sink network policy); checked on the resolved address that is connected to. */
+  policy?: NetworkPolicy;
 }
 
 export interface Envelope {
@@ -115,8 +118,13 @@ class SmtpConnection {
 }
 
 function connect(settings: SmtpSettings, implicitTls: boolean): Promise<net.Socket> {
+  if (settings.policy) checkLiteralHost(settings.host, settings.policy);
   return new Promise((resolve, reject) => {
-    const options = { host: settings.host, port: settings.port };
+    const options = {
+      host: settings.host,
+      port: settings.port,
+      lookup: settings.policy ? pinnedLookup(settings.policy) : undefined,
+    };
     const socket = implicitTls
       ? tls.connect(
           {

@@ -1,6 +1,16 @@
 // roboflow_core/webhook_sink@v1: sends workflow data to an HTTP endpoint (JSON body, query parameters, headers),
 // at most once per cooldown_seconds per step; in fire-and-forget mode the step does not wait for the answer.
-import { defineBlock, literal, literalOrSelector, selectorDict, serializeValue } from '../../engine/index.ts';
+import {
+  AddressNotAllowedError,
+  defineBlock,
+  literal,
+  literalOrSelector,
+  pinnedRequest,
+  selectorDict,
+  serializeValue,
+  type NetworkPolicy,
+} from '../../engine/index.ts';
+import { blockSettings } from '../common/settings.ts';
 
 interface Params {
   url: string;
@@ -21,8 +31,22 @@ async function serializeDict(dict: Record<string, unknown> | undefined): Promise
   return out;
 }
 
-async function send(p: Params): Promise<{ error_status: boolean; message: string }> {
-  const url = new URL(String(p.url));
+/**
+ * Sends one request to an address the sink policy allows (checked at connect time, see pinnedRequest). Failures
+ * say only "could not deliver": details (refused vs closed port, timeouts) would map the server's network.
+ */
+async function send(
+  p: Params,
+  policy: NetworkPolicy,
+  signal: AbortSignal | undefined,
+): Promise<{ error_status: boolean; message: string }> {
+  const failed = { error_status: true, message: 'Failed to send notification: could not deliver' };
+  let url: URL;
+  try {
+    url = new URL(String(p.url));
+  } catch {
+    return { error_status: true, message: 'Failed to send notification: the URL is not valid' };
+  }
   for (const [key, value] of Object.entries(await serializeDict(p.query_parameters))) {
     for (const v of Array.isArray(value) ? value : [value])
       url.searchParams.append(key, typeof v === 'string' ? v : JSON.stringify(v));
@@ -30,37 +54,38 @@ async function send(p: Params): Promise<{ error_status: boolean; message: string
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(p.headers ?? {})) headers[key] = String(value);
   const method = p.method ?? 'POST';
-  let body: string | URLSearchParams | undefined;
+  let body: string | undefined;
   if (method !== 'GET') {
     const form = await serializeDict(p.form_data);
     if (Object.keys(form).length) {
       body = new URLSearchParams(
         Object.entries(form).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
-      );
+      ).toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
     } else {
       body = JSON.stringify(await serializeDict(p.json_payload));
       headers['content-type'] ??= 'application/json';
     }
   }
   try {
-    const response = await fetch(url, {
+    const response = await pinnedRequest(url, {
       method,
       headers,
       body,
-      signal: AbortSignal.timeout(Number(p.request_timeout ?? 2) * 1000),
+      policy,
+      signal,
+      timeoutMs: Number(p.request_timeout ?? 2) * 1000,
+      maxBytes: 1024 * 1024,
     });
-    await response.arrayBuffer();
-    if (!response.ok)
-      return {
-        error_status: true,
-        message: `Failed to send notification. Internal error details: HTTP ${response.status}`,
-      };
+    if (response.status < 200 || response.status >= 300) return failed;
     return { error_status: false, message: 'Notification sent successfully' };
   } catch (error) {
-    return {
-      error_status: true,
-      message: `Failed to send notification. Internal error details: ${(error as Error).message}`,
-    };
+    if (error instanceof AddressNotAllowedError)
+      return {
+        error_status: true,
+        message: 'Failed to send notification: could not deliver (destination not allowed by the sink policy)',
+      };
+    return failed;
   }
 }
 
@@ -155,10 +180,12 @@ export const webhookSinkV1 = defineBlock<Params>({
     if (last !== undefined && now - last < Number(p.cooldown_seconds ?? 5))
       return { error_status: false, throttling_status: true, message: 'Sink cooldown applies' };
     context.state.set(key, now);
+    const policy = blockSettings(context).sinkNetwork;
     if (p.fire_and_forget ?? true) {
-      void send(p);
+      // Not tied to the request's signal: the request is answered before this finishes.
+      void send(p, policy, undefined);
       return { error_status: false, throttling_status: false, message: 'Notification sent in the background task' };
     }
-    return { ...(await send(p)), throttling_status: false };
+    return { ...(await send(p, policy, context.signal)), throttling_status: false };
   },
 });

@@ -25,7 +25,10 @@ test('settings: unset or empty values take the defaults', () => {
   const config = loadConfig({ PORT: '', LEGACY_ROUTE_ENABLED: '' });
   assert.equal(config.port, 9001);
   assert.equal(config.legacyRouteEnabled, true);
-  assert.equal(config.blockSettings.writeDirectory, undefined);
+  // File sinks write under <data dir>/outputs unless told otherwise; workflows read no variable by default.
+  assert.equal(config.blockSettings.writeDirectory, `${config.dataDir}/outputs`);
+  assert.deepEqual(config.blockSettings.secretsAllowed, []);
+  assert.deepEqual(config.blockSettings.environment, {});
 });
 
 test('settings: a bad value is refused with an error naming the variable', () => {

@@ -73,7 +73,10 @@ const timeTravel: Scenario = async (server, definition) => {
  * appends two report rows to one CSV log. The report's numbers are recomputed from the recorded predictions.
  */
 const fileSinkAndAggregation: Scenario = async (server, definition) => {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-file-sink-'));
+  // File sinks write under the server's write root (<data dir>/outputs by default).
+  const root = server.config.blockSettings.writeDirectory!;
+  fs.mkdirSync(root, { recursive: true });
+  const directory = fs.mkdtempSync(path.join(root, 'file-sink-'));
   try {
     const recorded: SerializedDetections[] = [];
     for (let run = 0; run < 4; run++) {
