@@ -39,6 +39,17 @@ export interface ImageInputOptions {
   signal?: AbortSignal;
   /** Told the encoded size of each input image decoded (the server's metrics). */
   onDecoded?: (encodedBytes: number) => void;
+  /** Decode-to-size per input name (set from RunOptions.decodeHints by the executor). */
+  decodeHints?: Record<string, DecodeHint>;
+}
+
+/**
+ * "Every consumer of this input reads it at about this size": the image is decoded straight to at least
+ * width x height (aspect kept, never enlarged), with JPEG shrink-on-load. The image remembers its source size.
+ */
+export interface DecodeHint {
+  width: number;
+  height: number;
 }
 
 export interface RunOptions {
@@ -53,12 +64,19 @@ export interface RunOptions {
    * The run rejects with the signal's reason.
    */
   signal?: AbortSignal;
+  /** Stop the run after this long with RunTimeLimitError naming the running step (0/absent = no limit). */
+  timeoutMs?: number;
   /** Told about every step as the run goes (engine/executor/events.ts). */
   observer?: RunObserver;
   /** Serve unchanged steps from the engine's step output cache and keep this run's outputs in it. */
   reuseOutputs?: boolean;
   /** "Run up to here": run only these steps and the steps they depend on; the others are skipped. */
   runTo?: string[];
+  /**
+   * Decode these image inputs small (DecodeHint). Only for callers that know every consumer of the input needs
+   * no more (the classic classification route); coordinates-producing steps must not be given a hinted input.
+   */
+  decodeHints?: Record<string, DecodeHint>;
 }
 
 export interface RunResult {

@@ -45,6 +45,8 @@ export interface DecodeOptions {
   pixelBudget?: PixelSemaphore;
   /** Stop waiting for the pixel budget when the request is gone. */
   signal?: AbortSignal;
+  /** Decode to at least this size (aspect kept, never enlarged; JPEG shrink-on-load), see RunOptions.decodeHints. */
+  decodeHint?: { width: number; height: number };
 }
 
 const sharedPixelBudget = new PixelSemaphore(DEFAULT_DECODE_PIXEL_BUDGET);
@@ -61,6 +63,8 @@ export class WorkflowImage {
   readonly rootParentId: string;
   readonly rootOrigin: ImageOrigin;
   readonly videoMetadata: VideoMetadata | undefined;
+  /** Size of the encoded image when it was decoded smaller (decode-to-size); sizes reported to clients use it. */
+  readonly sourceSize: { width: number; height: number } | undefined;
   #encodedBase64: string | undefined;
   #jpeg: Promise<Buffer> | undefined;
 
@@ -72,6 +76,7 @@ export class WorkflowImage {
     lineage: ImageLineage,
     /** The base64 the image arrived as, reused when serializing an unmodified input. */
     originalBase64?: string,
+    sourceSize?: { width: number; height: number },
   ) {
     if (pixels.length !== width * height * 3) {
       throw new Error(`pixel buffer of ${pixels.length} bytes does not match ${width}x${height}x3`);
@@ -83,6 +88,7 @@ export class WorkflowImage {
     this.rootOrigin = lineage.rootOrigin ?? this.parentOrigin;
     this.videoMetadata = lineage.videoMetadata;
     this.#encodedBase64 = originalBase64;
+    this.sourceSize = sourceSize;
   }
 
   /** Decodes JPEG/PNG/WebP/... bytes (EXIF orientation applied, alpha dropped) into a WorkflowImage. */
@@ -109,13 +115,11 @@ export class WorkflowImage {
     // sharp still checks limitInputPixels against the header itself (formats without a cheap header read).
     // Its timeout stops libvips pipelines; librsvg renders in one call it cannot interrupt, so the request also
     // stops waiting at the deadline (the pixel-budget share is held until the decode really ends).
-    const decoding = sharp(encoded, { limitInputPixels: maxPixels })
-      .timeout({ seconds: timeoutS })
-      .rotate()
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    let pipeline = sharp(encoded, { limitInputPixels: maxPixels }).timeout({ seconds: timeoutS }).rotate();
+    const hint = options.decodeHint;
+    // libvips picks JPEG shrink-on-load (DCT scaling by 2, 4 or 8) for the bulk of the reduction.
+    if (hint) pipeline = pipeline.resize(hint.width, hint.height, { fit: 'outside', withoutEnlargement: true });
+    const decoding = pipeline.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     decoding.then(release, release);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -124,7 +128,14 @@ export class WorkflowImage {
     try {
       const { data, info } = await Promise.race([decoding, deadline]);
       const rgb = info.channels === 3 ? data : toRgb(data, info.channels);
-      return new WorkflowImage(rgb, info.width, info.height, lineage, options.keepBase64);
+      return new WorkflowImage(
+        rgb,
+        info.width,
+        info.height,
+        lineage,
+        options.keepBase64,
+        hint && size ? sourceSizeOf(size, info) : undefined,
+      );
     } catch (error) {
       if (/timeout/i.test((error as Error).message))
         throw new InputImageLoadError(`Could not decode image: decoding took longer than ${timeoutMs} ms`);
@@ -203,6 +214,16 @@ export class WorkflowImage {
     this.#encodedBase64 = (await this.toJpeg()).toString('base64');
     return this.#encodedBase64;
   }
+}
+
+/** The EXIF-oriented size of the encoded image given its header size and the (aspect-kept) decoded size. */
+function sourceSizeOf(
+  header: { width: number; height: number },
+  decoded: { width: number; height: number },
+): { width: number; height: number } | undefined {
+  const turned = (header.width - header.height) * (decoded.width - decoded.height) < 0;
+  const source = turned ? { width: header.height, height: header.width } : header;
+  return source.width > decoded.width || source.height > decoded.height ? source : undefined;
 }
 
 /** The refusal for bytes sharp would not decode: over the pixel limit (with the size), or not an image. */

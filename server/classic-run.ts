@@ -3,6 +3,8 @@ import { InputImageLoadError, ModelInputError } from '../engine/index.ts';
 import type { AppDeps } from './app.ts';
 import { buildModelWorkflow, buildOcrWorkflow, type ClassicRequest, type ClassicTask } from './classic-workflow.ts';
 import { classicResponse, ocrResponse } from './classic-response.ts';
+import { decodeHintFor } from '../blocks/models/preprocess.ts';
+import type { DecodeHint } from '../engine/index.ts';
 
 const REFUSED_IMAGE_TYPES = new Set(['numpy', 'numpy_object', 'pil']);
 
@@ -36,9 +38,14 @@ async function runClassic(
   images: unknown,
   apiKey: string | undefined,
   shape: (output: Record<string, unknown>, secondsPerImage: number) => Record<string, unknown>,
+  decodeHint?: DecodeHint | null,
 ): Promise<ClassicRun> {
   const started = performance.now();
-  const result = await deps.engine.run(definition, { image: images }, { apiKey, serialize: true, disableSinks: true });
+  const result = await deps.engine.run(
+    definition,
+    { image: images },
+    { apiKey, serialize: true, disableSinks: true, decodeHints: decodeHint ? { image: decodeHint } : undefined },
+  );
   const perImage = (performance.now() - started) / 1000 / Math.max(1, result.outputs.length);
   return { responses: result.outputs.map((output) => shape(output, perImage)), single: !Array.isArray(images) };
 }
@@ -52,7 +59,19 @@ export async function runClassicModel(
 ): Promise<ClassicRun> {
   checkImageTypes(images);
   const definition = buildModelWorkflow(deps.engine.registry, task, request);
-  return runClassic(deps, definition, images, apiKey, (output, seconds) => classicResponse(task, output, seconds));
+  // A classifier reads the image at its input size and answers no coordinates: decode it that small (JPEG
+  // shrink-on-load). Detection keeps full decodes: its boxes, masks and image metadata are in source pixels.
+  let hint: DecodeHint | null = null;
+  if ((task === 'classification' || task === 'multi-label-classification') && !request.visualize)
+    hint = decodeHintFor(await deps.models.get(request.modelId, { apiKey }));
+  return runClassic(
+    deps,
+    definition,
+    images,
+    apiKey,
+    (output, seconds) => classicResponse(task, output, seconds),
+    hint,
+  );
 }
 
 export async function runOcr(

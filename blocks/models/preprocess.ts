@@ -288,3 +288,18 @@ export function boxesToOriginal(xyxy: Float32Array, t: ImageTransform): void {
 export function pointToOriginal(x: number, y: number, t: ImageTransform): [number, number] {
   return [(x - t.padX) / t.scaleX + t.cropX, (y - t.padY) / t.scaleY + t.cropY];
 }
+
+/**
+ * The decode-to-size hint for an image whose only consumer is this model's preprocessing: its resize target.
+ * None with a static crop (its percentages would be taken of a smaller image: same region, but kept simple).
+ */
+export function decodeHintFor(model: {
+  environment: Record<string, unknown>;
+  inputWidth: number;
+  inputHeight: number;
+}): { width: number; height: number } | null {
+  const preprocessing = (model.environment.PREPROCESSING ?? {}) as Dict;
+  if (enabled(preprocessing['static-crop'])) return null;
+  const spec = resizeSpecOf(preprocessing, { width: model.inputWidth, height: model.inputHeight });
+  return { width: spec.width, height: spec.height };
+}

@@ -66,6 +66,7 @@ export async function loadImage(
     },
     {
       maxPixels: options.maxPixels,
+      decodeHint: options.decodeHints?.[inputName],
       allowSvg: options.allowSvg,
       decodeTimeoutMs: options.decodeTimeoutMs,
       pixelBudget: options.pixelBudget,

@@ -89,7 +89,8 @@ async function inputTensor(model: LoadedModel, image: WorkflowImage, norm: Norma
 }
 
 export interface ClassifyRun extends RunRequest {
-  /** Most images per session.run (default 16 for a dynamic batch axis; 1 = one run per image). */
+  /** Most images per session.run for a dynamic batch axis (default 16, never above MODEL_MAX_BATCH_SIZE; 1 = one run
+   *  per image). */
   maxBatch?: number;
 }
 
@@ -102,7 +103,7 @@ export async function classScores(
   const norm = normalizationOf(model.environment);
   const chunk =
     model.batchSize === null || model.batchSize === undefined
-      ? Math.max(1, run.maxBatch ?? MAX_BATCH)
+      ? Math.max(1, Math.min(run.maxBatch ?? MAX_BATCH, model.scheduler.settings.maxBatchSize))
       : Math.max(1, model.batchSize);
   const request: RunRequest = { signal: run.signal, owner: run.owner ?? {} };
   const starts = Array.from({ length: Math.ceil(images.length / chunk) }, (_, i) => i * chunk);
@@ -158,6 +159,11 @@ export function toIndependentProbabilities(scores: Float32Array): Float32Array {
   return scores.map((v) => 1 / (1 + Math.exp(-v)));
 }
 
+/** The size clients see: the source's when the image was decoded smaller (decode-to-size). */
+function sizeOf(image: WorkflowImage): { width: number; height: number } {
+  return { width: image.sourceSize?.width ?? image.width, height: image.sourceSize?.height ?? image.height };
+}
+
 function className(model: LoadedModel, index: number): string {
   return model.classNames[index] ?? String(index);
 }
@@ -177,7 +183,7 @@ export function multiClassResponse(
   const top = predictions[0];
   return {
     time,
-    image: { width: image.width, height: image.height },
+    image: sizeOf(image),
     predictions,
     top: top?.class ?? '',
     confidence: top?.confidence ?? 0,
@@ -200,7 +206,7 @@ export function multiLabelResponse(
     predictions[name] = { confidence, class_id: i };
     if (confidence > (typeof threshold === 'number' ? threshold : (threshold[i] ?? 0))) predicted.push(name);
   });
-  return { time, image: { width: image.width, height: image.height }, predictions, predicted_classes: predicted };
+  return { time, image: sizeOf(image), predictions, predicted_classes: predicted };
 }
 
 /**

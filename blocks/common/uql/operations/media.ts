@@ -9,11 +9,15 @@ function requireImage(value: unknown, name: string, ctx: EvaluationContext): Wor
   return value;
 }
 
+// The source's size when the image was decoded smaller (decode-to-size): the picture, not its buffer.
+const widthOf = (image: WorkflowImage) => image.sourceSize?.width ?? image.width;
+const heightOf = (image: WorkflowImage) => image.sourceSize?.height ?? image.height;
+
 const IMAGE_PROPERTIES: Record<string, (image: WorkflowImage) => number> = {
-  size: (image) => image.width * image.height,
-  height: (image) => image.height,
-  width: (image) => image.width,
-  aspect_ratio: (image) => (image.height === 0 ? 0 : image.width / image.height),
+  size: (image) => widthOf(image) * heightOf(image),
+  height: heightOf,
+  width: widthOf,
+  aspect_ratio: (image) => (heightOf(image) === 0 ? 0 : widthOf(image) / heightOf(image)),
 };
 
 type ClassificationResult = Record<string, unknown>;

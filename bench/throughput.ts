@@ -1,0 +1,379 @@
+// Throughput under load (issue #14), ratios measured in one run (`npm run bench`, or `npx tsx bench/throughput.ts`):
+// (d) detection at 8 HTTP clients ÷ the best raw session.run rate; (e) cross-request batching on ÷ off for a
+// classifier on text-line crops, in-process and over HTTP; (f) detect → crop → classify with batched crops ÷ one
+// run per crop; (b) end to end ÷ a directly measured floor for classification and the detection family;
+// p50/p95 latency at 1/4/8 clients and RSS during a sustained 8-client load (BENCH_SOAK_S, default 30 s).
+// Interleaved rounds where two things are compared, since the machine's cores are shared.
+import fs from 'node:fs';
+import sharp from 'sharp';
+import ort from 'onnxruntime-node';
+import { ExecutionEngine, WorkflowImage } from '../engine/index.ts';
+import { coreBlocks } from '../blocks/index.ts';
+import { createModelManager, type LoadedModel } from '../blocks/models/manager.ts';
+import { installModelPackage } from '../blocks/models/package.ts';
+import { ocrAssetPath } from '../blocks/models/ocr/ocr-engine.ts';
+import { inferDetections, type DetectionParams } from '../blocks/models/yolo/infer.ts';
+import { classScores } from '../blocks/models/classification/classify.ts';
+import { DEFAULT_SCHEDULER_SETTINGS } from '../blocks/models/scheduler.ts';
+import { sessionOptionsOf } from '../blocks/models/session-options.ts';
+import { startTestServer, TEST_MODEL_ID, type RunningServer } from '../test/helpers/server.ts';
+import { hasShared, sharedImage, sharedModel, SHARED_DIR } from '../test/helpers/shared.ts';
+import { measureConfigs, TUNING_CONFIGS } from './session-tuning.ts';
+
+export interface Row {
+  name: string;
+  value: number;
+  unit: string;
+}
+export interface ThroughputContext {
+  rows: Row[];
+  ratios: Row[];
+}
+
+const CLS_ID = 'bench-cls/1';
+const SECONDS = Number(process.env.BENCH_LOAD_S ?? 5);
+const SOAK_S = Number(process.env.BENCH_SOAK_S ?? 30);
+
+interface Load {
+  count: number;
+  perSecond: number;
+  latencies: number[];
+}
+
+/** `clients` loops calling fn until `seconds` pass. */
+async function load(clients: number, seconds: number, fn: () => Promise<unknown>): Promise<Load> {
+  const latencies: number[] = [];
+  let count = 0;
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < until) {
+        const t = performance.now();
+        await fn();
+        latencies.push(performance.now() - t);
+        count++;
+      }
+    }),
+  );
+  return { count, perSecond: count / ((performance.now() - started) / 1000), latencies };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function meanMs(iterations: number, fn: () => Promise<unknown>): Promise<number> {
+  await fn();
+  const started = performance.now();
+  for (let i = 0; i < iterations; i++) await fn();
+  return (performance.now() - started) / iterations;
+}
+
+function poster(server: RunningServer, route: string, body: Record<string, unknown>) {
+  const text = JSON.stringify(body);
+  return async () => {
+    const res = await fetch(server.url + route, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: text,
+    });
+    if (res.status !== 200) throw new Error(`${route} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    return res.json() as Promise<Record<string, unknown>>;
+  };
+}
+
+async function installClassifier(cacheDir: string): Promise<void> {
+  await installModelPackage(ocrAssetPath('direction'), CLS_ID, cacheDir, {
+    classNames: ['0', '180'],
+    environment: {
+      PREPROCESSING: { resize: { enabled: true, width: 192, height: 48, format: 'Stretch to' } },
+      CLASS_MAP: { '0': '0', '1': '180' },
+    },
+  });
+}
+
+/** A text-line-sized JPEG (what OCR or a plate reader classifies). */
+async function textLine(): Promise<Buffer> {
+  const svg =
+    '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="56"><rect width="100%" height="100%" fill="white"/>' +
+    '<text x="8" y="42" font-family="DejaVu Sans, sans-serif" font-size="36">AB 1234 CD</text></svg>';
+  return sharp(Buffer.from(svg)).jpeg({ quality: 92 }).toBuffer();
+}
+
+const classifyWorkflow = (images: string) => ({
+  version: '1.0',
+  inputs: [{ type: 'WorkflowImage', name: 'image' }],
+  steps: [{ type: 'roboflow_core/roboflow_classification_model@v2', name: 'cls', images, model_id: CLS_ID }],
+  outputs: [{ type: 'JsonField', name: 'top', selector: '$steps.cls.predictions' }],
+});
+
+const DETECT_CROP_CLASSIFY = {
+  version: '1.0',
+  inputs: [{ type: 'WorkflowImage', name: 'image' }],
+  steps: [
+    {
+      type: 'roboflow_core/roboflow_object_detection_model@v2',
+      name: 'det',
+      images: '$inputs.image',
+      model_id: TEST_MODEL_ID,
+      confidence: 0.25,
+    },
+    {
+      type: 'roboflow_core/dynamic_crop@v1',
+      name: 'crop',
+      images: '$inputs.image',
+      predictions: '$steps.det.predictions',
+    },
+    {
+      type: 'roboflow_core/roboflow_classification_model@v2',
+      name: 'cls',
+      images: '$steps.crop.crops',
+      model_id: CLS_ID,
+    },
+  ],
+  outputs: [{ type: 'JsonField', name: 'classes', selector: '$steps.cls.predictions' }],
+};
+
+function inProcessEngine(cacheDir: string, maxBatchSize: number) {
+  const models = createModelManager({
+    cacheDir,
+    sessionOptions: sessionOptionsOf(),
+    scheduling: { ...DEFAULT_SCHEDULER_SETTINGS, maxBatchSize },
+  });
+  return {
+    models,
+    engine: new ExecutionEngine({ blocks: coreBlocks, services: { models }, profilingAvailable: false }),
+  };
+}
+
+const DETECTION_PARAMS: DetectionParams = {
+  confidence: 0.4,
+  iouThreshold: 0.3,
+  classAgnosticNms: false,
+  maxDetections: 300,
+  maxCandidates: 3000,
+  classFilter: null,
+};
+
+export async function throughputBench(ctx: ThroughputContext): Promise<void> {
+  if (!hasShared) {
+    console.log(`throughput (b, d, e, f) skipped: needs ../shared (models, images) which is absent at ${SHARED_DIR}`);
+    return;
+  }
+  const { rows, ratios } = ctx;
+  const bus = fs.readFileSync(sharedImage('bus.jpg'));
+  const busBody = { image: { type: 'base64', value: bus.toString('base64') } };
+  const line = await textLine();
+  const lineImage = await WorkflowImage.decode(line, { parentId: 'image' });
+
+  const batched = await startTestServer();
+  const unbatched = await startTestServer({
+    config: { modelScheduling: { ...DEFAULT_SCHEDULER_SETTINGS, maxBatchSize: 1 } },
+  });
+  try {
+    const cacheDir = batched.config.modelCacheDir;
+    await installClassifier(cacheDir);
+    await installClassifier(unbatched.config.modelCacheDir);
+    await installModelPackage(sharedModel('yolo11n-seg_int8.onnx'), 'bench-seg/1', cacheDir);
+    await installModelPackage(sharedModel('yolo11n-pose_int8_patched.onnx'), 'bench-pose/1', cacheDir);
+
+    // (d) detection at 8 clients ÷ the best raw configuration, interleaved.
+    const detect = poster(batched, '/infer/object_detection', { model_id: TEST_MODEL_ID, ...busBody });
+    await detect();
+    const rawCase = { label: 'yolov8n', file: sharedModel('yolov8n_quantized.onnx'), dims: [1, 3, 640, 640] };
+    const rawConfigs = TUNING_CONFIGS.slice(0, 3);
+    let bestRaw = 0;
+    let served = 0;
+    let servedSeconds = 0;
+    for (let round = 0; round < 2; round++) {
+      const raw = await measureConfigs(rawCase, rawConfigs, 1, 2);
+      bestRaw = Math.max(bestRaw, ...raw);
+      const http = await load(8, SECONDS, detect);
+      served += http.count;
+      servedSeconds += http.count / http.perSecond;
+    }
+    rows.push({ name: 'detection: best raw session.run/s (yolov8n 640)', value: bestRaw, unit: '/s' });
+    rows.push({
+      name: 'detection: /infer/object_detection req/s, 8 clients',
+      value: served / servedSeconds,
+      unit: '/s',
+    });
+    ratios.push({
+      name: '(d) detection, 8 concurrent clients: requests/s ÷ best raw session.run/s',
+      value: served / servedSeconds / bestRaw,
+      unit: 'x',
+    });
+
+    // p50 / p95 at 1, 4, 8 clients.
+    for (const clients of [1, 4, 8]) {
+      const l = await load(clients, SECONDS, detect);
+      rows.push({
+        name: `detection latency p50, ${clients} client(s)`,
+        value: percentile(l.latencies, 50),
+        unit: 'ms',
+      });
+      rows.push({
+        name: `detection latency p95, ${clients} client(s)`,
+        value: percentile(l.latencies, 95),
+        unit: 'ms',
+      });
+    }
+
+    // (e) in-process: 8 concurrent engine runs of one text-line crop each, batching on vs off.
+    const on = inProcessEngine(cacheDir, DEFAULT_SCHEDULER_SETTINGS.maxBatchSize);
+    const off = inProcessEngine(cacheDir, 1);
+    const definition = classifyWorkflow('$inputs.image');
+    const runOn = () => on.engine.run(definition, { image: lineImage }, { serialize: false });
+    const runOff = () => off.engine.run(definition, { image: lineImage }, { serialize: false });
+    await runOn();
+    await runOff();
+    let onItems = 0,
+      onS = 0,
+      offItems = 0,
+      offS = 0;
+    for (let round = 0; round < 2; round++) {
+      const a = await load(8, SECONDS / 2, runOn);
+      const b = await load(8, SECONDS / 2, runOff);
+      onItems += a.count;
+      onS += a.count / a.perSecond;
+      offItems += b.count;
+      offS += b.count / b.perSecond;
+    }
+    rows.push({ name: 'classification stage in-process, 8 runs, batching on', value: onItems / onS, unit: 'items/s' });
+    rows.push({
+      name: 'classification stage in-process, 8 runs, batching off',
+      value: offItems / offS,
+      unit: 'items/s',
+    });
+    ratios.push({
+      name: '(e) classification model stage, 8 concurrent engine runs on text-line-sized crops, batching on ÷ off',
+      value: onItems / onS / (offItems / offS),
+      unit: 'x',
+    });
+    // ... and over HTTP (JPEG decode, JSON and HTTP included).
+    const lineBody = { model_id: CLS_ID, image: { type: 'base64', value: line.toString('base64') } };
+    const httpOn = poster(batched, '/infer/classification', lineBody);
+    const httpOff = poster(unbatched, '/infer/classification', lineBody);
+    await httpOn();
+    await httpOff();
+    const hOn = await load(8, SECONDS, httpOn);
+    const hOff = await load(8, SECONDS, httpOff);
+    rows.push({ name: 'classification over HTTP, 8 clients, batching on', value: hOn.perSecond, unit: 'req/s' });
+    rows.push({ name: 'classification over HTTP, 8 clients, batching off', value: hOff.perSecond, unit: 'req/s' });
+    ratios.push({
+      name: '(e) same over HTTP: requests/s batching on ÷ off',
+      value: hOn.perSecond / hOff.perSecond,
+      unit: 'x',
+    });
+
+    // (f) detect → crop → classify on bus.jpg: crops batched ÷ one run per crop.
+    const busImage = await WorkflowImage.decode(bus, { parentId: 'image' });
+    const fOn = () => on.engine.run(DETECT_CROP_CLASSIFY, { image: busImage }, { serialize: false });
+    const fOff = () => off.engine.run(DETECT_CROP_CLASSIFY, { image: busImage }, { serialize: false });
+    const first = await fOn();
+    const crops = ((first.outputs[0]!.classes as unknown[]) ?? []).length;
+    await fOff();
+    const fOnMs = await meanMs(10, fOn);
+    const fOffMs = await meanMs(10, fOff);
+    rows.push({ name: `detect → crop (${crops}) → classify, crops batched`, value: fOnMs, unit: 'ms' });
+    rows.push({ name: `detect → crop (${crops}) → classify, one run per crop`, value: fOffMs, unit: 'ms' });
+    ratios.push({
+      name: '(f) detect → crop → classify (bus.jpg): batched crops ÷ one run per crop (workflow runs/s)',
+      value: fOffMs / fOnMs,
+      unit: 'x',
+    });
+    const cls = await on.models.get(CLS_ID);
+    const cropImages = (await on.engine.run(
+      { ...DETECT_CROP_CLASSIFY, outputs: [{ type: 'JsonField', name: 'crops', selector: '$steps.crop.crops' }] },
+      { image: busImage },
+      { serialize: false },
+    )) as unknown as { outputs: Array<{ crops: WorkflowImage[] }> };
+    const cropList = cropImages.outputs[0]!.crops;
+    const stageOn = await meanMs(20, () => classScores(cls, cropList));
+    const stageOff = await meanMs(20, () => classScores(cls, cropList, { maxBatch: 1 }));
+    ratios.push({
+      name: `(f) classification stage alone (${cropList.length} crops): batched ÷ one run per crop (items/s)`,
+      value: stageOff / stageOn,
+      unit: 'x',
+    });
+
+    // (b) classification end to end ÷ (decode + resize + session.run), both on bus.jpg.
+    const clsHttp = poster(batched, '/infer/classification', { model_id: CLS_ID, ...busBody });
+    const floorCls = async () => {
+      const { data } = await sharp(bus).resize(192, 48, { fit: 'fill' }).removeAlpha().raw().toBuffer({
+        resolveWithObject: true,
+      });
+      const tensor = new Float32Array(3 * 48 * 192);
+      const plane = 48 * 192;
+      for (let i = 0; i < plane; i++)
+        for (let c = 0; c < 3; c++) tensor[c * plane + i] = (data[i * 3 + c]! / 255 - 0.5) / 0.5;
+      return cls.session.run({ [cls.session.inputNames[0]!]: new ort.Tensor('float32', tensor, [1, 3, 48, 192]) });
+    };
+    await benchFloor(ctx, 'classification', clsHttp, floorCls);
+
+    // (b) detection family end to end ÷ (decode + letterbox + session.run + output decode).
+    for (const [label, route, modelId] of [
+      ['object detection', '/infer/object_detection', TEST_MODEL_ID],
+      ['instance segmentation', '/infer/instance_segmentation', 'bench-seg/1'],
+      ['keypoints', '/infer/keypoints_detection', 'bench-pose/1'],
+    ] as const) {
+      const model: LoadedModel = await on.models.get(modelId);
+      const floor = async () =>
+        inferDetections(model, await WorkflowImage.decode(bus, { parentId: 'image' }), DETECTION_PARAMS);
+      await benchFloor(ctx, label, poster(batched, route, { model_id: modelId, ...busBody }), floor);
+    }
+
+    // RSS during sustained load at 8 clients (server and clients share this process).
+    const samples: number[] = [process.memoryUsage().rss];
+    const sampler = setInterval(() => samples.push(process.memoryUsage().rss), 5000);
+    await load(8, SOAK_S, detect);
+    clearInterval(sampler);
+    samples.push(process.memoryUsage().rss);
+    const mib = (b: number) => b / 1024 / 1024;
+    rows.push({ name: `RSS at the start of ${SOAK_S} s at 8 clients`, value: mib(samples[0]!), unit: 'MiB' });
+    rows.push({ name: `RSS peak during ${SOAK_S} s at 8 clients`, value: mib(Math.max(...samples)), unit: 'MiB' });
+    rows.push({ name: `RSS at the end of ${SOAK_S} s at 8 clients`, value: mib(samples.at(-1)!), unit: 'MiB' });
+    const half = samples.slice(Math.floor(samples.length / 2));
+    ratios.push({
+      name: `RSS end ÷ RSS at half time, ${SOAK_S} s at 8 clients (flat ≈ 1)`,
+      value: samples.at(-1)! / half[0]!,
+      unit: 'x',
+    });
+  } finally {
+    await batched.close();
+    await unbatched.close();
+  }
+}
+
+async function benchFloor(
+  ctx: ThroughputContext,
+  label: string,
+  endToEnd: () => Promise<unknown>,
+  floor: () => Promise<unknown>,
+): Promise<void> {
+  let e2e = 0,
+    raw = 0;
+  for (let round = 0; round < 2; round++) {
+    e2e += await meanMs(10, endToEnd);
+    raw += await meanMs(10, floor);
+  }
+  ctx.rows.push({ name: `${label}: end to end over HTTP (bus.jpg)`, value: e2e / 2, unit: 'ms' });
+  ctx.rows.push({ name: `${label}: floor measured directly`, value: raw / 2, unit: 'ms' });
+  ctx.ratios.push({ name: `(b) ${label} end to end ÷ floor`, value: e2e / raw, unit: 'x' });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const ctx: ThroughputContext = { rows: [], ratios: [] };
+  await throughputBench(ctx);
+  for (const [title, table] of [
+    ['Timings', ctx.rows],
+    ['Ratios (same run)', ctx.ratios],
+  ] as const) {
+    console.log(`\n${title}`);
+    const width = Math.max(...table.map((r) => r.name.length), 10);
+    for (const r of table)
+      console.log(`  ${r.name.padEnd(width)}  ${r.value.toFixed(r.unit === 'x' ? 2 : 1).padStart(10)} ${r.unit}`);
+  }
+}

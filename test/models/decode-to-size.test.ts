@@ -1,0 +1,127 @@
+// Decode-to-size: a classifier's input is decoded straight to about the model's size (JPEG shrink-on-load) while
+// everything clients see stays in the source image's pixels: the reported image size (EXIF orientation applied),
+// and for detection, which is never decoded small, boxes identical to a full decode of the shared photos.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import sharp from 'sharp';
+import { WorkflowImage } from '../../engine/index.ts';
+import { installModelPackage } from '../../blocks/models/package.ts';
+import { ocrAssetPath } from '../../blocks/models/ocr/ocr-engine.ts';
+import { decodeHintFor } from '../../blocks/models/preprocess.ts';
+import { inferDetections } from '../../blocks/models/yolo/infer.ts';
+import { startTestServer, TEST_MODEL_ID, type RunningServer } from '../helpers/server.ts';
+import { needsShared, sharedImage } from '../helpers/shared.ts';
+
+const PHOTOS = ['bus.jpg', 'dog.jpg', 'person.jpg', 'street.jpg', 'zidane.jpg'];
+const CLS = 'decode-cls/1';
+
+test('a hinted decode is small, keeps the aspect ratio and remembers the EXIF-oriented source size', async () => {
+  // 600x300 stored, EXIF orientation 6 (rotate 90°): the picture is 300x600.
+  const stored = await sharp({ create: { width: 600, height: 300, channels: 3, background: { r: 200, g: 30, b: 30 } } })
+    .jpeg()
+    .withMetadata({ orientation: 6 })
+    .toBuffer();
+  const full = await WorkflowImage.decode(stored, { parentId: 'image' });
+  assert.deepEqual([full.width, full.height, full.sourceSize], [300, 600, undefined]);
+  const small = await WorkflowImage.decode(stored, { parentId: 'image' }, { decodeHint: { width: 64, height: 64 } });
+  assert.deepEqual([small.width, small.height], [64, 128]);
+  assert.deepEqual(small.sourceSize, { width: 300, height: 600 });
+  // Never enlarged: a hint above the image's size decodes it whole.
+  const same = await WorkflowImage.decode(stored, { parentId: 'image' }, { decodeHint: { width: 1000, height: 1000 } });
+  assert.deepEqual([same.width, same.height, same.sourceSize], [300, 600, undefined]);
+});
+
+test('the hint is the model resize target, and none with a static crop', () => {
+  const stretch = { PREPROCESSING: { resize: { enabled: true, width: 192, height: 48, format: 'Stretch to' } } };
+  assert.deepEqual(decodeHintFor({ environment: stretch, inputWidth: 1, inputHeight: 1 }), { width: 192, height: 48 });
+  const cropped = { PREPROCESSING: { ...stretch.PREPROCESSING, 'static-crop': { enabled: true, x_min: 10 } } };
+  assert.equal(decodeHintFor({ environment: cropped, inputWidth: 192, inputHeight: 48 }), null);
+});
+
+describe('decode-to-size on the shared photos', { skip: needsShared }, () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startTestServer();
+    await installModelPackage(ocrAssetPath('direction'), CLS, server.config.modelCacheDir, {
+      classNames: ['0', '180'],
+      environment: { PREPROCESSING: { resize: { enabled: true, width: 192, height: 48, format: 'Stretch to' } } },
+    });
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  const post = async (route: string, body: unknown) => {
+    const res = await fetch(server.url + route, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    assert.equal(res.status, 200, route);
+    return res.json();
+  };
+
+  test('classification reports the source size and scores close to a full decode', async () => {
+    for (const photo of PHOTOS) {
+      const bytes = fs.readFileSync(sharedImage(photo));
+      const meta = await sharp(bytes).metadata();
+      const image = { type: 'base64', value: bytes.toString('base64') };
+      const hinted = await post('/infer/classification', { model_id: CLS, image });
+      assert.deepEqual(hinted.image, { width: meta.width, height: meta.height }, photo);
+      // The same model through a workflow: no hint, full decode.
+      const full = await post('/workflows/run', {
+        specification: {
+          version: '1.0',
+          inputs: [{ type: 'WorkflowImage', name: 'image' }],
+          steps: [
+            {
+              type: 'roboflow_core/roboflow_classification_model@v2',
+              name: 'c',
+              images: '$inputs.image',
+              model_id: CLS,
+            },
+          ],
+          outputs: [{ type: 'JsonField', name: 'p', selector: '$steps.c.predictions' }],
+        },
+        inputs: { image },
+      });
+      const fullPrediction = full.outputs[0].p;
+      assert.deepEqual(fullPrediction.image, hinted.image, photo);
+      const upright = (p: { predictions: Array<{ class: string; confidence: number }> }) =>
+        p.predictions.find((c) => c.class === '0')!.confidence;
+      assert.ok(
+        Math.abs(upright(hinted) - upright(fullPrediction)) < 0.2,
+        `${photo}: ${upright(hinted)} vs ${upright(fullPrediction)}`,
+      );
+    }
+  });
+
+  test('detection is never decoded small: boxes equal a full decode, in source pixels', async () => {
+    const model = await server.models.get(TEST_MODEL_ID);
+    for (const photo of PHOTOS) {
+      const bytes = fs.readFileSync(sharedImage(photo));
+      const answer = await post('/infer/object_detection', {
+        model_id: TEST_MODEL_ID,
+        image: { type: 'base64', value: bytes.toString('base64') },
+        confidence: 0.4,
+      });
+      const image = await WorkflowImage.decode(bytes, { parentId: 'image' });
+      assert.deepEqual(answer.image, { width: image.width, height: image.height });
+      const { detections } = await inferDetections(model, image, {
+        confidence: 0.4,
+        iouThreshold: 0.3,
+        classAgnosticNms: false,
+        maxDetections: 300,
+        maxCandidates: 3000,
+        classFilter: null,
+      });
+      assert.equal(answer.predictions.length, detections.length, photo);
+      answer.predictions.forEach((p: { x: number; y: number; width: number; height: number }, i: number) => {
+        const [x0, y0, x1, y1] = detections.xyxy.subarray(i * 4, i * 4 + 4);
+        assert.ok(Math.abs(p.x - (x0! + x1!) / 2) < 0.01 && Math.abs(p.width - (x1! - x0!)) < 0.01, photo);
+        assert.ok(Math.abs(p.y - (y0! + y1!) / 2) < 0.01 && Math.abs(p.height - (y1! - y0!)) < 0.01, photo);
+      });
+    }
+  });
+});
