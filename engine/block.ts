@@ -89,6 +89,8 @@ export interface StepContext {
   request: { apiKey?: string; disableSinks?: boolean };
   /** State that lives as long as the compiled workflow (stateful video blocks keep per-video state here). */
   state: Map<string, unknown>;
+  /** Aborted when the request is gone or past its time limit: long work should stop (models drop queued runs). */
+  signal?: AbortSignal;
 }
 
 /** One set of outputs: exactly the declared output names. */
@@ -108,6 +110,17 @@ export interface BlockDefinition<Params = Record<string, unknown>> {
    * resolved to their values, and Batch objects for batch parameters in batch mode.
    */
   run(params: Params, context: StepContext): StepResult | Promise<StepResult>;
+  /**
+   * Rules across properties that a JSON Schema cannot state (Roboflow's manifest model validators), checked after
+   * the schema at parse time: the offending property and why, or null. Failures are WorkflowSyntaxErrors.
+   */
+  validateDefinition?(step: StepDefinition): { property: string; message: string } | null;
+  /**
+   * Roboflow's init parameters the block cannot run without, mapped to the engine service that provides each
+   * (e.g. `{ model_manager: 'models' }`). An engine given services refuses, at compile time, a step whose
+   * service is missing (BlockInitParameterNotProvidedError).
+   */
+  initParameters?: Record<string, string>;
 }
 
 export type { Batch, FlowControl };
@@ -208,6 +221,13 @@ export function imagesProperty(description = 'The image to infer on.'): JsonSche
   return selector(['image'], { title: 'Image', description, examples: ['$inputs.image', '$steps.cropping.crops'] });
 }
 
+/** What a block declares unless its manifest says otherwise (Roboflow's core blocks: Apache-2.0, engine 1.3+). */
+export const DEFAULT_BLOCK_LICENSE = 'Apache-2.0';
+export const DEFAULT_EXECUTION_ENGINE_COMPATIBILITY = '>=1.3.0,<2.0.0';
+
+/** Declares a block; fills the manifest defaults every block would otherwise repeat. */
 export function defineBlock<P = Record<string, unknown>>(block: BlockDefinition<P>): BlockDefinition<P> {
+  block.manifest.license ??= DEFAULT_BLOCK_LICENSE;
+  block.manifest.executionEngineCompatibility ??= DEFAULT_EXECUTION_ENGINE_COMPATIBILITY;
   return block;
 }

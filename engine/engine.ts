@@ -5,6 +5,7 @@ import type { ImageInputOptions, InterfaceDescription, RunOptions, RunResult } f
 import { BlockRegistry, type UqlDescription } from './registry.ts';
 import { canonicalHash, FifoCache } from './compiler/cache.ts';
 import { compileDefinition } from './compiler/index.ts';
+import { checkInitParameters } from './compiler/init-parameters.ts';
 import type { InnerWorkflowLimits } from './compiler/inner.ts';
 import type { CompiledPlan } from './compiler/plan.ts';
 import { resolveWorkflowReferences, type WorkflowResolver } from './compiler/references.ts';
@@ -32,6 +33,11 @@ export interface EngineOptions {
   resolveWorkflow?: WorkflowResolver;
   /** Definitions with more steps are refused at compile time (default DEFAULT_MAX_WORKFLOW_STEPS). */
   maxSteps?: number;
+  /**
+   * Abort signal and time limit for runs that do not set their own, asked at each run: the server answers with
+   * the current request's (client disconnect, REQUEST_TIMEOUT_MS) so every route gets them.
+   */
+  runDefaults?: () => Pick<RunOptions, 'signal' | 'timeoutMs'> | undefined;
   /** Bytes the step output cache may hold (runs with `reuseOutputs`); default 256 MiB, 0 disables it. */
   stepCacheBytes?: number;
 }
@@ -84,6 +90,8 @@ export class ExecutionEngine {
     let plan = this.#cache.get(hash);
     if (!plan) {
       plan = compileDefinition(resolved, this.registry, hash, this.options.innerWorkflowLimits);
+      // Engines built with services check them (embedded use without any keeps failing at run time instead).
+      if (this.options.services) checkInitParameters(plan.steps, this.options.services);
       this.#cache.set(hash, plan);
       profiler?.addPhases(plan.compilationTrace);
     }
@@ -114,6 +122,13 @@ export class ExecutionEngine {
 
   /** Compile (cache-aware) and run with the given runtime inputs. */
   async run(definition: unknown, inputs: Record<string, unknown>, options: RunOptions = {}): Promise<RunResult> {
+    const defaults = this.options.runDefaults?.();
+    if (defaults)
+      options = {
+        ...options,
+        signal: options.signal ?? defaults.signal,
+        timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
+      };
     const profiler = new Profiler(!!(options.enableProfiling && this.options.profilingAvailable));
     const plan = this.#compile(definition, profiler);
     const outputs = await runPlan(plan, inputs ?? {}, options, {

@@ -22,6 +22,7 @@ import { StepInputs } from './step-inputs.ts';
 import { RuntimeStore } from './store.ts';
 import { runPlanObserved } from './observed.ts';
 import type { StepOutputCache } from './step-cache.ts';
+import { RunGuard } from './run-guard.ts';
 
 export interface RunContext {
   services: Services;
@@ -30,9 +31,39 @@ export interface RunContext {
   profiler: Profiler;
   /** The engine's step output cache, used by runs that ask for `reuseOutputs`. */
   stepCache?: StepOutputCache;
+  /** Set by runPlan: the run's abort/time-limit guard, told which steps are running. */
+  guard?: RunGuard;
 }
 
+/** Runs the plan under its request's abort signal and time limit (options.signal, options.timeoutMs). */
 export async function runPlan(
+  plan: CompiledPlan,
+  runtime: Record<string, unknown>,
+  options: RunOptions,
+  ctx: RunContext,
+): Promise<Array<Record<string, unknown>>> {
+  if (options.decodeHints) ctx = { ...ctx, imageInput: { ...ctx.imageInput, decodeHints: options.decodeHints } };
+  if (!options.signal && !options.timeoutMs) return runPlanUnguarded(plan, runtime, options, ctx);
+  const guard = new RunGuard(options.signal, options.timeoutMs);
+  try {
+    return await guard.race(
+      runPlanUnguarded(
+        plan,
+        runtime,
+        { ...options, signal: guard.signal },
+        {
+          ...ctx,
+          guard,
+          imageInput: { ...ctx.imageInput, signal: guard.signal },
+        },
+      ),
+    );
+  } finally {
+    guard.dispose();
+  }
+}
+
+async function runPlanUnguarded(
   plan: CompiledPlan,
   runtime: Record<string, unknown>,
   options: RunOptions,
@@ -178,7 +209,25 @@ export async function runStep(
     services: ctx.services,
     request: { apiKey: options.apiKey, disableSinks: options.disableSinks },
     state: plan.state.get(step.name)!,
+    signal: options.signal,
   };
+  // A stopped run starts no further step (model runs already queued are dropped by their scheduler).
+  options.signal?.throwIfAborted();
+  ctx.guard?.enter(step);
+  try {
+    await runStepBody(step, inputs, store, options, context);
+  } finally {
+    ctx.guard?.leave(step);
+  }
+}
+
+async function runStepBody(
+  step: CompiledStep,
+  inputs: StepInputs,
+  store: RuntimeStore,
+  options: RunOptions,
+  context: StepContext,
+): Promise<void> {
   if (!step.acceptsEmptyValues && inputs.missingScalarStepOutput()) return;
 
   if (!step.simd) {
@@ -234,6 +283,7 @@ export async function runStep(
     return;
   }
   for (let i = 0; i < indices.length; i++) {
+    options.signal?.throwIfAborted();
     let result = callBlock(step, rows[i]!, context);
     if (result instanceof Promise) result = await result;
     register(step, store, indices[i]!, result);
