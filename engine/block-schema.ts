@@ -1,6 +1,6 @@
 // Roboflow-shaped JSON Schemas built from block manifests: one per block (block_schema) and the schema of a
 // whole workflow definition (spec §5.2, §6.7).
-import type { BlockManifest, JsonSchema } from './block.ts';
+import { DEFAULT_BLOCK_LICENSE, type BlockManifest, type JsonSchema } from './block.ts';
 import { kindObject } from './kinds.ts';
 
 export function blockTypeSchema(manifest: BlockManifest): JsonSchema {
@@ -17,7 +17,7 @@ export function blockSchema(manifest: BlockManifest): JsonSchema {
     version: manifest.version,
     short_description: manifest.shortDescription,
     long_description: manifest.longDescription ?? manifest.shortDescription,
-    license: manifest.license ?? 'Apache-2.0',
+    license: manifest.license ?? DEFAULT_BLOCK_LICENSE,
     block_type: manifest.blockType,
   };
   if (manifest.searchKeywords) schema.search_keywords = manifest.searchKeywords;

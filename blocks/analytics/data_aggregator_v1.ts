@@ -71,7 +71,6 @@ export const dataAggregatorV1 = defineBlock<Params>({
     blockType: 'analytics',
     cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Aggregate workflow data over time or runs.',
-    license: 'Apache-2.0',
     ui: { section: 'data_storage', icon: 'fal fa-database' },
     properties: {
       data: selectorDict(['*'], {
@@ -104,7 +103,6 @@ export const dataAggregatorV1 = defineBlock<Params>({
     outputs: [{ name: '*', kind: ['*'] }],
     actualOutputs: (step: StepDefinition) =>
       outputNames(step.aggregation_mode as Record<string, string[]>).map((name) => ({ name, kind: ['*'] })),
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   async run({ data, data_operations, aggregation_mode, interval, interval_unit }, context) {
     for (const [field, modes] of Object.entries(aggregation_mode ?? {})) {

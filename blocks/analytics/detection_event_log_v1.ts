@@ -68,7 +68,6 @@ const manifest: BlockManifest & { cacheable?: boolean } = {
   shortDescription: 'Log when each tracked object was first and last seen in a video.',
   longDescription:
     'Keeps, per video, one event per tracker id: class, first and last frame, absolute and relative timestamps and the number of frames it was seen on. Events seen on at least `frame_threshold` frames are `logged`, others `pending`; every `flush_interval` frames, events unseen for more than `stale_frames` frames are removed, and removed logged events are reported once in `complete_events`. Needs detections with tracker ids (from a tracker block).',
-  license: 'Apache-2.0',
   ui: { section: 'video', icon: 'far fa-list-timeline', blockPriority: 5 },
   properties: {
     image: {
@@ -112,7 +111,6 @@ const manifest: BlockManifest & { cacheable?: boolean } = {
     { name: 'total_pending', kind: ['integer'] },
     { name: 'complete_events', kind: ['dictionary'] },
   ],
-  executionEngineCompatibility: '>=1.3.0,<2.0.0',
 };
 // Stateful: the step output cache must never reuse a result.
 manifest.cacheable = false;

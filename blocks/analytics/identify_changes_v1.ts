@@ -126,7 +126,6 @@ export const identifyChangesV1 = defineBlock<Params>({
       { name: 'std', kind: ['embedding'] },
       { name: 'warming_up', kind: ['boolean'] },
     ],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(p, context) {
     const strategy = p.strategy ?? STRATEGIES[0];

@@ -65,7 +65,6 @@ export const identifyOutliersV1 = defineBlock<Params>({
       { name: 'percentile', kind: ['float_zero_to_one'] },
       { name: 'warming_up', kind: ['boolean'] },
     ],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(p, context) {
     const key = `${context.stepName}:identify_outliers`;

@@ -106,9 +106,7 @@ const common = {
   blockType: 'analytics' as const,
   cacheable: false, // keeps state between runs (step output cache must not reuse it)
   shortDescription: 'Count detections passing a line.',
-  license: 'Apache-2.0',
   ui: { section: 'video', icon: 'far fa-arrow-down-up-across-line' },
-  executionEngineCompatibility: '>=1.3.0,<2.0.0',
 };
 
 export const lineCounterV1 = defineBlock<Params>({

@@ -27,7 +27,6 @@ export const overlapV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'analytics',
     shortDescription: 'Filter objects overlapping some other class',
-    license: 'Apache-2.0',
     ui: { icon: 'far fa-square-o', blockPriority: 1 },
     properties: {
       // Roboflow's current manifest has no `image` (early versions required one); a step that still writes
@@ -48,7 +47,6 @@ export const overlapV1 = defineBlock<Params>({
     },
     required: ['predictions', 'overlap_class_name'],
     outputs: [{ name: 'overlaps', kind: ['object_detection_prediction'] }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ predictions, overlap_type, overlap_class_name }) {
     const names = predictions.column<string>('class_name') ?? [];

@@ -81,7 +81,6 @@ function pathDeviationBlock(version: 'v1' | 'v2'): BlockDefinition<Params> {
       shortDescription: 'Calculate Fréchet distance of object from the reference path.',
       longDescription:
         "Accumulates each tracked object's anchor point across frames and attaches path_deviation: the Fréchet distance (pixels) between that trajectory and reference_path.",
-      license: 'Apache-2.0',
       ui: { section: 'video', icon: 'far fa-road', blockPriority: 3 },
       properties: {
         ...frameSource,

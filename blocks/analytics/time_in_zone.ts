@@ -99,10 +99,8 @@ const common = {
   blockType: 'analytics' as const,
   cacheable: false, // keeps state between runs (step output cache must not reuse it)
   shortDescription: 'Track object time in zone.',
-  license: 'Apache-2.0',
   ui: { section: 'video', icon: 'far fa-timer' },
   outputs: [{ name: 'timed_detections', kind: ['object_detection_prediction', 'instance_segmentation_prediction'] }],
-  executionEngineCompatibility: '>=1.3.0,<2.0.0',
 };
 
 export const timeInZoneV1 = defineBlock<Params>({

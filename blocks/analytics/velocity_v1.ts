@@ -34,7 +34,6 @@ export const velocityV1 = defineBlock<Params>({
     blockType: 'analytics',
     cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Calculate the velocity and speed of tracked objects with smoothing and unit conversion.',
-    license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-gauge' },
     properties: {
       image: selector(['image'], { title: 'Image', description: 'Video frame.', examples: ['$inputs.image'] }),

@@ -38,7 +38,6 @@ export function cvManifest(spec: CvSpec): BlockManifest {
     ...(spec.cacheable === false ? { cacheable: false } : {}),
     shortDescription: spec.shortDescription,
     longDescription: spec.longDescription ?? spec.shortDescription,
-    license: 'Apache-2.0',
     ui: {
       section: family === 'transformation' ? 'transformation' : 'classical_cv',
       icon: spec.icon ?? 'far fa-image',
@@ -51,7 +50,6 @@ export function cvManifest(spec: CvSpec): BlockManifest {
     batchParameters: spec.batchParameters,
     outputDimensionalityOffset: spec.outputDimensionalityOffset,
     propertyAliases: spec.propertyAliases,
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   };
 }
 

@@ -19,7 +19,6 @@ export const continueIfV1 = defineBlock<Params>({
     // Remembers when the condition last held only with a stop delay; without one it is a pure function.
     cacheable: (step) => !(Number(step.stop_delay ?? 0) > 0),
     shortDescription: 'Conditionally stop execution of a branch.',
-    license: 'Apache-2.0',
     ui: { section: 'flow_control', icon: 'fas fa-code-fork', blockPriority: 0 },
     properties: {
       condition_statement: literal(
@@ -48,7 +47,6 @@ export const continueIfV1 = defineBlock<Params>({
     },
     required: ['condition_statement', 'next_steps'],
     outputs: [],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   async run({ condition_statement, evaluation_parameters, next_steps, stop_delay }, context) {
     const holds = await evaluateStatement(condition_statement, {

@@ -20,7 +20,6 @@ export const deltaFilterV1 = defineBlock<Params>({
     blockType: 'flow_control',
     cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Trigger next steps only when the input value changes.',
-    license: 'Apache-2.0',
     ui: { section: 'flow_control', icon: 'far fa-filter' },
     properties: {
       image: selector(['image'], {

@@ -27,7 +27,6 @@ export const rateLimiterV1 = defineBlock<Params>({
     blockType: 'flow_control',
     cacheable: false, // reads the clock, keeps state (step output cache must not reuse it)
     shortDescription: 'Limit the execution frequency of a branch.',
-    license: 'Apache-2.0',
     ui: { section: 'flow_control', icon: 'far fa-clock' },
     properties: {
       cooldown_seconds: literal(
@@ -51,7 +50,6 @@ export const rateLimiterV1 = defineBlock<Params>({
     },
     required: ['depends_on', 'next_steps'],
     outputs: [],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ cooldown_seconds, next_steps, video_reference_image }, context) {
     const key = `${context.stepName}:${video_reference_image?.videoMetadata?.video_identifier ?? 'default'}`;

@@ -25,7 +25,6 @@ export const switchCaseV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'flow_control',
     shortDescription: 'Route execution to different branches based on a value.',
-    license: 'Apache-2.0',
     ui: { section: 'flow_control', icon: 'far fa-code-branch' },
     properties: {
       value: selector(['*'], {

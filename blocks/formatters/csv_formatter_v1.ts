@@ -36,7 +36,6 @@ export const csvFormatterV1 = defineBlock<Params>({
     blockType: 'formatter',
     cacheable: false, // stamps the time (step output cache must not reuse it)
     shortDescription: 'Create CSV files with specified columns.',
-    license: 'Apache-2.0',
     ui: { section: 'data_storage', icon: 'fas fa-file-csv' },
     properties: {
       columns_data: selectorDict(['*'], {
@@ -52,7 +51,6 @@ export const csvFormatterV1 = defineBlock<Params>({
     required: ['columns_data'],
     outputs: [{ name: 'csv_content', kind: ['string'] }],
     batchOrScalarParameters: ['columns_data'],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   async run({ columns_data, columns_operations }, context) {
     const timestamp = new Date().toISOString();

@@ -24,7 +24,6 @@ export const currentTimeV1 = defineBlock<{ timezone: string }>({
     blockType: 'formatter',
     cacheable: false, // reads the clock (step output cache must not reuse it)
     shortDescription: 'Get the current time in a chosen timezone.',
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'far fa-clock' },
     properties: {
       timezone: literalOrSelector({ type: 'string' }, ['string'], {
@@ -40,7 +39,6 @@ export const currentTimeV1 = defineBlock<{ timezone: string }>({
       { name: 'date', kind: ['string'] },
       { name: 'time', kind: ['string'] },
     ],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ timezone }, context) {
     const now = new Date();

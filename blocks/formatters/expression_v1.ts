@@ -57,7 +57,6 @@ export const expressionV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'formatter',
     shortDescription: 'Create a specific output based on defined input variables and configured rules.',
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'far fa-code' },
     properties: {
       data: selectorDict(['*'], {
@@ -100,7 +99,6 @@ export const expressionV1 = defineBlock<Params>({
     },
     required: ['data', 'switch'],
     outputs: [{ name: 'output', kind: ['*'] }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   async run({ data, data_operations, switch: cases }, context) {
     const executionContext = `step: ${context.stepName}`;

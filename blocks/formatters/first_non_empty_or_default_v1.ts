@@ -14,7 +14,6 @@ export const firstNonEmptyOrDefaultV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'formatter',
     shortDescription: 'Take the first non-empty data element or default.',
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-empty-set' },
     properties: {
       data: selectorList(['*'], {
@@ -35,7 +34,6 @@ export const firstNonEmptyOrDefaultV1 = defineBlock<Params>({
     required: ['data'],
     outputs: [{ name: 'output', kind: ['*'] }],
     acceptsEmptyValues: true,
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ data, default: fallback }) {
     const found = (data ?? []).find((v) => v !== null && v !== undefined);

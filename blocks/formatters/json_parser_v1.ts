@@ -24,7 +24,6 @@ export const jsonParserV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'formatter',
     shortDescription: 'Parse raw JSON string into individual outputs.',
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-brackets-curly' },
     properties: {
       raw_json: selector(['language_model_output'], {
@@ -46,7 +45,6 @@ export const jsonParserV1 = defineBlock<Params>({
       { name: 'error_status', kind: ['boolean'] },
       ...((step.expected_fields as string[] | undefined) ?? []).map((name) => ({ name, kind: ['*'] })),
     ],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ raw_json, expected_fields }) {
     const parsed = parseLoosely(String(raw_json ?? ''));

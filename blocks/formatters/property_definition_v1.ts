@@ -16,7 +16,6 @@ export const propertyDefinitionV1 = defineBlock<Params>({
     blockType: 'formatter',
     shortDescription:
       'Define a variable from model predictions, such as the class names, confidences, or number of detections.',
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-gear-code', blockPriority: 0, inDevelopment: false },
     properties: {
       data: selector(['*'], {
@@ -35,7 +34,6 @@ export const propertyDefinitionV1 = defineBlock<Params>({
     },
     required: ['data', 'operations'],
     outputs: [{ name: 'output', kind: ['*'] }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   async run({ data, operations }, context) {
     const ctx = { parameters: {}, executionContext: `step: ${context.stepName} | operations` };

@@ -120,7 +120,6 @@ export const stringTemplateV1 = defineBlock<Params>({
     shortDescription: 'Fill a text template with workflow data.',
     longDescription:
       'Python `str.format` syntax with named placeholders: `{count}`, `{confidence:.2f}`, `{label:>10}`, `{value!r}`; `{{` and `}}` give literal braces. Every placeholder must be a key of `data`; `data_operations` may transform a value (UQL) before it is substituted.',
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'far fa-text' },
     properties: {
       template: literalOrSelector({ type: 'string' }, ['string'], {
@@ -145,7 +144,6 @@ export const stringTemplateV1 = defineBlock<Params>({
     },
     required: ['template'],
     outputs: [{ name: 'output', kind: ['string'] }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   async run({ template, data, data_operations }, context) {
     const values = { ...(data ?? {}) };

@@ -104,7 +104,6 @@ function classifierBlock(version: 'v1' | 'v2'): BlockDefinition<Params> {
       shortDescription: 'Parse a raw string into a classification prediction.',
       longDescription:
         'Turns a VLM/LLM JSON answer (raw or in a Markdown code block) into a classification prediction: single-label {"class_name", "confidence"} or multi-label {"predicted_classes": [...]}. Classes map to ids by their position in `classes`; unknown classes get -1.',
-      license: 'Apache-2.0',
       ui: { section: 'advanced', icon: 'fal fa-tags', blockPriority: 5 },
       properties: {
         image: selector(['image'], {
@@ -127,7 +126,6 @@ function classifierBlock(version: 'v1' | 'v2'): BlockDefinition<Params> {
         { name: 'predictions', kind: ['classification_prediction'] },
         { name: 'inference_id', kind: [version === 'v1' ? 'string' : 'inference_id'] },
       ],
-      executionEngineCompatibility: '>=1.3.0,<2.0.0',
     },
     run({ image, vlm_output, classes }) {
       return parseClassification(image, vlm_output, classes);

@@ -49,7 +49,6 @@ function detectorBlock(version: 'v1' | 'v2'): BlockDefinition<Params> {
       shortDescription: 'Parses raw string into object-detection prediction.',
       longDescription:
         'Turns a VLM/LLM JSON answer (raw or in a Markdown code block) into object detections; model_type and task_type pick the answer format. Classes map to ids by position in `classes`; unknown classes get -1.',
-      license: 'Apache-2.0',
       ui: { section: 'advanced', icon: 'fal fa-object-ungroup', blockPriority: 5 },
       properties: {
         image: selector(['image'], {
@@ -84,7 +83,6 @@ function detectorBlock(version: 'v1' | 'v2'): BlockDefinition<Params> {
         { name: 'predictions', kind: ['object_detection_prediction'] },
         { name: 'inference_id', kind: [version === 'v1' ? 'string' : 'inference_id'] },
       ],
-      executionEngineCompatibility: '>=1.3.0,<2.0.0',
     },
     run({ image, vlm_output, classes, model_type, task_type }, context) {
       const parser = parserFor(model_type, task_type);

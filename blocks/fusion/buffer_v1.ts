@@ -17,7 +17,6 @@ export const bufferV1 = defineBlock<Params>({
     blockType: 'fusion',
     cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Returns an array of the last `length` values passed to it.',
-    license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-layer-group' },
     properties: {
       data: selector(['*', 'image', 'list_of_values'], {
@@ -36,7 +35,6 @@ export const bufferV1 = defineBlock<Params>({
     },
     required: ['data'],
     outputs: [{ name: 'output', kind: ['list_of_values'] }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ data, length, pad }, context) {
     const size = Number(length ?? 5);

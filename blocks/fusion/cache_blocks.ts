@@ -26,7 +26,6 @@ export const cacheSetV1 = defineBlock<{ image: WorkflowImage; key: string; value
     shortDescription: 'Stores a value in a cache entry for later retrieval.',
     longDescription:
       'Stores a value under a key in an in-memory cache namespaced by the video identifier of the image; read it back with Cache Get.',
-    license: 'Apache-2.0',
     properties: {
       image: imageProperty('The image data to use as a reference for the cache namespace.'),
       key: keyProperty('The key of the cache entry to set.'),
@@ -37,7 +36,6 @@ export const cacheSetV1 = defineBlock<{ image: WorkflowImage; key: string; value
     },
     required: ['image', 'key', 'value'],
     outputs: [{ name: 'output', kind: ['*'] }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ image, key, value }) {
     namespaceOf(image).set(key, value);
@@ -55,7 +53,6 @@ export const cacheGetV1 = defineBlock<{ image: WorkflowImage; key: string }>({
     shortDescription: 'Fetches a previously stored value from a cache entry.',
     longDescription:
       "Reads the value Cache Set stored under a key in the namespace of the image's video identifier; false when the key was never set.",
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'far fa-memory' },
     properties: {
       image: imageProperty("Input image whose video identifier selects the cache namespace ('default' without one)."),
@@ -63,7 +60,6 @@ export const cacheGetV1 = defineBlock<{ image: WorkflowImage; key: string }>({
     },
     required: ['image', 'key'],
     outputs: [{ name: 'output', kind: ['*'] }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ image, key }) {
     const cache = namespaceOf(image);

@@ -51,7 +51,6 @@ export const detectionsClassesReplacementV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'fusion',
     shortDescription: 'Replace classes of detections with classes predicted by a chained classification model.',
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-arrow-right-arrow-left' },
     properties: {
       object_detection_predictions: selector([...DETECTION_KINDS], {
@@ -80,7 +79,6 @@ export const detectionsClassesReplacementV1 = defineBlock<Params>({
     inputDimensionalityOffsets: { object_detection_predictions: 0, classification_predictions: 1 },
     dimensionalityReferenceProperty: 'object_detection_predictions',
     acceptsEmptyValues: true,
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({
     object_detection_predictions: detections,

@@ -188,7 +188,6 @@ export const detectionsConsensusV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'fusion',
     shortDescription: 'Combine predictions from multiple detections models to make a decision about object presence.',
-    license: 'Apache-2.0',
     ui: { section: 'flow_control', icon: 'fal fa-circle-check' },
     properties: {
       predictions_batches: selectorList([...DETECTION_KINDS], {
@@ -257,7 +256,6 @@ export const detectionsConsensusV1 = defineBlock<Params>({
       { name: 'presence_confidence', kind: ['float_zero_to_one', 'dictionary'] },
     ],
     batchParameters: ['predictions_batches'],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(params) {
     const { predictions_batches, ...options } = params;

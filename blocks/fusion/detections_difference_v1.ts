@@ -79,7 +79,6 @@ export const detectionsDifferenceV1 = defineBlock<Params>({
     shortDescription: 'Match detections across before/after images and report removed, persisted and new objects.',
     longDescription:
       'Assigns reference ("before") detections to candidate ("after") detections one-to-one by a spatial and class cost; reports removed, persisted and new detections, their counts, and verified (non-empty reference with at least min_removed_to_verify removals).',
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-not-equal', blockPriority: 11 },
     properties: {
       reference_predictions: selector(['object_detection_prediction'], {
@@ -119,7 +118,6 @@ export const detectionsDifferenceV1 = defineBlock<Params>({
       { name: 'new_count', kind: ['integer'] },
       { name: 'verified', kind: ['boolean'] },
     ],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(p) {
     const reference = p.reference_predictions;

@@ -173,7 +173,6 @@ export const detectionsListRollupV1 = defineBlock<Params>({
     shortDescription: 'Roll up multiple levels of dimensionality back to a single dimension.',
     longDescription:
       'Maps child detections made on crops back into the parent image and merges overlapping children of the same class.',
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-bring-front', blockPriority: 6 },
     properties: {
       parent_detection: selector([...DETECTION_KINDS], {
@@ -214,7 +213,6 @@ export const detectionsListRollupV1 = defineBlock<Params>({
       },
       { name: 'crop_zones', kind: ['list_of_values'] },
     ],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(params) {
     const children = (params.child_detections ?? []).filter((c): c is Detections => c instanceof Detections);

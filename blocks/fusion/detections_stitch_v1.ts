@@ -49,7 +49,6 @@ export const detectionsStitchV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'fusion',
     shortDescription: 'Merge detections from sub-parts of the image into one prediction for the whole image.',
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-reel' },
     properties: {
       reference_image: selector(['image'], {
@@ -79,7 +78,6 @@ export const detectionsStitchV1 = defineBlock<Params>({
     outputs: [{ name: 'predictions', kind: ['object_detection_prediction', 'instance_segmentation_prediction'] }],
     inputDimensionalityOffsets: { reference_image: 0, predictions: 1 },
     dimensionalityReferenceProperty: 'reference_image',
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ reference_image, predictions, overlap_filtering_strategy, iou_threshold }, context) {
     const stitched = stitchDetections(reference_image, predictions ? [...predictions] : []);

@@ -12,7 +12,6 @@ export const dimensionCollapseV1 = defineBlock<{ data: Batch }>({
     version: 'v1',
     blockType: 'fusion',
     shortDescription: 'Collapse dimensionality level by one for nested data.',
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'far fa-layer-minus' },
     properties: {
       data: selector(['*'], {
@@ -25,7 +24,6 @@ export const dimensionCollapseV1 = defineBlock<{ data: Batch }>({
     outputs: [{ name: 'output', kind: ['list_of_values'] }],
     autoBatchCastParameters: ['data'],
     outputDimensionalityOffset: -1,
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ data }) {
     // Called per parent element with the group of children; a batch of groups gets one result per group.

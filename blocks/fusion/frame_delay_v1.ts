@@ -17,7 +17,6 @@ export const frameDelayV1 = defineBlock<Params>({
     blockType: 'fusion',
     cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Access data from previous video frames.',
-    license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-clock-rotate-left' },
     properties: {
       image: selector(['image'], {
@@ -52,7 +51,6 @@ export const frameDelayV1 = defineBlock<Params>({
       { name: 'is_available', kind: ['boolean'] },
       { name: 'reference_frame_number', kind: ['integer'] },
     ],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ image, data, offset }, context) {
     const video = image.videoMetadata?.video_identifier ?? image.parentId;

@@ -27,7 +27,6 @@ export const imageStackV1 = defineBlock<Params>({
     blockType: 'fusion',
     cacheable: false, // keeps state between runs (step output cache must not reuse it)
     shortDescription: 'Keep a rolling stack of recent video frames.',
-    license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-layer-group' },
     properties: {
       image: selector(['image'], {
@@ -62,7 +61,6 @@ export const imageStackV1 = defineBlock<Params>({
       { name: 'frames', kind: ['list_of_values'] },
       { name: 'frames_count', kind: ['integer'] },
     ],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   async run({ image, stack_size, resolution_width, resolution_height, clear }, context) {
     const key = `${context.stepName}:${image.videoMetadata?.video_identifier ?? image.parentId}`;

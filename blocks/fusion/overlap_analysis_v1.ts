@@ -63,7 +63,6 @@ export const overlapAnalysisV1 = defineBlock<Params>({
     shortDescription: 'Compute pairwise overlap between two sets of detections.',
     longDescription:
       'Reports intersection over the reference detection\u2019s area for every overlapping reference/candidate pair at or above min_overlap.',
-    license: 'Apache-2.0',
     properties: {
       reference_predictions: selector(KINDS, {
         title: 'Reference Predictions',
@@ -84,7 +83,6 @@ export const overlapAnalysisV1 = defineBlock<Params>({
     },
     required: ['reference_predictions', 'candidate_predictions'],
     outputs: [{ name: 'overlaps', kind: ['detections_overlaps'] }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run: ({ reference_predictions, candidate_predictions, min_overlap }) => ({
     overlaps: overlapRecords(reference_predictions, candidate_predictions, Number(min_overlap ?? 0.1)),

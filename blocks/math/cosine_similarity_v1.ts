@@ -35,7 +35,6 @@ export const cosineSimilarityV1 = defineBlock<Params>({
     },
     required: ['embedding_1', 'embedding_2'],
     outputs: [{ name: 'similarity', kind: ['float'] }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ embedding_1, embedding_2 }, context) {
     if (!embedding_1 || !embedding_2 || embedding_1.length !== embedding_2.length || embedding_1.length === 0) {

@@ -24,7 +24,6 @@ export const emailNotificationV1 = defineBlock<EmailParams>({
       'filled from `message_parameters` (each optionally transformed by `message_parameters_operations`). ' +
       'Attachments come from other steps (text is sent as UTF-8). `cooldown_seconds` (default 5) throttles ' +
       'follow-up notifications of the step; with `fire_and_forget` the workflow does not wait for delivery.',
-    license: 'Apache-2.0',
     ui: { section: 'notifications', icon: 'far fa-envelope' },
     properties: {
       ...emailProperties(['string', 'bytes']),

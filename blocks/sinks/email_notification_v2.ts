@@ -32,7 +32,6 @@ export const emailNotificationV2 = defineBlock<Params>({
       '`{{ $parameters.name }}` placeholders filled from `message_parameters` (optionally transformed by ' +
       '`message_parameters_operations`); attachments may be text, bytes or images (sent as JPEG). Roboflow\u2019s ' +
       'managed e-mail proxy needs Roboflow\u2019s cloud and is not available in Sightline.',
-    license: 'Apache-2.0',
     ui: { section: 'notifications', icon: 'far fa-envelope', blockPriority: 0, popular: true },
     properties: {
       email_provider: literal(

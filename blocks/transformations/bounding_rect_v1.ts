@@ -16,7 +16,6 @@ export const boundingRectV1 = defineBlock<Params>({
     shortDescription: 'Find the minimal bounding box surrounding the detected polygon.',
     longDescription:
       'For each instance segmentation, finds the minimum-area rotated rectangle around its largest contour, makes it the mask and box, and stores its corners (rect), width, height and angle.',
-    license: 'Apache-2.0',
     ui: { section: 'transformation', icon: 'fal fa-rectangles-mixed', blockPriority: 5 },
     properties: {
       predictions: selector(['instance_segmentation_prediction'], {
@@ -26,7 +25,6 @@ export const boundingRectV1 = defineBlock<Params>({
     },
     required: ['predictions'],
     outputs: [{ name: 'detections_with_rect', kind: ['instance_segmentation_prediction'] }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ predictions }, context) {
     if (!predictions.masks || !predictions.maskShape) {

@@ -84,10 +84,8 @@ const common = {
   blockType: 'transformation' as const,
   cacheable: false, // keeps state between runs (step output cache must not reuse it)
   shortDescription: 'Track and update object positions across video frames.',
-  license: 'Apache-2.0',
   ui: { section: 'video', icon: 'far fa-location-crosshairs', trackers: true },
   required: ['detections'],
-  executionEngineCompatibility: '>=1.3.0,<2.0.0',
 };
 const detectionKinds = ['object_detection_prediction', 'instance_segmentation_prediction'];
 

@@ -51,7 +51,6 @@ export const detectionOffsetV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'transformation',
     shortDescription: 'Apply a padding around the width and height of detections.',
-    license: 'Apache-2.0',
     ui: { section: 'transformation', icon: 'fal fa-distribute-spacing-horizontal' },
     properties: {
       predictions: selector(KINDS, {
@@ -77,7 +76,6 @@ export const detectionOffsetV1 = defineBlock<Params>({
     required: ['predictions', 'offset_width', 'offset_height'],
     outputs: [{ name: 'predictions', kind: KINDS }],
     batchParameters: ['predictions'],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ predictions, offset_width, offset_height, units }) {
     const percent = units === 'Percent (%)';

@@ -10,7 +10,6 @@ export const detectionsCombineV1 = defineBlock<{ prediction_one: Detections; pre
     version: 'v1',
     blockType: 'transformation',
     shortDescription: 'Combine two sets of detections into one.',
-    license: 'Apache-2.0',
     ui: { section: 'transformation', icon: 'fal fa-object-union' },
     properties: {
       prediction_one: selector(KINDS, {
@@ -26,7 +25,6 @@ export const detectionsCombineV1 = defineBlock<{ prediction_one: Detections; pre
     },
     required: ['prediction_one', 'prediction_two'],
     outputs: [{ name: 'predictions', kind: KINDS }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ prediction_one, prediction_two }) {
     return { predictions: Detections.merge([prediction_one, prediction_two]) };

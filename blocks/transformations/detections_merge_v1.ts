@@ -42,7 +42,6 @@ export const detectionsMergeV1 = defineBlock<{ predictions: Detections; class_na
     version: 'v1',
     blockType: 'transformation',
     shortDescription: 'Merge multiple detections into a single bounding box.',
-    license: 'Apache-2.0',
     ui: { section: 'transformation', icon: 'fal fa-object-union' },
     properties: {
       predictions: selector([...DETECTION_KINDS], {
@@ -57,7 +56,6 @@ export const detectionsMergeV1 = defineBlock<{ predictions: Detections; class_na
     },
     required: ['predictions'],
     outputs: [{ name: 'predictions', kind: ['object_detection_prediction'] }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ predictions, class_name }) {
     return { predictions: mergeIntoOne(predictions, class_name ?? 'merged_detection') };

@@ -90,7 +90,6 @@ export const detectionsNearestNeighborV1 = defineBlock<Params>({
     shortDescription: 'Find the closest target detection for each query detection using pixel distance.',
     longDescription:
       'Matches every query detection to its nearest target detection(s) by Euclidean pixel distance between anchor points; ties within 1 px all match, a detection never matches itself (same detection_id), and max_distance drops far targets.',
-    license: 'Apache-2.0',
     ui: { section: 'classical_cv', icon: 'far fa-crosshairs', blockPriority: 12 },
     properties: {
       query_predictions: selector(KINDS, {
@@ -122,7 +121,6 @@ export const detectionsNearestNeighborV1 = defineBlock<Params>({
       { name: 'matched_query_detections', kind: KINDS },
       { name: 'matched_target_detections', kind: KINDS },
     ],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(p, context) {
     const step = context.stepName;

@@ -27,7 +27,6 @@ export function detectionsOperationsManifest(
     ...base,
     version: 'v1',
     blockType: 'transformation',
-    license: 'Apache-2.0',
     properties: {
       predictions: selector([...DETECTION_KINDS], {
         title: 'Predictions',
@@ -53,7 +52,6 @@ export function detectionsOperationsManifest(
     outputs: [{ name: 'predictions', kind: [...DETECTION_KINDS] }],
     batchParameters: ['predictions'],
     batchOrScalarParameters: ['operations_parameters'],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   };
 }
 

@@ -73,7 +73,6 @@ export const distanceMeasurementV1 = defineBlock<Params>({
       'Measure the distance between two bounding boxes on a 2D plane with a camera perpendicular to the plane.',
     longDescription:
       'Measures the gap between the first boxes of two classes along an axis, calibrated by a reference object of known size or a pixel-to-centimetre ratio on the same plane.',
-    license: 'Apache-2.0',
     ui: { section: 'classical_cv', icon: 'far fa-ruler-horizontal', opencv: true },
     properties: {
       predictions: selector(

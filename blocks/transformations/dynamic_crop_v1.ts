@@ -87,7 +87,6 @@ export const dynamicCropV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'transformation',
     shortDescription: 'Crop an image using bounding boxes from a detection model.',
-    license: 'Apache-2.0',
     ui: { section: 'transformation', icon: 'far fa-crop-alt', blockPriority: 1, popular: true },
     properties: {
       images: imagesProperty('The image to crop.'),
@@ -125,7 +124,6 @@ export const dynamicCropV1 = defineBlock<Params>({
     ],
     batchParameters: ['images', 'predictions'],
     outputDimensionalityOffset: 1,
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ images, predictions, mask_opacity, background_color }, context) {
     const opacity = Number(mask_opacity ?? 0);

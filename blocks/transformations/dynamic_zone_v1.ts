@@ -55,7 +55,6 @@ export const dynamicZoneV1 = defineBlock<Params>({
       'Simplify polygons so they are geometrically convex and contain only the requested amount of vertices.',
     longDescription:
       'Builds a zone from the shape of each segmented object (a basketball court, a road segment, a zebra crossing): the convex hull of the mask is simplified until it has required_number_of_vertices vertices, optionally refitted to the mask outline by least squares, and expanded about its centroid by scale_ratio. Filter the detections to the classes of interest first.',
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-square-dashed', blockPriority: 3, opencv: true },
     properties: {
       predictions: selector(['instance_segmentation_prediction'], {
@@ -90,7 +89,6 @@ export const dynamicZoneV1 = defineBlock<Params>({
       { name: 'simplification_converged', kind: ['boolean'] },
     ],
     batchParameters: ['predictions'],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(p, context) {
     const vertices = Number(p.required_number_of_vertices);

@@ -59,7 +59,6 @@ export const geotagDetectionV1 = defineBlock<Params>({
     shortDescription: 'Project detections from pixel coordinates to real-world GPS positions.',
     longDescription:
       "Projects each detection's box centre to a GPS coordinate from the camera's latitude, longitude, altitude above ground, horizontal field of view and heading, assuming a nadir (straight-down) camera over flat ground, as in drone surveys; accuracy drops for oblique views. Outputs one record per detection (class, confidence, lat, lon, pixel_x, pixel_y, width, height) and a GeoJSON FeatureCollection of Point features.",
-    license: 'Apache-2.0',
     ui: { section: 'transformation', icon: 'far fa-map-pin', blockPriority: 5 },
     properties: {
       image: selector(['image'], {
@@ -102,7 +101,6 @@ export const geotagDetectionV1 = defineBlock<Params>({
       { name: 'geo_detections', kind: ['list_of_values'] },
       { name: 'geojson', kind: ['dictionary'] },
     ],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(p) {
     const d = p.predictions;

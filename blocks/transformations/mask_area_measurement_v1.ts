@@ -28,7 +28,6 @@ export const maskAreaMeasurementV1 = defineBlock<Params>({
     shortDescription: 'Measure the area of detected objects and optionally convert to real-world units.',
     longDescription:
       'Adds area_px (non-zero mask pixels, holes excluded; box width x height without a mask) and area_converted (area_px / pixels_per_unit²) to each detection.',
-    license: 'Apache-2.0',
     ui: { section: 'classical_cv', icon: 'far fa-ruler-combined', blockPriority: 12, opencv: true },
     properties: {
       predictions: selector(['instance_segmentation_prediction', 'object_detection_prediction'], {
@@ -43,7 +42,6 @@ export const maskAreaMeasurementV1 = defineBlock<Params>({
     },
     required: ['predictions'],
     outputs: [{ name: 'predictions', kind: ['object_detection_prediction', 'instance_segmentation_prediction'] }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ predictions, pixels_per_unit }) {
     const areas = detectionAreas(predictions);

@@ -46,7 +46,6 @@ export const perClassConfidenceFilterV1 = defineBlock<Params>({
     shortDescription: 'Filter detections by applying a per-class confidence threshold.',
     longDescription:
       'Keeps each detection whose confidence is at least the threshold configured for its class name; classes missing from class_thresholds use default_threshold.',
-    license: 'Apache-2.0',
     ui: { section: 'flow_control', icon: 'far fa-filter', blockPriority: 2 },
     properties: {
       predictions: selector(KINDS, {
@@ -70,7 +69,6 @@ export const perClassConfidenceFilterV1 = defineBlock<Params>({
     required: ['predictions', 'class_thresholds'],
     outputs: [{ name: 'predictions', kind: KINDS }],
     batchParameters: ['predictions'],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ predictions, class_thresholds, default_threshold }, context) {
     return predictions.values.map((d) => ({

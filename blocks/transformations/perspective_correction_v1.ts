@@ -82,7 +82,6 @@ export const perspectiveCorrectionV1 = defineBlock<Params>({
       'Adjust detection coordinates from a polygon-defined plane to a straight rectangular plane with specified width and height.',
     longDescription:
       "Corrects detection coordinates with the perspective transform taking a 4-vertex polygon onto a rectangle, as if the camera looked straight down on the plane. The largest 4-vertex polygon of each image is used; its vertices are ordered from the bottom left. With extend_perspective_polygon_by_detections_anchor the polygon grows to contain each detection's anchor (ALL: the whole box) and the rectangle grows accordingly (extended_transformed_rect_width/height). With warp_image the image is warped into the rectangle.",
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-toolbox', blockPriority: 2, opencv: true },
     properties: {
       predictions: selector(['object_detection_prediction', 'instance_segmentation_prediction'], {
@@ -130,7 +129,6 @@ export const perspectiveCorrectionV1 = defineBlock<Params>({
     ],
     batchParameters: ['images', 'predictions'],
     batchOrScalarParameters: ['perspective_polygons', 'transformed_rect_width', 'transformed_rect_height'],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(p, context) {
     const fail = (why: string): never => {

@@ -27,7 +27,6 @@ export const qrCodeGeneratorV1 = defineBlock<Params>({
       'Encodes the text (UTF-8, byte mode) as a QR code with error-correction level M in the smallest version ' +
       'that holds it (versions 1-10, up to 213 bytes), drawn with 10-pixel modules, `border` modules of quiet zone, ' +
       'dark modules in `fill_color` on `back_color`.',
-    license: 'Apache-2.0',
     searchKeywords: ['qr', 'qr code', 'barcode', 'generate'],
     ui: { section: 'transformation', icon: 'far fa-qrcode', blockPriority: 12 },
     properties: {
@@ -57,7 +56,6 @@ export const qrCodeGeneratorV1 = defineBlock<Params>({
     },
     required: ['text'],
     outputs: [{ name: 'qr_code', kind: ['image'] }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ text, border, fill_color, back_color }, context) {
     if (typeof text !== 'string') {

@@ -56,7 +56,6 @@ export const sizeMeasurementV1 = defineBlock<Params>({
     shortDescription: 'Measure the dimensions of objects in relation to a reference object.',
     longDescription:
       "Scales each object's pixel width and height by reference_dimensions / the reference object's pixel size (the most confident reference detection, or a reference polygon).",
-    license: 'Apache-2.0',
     ui: { section: 'classical_cv', icon: 'far fa-ruler', blockPriority: 10, opencv: true },
     properties: {
       object_predictions: selector(['instance_segmentation_prediction', 'object_detection_prediction'], {
@@ -82,7 +81,6 @@ export const sizeMeasurementV1 = defineBlock<Params>({
     },
     required: ['object_predictions', 'reference_predictions', 'reference_dimensions'],
     outputs: [{ name: 'dimensions', kind: ['list_of_values'] }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ object_predictions, reference_predictions, reference_dimensions }, context) {
     const [realWidth, realHeight] = parseDimensions(reference_dimensions, context.stepName);

@@ -76,7 +76,6 @@ export const stabilizeDetectionsV1 = defineBlock<Params>({
     shortDescription: 'Apply a smoothing algorithm to reduce noise and flickering across video frames.',
     longDescription:
       'Smooths the boxes of tracked objects between frames and, when an object is briefly missed, predicts its box from its smoothed velocity for up to smoothing_window_size frames.',
-    license: 'Apache-2.0',
     ui: { section: 'video', icon: 'fas fa-waveform-lines', blockPriority: 4 },
     properties: {
       image: selector(['image'], { description: 'Video frame (its video_identifier selects the state).' }),
@@ -99,7 +98,6 @@ export const stabilizeDetectionsV1 = defineBlock<Params>({
     outputs: [
       { name: 'tracked_detections', kind: ['object_detection_prediction', 'instance_segmentation_prediction'] },
     ],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(p, context) {
     const ids = requireTracked(p.detections, context.stepName);

@@ -40,7 +40,6 @@ export const stitchOcrDetectionsV1 = defineBlock<StitchOcrParams>({
     version: 'v1',
     blockType: 'transformation',
     shortDescription: 'Combine OCR detections into text, line by line.',
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-reel' },
     properties: STITCH_OCR_PROPERTIES,
     required: ['predictions'],

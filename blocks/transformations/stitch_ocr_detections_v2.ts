@@ -17,7 +17,6 @@ export const stitchOcrDetectionsV2 = defineBlock<Params>({
     version: 'v2',
     blockType: 'transformation',
     shortDescription: 'Combine OCR detections into text, line by line, with adaptive line grouping.',
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'fal fa-reel' },
     properties: {
       ...STITCH_OCR_PROPERTIES,

@@ -96,7 +96,6 @@ export const trackClassLockV1 = defineBlock<Params>({
     shortDescription: 'Lock the class of each tracked object by majority voting to eliminate class flicker.',
     longDescription:
       'Locks the class label of each tracked object by majority voting. Before a lock, every frame with confidence >= vote_confidence votes for its class; a class locks once it has min_votes votes and leads the runner-up by lead_margin. Locked tracks carry the locked class and the mean confidence of its counted votes. A lock changes only after switch_after consecutive qualifying frames of the same challenger. A new tracker id appearing within reattach_window frames where a locked track vanished (IoU >= reattach_iou) inherits the lock. Tracks unseen for state_ttl frames are forgotten. Each detection gets a boolean class_locked column. Needs tracker ids (place after a tracker).',
-    license: 'Apache-2.0',
     ui: { section: 'video', icon: 'fas fa-lock', blockPriority: 5 },
     properties: {
       ...trackerInputs(TRACKER_PREDICTION_KINDS),
@@ -145,7 +144,6 @@ export const trackClassLockV1 = defineBlock<Params>({
     },
     required: ['image', 'detections'],
     outputs: [{ name: 'tracked_detections', kind: TRACKER_PREDICTION_KINDS }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(p, context) {
     const step = context.stepName;

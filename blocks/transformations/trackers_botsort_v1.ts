@@ -43,7 +43,6 @@ export const trackersBotsortV1 = defineBlock<Params>({
     shortDescription: 'ByteTrack-style association with optional camera motion compensation (BoT-SORT).',
     longDescription:
       'Tracks objects across video frames with BoT-SORT: confirmed Kalman-predicted tracks are associated with confident, then weak detections; unconfirmed tracks get a stage of their own with the confident detections left over. Camera motion compensation settings are accepted but not applied (tracks are predicted in image coordinates). State is kept per video_identifier.',
-    license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-location-crosshairs', blockPriority: 0, trackers: true },
     properties: {
       ...trackerInputs(),
@@ -103,7 +102,6 @@ export const trackersBotsortV1 = defineBlock<Params>({
     },
     required: ['image', 'detections'],
     outputs: TRACKER_OUTPUTS,
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(p, context) {
     const source = videoOf(p.image);

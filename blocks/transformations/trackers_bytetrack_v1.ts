@@ -43,7 +43,6 @@ export const trackersBytetrackV1 = defineBlock<Params>({
     shortDescription: 'Robust object tracking that keeps weak detections to bridge occlusions.',
     longDescription:
       'Tracks objects across video frames with ByteTrack: two-stage association of confident, then weak detections to Kalman-predicted tracks. State is kept per video_identifier.',
-    license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-location-crosshairs', blockPriority: 0, trackers: true },
     properties: {
       ...trackerInputs(),
@@ -58,7 +57,6 @@ export const trackersBytetrackV1 = defineBlock<Params>({
     },
     required: ['image', 'detections'],
     outputs: TRACKER_OUTPUTS,
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(p, context) {
     return runTracker(

@@ -45,7 +45,6 @@ export const trackersOcsortV1 = defineBlock<Params>({
     shortDescription: 'Track objects across video frames using OC-SORT.',
     longDescription:
       'Tracks objects across video frames with OC-SORT: confident detections are associated with Kalman-predicted tracks by IoU plus a direction consistency term (observation-centric momentum), then leftover detections are matched against the last observation of leftover tracks (observation-centric recovery). State is kept per video_identifier.',
-    license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-location-crosshairs', blockPriority: 2, trackers: true },
     properties: {
       ...trackerInputs(),
@@ -67,7 +66,6 @@ export const trackersOcsortV1 = defineBlock<Params>({
     },
     required: ['image', 'detections'],
     outputs: TRACKER_OUTPUTS,
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(p, context) {
     const highConfidence = Number(p.high_conf_det_threshold ?? 0.6);

@@ -38,7 +38,6 @@ export const trackersSortV1 = defineBlock<Params>({
     shortDescription: 'Fast, lightweight object tracking. Works best when objects are clearly visible.',
     longDescription:
       'Tracks objects across video frames with SORT: a Kalman filter predicts each track, IoU assignment pairs tracks with detections. State is kept per video_identifier.',
-    license: 'Apache-2.0',
     ui: { section: 'video', icon: 'far fa-location-crosshairs', blockPriority: 1, trackers: true },
     properties: {
       ...trackerInputs(),
@@ -47,7 +46,6 @@ export const trackersSortV1 = defineBlock<Params>({
     },
     required: ['image', 'detections'],
     outputs: TRACKER_OUTPUTS,
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run(p, context) {
     return runTracker(

@@ -133,7 +133,6 @@ export function visualizationManifest(spec: VisualizationSpec): BlockManifest {
     ...(spec.cacheable === false ? { cacheable: false } : {}),
     shortDescription: spec.shortDescription,
     longDescription: spec.longDescription ?? spec.shortDescription,
-    license: 'Apache-2.0',
     searchKeywords: spec.searchKeywords,
     ui: {
       section: 'visualization',
@@ -145,7 +144,7 @@ export function visualizationManifest(spec: VisualizationSpec): BlockManifest {
     properties,
     required: ['image', ...(predictionKinds ? ['predictions'] : []), ...(spec.required ?? [])],
     outputs: [{ name: 'image', kind: ['image'] }],
-    executionEngineCompatibility: spec.executionEngineCompatibility ?? '>=1.3.0,<2.0.0',
+    executionEngineCompatibility: spec.executionEngineCompatibility,
   };
 }
 

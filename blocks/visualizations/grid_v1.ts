@@ -73,7 +73,6 @@ export const gridVisualizationV1 = defineBlock<Params>({
       'Arranges a list of images on a square grid (ceil(sqrt(n)) cells per side) inside an output image of ' +
       '`width` x `height`, each image resized to fit its cell with its aspect ratio kept, centred, row by row. ' +
       'An empty list gives a black image.',
-    license: 'Apache-2.0',
     searchKeywords: ['annotator'],
     ui: { section: 'visualization', icon: 'far fa-grid' },
     properties: {
@@ -97,7 +96,6 @@ export const gridVisualizationV1 = defineBlock<Params>({
     },
     required: ['images'],
     outputs: [{ name: 'image', kind: ['image'] }],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   async run(params, context) {
     const width = positiveInt(params.width ?? 2560, context.stepName, 'width');

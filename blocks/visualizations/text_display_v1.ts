@@ -149,7 +149,6 @@ export const textDisplayV1 = defineBlock<Params>({
     version: 'v1',
     blockType: 'visualization',
     shortDescription: 'Display customizable text on an image with styling and positioning options.',
-    license: 'Apache-2.0',
     ui: { section: 'visualization', icon: 'far fa-text', blockPriority: 20 },
     properties: {
       image: selector(['image'], {

@@ -89,14 +89,12 @@ export function classificationManifest(
   return {
     ...fields,
     blockType: 'model',
-    license: 'Apache-2.0',
     searchKeywords: ['classification', 'classifier', 'roboflow'],
     ui: { section: 'model', icon: 'far fa-chart-network', inference: true },
     properties: { ...CLASSIFICATION_BASE_PROPERTIES, ...fields.properties },
     required: ['images', 'model_id'],
     propertyAliases: { image: 'images' },
     batchParameters: ['images'],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   };
 }
 

@@ -39,7 +39,6 @@ export const barcodeDetectorV1 = defineBlock<{ images: Batch<WorkflowImage> }>({
       'Finds 1D barcodes (EAN-13, UPC-A reported as 13-digit EAN-13, EAN-8, Code 128 and Code 39) lying ' +
       'roughly horizontal or vertical, and decodes them, verifying check digits. Each code becomes one ' +
       'detection of class `barcode` with confidence 1.0, its box around the bars, and the decoded text in `data`.',
-    license: 'Apache-2.0',
     searchKeywords: ['barcode', 'ean', 'upc', 'code 128', 'code 39', 'decode'],
     ui: { section: 'model', icon: 'far fa-barcode', blockPriority: 12 },
     properties: { images: imagesProperty() },
@@ -47,7 +46,6 @@ export const barcodeDetectorV1 = defineBlock<{ images: Batch<WorkflowImage> }>({
     propertyAliases: { image: 'images' },
     outputs: [{ name: 'predictions', kind: ['bar_code_detection'] }],
     batchParameters: ['images'],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ images }) {
     return images.values.map((image): StepOutputs => ({ predictions: image ? barcodeDetections(image) : null }));

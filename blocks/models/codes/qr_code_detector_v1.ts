@@ -41,7 +41,6 @@ export const qrCodeDetectorV1 = defineBlock<{ images: Batch<WorkflowImage> }>({
       'Finds QR codes (versions 1-10, any error-correction level, slight rotation and perspective) and decodes ' +
       'them. Each code becomes one detection of class `qr_code` with confidence 1.0, its box around the code, ' +
       'and the decoded text in `data`.',
-    license: 'Apache-2.0',
     searchKeywords: ['qr', 'qr code', 'barcode', 'decode'],
     ui: { section: 'model', icon: 'far fa-qrcode', blockPriority: 13 },
     properties: { images: imagesProperty() },
@@ -49,7 +48,6 @@ export const qrCodeDetectorV1 = defineBlock<{ images: Batch<WorkflowImage> }>({
     propertyAliases: { image: 'images' },
     outputs: [{ name: 'predictions', kind: ['qr_code_detection'] }],
     batchParameters: ['images'],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run({ images }) {
     return images.values.map((image): StepOutputs => ({ predictions: image ? qrCodeDetections(image) : null }));

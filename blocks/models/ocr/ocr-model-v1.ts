@@ -19,7 +19,6 @@ export const ocrModelV1 = defineBlock<{ images: Batch<WorkflowImage>; model: str
       'classification, line recognition). `result` is the text of all lines in reading order joined by ' +
       'spaces; `predictions` has one box per line with the line text as its class name. Every `model` ' +
       'choice runs the same local engine. Combine with a detection model and dynamic crop to read specific regions.',
-    license: 'Apache-2.0',
     searchKeywords: ['OCR', 'text', 'doctr', 'paddle'],
     ui: { section: 'model', icon: 'far fa-text', blockPriority: 11, inference: true },
     properties: {
@@ -37,7 +36,6 @@ export const ocrModelV1 = defineBlock<{ images: Batch<WorkflowImage>; model: str
     propertyAliases: { image: 'images' },
     outputs: OCR_OUTPUTS,
     batchParameters: ['images'],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run: ({ images }, context) => runOcrOverBatch(images, context),
 });

@@ -12,7 +12,6 @@ export const ppOcrV1 = defineBlock<{ images: Batch<WorkflowImage> }>({
     longDescription:
       'Detects text lines and reads them with PP-OCRv4. `result` is all lines in reading order joined by ' +
       'spaces; `predictions` has one box per line with the line text as its class name.',
-    license: 'Apache-2.0',
     searchKeywords: ['OCR', 'text', 'paddle', 'paddleocr'],
     ui: { section: 'model', icon: 'far fa-text', blockPriority: 11, inference: true },
     properties: { images: imagesProperty() },
@@ -20,7 +19,6 @@ export const ppOcrV1 = defineBlock<{ images: Batch<WorkflowImage> }>({
     propertyAliases: { image: 'images' },
     outputs: OCR_OUTPUTS,
     batchParameters: ['images'],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   run: ({ images }, context) => runOcrOverBatch(images, context),
 });

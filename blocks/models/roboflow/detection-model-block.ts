@@ -280,7 +280,6 @@ export function detectionModelBlock(identity: DetectionBlockIdentity): BlockDefi
       blockType: 'model',
       shortDescription: DESCRIPTIONS[identity.task],
       longDescription: `Run inference on a ${identity.task.replace('-', ' ')} model hosted on or uploaded to Roboflow, or installed in the local model cache.`,
-      license: 'Apache-2.0',
       searchKeywords: ['model', 'roboflow', 'yolo', identity.task],
       ui: {
         section: 'model',
@@ -294,7 +293,6 @@ export function detectionModelBlock(identity: DetectionBlockIdentity): BlockDefi
       propertyAliases: { image: 'images' },
       outputs: outputs(identity),
       batchParameters: ['images'],
-      executionEngineCompatibility: '>=1.3.0,<2.0.0',
     },
     async run(params, context) {
       const models = modelManagerOf(context);
