@@ -8,7 +8,9 @@ export function bearerKey(req: Request): string | undefined {
 }
 
 export function requestApiKey(req: Request, bodyKey: unknown, fallback: string | undefined): string | undefined {
-  const query = req.query.api_key;
-  if (typeof query === 'string' && query) return query;
-  return bearerKey(req) ?? (typeof bodyKey === 'string' && bodyKey ? bodyKey : undefined) ?? fallback;
+  // The server's own access key (SIGHTLINE_API_KEY) is not a Roboflow key: it is never sent on to Roboflow's API.
+  const accessKey = req.res?.locals.accessKey as string | undefined;
+  const usable = (key: unknown): string | undefined =>
+    typeof key === 'string' && key && key !== accessKey ? key : undefined;
+  return usable(req.query.api_key) ?? usable(bearerKey(req)) ?? usable(bodyKey) ?? fallback;
 }

@@ -173,7 +173,13 @@ export class AccessControl {
   /** Key and read-only checks, after the JSON body is parsed (a Roboflow client sends api_key in it). */
   keyMiddleware(): RequestHandler {
     return (req, res, next) => {
-      const key = this.checkKey(req, req.path);
+      let key: string | undefined;
+      try {
+        key = this.checkKey(req, req.path);
+      } catch (error) {
+        res.set('WWW-Authenticate', 'Bearer realm="sightline"');
+        throw error;
+      }
       // The access key is ours: it must not be forwarded to Roboflow's API as the caller's Roboflow key.
       if (key !== undefined) res.locals.accessKey = key;
       this.checkWritable(req.method, req.path);

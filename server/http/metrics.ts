@@ -226,3 +226,49 @@ export class Metrics {
     });
   }
 }
+
+/** What the video PipelineManager's stats() gives (video/manager.ts), as far as metrics read it. */
+interface PipelineManagerStats {
+  stats(): Array<{
+    pipeline_id: string;
+    state: string;
+    frames_processed: number;
+    sources: Array<{ fps_processed: number; frames_dropped: number }>;
+  }>;
+}
+
+/**
+ * Pipeline figures for Metrics.addPipelineSource. Totals stay monotonic: a pipeline removed from the manager keeps
+ * counting with the last figures seen at a scrape.
+ */
+export function pipelineStatsSource(manager: PipelineManagerStats): () => PipelineStats {
+  const lastSeen = new Map<string, { frames: number; dropped: number }>();
+  const retired = { frames: 0, dropped: 0 };
+  return () => {
+    const current = manager.stats();
+    const live = new Set(current.map((p) => p.pipeline_id));
+    for (const [id, seen] of lastSeen) {
+      if (live.has(id)) continue;
+      retired.frames += seen.frames;
+      retired.dropped += seen.dropped;
+      lastSeen.delete(id);
+    }
+    const stats: PipelineStats = {
+      running: 0,
+      fps: 0,
+      framesTotal: retired.frames,
+      droppedFramesTotal: retired.dropped,
+    };
+    for (const p of current) {
+      const dropped = p.sources.reduce((sum, s) => sum + s.frames_dropped, 0);
+      lastSeen.set(p.pipeline_id, { frames: p.frames_processed, dropped });
+      stats.framesTotal += p.frames_processed;
+      stats.droppedFramesTotal += dropped;
+      if (p.state === 'running') {
+        stats.running++;
+        stats.fps += p.sources.reduce((sum, s) => sum + s.fps_processed, 0);
+      }
+    }
+    return stats;
+  };
+}

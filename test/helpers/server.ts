@@ -33,7 +33,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     fs.mkdirSync(modelCacheDir, { recursive: true });
     if (hasShared) await installModelPackage(sharedModel('yolov8n_quantized.onnx'), TEST_MODEL_ID, modelCacheDir);
   }
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  // Request logs off unless a test asks for them (LOG_LEVEL in options.env) or the developer sets LOG_LEVEL.
+  const env: NodeJS.ProcessEnv = { LOG_LEVEL: 'silent', ...process.env, ...options.env };
   const running = await startServer(
     {
       port: 0,
