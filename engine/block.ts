@@ -89,6 +89,8 @@ export interface StepContext {
   request: { apiKey?: string; disableSinks?: boolean };
   /** State that lives as long as the compiled workflow (stateful video blocks keep per-video state here). */
   state: Map<string, unknown>;
+  /** Aborted when the request is gone or past its time limit: long work should stop (models drop queued runs). */
+  signal?: AbortSignal;
 }
 
 /** One set of outputs: exactly the declared output names. */
@@ -108,6 +110,17 @@ export interface BlockDefinition<Params = Record<string, unknown>> {
    * resolved to their values, and Batch objects for batch parameters in batch mode.
    */
   run(params: Params, context: StepContext): StepResult | Promise<StepResult>;
+  /**
+   * Rules across properties that a JSON Schema cannot state (Roboflow's manifest model validators), checked after
+   * the schema at parse time: the offending property and why, or null. Failures are WorkflowSyntaxErrors.
+   */
+  validateDefinition?(step: StepDefinition): { property: string; message: string } | null;
+  /**
+   * Roboflow's init parameters the block cannot run without, mapped to the engine service that provides each
+   * (e.g. `{ model_manager: 'models' }`). An engine given services refuses, at compile time, a step whose
+   * service is missing (BlockInitParameterNotProvidedError).
+   */
+  initParameters?: Record<string, string>;
 }
 
 export type { Batch, FlowControl };

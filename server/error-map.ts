@@ -6,9 +6,11 @@ import type { ErrorRequestHandler, Response } from 'express';
 import * as engine from '../engine/index.ts';
 import { ClientCausedStepExecutionError, PlatformError, StepExecutionError, WorkflowError } from '../engine/index.ts';
 import { QrCapacityError } from '../blocks/common/qr/encoder.ts';
+import { PyFormatError } from '../blocks/common/py-format.ts';
 import { SmtpError } from '../blocks/sinks/smtp.ts';
 import { ConfigError } from './config.ts';
 import { RequestBodyTooDeepError } from './json-depth.ts';
+import { ServerNotReadyError } from './http/load-monitor.ts';
 import { RouteNotFoundError } from './respond.ts';
 import { FeatureNotServedError } from './routes/unsupported.ts';
 import * as store from './store/errors.ts';
@@ -150,12 +152,15 @@ export const ERROR_TABLE = new Map<ErrorClass, ErrorRow>([
   [runChannel.RunChannelBusyError, row(409, 'message')],
   [video.PipelineOperationError, row(500, 'message')],
   [RequestBodyTooDeepError, row(400, 'message')],
+  [ServerNotReadyError, row(503, 'message')],
   [RouteNotFoundError, row(404, 'detail')],
   [FeatureNotServedError, row(501, 'message')],
   [ConfigError, row(500, 'internal')],
   // Raised inside blocks only, where the executor turns them into StepExecutionError.
   [QrCapacityError, row(500, 'internal')],
   [SmtpError, row(500, 'internal')],
+  // string_template turns these into its ValueError step failures; one reaching here is a bug.
+  [PyFormatError, row(500, 'internal')],
 ]);
 
 /** The row of the error's class, else of its nearest ancestor with one. */

@@ -67,6 +67,25 @@ export const switchCaseV1 = defineBlock<Params>({
     outputs: [],
     executionEngineCompatibility: '>=1.11.0,<2.0.0',
   },
+  // Roboflow's manifest validator: each step targeted once; case-insensitive keys must stay distinct.
+  validateDefinition(step) {
+    const cases = (step.cases ?? {}) as Record<string, string | string[]>;
+    const targets = [...Object.values(cases).flat(), ...((step.default_next_steps ?? []) as string[])];
+    const duplicated = [...new Set(targets.filter((t, i) => targets.indexOf(t) !== i))];
+    if (duplicated.length > 0) {
+      return {
+        property: 'cases',
+        message: `Each step may be targeted at most once across \`cases\` and \`default_next_steps\`. Duplicated targets: [${duplicated.map((t) => `'${t}'`).join(', ')}]`,
+      };
+    }
+    if (step.case_insensitive === true) {
+      const lowered = Object.keys(cases).map((k) => k.toLowerCase());
+      if (new Set(lowered).size !== lowered.length) {
+        return { property: 'cases', message: '`cases` contains keys that collide when case_insensitive is enabled' };
+      }
+    }
+    return null;
+  },
   run({ value, cases, default_next_steps, case_insensitive }) {
     const normalise = (v: string) => (case_insensitive ? v.toLowerCase() : v);
     const wanted = normalise(typeof value === 'string' ? value : pyStr(value));

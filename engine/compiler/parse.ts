@@ -39,8 +39,9 @@ export interface ParsedDefinition {
 function syntax(
   message: string,
   blocksErrors: Array<Partial<BlockError> & { block_id: string }> = [],
+  innerError?: unknown,
 ): WorkflowSyntaxError {
-  return new WorkflowSyntaxError(message, { context: PARSING, blocksErrors });
+  return new WorkflowSyntaxError(message, { context: PARSING, blocksErrors, innerError });
 }
 
 /** Checks `version` selects this engine (`>=version,<major+1`). */
@@ -166,6 +167,7 @@ export function parseDefinition(definition: Record<string, unknown>, registry: B
   const outputs = (definition.outputs as unknown[]).map(parseOutput);
   const steps: ParsedStep[] = [];
   const errors: Array<Partial<BlockError> & { block_id: string }> = [];
+  let inner: unknown;
   const messages: string[] = [];
   (definition.steps as unknown[]).forEach((raw, position) => {
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw syntax(`steps[${position}] must be an object`);
@@ -213,9 +215,11 @@ export function parseDefinition(definition: Record<string, unknown>, registry: B
       if (!(error instanceof WorkflowSyntaxError)) throw error;
       errors.push(...error.blocksErrors);
       messages.push(error.message);
+      // A manifest validator's reason (Roboflow's pydantic inner error) is kept.
+      inner ??= error.innerError;
     }
   });
-  if (errors.length) throw syntax(messages.join(' | '), errors);
+  if (errors.length) throw syntax(messages.join(' | '), errors, inner);
   ensureUnique(
     inputs.map((i) => i.name),
     'Found duplicated input parameter names',

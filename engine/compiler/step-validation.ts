@@ -87,7 +87,28 @@ export function validateStep(step: StepDefinition, block: BlockDefinition<any>):
     // unknown keys are ignored, as pydantic's extra="ignore" does
   }
   const validate = validatorFor(block);
-  if (validate(normalized)) return normalized as StepDefinition;
+  if (validate(normalized)) {
+    const problem = block.validateDefinition?.(normalized as StepDefinition);
+    if (problem) {
+      const inner = Object.assign(new Error(problem.message), { name: 'ValidationError' });
+      throw new WorkflowSyntaxError(
+        `Could not parse workflow definition: step ${echo(step.name)} (${step.type}) has invalid property ${echo(problem.property)}: ${problem.message}`,
+        {
+          context: 'workflow_compilation | workflow_definition_parsing',
+          innerError: inner,
+          blocksErrors: [
+            {
+              block_id: String(step.name),
+              block_type: String(step.type),
+              property_name: problem.property,
+              property_details: problem.message,
+            },
+          ],
+        },
+      );
+    }
+    return normalized as StepDefinition;
+  }
   const byProperty = new Map<string, ErrorObject[]>();
   for (const error of validate.errors ?? []) {
     const property = propertyOf(error);

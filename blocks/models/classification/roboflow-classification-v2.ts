@@ -9,6 +9,7 @@ import {
 } from './classification-step.ts';
 
 export const roboflowClassificationModelV2 = defineBlock<ClassificationStepParams>({
+  initParameters: { model_manager: 'models' },
   manifest: classificationManifest({
     type: 'roboflow_core/roboflow_classification_model@v2',
     version: 'v2',

@@ -9,6 +9,7 @@ import {
 } from './classification-step.ts';
 
 export const roboflowMultiLabelClassificationModelV3 = defineBlock<ClassificationStepParams>({
+  initParameters: { model_manager: 'models' },
   manifest: classificationManifest({
     type: 'roboflow_core/roboflow_multi_label_classification_model@v3',
     version: 'v3',

@@ -272,6 +272,7 @@ export function modelManagerOf(context: StepContext): ModelManager {
 
 export function detectionModelBlock(identity: DetectionBlockIdentity): BlockDefinition<Params> {
   return defineBlock<Params>({
+    initParameters: { model_manager: 'models' },
     manifest: {
       type: identity.type,
       aliases: identity.aliases,
