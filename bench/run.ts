@@ -16,6 +16,7 @@ import { installModelPackage } from '../blocks/models/package.ts';
 import { hasShared, sharedImage, sharedModel, SHARED_DIR } from '../test/helpers/shared.ts';
 import { classificationOverhead, ocrOverhead, type BenchContext } from './recorded-runs.ts';
 import { queueBench } from './queue.ts';
+import { throughputBench } from './throughput.ts';
 
 interface Row {
   name: string;
@@ -182,5 +183,7 @@ await modelOverheads();
   rows.push(...queue.rows);
   ratios.push(...queue.ratios);
 }
+// (b) vs floors, (d), (e), (f), latency percentiles and RSS under load (issue #14).
+await throughputBench({ rows, ratios });
 printTable('Timings (mean per iteration)', rows);
 printTable('Ratios (same run)', ratios);

@@ -183,7 +183,7 @@ export async function throughputBench(ctx: ThroughputContext): Promise<void> {
     const detect = poster(batched, '/infer/object_detection', { model_id: TEST_MODEL_ID, ...busBody });
     await detect();
     const rawCase = { label: 'yolov8n', file: sharedModel('yolov8n_quantized.onnx'), dims: [1, 3, 640, 640] };
-    const rawConfigs = TUNING_CONFIGS.slice(0, 3);
+    const rawConfigs = [...TUNING_CONFIGS.slice(0, 3), TUNING_CONFIGS[4]!];
     let bestRaw = 0;
     let served = 0;
     let servedSeconds = 0;
@@ -258,15 +258,15 @@ export async function throughputBench(ctx: ThroughputContext): Promise<void> {
     const httpOff = poster(unbatched, '/infer/classification', lineBody);
     await httpOn();
     await httpOff();
-    const hOn = await load(8, SECONDS, httpOn);
-    const hOff = await load(8, SECONDS, httpOff);
-    rows.push({ name: 'classification over HTTP, 8 clients, batching on', value: hOn.perSecond, unit: 'req/s' });
-    rows.push({ name: 'classification over HTTP, 8 clients, batching off', value: hOff.perSecond, unit: 'req/s' });
-    ratios.push({
-      name: '(e) same over HTTP: requests/s batching on ÷ off',
-      value: hOn.perSecond / hOff.perSecond,
-      unit: 'x',
-    });
+    let hOn = 0,
+      hOff = 0;
+    for (let round = 0; round < 2; round++) {
+      hOn += (await load(8, SECONDS / 2, httpOn)).perSecond / 2;
+      hOff += (await load(8, SECONDS / 2, httpOff)).perSecond / 2;
+    }
+    rows.push({ name: 'classification over HTTP, 8 clients, batching on', value: hOn, unit: 'req/s' });
+    rows.push({ name: 'classification over HTTP, 8 clients, batching off', value: hOff, unit: 'req/s' });
+    ratios.push({ name: '(e) same over HTTP: requests/s batching on ÷ off', value: hOn / hOff, unit: 'x' });
 
     // (f) detect → crop → classify on bus.jpg: crops batched ÷ one run per crop.
     const busImage = await WorkflowImage.decode(bus, { parentId: 'image' });

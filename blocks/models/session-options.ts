@@ -23,7 +23,9 @@ export const DEFAULT_MODEL_SESSION_SETTINGS: ModelSessionSettings = {
   graphOptimization: 'all',
   executionMode: 'sequential',
   cpuArena: true,
-  threadSpinning: true,
+  // Spinning wins alone on an idle machine (~5-20%) but loses 2-3x as soon as decodes or other processes compete
+  // for the cores, which is what a loaded server is (bench/session-tuning.ts, README "Throughput").
+  threadSpinning: false,
 };
 
 export function sessionOptionsOf(settings: Partial<ModelSessionSettings> = {}): InferenceSession.SessionOptions {
