@@ -16,13 +16,15 @@ import { workflowRoutes } from './routes/workflows.ts';
 import { inferRoutes } from './routes/infer.ts';
 import { modelRoutes } from './routes/models.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
-import { jobRoutes } from './routes/jobs.ts';
+import { jobRoutes, jobServiceOf } from './routes/jobs.ts';
+import { attachJobSockets } from './ws/job-channel.ts';
 import { editorRoutes } from './routes/editor.ts';
 import { isLegacyModelPath, legacyRoutes } from './routes/legacy.ts';
 import { unsupportedRoutes } from './routes/unsupported.ts';
 import { errorHandler } from './error-map.ts';
 import { RouteNotFoundError } from './respond.ts';
 import { rejectDeepJson } from './json-depth.ts';
+import { currentRequestLimits, requestLimits } from './http/request-limits.ts';
 import { innerWorkflowResolver, workflowStoreRoot } from './store/inner-workflows.ts';
 import { WorkflowStore } from './store/workflow-store.ts';
 import {
@@ -36,6 +38,7 @@ import {
   type Ops,
 } from './http/ops.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { pipelineStatsSource } from './http/metrics.ts';
 import { attachRunChannel } from './ws/run-channel.ts';
 import { attachPipelineSockets, pipelineRoutes } from './routes/pipelines.ts';
 import { PipelineManager } from '../video/manager.ts';
@@ -100,6 +103,7 @@ export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
       onDecoded: metrics && ((bytes) => metrics.imageDecoded(bytes)),
     },
     maxSteps: config.maxWorkflowSteps,
+    runDefaults: currentRequestLimits,
     stepCacheBytes: config.stepCacheBytes,
   });
   metrics?.meterEngine(engine);
@@ -120,6 +124,7 @@ export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
     },
   });
   shutdownHooks.push(() => pipelines.close());
+  metrics?.addPipelineSource(pipelineStatsSource(pipelines));
   return { config, engine, models, workflows, shutdownHooks, ops, pipelines };
 }
 
@@ -132,6 +137,9 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   app.use((req, res, next) => (isLegacyModelPath(req.path) ? next() : json(req, res, next)));
   app.use(rejectDeepJson());
   mountAccess(app, deps.ops);
+  // After body parsing (its stream callbacks would leave the request's async context): runs started by any
+  // route below get this request's abort signal and time limit.
+  app.use(requestLimits(deps.config.requestTimeoutMs));
   app.use(await docsRoutes(deps));
   app.use(await healthRoutes(deps));
   app.use(await workflowRoutes(deps));
@@ -171,6 +179,11 @@ export async function startServer(
   guardUpgrades(server, deps.ops);
   const runChannel = attachRunChannel(server, deps);
   deps.shutdownHooks.push(async () => runChannel.close());
+  const jobs = jobServiceOf(deps);
+  if (jobs) {
+    const jobSockets = attachJobSockets(server, jobs);
+    deps.shutdownHooks.push(async () => jobSockets.close());
+  }
   attachPipelineSockets(server, deps);
   logStart(deps.ops, deps.config, `http://${host}:${port}`);
   return {
