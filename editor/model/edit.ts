@@ -68,9 +68,10 @@ export function addStep(
   type: string,
   position: { x: number; y: number },
   name?: string,
+  properties: JsonObject = {},
 ): { doc: EditorDocument; name: string } {
   const stepName = uniqueName(takenNames(doc.definition, 'step'), name ?? defaultStepName(type));
-  const step: StepDef = { type, name: stepName };
+  const step: StepDef = { type, name: stepName, ...structuredClone(properties) };
   return {
     doc: withDef(
       doc,

@@ -1,7 +1,7 @@
 // Kind compatibility between a source (workflow input or step output) and a step property, decided from the
 // describe data the way the compiler does (spec §2.2): `*` on either side or a shared kind name.
 import type { BlockCatalog, PropertyInfo } from './catalog.ts';
-import { FLOW_SOURCE, FLOW_TARGET, OUTPUT_HANDLE, parseNodeId } from './graph.ts';
+import { definitionToGraph, FLOW_SOURCE, FLOW_TARGET, OUTPUT_HANDLE, parseNodeId } from './graph.ts';
 import type { InputDef, WorkflowDefinition } from './types.ts';
 
 export interface Compatibility {
@@ -52,8 +52,49 @@ function describeSource(nodeId: string, handle: string): string {
   return kind === 'input' ? `input '${name}'` : `'${name}.${handle}'`;
 }
 
+/** The path target → … → source when wiring source into target would close a loop, else null. */
+export function cyclePath(
+  definition: WorkflowDefinition,
+  catalog: BlockCatalog,
+  sourceNode: string,
+  targetNode: string,
+): string[] | null {
+  const next = new Map<string, string[]>();
+  for (const e of definitionToGraph(definition, {}, catalog).edges)
+    next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
+  const cameFrom = new Map<string, string>([[targetNode, '']]);
+  const queue = [targetNode];
+  while (queue.length) {
+    const at = queue.shift()!;
+    if (at === sourceNode) {
+      const path = [at];
+      for (let p = cameFrom.get(at); p; p = cameFrom.get(p)) path.unshift(p);
+      return path.map((id) => parseNodeId(id).name);
+    }
+    for (const n of next.get(at) ?? []) if (!cameFrom.has(n)) (cameFrom.set(n, at), queue.push(n));
+  }
+  return null;
+}
+
 /** Can this source handle feed this step property (or output node)? With a reason either way. */
 export function checkConnection(
+  definition: WorkflowDefinition,
+  catalog: BlockCatalog,
+  source: { node: string; handle: string },
+  target: { node: string; handle: string },
+): Compatibility {
+  const verdict = checkConnectionKinds(definition, catalog, source, target);
+  if (!verdict.ok || parseNodeId(target.node).kind !== 'step' || parseNodeId(source.node).kind !== 'step')
+    return verdict;
+  const loop = cyclePath(definition, catalog, source.node, target.node);
+  if (!loop) return verdict;
+  return {
+    ok: false,
+    reason: `it would make a cycle: '${loop[0]}' already feeds '${loop[loop.length - 1]}' (${loop.join(' → ')}), and a workflow runs each step once, in order.`,
+  };
+}
+
+function checkConnectionKinds(
   definition: WorkflowDefinition,
   catalog: BlockCatalog,
   source: { node: string; handle: string },

@@ -101,7 +101,9 @@ function stepSize(node: GraphNode, graph: WorkflowGraph, catalog: BlockCatalog |
   const room = width - SIDE_PADDING;
   // An unknown block draws its wired properties as ports instead.
   const inputs = block ? shown.length : wired.size;
-  const outputs = block?.outputs.length ?? 0;
+  // An "all outputs" port is drawn when an output takes `$steps.name.*`.
+  const wildcard = graph.edges.some((e) => e.source === node.id && e.sourceHandle === '*') ? 1 : 0;
+  const outputs = (block?.outputs.length ?? 0) + wildcard;
   const height =
     BORDER +
     HEAD +

@@ -24,8 +24,17 @@ interface BlockError {
   property_details?: unknown;
 }
 
-function nodeFor(def: WorkflowDefinition, id: string): string | null {
-  if (def.steps.some((s) => s.name === id)) return nodeId('step', id);
+/**
+ * The node a block error names. Inputs, steps and outputs may share a name (an output called `image`), so
+ * the error's own hints come first: a block type means a step; no block type with property `selector`
+ * means an output (that is the field outputs have).
+ */
+function nodeFor(def: WorkflowDefinition, id: string, hint: BlockError = {}): string | null {
+  const has = { step: def.steps.some((s) => s.name === id), output: def.outputs.some((o) => o.name === id) };
+  if (typeof hint.block_type === 'string' && has.step) return nodeId('step', id);
+  if ((hint.block_type === null || hint.block_type === undefined) && hint.property_name === 'selector' && has.output)
+    return nodeId('output', id);
+  if (has.step) return nodeId('step', id);
   if (def.inputs.some((i) => i.name === id)) return nodeId('input', id);
   if (def.outputs.some((o) => o.name === id)) return nodeId('output', id);
   return null;
@@ -48,16 +57,20 @@ export function placeErrors(def: WorkflowDefinition, body: unknown, status = 400
   const add = (node: string, error: FieldError) => (placed.nodes[node] ??= []).push(error);
   const blockErrors = Array.isArray(b.blocks_errors) ? (b.blocks_errors as BlockError[]) : [];
   for (const be of blockErrors) {
-    const node = typeof be.block_id === 'string' ? nodeFor(def, be.block_id) : null;
+    const node = typeof be.block_id === 'string' ? nodeFor(def, be.block_id, be) : null;
     const property = typeof be.property_name === 'string' ? be.property_name : null;
     const details = typeof be.property_details === 'string' && be.property_details ? be.property_details : message;
     if (node) add(node, { property, message: details });
     else placed.general.push(headline);
   }
   if (blockErrors.length === 0) {
+    // "… of step 'viz', property 'image': …" names the step at fault; other steps it mentions are only context.
+    const exact = /step '([^']+)',? property '([^']+)'/.exec(message);
     const named = stepsMentioned(def, message);
-    for (const name of named) add(nodeId('step', name), { property: null, message: headline });
-    if (named.length === 0) placed.general.push(headline);
+    if (exact && def.steps.some((s) => s.name === exact[1]))
+      add(nodeId('step', exact[1]!), { property: exact[2]!, message: headline });
+    else if (named.length) add(nodeId('step', named[0]!), { property: null, message: headline });
+    else placed.general.push(headline);
   }
   placed.general = [...new Set(placed.general)];
   return placed;

@@ -11,12 +11,20 @@ import { UqlLanguage } from '../model/uql-language.ts';
 import { api, ApiError } from './api.ts';
 import { Canvas, canvasActions } from './Canvas.tsx';
 import { FilesDialog, HelpDialog, WorkflowsDialog } from './dialogs.tsx';
-import { Palette, QuickAdd } from './Palette.tsx';
+import { Palette } from './Palette.tsx';
+import { QuickAdd } from './quick-add.tsx';
+import type { LooseWire } from '../model/wire-in.ts';
+import { DocName, SaveAsDialog, quickSave, useLeavePrompt } from './session.tsx';
+import { StartScreen } from './start-screen.tsx';
+import { ComfortMenu, useTheme } from './comfort.tsx';
+import { useModelWarnings } from './model-picker.tsx';
+import { PanelEdge, usePanels } from './panels.tsx';
+import { LightboxHost } from './lightbox.tsx';
 import { Properties } from './Properties.tsx';
 import { RunPanel } from './RunPanel.tsx';
 import { store, useStore } from './store.ts';
 
-type Dialog = 'files' | 'workflows' | 'help' | null;
+type Dialog = 'files' | 'workflows' | 'help' | 'save-as' | null;
 
 function useCatalog() {
   useEffect(() => {
@@ -71,9 +79,16 @@ function useShortcuts(setDialog: (d: Dialog) => void) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement;
-      if (target.closest('input, textarea, select, [contenteditable]')) return;
+      const typing = !!target.closest('input, textarea, select, [contenteditable]');
       const mod = e.ctrlKey || e.metaKey;
       const key = e.key.toLowerCase();
+      // Ctrl+S works everywhere, also while typing in a field.
+      if (mod && key === 's') {
+        e.preventDefault();
+        void quickSave().then((saved) => saved || setDialog('save-as'));
+        return;
+      }
+      if (typing) return;
       if (mod && key === 'z' && !e.shiftKey) store.undo();
       else if (mod && ((key === 'z' && e.shiftKey) || key === 'y')) store.redo();
       else if (mod && key === 'c') {
@@ -116,6 +131,7 @@ function useShortcuts(setDialog: (d: Dialog) => void) {
 function ValidationBadge() {
   const s = useStore();
   const count = Object.values(s.errors.nodes).reduce((n, list) => n + list.length, 0) + s.errors.general.length;
+  const warnings = Object.values(s.warnings).reduce((n, list) => n + list.length, 0);
   if (!s.validatedOnce)
     return (
       <span className="badge" data-testid="validation-status">
@@ -125,10 +141,22 @@ function ValidationBadge() {
   return count === 0 ? (
     <span className="badge ok" data-testid="validation-status">
       ✓ valid
+      {warnings > 0 && (
+        <span className="badge-warn" data-testid="validation-warnings">
+          {' '}
+          · {warnings} warning{warnings > 1 ? 's' : ''}
+        </span>
+      )}
     </span>
   ) : (
     <span className="badge bad" data-testid="validation-status">
       {count} problem{count > 1 ? 's' : ''}
+      {warnings > 0 && (
+        <span className="badge-warn" data-testid="validation-warnings">
+          {' '}
+          · {warnings} warning{warnings > 1 ? 's' : ''}
+        </span>
+      )}
     </span>
   );
 }
@@ -165,12 +193,18 @@ export function App() {
   const s = useStore();
   const [dialog, setDialog] = useState<Dialog>(null);
   const [runOpen, setRunOpen] = useState(false);
-  const [quickAdd, setQuickAdd] = useState<{ at: { x: number; y: number }; flowAt: { x: number; y: number } } | null>(
-    null,
-  );
+  const [quickAdd, setQuickAdd] = useState<{
+    at: { x: number; y: number };
+    flowAt: { x: number; y: number };
+    wire?: LooseWire;
+  } | null>(null);
+  const panels = usePanels();
   useCatalog();
   useLiveValidation();
+  useModelWarnings();
   useShortcuts(setDialog);
+  useLeavePrompt();
+  const theme = useTheme();
   // The canvas changes size when the run panel opens or closes: keep the graph in view.
   useEffect(() => {
     const timer = setTimeout(() => canvasActions.fitView(), 60);
@@ -178,15 +212,12 @@ export function App() {
   }, [runOpen]);
   return (
     <ReactFlowProvider>
-      <div className={`app ${runOpen ? 'with-run' : ''}`}>
+      <div className={`app ${runOpen ? 'with-run' : ''} ${panels.className}`} style={panels.style}>
         <header className="topbar" data-testid="topbar">
           <div className="brand">
             <span className="logo">◆</span> Sightline <span className="muted">Workflow editor</span>
           </div>
-          <div className="doc-name" data-testid="doc-name">
-            {s.open ? `${s.open.workspace} / ${s.open.id}` : 'Untitled workflow'}
-            {s.open?.version != null && <span className="muted"> · v{String(s.open.version)}</span>}
-          </div>
+          <DocName />
           <div className="toolbar">
             <button onClick={() => store.undo()} disabled={!s.history.canUndo} title="Undo (Ctrl+Z)" data-testid="undo">
               ↶ Undo
@@ -213,25 +244,51 @@ export function App() {
             <button onClick={() => setDialog('workflows')} data-testid="open-workflows">
               Workflows
             </button>
+            <button
+              onClick={() => void quickSave().then((saved) => saved || setDialog('save-as'))}
+              title="Save (Ctrl+S)"
+              data-testid="save"
+            >
+              Save
+            </button>
+            <ComfortMenu theme={theme} />
             <button onClick={() => setDialog('help')} title="Shortcuts (?)" data-testid="open-help">
               ?
             </button>
             <span className="sep" />
             <ValidationBadge />
-            <button className="primary-button" onClick={() => setRunOpen(!runOpen)} data-testid="toggle-run">
+            <button
+              className="primary-button"
+              onClick={() => setRunOpen(!runOpen)}
+              data-testid="toggle-run"
+              id="toggle-run"
+            >
               ▶ Run
             </button>
           </div>
         </header>
         <Palette />
+        <PanelEdge side="palette" panels={panels} />
+        <PanelEdge side="props" panels={panels} />
         <main className="center">
-          <Canvas onQuickAdd={(at, flowAt) => setQuickAdd({ at, flowAt })} />
+          <Canvas onQuickAdd={(at, flowAt, wire) => setQuickAdd({ at, flowAt, wire })} />
+          {s.graph.nodes.length === 0 && (
+            <StartScreen
+              onOpened={() => setRunOpen(true)}
+              onImport={() => setDialog('files')}
+              onBrowse={() => setDialog('workflows')}
+            />
+          )}
           <MessageBar />
         </main>
         <Properties />
-        {runOpen && <RunPanel onClose={() => setRunOpen(false)} />}
+        {runOpen && <RunPanel key={s.loads} onClose={() => setRunOpen(false)} />}
       </div>
-      {quickAdd && <QuickAdd at={quickAdd.at} flowAt={quickAdd.flowAt} onClose={() => setQuickAdd(null)} />}
+      {quickAdd && (
+        <QuickAdd at={quickAdd.at} flowAt={quickAdd.flowAt} wire={quickAdd.wire} onClose={() => setQuickAdd(null)} />
+      )}
+      {dialog === 'save-as' && <SaveAsDialog onClose={() => setDialog(null)} />}
+      <LightboxHost />
       {dialog === 'files' && <FilesDialog onClose={() => setDialog(null)} />}
       {dialog === 'workflows' && <WorkflowsDialog onClose={() => setDialog(null)} />}
       {dialog === 'help' && <HelpDialog onClose={() => setDialog(null)} />}

@@ -9,13 +9,17 @@ import {
   useReactFlow,
   type Connection,
   type Edge,
+  type EdgeChange,
+  type FinalConnectionState,
   type Node,
   type NodeChange,
   type OnSelectionChangeParams,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import { addInput, addStep, connect, disconnect, moveNodes } from '../model/edit.ts';
-import { checkConnection } from '../model/kinds.ts';
+import { checkConnection, sourceKinds } from '../model/kinds.ts';
+import { FLOW_SOURCE, FLOW_TARGET, parseNodeId } from '../model/graph.ts';
+import type { LooseWire } from '../model/wire-in.ts';
 import { autoLayout } from '../model/layout.ts';
 import { estimatedSizes } from '../model/node-size.ts';
 import { nodeTypeOf, nodeTypes, type GraphNodeData } from './nodes.tsx';
@@ -33,13 +37,15 @@ export const canvasActions = {
 };
 
 export function Canvas(props: {
-  onQuickAdd: (screen: { x: number; y: number }, flow: { x: number; y: number }) => void;
+  onQuickAdd: (screen: { x: number; y: number }, flow: { x: number; y: number }, wire?: LooseWire) => void;
 }) {
   const s = useStore();
   const flow = useReactFlow();
   const graph = s.graph;
   const [nodes, setNodes] = useState<Node<GraphNodeData>[]>([]);
   const selectedEdges = useRef<string[]>([]);
+  // Edges are derived from the definition, so their selection is kept here (clicking a wire selects it).
+  const [edgeSelection, setEdgeSelection] = useState<string[]>([]);
   const wrapper = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -66,9 +72,22 @@ export function Canvas(props: {
         targetHandle: e.targetHandle,
         className: e.control ? 'edge-flow' : 'edge-data',
         animated: e.control,
+        selected: edgeSelection.includes(e.id),
+        interactionWidth: 16,
       })),
-    [graph],
+    [graph, edgeSelection],
   );
+
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    setEdgeSelection((current) => {
+      let next = current;
+      for (const c of changes)
+        if (c.type === 'select')
+          next = c.selected ? [...next.filter((id) => id !== c.id), c.id] : next.filter((id) => id !== c.id);
+      selectedEdges.current = next;
+      return next;
+    });
+  }, []);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<Node<GraphNodeData>>[]) => {
@@ -100,8 +119,42 @@ export function Canvas(props: {
       store.say(`Connection refused: ${verdict.reason}`, 'error');
       return;
     }
+    // A single-value port takes one wire: say which one the new wire replaces.
+    const replaced = store.graph.edges.find(
+      (e) =>
+        e.target === target.node &&
+        e.targetHandle === target.handle &&
+        e.key === null &&
+        !e.control &&
+        !(e.source === source.node && e.sourceHandle === source.handle),
+    );
     store.apply((d) => connect(d, store.catalog, source, target));
+    if (replaced) store.say(`Replaced the wire from ${replaced.selector} (a ${target.handle} port takes one).`);
   }, []);
+
+  // A wire dropped on empty canvas opens the search, limited to blocks that can take it.
+  const onConnectEnd = useCallback(
+    (event: globalThis.MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.toNode || state.toHandle || !state.fromHandle || !state.fromNode) return;
+      const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+      const from = { node: state.fromNode.id, handle: state.fromHandle.id ?? '', type: state.fromHandle.type };
+      if (from.handle === FLOW_SOURCE || from.handle === FLOW_TARGET) return;
+      let kinds: string[] | null;
+      if (from.type === 'source') kinds = sourceKinds(store.doc.definition, store.catalog, from.node, from.handle);
+      else {
+        const { kind, name } = parseNodeId(from.node);
+        if (kind !== 'step') return;
+        const step = store.doc.definition.steps.find((x) => x.name === name);
+        kinds =
+          store.catalog.get(step?.type ?? '')?.properties.find((p) => p.name === from.handle)?.selector?.kinds ?? null;
+      }
+      if (!kinds) return;
+      const screen = { x: point.clientX, y: point.clientY };
+      const at = flow.screenToFlowPosition(screen);
+      props.onQuickAdd(screen, from.type === 'source' ? at : { x: at.x - 240, y: at.y }, { from, kinds });
+    },
+    [flow, props],
+  );
 
   useEffect(() => {
     canvasActions.fitView = () => void flow.fitView({ padding: 0.15, duration: 200, maxZoom: 1.1 });
@@ -119,6 +172,7 @@ export function Canvas(props: {
       if (!gone.length) return false;
       store.apply((d) => gone.reduceRight((acc, e) => disconnect(acc, e), d));
       selectedEdges.current = [];
+      setEdgeSelection([]);
       return true;
     };
     canvasActions.centerPosition = () => {
@@ -168,6 +222,8 @@ export function Canvas(props: {
         onNodesChange={onNodesChange}
         onSelectionChange={onSelectionChange}
         onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        onEdgesChange={onEdgesChange}
         isValidConnection={(c) => c.source !== c.target}
         onDrop={onDrop}
         onDragOver={(e) => {

@@ -2,6 +2,8 @@
 // searchable by name and description. Items drag onto the canvas or add with a click; ⓘ shows the docs.
 import { useMemo, useState, type DragEvent } from 'react';
 import type { BlockInfo, BlockLine } from '../model/catalog.ts';
+import { hitName, searchBlocks, type SearchHit } from '../model/search.ts';
+import type { JsonObject } from '../model/types.ts';
 import { addInput, addOutput, addStep } from '../model/edit.ts';
 import { DRAG_BLOCK, DRAG_INPUT, canvasActions } from './Canvas.tsx';
 import { store, useStore } from './store.ts';
@@ -19,9 +21,9 @@ function freeCenterSpot(layout: Record<string, { x: number; y: number }>): { x: 
   return free ? { x: free.x, y: free.y } : center;
 }
 
-export function addBlockAtCenter(type: string): void {
+export function addBlockAtCenter(type: string, properties?: JsonObject): void {
   store.apply((d) => {
-    const added = addStep(d, type, freeCenterSpot(d.layout));
+    const added = addStep(d, type, freeCenterSpot(d.layout), undefined, properties);
     store.select([`step:${added.name}`]);
     return added.doc;
   });
@@ -59,6 +61,30 @@ export function BlockDocs({ block }: { block: BlockInfo }) {
 }
 
 /** One card per block; a version picker on it when the block has several (the newest is picked first). */
+/** A search hit that adds a block with properties already set ("Count detections"). */
+function RecipeCard(props: { hit: SearchHit }) {
+  const { hit } = props;
+  const add = () => addBlockAtCenter(hit.block.type, hit.recipe!.properties);
+  return (
+    <div
+      className={`palette-item family-${hit.block.family} recipe`}
+      title={hit.block.type}
+      data-testid={`palette-recipe-${hit.recipe!.label}`}
+      data-recipe={hit.line.key}
+      onDoubleClick={add}
+    >
+      <div className="palette-item-row">
+        <span className="palette-item-name">{hitName(hit)}</span>
+        <button className="icon-button" title={`Add ${hitName(hit)}`} data-testid="palette-add" onClick={add}>
+          +
+        </button>
+      </div>
+      <div className="palette-item-desc">{hit.recipe!.description}</div>
+      <span className="version-tag">{hit.line.name}</span>
+    </div>
+  );
+}
+
 function BlockCard(props: { line: BlockLine; docsOpen: boolean; onDocs: () => void }) {
   const { line } = props;
   const [picked, setPicked] = useState(line.latest.type);
@@ -129,7 +155,9 @@ export function Palette() {
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState<string | null>(null);
   const [collapsed, setCollapsed] = useState<Record<string, boolean>>({});
-  const groups = useMemo(() => s.catalog.searchLines(query), [s.catalog, query]);
+  const groups = useMemo(() => (query.trim() ? [] : s.catalog.searchLines('')), [s.catalog, query]);
+  // While searching: one list, most relevant first (a name match before a description match).
+  const hits = useMemo(() => (query.trim() ? searchBlocks(s.catalog, query) : []), [s.catalog, query]);
   return (
     <aside className="palette" data-testid="palette">
       <input
@@ -185,63 +213,28 @@ export function Palette() {
               ))}
           </section>
         ))}
-        {groups.length === 0 && query && <div className="palette-empty">No block matches “{query}”.</div>}
+        {hits.length > 0 && (
+          <section className="palette-group" data-testid="palette-results">
+            <h4>
+              <span>Best matches</span>
+              <span className="count">{hits.length}</span>
+            </h4>
+            {hits.map((hit) =>
+              hit.recipe ? (
+                <RecipeCard key={`${hit.line.key}#${hit.recipe.label}`} hit={hit} />
+              ) : (
+                <BlockCard
+                  key={hit.line.key}
+                  line={hit.line}
+                  docsOpen={open === hit.line.key}
+                  onDocs={() => setOpen(open === hit.line.key ? null : hit.line.key)}
+                />
+              ),
+            )}
+          </section>
+        )}
+        {hits.length === 0 && query.trim() && <div className="palette-empty">No block matches “{query}”.</div>}
       </div>
     </aside>
-  );
-}
-
-/** Double-click search box: type, Enter adds the first match where the canvas was clicked. */
-export function QuickAdd(props: {
-  at: { x: number; y: number };
-  flowAt: { x: number; y: number };
-  onClose: () => void;
-}) {
-  const s = useStore();
-  const [query, setQuery] = useState('');
-  const hits = useMemo(
-    () =>
-      s.catalog
-        .searchLines(query)
-        .flatMap((g) => g.lines.map((l) => l.latest))
-        .slice(0, 8),
-    [s.catalog, query],
-  );
-  const add = (b: BlockInfo) => {
-    store.apply((d) => {
-      const added = addStep(d, b.type, props.flowAt);
-      store.select([`step:${added.name}`]);
-      return added.doc;
-    });
-    props.onClose();
-  };
-  return (
-    <div
-      className="quick-add"
-      style={{ left: props.at.x, top: props.at.y }}
-      data-testid="quick-add"
-      onMouseDown={(e) => e.stopPropagation()}
-    >
-      <input
-        autoFocus
-        className="search"
-        placeholder="Add a block…"
-        value={query}
-        onChange={(e) => setQuery(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') props.onClose();
-          if (e.key === 'Enter' && hits[0]) add(hits[0]);
-        }}
-        onBlur={() => setTimeout(props.onClose, 150)}
-      />
-      {hits.map((b) => (
-        <div key={b.type} className="quick-add-item" onMouseDown={() => add(b)}>
-          <span>
-            {b.name} <span className="version-tag">{b.version}</span>
-          </span>
-          <span className="muted">{b.family.replace(/_/g, ' ')}</span>
-        </div>
-      ))}
-    </div>
   );
 }

@@ -15,6 +15,7 @@ import { UqlField } from './uql-field.tsx';
 import { uqlPropertyRole } from '../model/uql-language.ts';
 import { asEntries } from '../model/entries.ts';
 import { store, useStore } from './store.ts';
+import { ModelPicker } from './model-picker.tsx';
 
 function sourcesFor(
   def: WorkflowDefinition,
@@ -161,6 +162,9 @@ function PropertyField(props: { step: StepDef; prop: PropertyInfo; error?: strin
         )}
       </label>
       {editor}
+      {prop.name === 'model_id' && !(linkMode && sel) && (
+        <ModelPicker step={step} value={value} onPick={(id) => set(id)} />
+      )}
       {props.error && (
         <div className="field-error" data-testid={`field-error-${prop.name}`}>
           {props.error}

@@ -5,6 +5,7 @@ import { inputKinds } from '../model/kinds.ts';
 import type { InputDef } from '../model/types.ts';
 import { api, ApiError } from './api.ts';
 import { ResultVisuals } from './result-visuals.tsx';
+import { ResultValues } from './result-values.tsx';
 import { JsonTree } from './results.tsx';
 import { store, useStore } from './store.ts';
 import { placeErrors } from '../model/validation.ts';
@@ -163,6 +164,7 @@ export function RunPanel(props: { onClose: () => void }) {
             <div className="result-title">
               Result {i + 1} of {result.length}
             </div>
+            <ResultValues output={out} />
             <ResultVisuals output={out} inputSrc={inputSrc(i)} />
             <JsonTree value={out} />
           </div>

@@ -13,6 +13,7 @@ import type { EditorDocument, LayoutMap, WorkflowDefinition } from '../model/typ
 import { api, ApiError, workflowItems, type WorkflowVersion } from './api.ts';
 import { canvasActions } from './Canvas.tsx';
 import { store, useStore } from './store.ts';
+import { confirmDiscard } from './session.tsx';
 
 export function Modal(props: {
   title: string;
@@ -68,7 +69,9 @@ export function FilesDialog(props: { onClose: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const importText = (t: string) => {
     try {
-      store.load(documentFor(parseDefinition(t), null), null);
+      const def = parseDefinition(t);
+      if (!confirmDiscard('Importing')) return;
+      store.load(documentFor(def, null), null);
       store.say('Workflow imported.', 'success');
       props.onClose();
       setTimeout(() => canvasActions.fitView(), 80);
@@ -176,6 +179,7 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
 
   const open = async (wid: string) => {
     try {
+      if (!confirmDiscard(`Opening ${workspace}/${wid}`)) return;
       const saved = await api.getWorkflow(workspace, wid);
       store.load(documentFor(saved.definition, saved.layout), { workspace, id: wid, version: saved.version });
       setTimeout(() => canvasActions.fitView(), 80);
@@ -202,7 +206,7 @@ export function WorkflowsDialog(props: { onClose: () => void }) {
         message: message || undefined,
         draft,
       });
-      store.open = { workspace: target, id, version: saved.version };
+      store.markSaved({ workspace: target, id, version: saved.version });
       store.say(`Saved ${target}/${id} as version ${saved.version}.`, 'success');
       setMessage('');
       // Show where it went (the list follows the workspace field; the effect refreshes it).
@@ -382,7 +386,8 @@ async function describe(workspace: string, items: ReturnType<typeof workflowItem
 }
 
 export const SHORTCUTS: Array<[string, string]> = [
-  ['Ctrl+Z', 'Undo'],
+  ['Ctrl+S', 'Save (asks for a name the first time)'],
+  ['Ctrl+Z', 'Undo (also brings back a canvas replaced by open or import)'],
   ['Ctrl+Shift+Z / Ctrl+Y', 'Redo'],
   ['Ctrl+C', 'Copy selected steps'],
   ['Ctrl+V', 'Paste steps (internal wiring kept)'],
@@ -390,7 +395,9 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['L', 'Auto-layout'],
   ['F', 'Fit view'],
   ['?', 'This help'],
-  ['Double-click canvas', 'Search and add a block'],
+  ['Double-click canvas', 'Search and add a block (↑ ↓ choose, Enter adds)'],
+  ['Drag a port onto empty canvas', 'Search blocks that take it; the new block is wired in'],
+  ['Click a wire, then Delete', 'Remove the wire'],
   ['Ctrl+click', 'Add a node to the selection'],
   ['Shift+drag', 'Select several nodes with a box'],
 ];

@@ -1,6 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
+import './newcomer.css';
 import { App } from './App.tsx';
 
 createRoot(document.getElementById('root')!).render(<App />);

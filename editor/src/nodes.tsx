@@ -65,6 +65,8 @@ export function StepNode({ data, selected }: NodeProps & { data: GraphNodeData }
   const wiredProps = new Set(store.graph.edges.filter((e) => e.target === node.id).map((e) => e.targetHandle));
   const { shown, hidden } = visiblePorts(block, wiredProps, errorProps, expanded);
   const isFlow = block?.properties.some((p) => p.selector?.selectedElement === 'step');
+  // `$steps.x.*` outputs leave from an "all outputs" port.
+  const wildcard = store.graph.edges.some((e) => e.source === node.id && e.sourceHandle === '*');
   return (
     <div
       className={`node step-node family-${block?.family ?? 'unknown'} ${selected ? 'selected' : ''} ${errors.length ? 'has-error' : ''}`}
@@ -110,6 +112,14 @@ export function StepNode({ data, selected }: NodeProps & { data: GraphNodeData }
           />
         ))}
       </div>
+      {wildcard && (
+        <Port nodeId={node.id} id="*" type="source" label="all outputs" title="$steps.name.* (every output)" />
+      )}
+      {(store.warnings[node.id] ?? []).map((w, i) => (
+        <div key={i} className="node-warning" data-testid={`node-warning-${node.name}`}>
+          ⚠ {w.message}
+        </div>
+      ))}
       {errors.length > 0 && (
         <div className="node-errors" data-testid={`node-error-${node.name}`}>
           {errors.slice(0, 3).map((e, i) => (
@@ -149,6 +159,7 @@ export function InputNode({ data, selected }: NodeProps & { data: GraphNodeData 
       <div className="node-name">{data.node.name}</div>
       <div className="node-meta">{inputMeta(input)}</div>
       <Port nodeId={data.node.id} id={INPUT_HANDLE} type="source" label="value" />
+      <NodeErrors id={`input-${data.node.name}`} errors={errors} />
     </div>
   );
 }
@@ -177,6 +188,19 @@ export function OutputNode({ data, selected }: NodeProps & { data: GraphNodeData
         }
         title={output.selector}
       />
+      <NodeErrors id={`output-${data.node.name}`} errors={errors} />
+    </div>
+  );
+}
+
+/** Error text on input and output nodes (steps draw their own, with the field names). */
+function NodeErrors(props: { id: string; errors: Array<{ property: string | null; message: string }> }) {
+  if (!props.errors.length) return null;
+  return (
+    <div className="node-errors" data-testid={`node-error-${props.id}`}>
+      {props.errors.slice(0, 3).map((e, i) => (
+        <div key={i}>{e.message}</div>
+      ))}
     </div>
   );
 }

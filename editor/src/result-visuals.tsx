@@ -2,6 +2,7 @@
 // top class + confidence, and nested (per-crop) outputs as a gallery of crops captioned with the values of
 // the sibling outputs that hold one element per crop (e.g. the classifier's verdict on each crop).
 import { DetectionsView, detectionsOf, isImageValue } from './results.tsx';
+import { openLightbox } from './lightbox.tsx';
 
 interface Classification {
   top: string;
@@ -41,7 +42,12 @@ function CropGallery(props: {
       <div className="gallery">
         {props.images.map((img, i) => (
           <div className="gallery-item" key={i} data-testid="gallery-item">
-            <img src={imageSrc(img)} alt={`${props.name} ${i + 1}`} />
+            <img
+              src={imageSrc(img)}
+              alt={`${props.name} ${i + 1}`}
+              className="result-zoomable"
+              onClick={() => openLightbox({ src: imageSrc(img), title: `${props.name} ${i + 1}` })}
+            />
             {props.labels.map((l) => {
               const text = caption(l.values[i]);
               if (text === null) return null;
@@ -87,7 +93,14 @@ function OutputValue(props: { name: string; value: unknown; inputSrc: string | n
   if (isImageValue(value))
     return (
       <figure className="result-figure">
-        <img className="result-image" src={imageSrc(value)} alt={name} data-testid={`result-image-${name}`} />
+        <img
+          className="result-image"
+          src={imageSrc(value)}
+          alt={name}
+          data-testid={`result-image-${name}`}
+          title="Click to enlarge"
+          onClick={() => openLightbox({ src: imageSrc(value), title: name })}
+        />
         <figcaption>{name}</figcaption>
       </figure>
     );

@@ -1,6 +1,7 @@
 // Rendering of run outputs: serialized images as pictures, detections drawn over their input image on a
 // canvas (boxes + labels), everything as a collapsible JSON tree with long strings shortened.
 import { useEffect, useRef, useState } from 'react';
+import { openLightbox } from './lightbox.tsx';
 
 interface Prediction {
   x: number;
@@ -53,51 +54,78 @@ const PALETTE = [
   '#800000',
 ];
 
-export function DetectionsView(props: {
-  src: string | null;
-  detections: { predictions: Prediction[]; image?: { width: number; height: number } };
-  testid: string;
-}) {
+export interface OverlayOptions {
+  boxes: boolean;
+  labels: boolean;
+  /** Classes to hide. */
+  hidden?: Set<string>;
+}
+
+export type Detections = { predictions: Prediction[]; image?: { width: number; height: number } };
+
+/** Draw the input image (or a grey field) and the detections' boxes and labels onto a canvas. */
+export function drawDetections(
+  c: HTMLCanvasElement,
+  img: HTMLImageElement | null,
+  detections: Detections,
+  options: OverlayOptions = { boxes: true, labels: true },
+): void {
+  const w = img?.naturalWidth || detections.image?.width || 640;
+  const h = img?.naturalHeight || detections.image?.height || 480;
+  c.width = w;
+  c.height = h;
+  const ctx = c.getContext('2d')!;
+  if (img) ctx.drawImage(img, 0, 0);
+  else {
+    ctx.fillStyle = '#f1f3f7';
+    ctx.fillRect(0, 0, w, h);
+  }
+  const classes = [...new Set(detections.predictions.map((p) => p.class ?? ''))];
+  const line = Math.max(2, Math.round(w / 200));
+  const fontSize = Math.max(12, Math.round(w / 36));
+  ctx.font = `600 ${fontSize}px system-ui, sans-serif`;
+  for (const p of detections.predictions) {
+    if (options.hidden?.has(p.class ?? '')) continue;
+    const color = PALETTE[classes.indexOf(p.class ?? '') % PALETTE.length];
+    const x = p.x - p.width / 2;
+    const y = p.y - p.height / 2;
+    if (options.boxes) {
+      ctx.strokeStyle = color;
+      ctx.lineWidth = line;
+      ctx.strokeRect(x, y, p.width, p.height);
+    }
+    if (!options.labels) continue;
+    const label = `${p.class ?? ''} ${p.confidence !== undefined ? p.confidence.toFixed(2) : ''}`.trim();
+    const tw = ctx.measureText(label).width + 8;
+    const th = fontSize + 6;
+    ctx.fillStyle = color;
+    ctx.fillRect(x - line / 2, Math.max(0, y - th), tw, th);
+    ctx.fillStyle = '#fff';
+    ctx.fillText(label, x + 4 - line / 2, Math.max(th - 5, y - 5));
+  }
+}
+
+/** Load an image source (null when there is none or it fails). */
+export function loadImage(src: string | null): Promise<HTMLImageElement | null> {
+  if (!src) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const img = new Image();
+    img.onload = () => resolve(img);
+    img.onerror = () => resolve(null);
+    img.src = src;
+  });
+}
+
+export function DetectionsView(props: { src: string | null; detections: Detections; testid: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
-    const c = canvas.current;
-    if (!c) return;
-    const draw = (img: HTMLImageElement | null) => {
-      const w = img?.naturalWidth || props.detections.image?.width || 640;
-      const h = img?.naturalHeight || props.detections.image?.height || 480;
-      c.width = w;
-      c.height = h;
-      const ctx = c.getContext('2d')!;
-      if (img) ctx.drawImage(img, 0, 0);
-      else {
-        ctx.fillStyle = '#f1f3f7';
-        ctx.fillRect(0, 0, w, h);
-      }
-      const classes = [...new Set(props.detections.predictions.map((p) => p.class ?? ''))];
-      const line = Math.max(2, Math.round(w / 200));
-      const fontSize = Math.max(12, Math.round(w / 36));
-      ctx.font = `600 ${fontSize}px system-ui, sans-serif`;
-      for (const p of props.detections.predictions) {
-        const color = PALETTE[classes.indexOf(p.class ?? '') % PALETTE.length];
-        const x = p.x - p.width / 2;
-        const y = p.y - p.height / 2;
-        ctx.strokeStyle = color;
-        ctx.lineWidth = line;
-        ctx.strokeRect(x, y, p.width, p.height);
-        const label = `${p.class ?? ''} ${p.confidence !== undefined ? p.confidence.toFixed(2) : ''}`.trim();
-        const tw = ctx.measureText(label).width + 8;
-        const th = fontSize + 6;
-        ctx.fillStyle = color;
-        ctx.fillRect(x - line / 2, Math.max(0, y - th), tw, th);
-        ctx.fillStyle = '#fff';
-        ctx.fillText(label, x + 4 - line / 2, Math.max(th - 5, y - 5));
-      }
+    let alive = true;
+    void loadImage(props.src).then((img) => {
+      if (alive && canvas.current) drawDetections(canvas.current, img, props.detections);
+    });
+    return () => {
+      alive = false;
     };
-    if (!props.src) return draw(null);
-    const img = new Image();
-    img.onload = () => draw(img);
-    img.onerror = () => draw(null);
-    img.src = props.src;
   }, [props.src, props.detections]);
   return (
     <canvas
@@ -105,6 +133,8 @@ export function DetectionsView(props: {
       className="result-image"
       data-testid={props.testid}
       data-count={props.detections.predictions.length}
+      title="Click to enlarge"
+      onClick={() => openLightbox({ src: props.src, detections: props.detections, title: props.testid })}
     />
   );
 }

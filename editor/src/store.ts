@@ -21,6 +21,20 @@ export interface OpenWorkflow {
 }
 
 const DRAFT_KEY = 'sightline-editor-draft';
+/** Which saved workflow is open and what it looked like when last saved/opened (for the unsaved marker). */
+const SESSION_KEY = 'sightline-editor-session';
+
+function restoreSession(): { open: OpenWorkflow | null; saved: string | null } {
+  try {
+    const parsed = JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null');
+    if (parsed && typeof parsed === 'object') return { open: parsed.open ?? null, saved: parsed.saved ?? null };
+  } catch {
+    /* nothing open */
+  }
+  return { open: null, saved: null };
+}
+
+const snapshotOf = (doc: EditorDocument) => JSON.stringify({ d: doc.definition, l: doc.layout });
 
 function restoreDraft(): EditorDocument {
   try {
@@ -48,7 +62,13 @@ export class EditorStore {
   validating = false;
   validatedOnce = false;
   notice: Notice | null = null;
-  open: OpenWorkflow | null = null;
+  /** Advisory findings that do not make the workflow invalid (a model id not installed here), by node id. */
+  warnings: Record<string, Array<{ property: string | null; message: string }>> = {};
+  open: OpenWorkflow | null = restoreSession().open;
+  private savedSnapshot: string = restoreSession().saved ?? snapshotOf({ definition: emptyDefinition(), layout: {} });
+  private dirtyCache: { doc: EditorDocument; dirty: boolean } | null = null;
+  /** Counts canvas replacements (results of the previous workflow are dropped on each). */
+  loads = 0;
   private graphCache: { doc: EditorDocument; catalog: BlockCatalog; graph: WorkflowGraph } | null = null;
   private listeners = new Set<() => void>();
   private revision = 0;
@@ -94,10 +114,29 @@ export class EditorStore {
     }
   }
 
+  /** Replace the canvas (open, import, restore). Undoable: Ctrl+Z brings the previous canvas back. */
   load(doc: EditorDocument, open: OpenWorkflow | null = this.open): void {
-    this.history.reset(doc);
+    this.history.push(doc);
+    this.loads++;
     this.open = open;
     this.selection = [];
+    this.savedSnapshot = snapshotOf(doc);
+    this.persist();
+    this.changed();
+  }
+
+  /** Changes since the workflow was last saved or opened (an empty new canvas has none). */
+  get dirty(): boolean {
+    const doc = this.doc;
+    if (this.dirtyCache?.doc !== doc) this.dirtyCache = { doc, dirty: snapshotOf(doc) !== this.savedSnapshot };
+    return this.dirtyCache.dirty;
+  }
+
+  /** The current canvas was saved as `open`. */
+  markSaved(open: OpenWorkflow): void {
+    this.open = open;
+    this.savedSnapshot = snapshotOf(this.doc);
+    this.dirtyCache = null;
     this.persist();
     this.changed();
   }
@@ -133,6 +172,7 @@ export class EditorStore {
   private persist(): void {
     try {
       localStorage.setItem(DRAFT_KEY, JSON.stringify(this.doc));
+      localStorage.setItem(SESSION_KEY, JSON.stringify({ open: this.open, saved: this.savedSnapshot }));
     } catch {
       /* storage full or disabled: the draft is just not kept */
     }

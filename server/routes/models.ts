@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { AppDeps } from '../app.ts';
 import { requestApiKey } from '../api-key.ts';
 import { handler } from '../respond.ts';
+import { listInstalledModels } from '../../blocks/models/local-packages.ts';
 import { validateBody } from '../validation.ts';
 import type { AddModelRequest } from '../../schemas/generated/model-add.ts';
 import type { ClearModelRequest } from '../../schemas/generated/model-remove.ts';
@@ -13,6 +14,13 @@ export async function modelRoutes(deps: AppDeps): Promise<Router> {
   router.get('/model/registry', (_req, res) => {
     res.json(models.describe());
   });
+  // Installed packages (loaded or not) for the editor's model picker; ids and metadata only, no paths.
+  router.get(
+    '/model/packages',
+    handler(async (_req, res) => {
+      res.json({ packages: await listInstalledModels(deps.config.modelCacheDir) });
+    }),
+  );
   router.post(
     '/model/add',
     handler(async (req, res) => {

@@ -12,6 +12,19 @@ export const needsChromium = !fs.existsSync(CHROMIUM)
   ? `needs Debian's chromium at ${CHROMIUM} (apt-get install -y chromium)`
   : false;
 
+const dialogAnswers = new WeakMap<Page, boolean>();
+const dialogsSeen = new WeakMap<Page, string[]>();
+
+/** How the page's next confirm()/beforeunload prompts are answered. */
+export function answerDialogs(page: Page, accept: boolean): void {
+  dialogAnswers.set(page, accept);
+}
+
+/** Messages of the prompts the page has shown so far. */
+export function dialogMessages(page: Page): string[] {
+  return dialogsSeen.get(page) ?? [];
+}
+
 export async function openBrowserPage(): Promise<{
   browser: Browser;
   page: Page;
@@ -24,6 +37,12 @@ export async function openBrowserPage(): Promise<{
   });
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   page.on('pageerror', (err) => console.error('page error:', err.message));
+  // "Discard unsaved changes?" prompts are answered yes unless a test says otherwise (answerDialogs).
+  page.on('dialog', (d) => {
+    const answer = dialogAnswers.get(page) ?? true;
+    dialogsSeen.set(page, [...(dialogsSeen.get(page) ?? []), d.message()]);
+    void (answer ? d.accept() : d.dismiss()).catch(() => undefined);
+  });
   return { browser, page, shot: (name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) }) };
 }
 
