@@ -2,8 +2,10 @@
 // with Roboflow's source states, reconnection with backoff for live sources, and a watchdog that restarts a live
 // source producing no frame for a while. Files are decoded at the reader's pace under WAIT (pipe back-pressure).
 import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
-import { spawnGuarded, PpmReader, type GuardedProcess, type RawFrame } from './ffmpeg.ts';
+import type { RawFrame } from './ffmpeg.ts';
+import type { DecoderMessage, DecoderWorkerData } from './decoder-worker.ts';
 import { FrameBuffer, RateMeter, type ConsumptionStrategy, type FillingStrategy, type Frame } from './frame-buffer.ts';
 import type { SourceSpec } from './sources.ts';
 
@@ -35,6 +37,14 @@ export interface FrameSourceOptions {
 }
 
 const FLOAT_PROPS = new Set(['frame_width', 'frame_height', 'fps']);
+const DECODER = new URL('./decoder-worker.mjs', import.meta.url);
+
+/** The decoder worker of one ffmpeg run, as the source sees it. */
+interface DecoderHandle {
+  worker: Worker;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
 
 export class FrameSource {
   state: SourceState = 'NOT_STARTED';
@@ -49,7 +59,7 @@ export class FrameSource {
   height: number | null = null;
   declaredFps: number | null;
   readonly decodedRate = new RateMeter(100);
-  #process: GuardedProcess | undefined;
+  #process: DecoderHandle | undefined;
   #pending: Frame[] = [];
   #stopped = false;
   #muted = false;
@@ -84,7 +94,7 @@ export class FrameSource {
 
   /** The ffmpeg pid decoding now (tests check no ffmpeg outlives its pipeline). */
   get ffmpegPid(): Promise<number | undefined> {
-    return this.#process?.ffmpegPid ?? Promise.resolve(undefined);
+    return Promise.resolve(this.#process?.pid);
   }
 
   #setState(next: SourceState): void {
@@ -195,6 +205,8 @@ export class FrameSource {
     }
     if (this.spec.kind === 'stream') {
       args.push('-rw_timeout', String(Math.max(1, this.options.stallTimeoutMs) * 1000));
+      // Start within about a second: ffmpeg's default probing waits for 5 MB or 5 s of a live stream.
+      args.push('-analyzeduration', '1000000', '-probesize', '1000000');
       if (/^rtsps?:/i.test(this.spec.input)) args.push('-rtsp_transport', 'tcp');
     }
     if (this.spec.kind === 'file' && this.frameId > 0 && this.declaredFps) {
@@ -205,29 +217,53 @@ export class FrameSource {
     return args;
   }
 
-  /** One ffmpeg run until it exits; frames go to the buffer. */
+  /** One ffmpeg run (read on a worker thread) until it exits; frames go to the buffer. */
   async #decodeOnce(): Promise<{ ok: boolean; reason: string }> {
-    const proc = spawnGuarded(this.#ffmpegArgs());
-    this.#process = proc;
+    const data: DecoderWorkerData = { args: this.#ffmpegArgs(), wait: this.buffer.filling === 'WAIT', inFlight: 2 };
+    const worker = new Worker(DECODER, { workerData: data });
+    let exited!: (result: { ok: boolean; reason: string }) => void;
+    const outcome = new Promise<{ ok: boolean; reason: string }>((r) => (exited = r));
+    const handle: DecoderHandle = {
+      worker,
+      pid: undefined,
+      stop: async () => {
+        worker.postMessage({ type: 'stop' });
+        const timer = setTimeout(() => void worker.terminate(), 2000);
+        await outcome;
+        clearTimeout(timer);
+      },
+    };
+    this.#process = handle;
     this.#lastFrameAt = performance.now();
-    const stdout = proc.child.stdout!;
-    let parseError: string | undefined;
-    const reader = new PpmReader((raw) => this.#onRaw(raw, stdout));
-    stdout.on('data', (chunk: Buffer) => {
-      try {
-        reader.push(chunk);
-      } catch (error) {
-        parseError = (error as Error).message;
-        void proc.stop();
+    worker.on('message', (message: DecoderMessage) => {
+      if (message.type === 'pid') handle.pid = message.pid;
+      else if (message.type === 'frame') {
+        worker.postMessage({ type: 'ack' });
+        this.#onRaw(message);
+      } else if (message.type === 'dropped') {
+        // Frames the worker replaced with newer ones while we were busy: gaps in frame ids, as Roboflow's drops.
+        this.frameId += message.count;
+        this.framesDecoded += message.count;
+        this.buffer.dropped += message.count;
+      } else if (message.type === 'exit') {
+        if (message.parseError) exited({ ok: false, reason: message.parseError });
+        else if (message.code === 0) exited({ ok: true, reason: '' });
+        else
+          exited({
+            ok: false,
+            reason:
+              message.reason ||
+              (message.signal ? `ffmpeg killed by ${message.signal}` : `ffmpeg exited with code ${message.code}`),
+          });
       }
     });
-    const { code, signal } = await proc.exited;
+    worker.once('error', (error: Error) => exited({ ok: false, reason: `decoder failed: ${error.message}` }));
+    worker.once('exit', () => exited({ ok: false, reason: 'decoder stopped' }));
+    const result = await outcome;
+    await worker.terminate();
     this.#process = undefined;
     this.#pending = [];
-    if (parseError) return { ok: false, reason: parseError };
-    if (code === 0) return { ok: true, reason: '' };
-    const reason = proc.stderrTail() || (signal ? `ffmpeg killed by ${signal}` : `ffmpeg exited with code ${code}`);
-    return { ok: false, reason };
+    return result;
   }
 
   #stamp(raw: RawFrame): Frame {
@@ -254,7 +290,7 @@ export class FrameSource {
     };
   }
 
-  #onRaw(raw: RawFrame, stdout: NodeJS.ReadableStream): void {
+  #onRaw(raw: RawFrame): void {
     const frame = this.#stamp(raw);
     if (this.state === 'INITIALISING' || this.state === 'RESTARTING') this.#setState(this.#muted ? 'MUTED' : 'RUNNING');
     if (this.#muted) {
@@ -262,15 +298,15 @@ export class FrameSource {
       return;
     }
     if (this.#pending.length > 0 || this.buffer.push(frame) === 'wait') {
+      if (this.#pending.length === 0) this.#process?.worker.postMessage({ type: 'pause' });
       this.#pending.push(frame);
-      stdout.pause();
     }
   }
 
   /** Moves frames held back by WAIT into the buffer and lets the decoder continue when they all fit. */
   #refill(): void {
     while (this.#pending.length > 0 && this.buffer.push(this.#pending[0]!) !== 'wait') this.#pending.shift();
-    if (this.#pending.length === 0) this.#process?.child.stdout?.resume();
+    if (this.#pending.length === 0) this.#process?.worker.postMessage({ type: 'resume' });
   }
 
   async #runImages(): Promise<void> {
@@ -331,7 +367,7 @@ export class FrameSource {
     this.buffer.dropped += this.buffer.size;
     this.buffer.clear();
     this.#pending = [];
-    this.#process?.child.stdout?.resume();
+    this.#process?.worker.postMessage({ type: 'resume' });
     if (this.state === 'RUNNING') this.#setState('MUTED');
   }
 
