@@ -12,8 +12,8 @@ import {
   type JsonSchema,
   type VideoMetadata,
 } from '../../engine/index.ts';
-import { videoOf } from '../transformations/tracker-step.ts';
-import { ANCHORS, anchorOf, requireTracked } from './zones.ts';
+import { videoOf } from '../common/video.ts';
+import { ANCHORS, anchorOf, requireTracked } from '../common/zones.ts';
 
 interface Params {
   image?: WorkflowImage;

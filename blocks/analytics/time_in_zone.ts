@@ -10,9 +10,9 @@ import {
   type VideoMetadata,
 } from '../../engine/index.ts';
 import { pointInPolygon } from '../common/uql/index.ts';
-import { nowSeconds } from '../flow_control/rate_limiter_v1.ts';
-import { videoOf } from '../transformations/tracker-step.ts';
-import { ANCHORS, anchorOf, asPolygon, requireTracked } from './zones.ts';
+import { nowSeconds } from '../common/video.ts';
+import { videoOf } from '../common/video.ts';
+import { ANCHORS, anchorOf, asPolygon, requireTracked } from '../common/zones.ts';
 
 interface Params {
   image: WorkflowImage;

@@ -8,9 +8,9 @@ import {
   literalOrSelector,
   selector,
 } from '../../engine/index.ts';
-import { nowSeconds } from '../flow_control/rate_limiter_v1.ts';
-import { videoOf } from '../transformations/tracker-step.ts';
-import { requireTracked } from './zones.ts';
+import { nowSeconds } from '../common/video.ts';
+import { videoOf } from '../common/video.ts';
+import { requireTracked } from '../common/zones.ts';
 
 interface Params {
   image: WorkflowImage;

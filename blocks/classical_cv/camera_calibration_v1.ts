@@ -1,7 +1,7 @@
 import { defineBlock, type WorkflowImage } from '../../engine/index.ts';
 import { remapRgb } from '../common/cv/warp.ts';
 import { cvManifest, floatParam, inputImage } from './common.ts';
-import { invalidParam } from './errors.ts';
+import { invalidParam } from '../common/param-errors.ts';
 
 export interface CameraModel {
   fx: number;

@@ -1,6 +1,6 @@
 import { defineBlock, type WorkflowImage } from '../../engine/index.ts';
 import { cvManifest, enumParam, inputImage, IMAGE_OUTPUT } from './common.ts';
-import { invalidParam } from './errors.ts';
+import { invalidParam } from '../common/param-errors.ts';
 
 const TYPES = ['Contrast Stretching', 'Histogram Equalization', 'Adaptive Equalization'] as const;
 

@@ -1,6 +1,6 @@
 import { defineBlock, type WorkflowImage } from '../../engine/index.ts';
 import { cvManifest, inputImage, intParam } from './common.ts';
-import { positiveInt } from './errors.ts';
+import { positiveInt } from '../common/param-errors.ts';
 import { seededRandom as mulberry32 } from '../common/cv/random.ts';
 
 /** Samples pixels on a grid so the longer side has at most `target` samples. */

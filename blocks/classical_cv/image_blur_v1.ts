@@ -1,7 +1,7 @@
 import { defineBlock, type WorkflowImage } from '../../engine/index.ts';
 import { bilateralFilter, boxKernel, gaussianKernel, medianFilter, separableFilter } from '../common/draw/index.ts';
 import { cvManifest, enumParam, inputImage, intParam, IMAGE_OUTPUT } from './common.ts';
-import { invalidParam, positiveInt } from './errors.ts';
+import { invalidParam, positiveInt } from '../common/param-errors.ts';
 
 export const imageBlurV1 = defineBlock<{ image: WorkflowImage; blur_type?: string; kernel_size?: number }>({
   manifest: cvManifest({

@@ -1,6 +1,6 @@
 import { defineBlock, type WorkflowImage } from '../../engine/index.ts';
 import { cvManifest, enumParam, inputImage, intParam, IMAGE_OUTPUT } from './common.ts';
-import { invalidParam } from './errors.ts';
+import { invalidParam } from '../common/param-errors.ts';
 import { flip, resize, rotate, type RawImage } from './geometry.ts';
 
 interface Params {

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { defineBlock, type BlockDefinition, type WorkflowImage } from '../../engine/index.ts';
 import { cvManifest, floatParam, inputImage, intParam } from './common.ts';
-import { invalidParam, positiveInt } from './errors.ts';
+import { invalidParam, positiveInt } from '../common/param-errors.ts';
 
 export type SliceBox = [x0: number, y0: number, x1: number, y1: number];
 

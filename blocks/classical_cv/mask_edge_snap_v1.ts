@@ -7,7 +7,7 @@ import { externalContours } from '../common/cv/contours.ts';
 import { distanceTransform } from '../common/cv/distance.ts';
 import { sobel } from '../common/cv/gradients.ts';
 import { rankFilter, toGray } from '../common/draw/filters.ts';
-import { polygonArea, polygonMask, type Point } from '../transformations/mask-geometry.ts';
+import { polygonArea, polygonMask, type Point } from '../common/mask-geometry.ts';
 import { cvManifest, floatParam, inputImage, intParam } from './common.ts';
 
 interface Params {

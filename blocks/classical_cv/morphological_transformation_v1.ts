@@ -1,7 +1,7 @@
 import { defineBlock, type WorkflowImage } from '../../engine/index.ts';
 import { grayToRgb, toGray } from '../common/draw/index.ts';
 import { cvManifest, enumParam, inputImage, intParam, IMAGE_OUTPUT } from './common.ts';
-import { invalidParam, positiveInt } from './errors.ts';
+import { invalidParam, positiveInt } from '../common/param-errors.ts';
 import { morphology, MORPHOLOGY_OPERATIONS } from './morphology.ts';
 
 export const morphologicalTransformationV1 = defineBlock<{

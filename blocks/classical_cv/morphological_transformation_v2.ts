@@ -1,6 +1,6 @@
 import { defineBlock, type WorkflowImage } from '../../engine/index.ts';
 import { cvManifest, enumParam, inputImage, intParam, IMAGE_OUTPUT } from './common.ts';
-import { invalidParam, positiveInt } from './errors.ts';
+import { invalidParam, positiveInt } from '../common/param-errors.ts';
 import { morphology, MORPHOLOGY_OPERATIONS } from './morphology.ts';
 
 export const morphologicalTransformationV2 = defineBlock<{

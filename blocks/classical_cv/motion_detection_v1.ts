@@ -10,8 +10,8 @@ import {
 } from '../../engine/index.ts';
 import { externalContours } from '../common/cv/contours.ts';
 import { attachImageMetadata } from '../common/detections-metadata.ts';
-import { polygonArea, polygonMask, type Point } from '../transformations/mask-geometry.ts';
-import { approximatePolygon } from '../transformations/polygon-simplify.ts';
+import { polygonArea, polygonMask, type Point } from '../common/mask-geometry.ts';
+import { approximatePolygon } from '../common/polygon-simplify.ts';
 import { BackgroundModel } from './background_subtraction_v1.ts';
 import { cvManifest, inputImage, intParam } from './common.ts';
 import { morphology } from './morphology.ts';

@@ -1,7 +1,7 @@
 import { defineBlock, literalOrSelector, type WorkflowImage } from '../../engine/index.ts';
 import { parseColor } from '../common/color.ts';
 import { cvManifest, inputImage, intParam } from './common.ts';
-import { invalidParam } from './errors.ts';
+import { invalidParam } from '../common/param-errors.ts';
 
 export const pixelColorCountV1 = defineBlock<{ image: WorkflowImage; target_color: unknown; tolerance?: number }>({
   manifest: cvManifest({

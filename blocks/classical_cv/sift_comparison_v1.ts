@@ -1,7 +1,7 @@
 import { defineBlock, literalOrSelector, selector } from '../../engine/index.ts';
 import { descriptorSet, ratioTestMatches } from '../common/cv/matching.ts';
 import { cvManifest, intParam } from './common.ts';
-import { invalidParam } from './errors.ts';
+import { invalidParam } from '../common/param-errors.ts';
 
 /** numpy_array descriptors as given by a step or an input: a list of equal-length numeric rows (or null). */
 export function descriptorInput(value: unknown, stepName: string, field: string): number[][] {

@@ -1,7 +1,7 @@
 import { defineBlock, type WorkflowImage } from '../../engine/index.ts';
 import { boxKernel, gaussianKernel, grayToRgb, separableFilter, toGray } from '../common/draw/index.ts';
 import { cvManifest, enumParam, inputImage, intParam, IMAGE_OUTPUT } from './common.ts';
-import { invalidParam } from './errors.ts';
+import { invalidParam } from '../common/param-errors.ts';
 
 const TYPES = [
   'binary',

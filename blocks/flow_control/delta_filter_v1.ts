@@ -1,7 +1,7 @@
 // roboflow_core/delta_filter@v1: lets the branch continue only when `value` differs from the value seen on the
 // previous frame of the same video.
 import { FlowControl, WorkflowImage, defineBlock, selector, stepSelectorList } from '../../engine/index.ts';
-import { videoOf } from '../transformations/tracker-step.ts';
+import { videoOf } from '../common/video.ts';
 
 interface Params {
   image: WorkflowImage;

@@ -1,22 +1,13 @@
 // roboflow_core/rate_limiter@v1: lets the branch continue at most once per cooldown; for video frames the time
 // comes from the frame timestamps (or frame numbers and fps) of video_reference_image.
 import { FlowControl, WorkflowImage, defineBlock, literal, selector, stepSelectorList } from '../../engine/index.ts';
+import { nowSeconds } from '../common/video.ts';
 
 interface Params {
   cooldown_seconds: number;
   depends_on: unknown;
   next_steps: string[];
   video_reference_image: WorkflowImage | null;
-}
-
-export function nowSeconds(image: WorkflowImage | null): number {
-  const meta = image?.videoMetadata;
-  if (meta?.comes_from_video_file && meta.fps) return meta.frame_number / meta.fps;
-  if (meta?.frame_timestamp) {
-    const t = Date.parse(meta.frame_timestamp);
-    if (!Number.isNaN(t)) return t / 1000;
-  }
-  return Date.now() / 1000;
 }
 
 export const rateLimiterV1 = defineBlock<Params>({

@@ -9,7 +9,7 @@ import {
   literalOrSelector,
   selector,
 } from '../../engine/index.ts';
-import { newDetectionId } from '../transformations/detections-utils.ts';
+import { newDetectionId } from '../common/detections-utils.ts';
 
 type Classification = Record<string, unknown> | string | string[] | null;
 

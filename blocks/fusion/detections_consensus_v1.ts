@@ -11,7 +11,7 @@ import {
   selector,
   selectorList,
 } from '../../engine/index.ts';
-import { fill, iou, newDetectionId } from '../transformations/detections-utils.ts';
+import { fill, iou, newDetectionId } from '../common/detections-utils.ts';
 
 type Aggregation = 'average' | 'max' | 'min';
 type CoordinatesAggregation = 'average' | 'max' | 'min';

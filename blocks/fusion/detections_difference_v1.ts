@@ -3,7 +3,7 @@
 // unmatched candidates are persisted / new. Overlapping pairs cost spatial_weight * (1 - IoU); disjoint ones
 // spatial_weight * (1 + centre distance / enclosing diagonal), so any overlap beats any disjoint pair.
 import { Detections, defineBlock, literalOrSelector, selector } from '../../engine/index.ts';
-import { iou } from '../transformations/detections-utils.ts';
+import { iou } from '../common/detections-utils.ts';
 
 interface Params {
   reference_predictions: Detections;

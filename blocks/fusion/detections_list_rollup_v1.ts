@@ -9,7 +9,7 @@ import {
   literalOrSelector,
   selector,
 } from '../../engine/index.ts';
-import { newDetectionId, translate } from '../transformations/detections-utils.ts';
+import { newDetectionId, translate } from '../common/detections-utils.ts';
 import { groupConnected, maskIoU, maskOverlaps } from './rollup-merge.ts';
 
 type Strategy = 'max' | 'mean' | 'min';

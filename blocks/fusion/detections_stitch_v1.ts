@@ -9,7 +9,7 @@ import {
   selector,
   WorkflowExecutionEngineError,
 } from '../../engine/index.ts';
-import { fill, nmm, nms, translate } from '../transformations/detections-utils.ts';
+import { fill, nmm, nms, translate } from '../common/detections-utils.ts';
 
 interface Params {
   reference_image: WorkflowImage;

@@ -20,7 +20,7 @@ import {
   pyStr,
   type OperationDefinition,
 } from '../common/uql/index.ts';
-import { invalidParam } from '../classical_cv/errors.ts';
+import { invalidParam } from '../common/param-errors.ts';
 import { buildMimeMessage, type MailAttachment } from './mime.ts';
 import { sendMail, type SmtpSettings } from './smtp.ts';
 import { blockSettings } from '../common/settings.ts';

@@ -1,7 +1,14 @@
 // roboflow_core/bounding_rect@v1: replaces each segmentation by its minimum-area rotated rectangle (mask and box),
 // recording the corners (`rect`), `width`, `height` and `angle`.
 import { Detections, WorkflowExecutionEngineError, defineBlock, selector } from '../../engine/index.ts';
-import { maskPolygon, pointsBox, polygonMask, rectCorners, rotatedRectOf, type Point } from './mask-geometry.ts';
+import {
+  maskPolygon,
+  pointsBox,
+  polygonMask,
+  rectCorners,
+  rotatedRectOf,
+  type Point,
+} from '../common/mask-geometry.ts';
 
 interface Params {
   predictions: Detections;

@@ -9,7 +9,7 @@ import {
   literalOrSelector,
   selector,
 } from '../../engine/index.ts';
-import { fill, newDetectionId } from './detections-utils.ts';
+import { fill, newDetectionId } from '../common/detections-utils.ts';
 
 const KINDS = [...DETECTION_KINDS];
 

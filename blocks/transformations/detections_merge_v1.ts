@@ -1,7 +1,7 @@
 // roboflow_core/detections_merge@v1: replaces all detections with one box enclosing them all, with the lowest
 // confidence among them.
 import { DETECTION_KINDS, Detections, defineBlock, literal, selector } from '../../engine/index.ts';
-import { newDetectionId } from './detections-utils.ts';
+import { newDetectionId } from '../common/detections-utils.ts';
 
 export function mergeIntoOne(d: Detections, className: string): Detections {
   if (d.length === 0) return Detections.empty();

@@ -11,7 +11,7 @@ import {
   type StepOutputs,
 } from '../../engine/index.ts';
 import { requireColor, type Rgb } from '../common/color.ts';
-import { translate } from './detections-utils.ts';
+import { translate } from '../common/detections-utils.ts';
 
 const DETECTION_KINDS = [
   'instance_segmentation_prediction',

@@ -10,9 +10,9 @@ import {
   literalOrSelector,
   selector,
 } from '../../engine/index.ts';
-import { convexHull } from '../models/ocr/rotated-rect.ts';
-import { maskPolygon, polygonMask, type Point } from './mask-geometry.ts';
-import { leastSquaresPolygon, scalePolygon, simplifyToVertexCount } from './polygon-simplify.ts';
+import { convexHull } from '../common/rotated-rect.ts';
+import { maskPolygon, polygonMask, type Point } from '../common/mask-geometry.ts';
+import { leastSquaresPolygon, scalePolygon, simplifyToVertexCount } from '../common/polygon-simplify.ts';
 
 interface Params {
   predictions: Batch<Detections | null>;

@@ -3,8 +3,8 @@
 // the detections' anchor points, then mapped onto the target rectangle by a homography.
 import type { Detections } from '../../engine/index.ts';
 import { fitHomography, type Homography } from '../common/cv/homography.ts';
-import { anchorOf } from '../analytics/zones.ts';
-import { polygonArea, type Point } from './mask-geometry.ts';
+import { anchorOf } from '../common/zones.ts';
+import { polygonArea, type Point } from '../common/mask-geometry.ts';
 
 /** Every anchor of a box (the corners facing the edge being extended), instead of one named anchor. */
 export const ALL_POSITIONS = 'ALL';

@@ -14,8 +14,8 @@ import {
 } from '../../engine/index.ts';
 import { invert, project } from '../common/cv/homography.ts';
 import { remapRgb } from '../common/cv/warp.ts';
-import { ANCHORS } from '../analytics/zones.ts';
-import { maskPolygon, pointsBox, polygonMask, type Point } from './mask-geometry.ts';
+import { ANCHORS } from '../common/zones.ts';
+import { maskPolygon, pointsBox, polygonMask, type Point } from '../common/mask-geometry.ts';
 import {
   ALL_POSITIONS,
   isQuadrilateral,

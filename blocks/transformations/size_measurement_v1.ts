@@ -8,7 +8,7 @@ import {
   literalOrSelector,
   selector,
 } from '../../engine/index.ts';
-import { maskPolygon, polygonArea, rotatedRectOf, type Point } from './mask-geometry.ts';
+import { maskPolygon, polygonArea, rotatedRectOf, type Point } from '../common/mask-geometry.ts';
 
 interface Params {
   object_predictions: Detections;

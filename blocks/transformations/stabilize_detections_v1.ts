@@ -2,7 +2,7 @@
 // bbox_smoothing_coefficient) and keeps briefly missing objects alive by moving their last box along a
 // Kalman-smoothed velocity, for up to smoothing_window_size frames. State per video.
 import { Detections, WorkflowImage, defineBlock, literalOrSelector, selector } from '../../engine/index.ts';
-import { requireTracked } from '../analytics/zones.ts';
+import { requireTracked } from '../common/zones.ts';
 import { videoOf } from './tracker-step.ts';
 
 interface Params {

@@ -9,9 +9,9 @@ import {
   defineBlock,
   type StepContext,
 } from '../../engine/index.ts';
-import { iou } from './detections-utils.ts';
+import { iou } from '../common/detections-utils.ts';
 import { TRACKER_PREDICTION_KINDS, numberProperty, trackerInputs, videoOf } from './tracker-step.ts';
-import { requireTracked } from '../analytics/zones.ts';
+import { requireTracked } from '../common/zones.ts';
 
 interface Params {
   image: WorkflowImage;

@@ -4,7 +4,7 @@
 // a recovery stage on last observations; BoT-SORT holds unconfirmed tracks back for a stage of their own.
 import type { Detections } from '../../engine/index.ts';
 import { maximumAssignment } from './assignment.ts';
-import { iou } from './detections-utils.ts';
+import { iou } from '../common/detections-utils.ts';
 import { KalmanBox } from './kalman-box.ts';
 
 export interface TrackerConfig {

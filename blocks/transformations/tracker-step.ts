@@ -14,6 +14,8 @@ import {
   type StepContext,
 } from '../../engine/index.ts';
 import { MultiObjectTracker, type TrackerConfig } from './tracker-core.ts';
+import { videoOf, type VideoSource } from '../common/video.ts';
+export { videoOf, type VideoSource };
 
 /** What trackers and blocks after them accept, RLE segmentations included (Roboflow's TRACKER_PREDICTION_KINDS). */
 export const TRACKER_PREDICTION_KINDS = [...DETECTION_KINDS, 'rle_instance_segmentation_prediction'];
@@ -43,21 +45,6 @@ class SeenIds {
 interface VideoTracking {
   tracker: MultiObjectTracker;
   seen: SeenIds;
-}
-
-export interface VideoSource {
-  id: string;
-  fps: number;
-}
-
-/** Video of a frame: its video_identifier (the image id outside videos) and fps (30 when unknown, as Roboflow assumes). */
-export function videoOf(image: WorkflowImage | null | undefined, metadata?: VideoMetadata | null): VideoSource {
-  const meta = metadata ?? image?.videoMetadata;
-  const fps = Number(meta?.fps);
-  return {
-    id: meta?.video_identifier ?? image?.parentId ?? 'default',
-    fps: Number.isFinite(fps) && fps > 0 ? fps : 30,
-  };
 }
 
 export function runTracker(

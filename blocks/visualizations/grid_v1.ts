@@ -2,7 +2,7 @@
 // cells (row-major), each image shrunk or grown to fit its cell with its aspect ratio kept and centred in it.
 import { randomUUID } from 'node:crypto';
 import { defineBlock, literalOrSelector, selector, WorkflowImage } from '../../engine/index.ts';
-import { invalidParam, positiveInt } from '../classical_cv/errors.ts';
+import { invalidParam, positiveInt } from '../common/param-errors.ts';
 import { ImageMemo } from './image_memo.ts';
 
 interface Params {

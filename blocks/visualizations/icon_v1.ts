@@ -3,7 +3,7 @@
 // right / bottom edge) or centred on each detection's anchor (`dynamic`).
 import sharp from 'sharp';
 import { literalOrSelector, selector, WorkflowImage } from '../../engine/index.ts';
-import { invalidParam, positiveInt } from '../classical_cv/errors.ts';
+import { invalidParam, positiveInt } from '../common/param-errors.ts';
 import { boxAnchor, maskCentroid, POSITIONS, type Canvas } from '../common/draw/index.ts';
 import { ImageMemo } from './image_memo.ts';
 import { DETECTION_PREDICTION_KINDS, defineVisualization, intProperty, type VisualizationParams } from './common.ts';

@@ -7,7 +7,7 @@ import { recognizeText } from '../../blocks/models/ocr/index.ts';
 import { ocrModelV1 } from '../../blocks/models/ocr/ocr-model-v1.ts';
 import { ppOcrV1 } from '../../blocks/models/ocr/pp-ocr-v1.ts';
 import { loadOcrModels } from '../../blocks/models/ocr/ocr-engine.ts';
-import { convexHull, minAreaRect, rectCorners } from '../../blocks/models/ocr/rotated-rect.ts';
+import { convexHull, minAreaRect, rectCorners } from '../../blocks/common/rotated-rect.ts';
 import { stepContext } from '../helpers/step-context.ts';
 
 const FIRST_LINE = 'SIGHTLINE WORKFLOW 2026';

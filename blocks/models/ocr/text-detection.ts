@@ -4,7 +4,7 @@
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { PADDLE_DET_NORMALIZATION, writeResizedToTensor, type Raster } from './raster.ts';
 import { directRunner, type SessionRunner } from '../scheduler.ts';
-import { convexHull, meanInRect, minAreaRect, rectCorners, type RotatedRect } from './rotated-rect.ts';
+import { convexHull, meanInRect, minAreaRect, rectCorners, type RotatedRect } from '../../common/rotated-rect.ts';
 
 export interface TextDetectionOptions {
   /** Longest side of the network input; larger images are scaled down (PaddleOCR's det_limit_side_len). */

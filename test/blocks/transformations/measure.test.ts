@@ -11,7 +11,7 @@ import { sizeMeasurementV1 } from '../../../blocks/transformations/size_measurem
 import { distanceMeasurementV1 } from '../../../blocks/transformations/distance_measurement_v1.ts';
 import { cosineSimilarityV1 } from '../../../blocks/math/cosine_similarity_v1.ts';
 import { environmentSecretsStoreV1 } from '../../../blocks/math/environment_secrets_store_v1.ts';
-import { polygonMask } from '../../../blocks/transformations/mask-geometry.ts';
+import { polygonMask } from '../../../blocks/common/mask-geometry.ts';
 import { detections, stepContext } from '../../helpers/detections.ts';
 
 type Out = Record<string, any>;

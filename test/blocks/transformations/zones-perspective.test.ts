@@ -5,7 +5,7 @@ import { Batch, Detections, ExecutionEngine, WorkflowImage } from '../../../engi
 import { coreBlocks } from '../../../blocks/index.ts';
 import { dynamicZoneV1 } from '../../../blocks/transformations/dynamic_zone_v1.ts';
 import { perspectiveCorrectionV1 } from '../../../blocks/transformations/perspective_correction_v1.ts';
-import { polygonMask, type Point } from '../../../blocks/transformations/mask-geometry.ts';
+import { polygonMask, type Point } from '../../../blocks/common/mask-geometry.ts';
 import { detections, stepContext } from '../../helpers/detections.ts';
 
 type Out = Record<string, any>;

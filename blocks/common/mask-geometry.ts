@@ -1,8 +1,8 @@
 // Polygons of detection masks and masks of polygons, for the blocks that measure or reshape segmentations.
 import { largestContour } from '../../engine/index.ts';
-import { convexHull, minAreaRect, type RotatedRect } from '../models/ocr/rotated-rect.ts';
+import { convexHull, minAreaRect, type RotatedRect } from './rotated-rect.ts';
 
-export { rectCorners, type RotatedRect } from '../models/ocr/rotated-rect.ts';
+export { rectCorners, type RotatedRect } from './rotated-rect.ts';
 
 export type Point = [number, number];
 

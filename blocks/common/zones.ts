@@ -1,6 +1,6 @@
 // Geometry shared by the zone / line analytics blocks: anchor points of boxes and validated polygons.
 import { Detections, WorkflowExecutionEngineError } from '../../engine/index.ts';
-import { boxAnchor } from '../common/draw/index.ts';
+import { boxAnchor } from './draw/index.ts';
 
 export const ANCHORS = [
   'CENTER',

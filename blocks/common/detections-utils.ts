@@ -1,7 +1,7 @@
 // Geometry and metadata helpers over Detections shared by transformation and fusion blocks.
 import { randomUUID } from 'node:crypto';
 import { Detections } from '../../engine/index.ts';
-import { iou, nonMaxSuppression } from '../common/nms.ts';
+import { iou, nonMaxSuppression } from './nms.ts';
 
 export const newDetectionId = (): string => randomUUID();
 
