@@ -29,6 +29,8 @@ export interface InitialiseRequest {
   definition: Record<string, unknown>;
   videoReference: unknown;
   settings: Partial<PipelineSettings>;
+  /** Keep this id (a queue worker taking over a pipeline keeps its id stable); default: a new one. */
+  id?: string;
 }
 
 export const DEFAULT_SETTINGS: PipelineSettings = {
@@ -79,7 +81,13 @@ export class PipelineManager {
     }
     const workflow = engine.instantiate(request.definition);
     const specs = await resolveSources(request.videoReference, this.options.sourcePolicy);
-    const pipeline = new Pipeline(randomUUID(), workflow, outputKinds(engine, request.definition), specs, settings);
+    const pipeline = new Pipeline(
+      request.id ?? randomUUID(),
+      workflow,
+      outputKinds(engine, request.definition),
+      specs,
+      settings,
+    );
     this.#pipelines.set(pipeline.id, pipeline);
     pipeline.start();
     return pipeline;
