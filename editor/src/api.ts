@@ -1,5 +1,7 @@
-// Thin fetch wrappers for the server's HTTP API (same origin).
+// Thin wrappers for the server's HTTP API (same origin), on the typed client (client/index.ts).
 import type { BlocksDescription, LayoutMap, WorkflowDefinition } from '../model/types.ts';
+import { createClient, SightlineError } from '../../client/index.ts';
+import { accessKey, askForAccessKey } from './access-key.tsx';
 
 export class ApiError extends Error {
   constructor(
@@ -14,22 +16,19 @@ export class ApiError extends Error {
   }
 }
 
+const client = createClient({ apiKey: accessKey });
+
+/** Through the typed client; a 401 asks for the server's access key once and retries. */
 async function call<T>(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(url, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal,
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    /* keep text */
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.request<T>(method, url, body, signal);
+    } catch (error) {
+      if (!(error instanceof SightlineError)) throw error;
+      if (error.status === 401 && attempt < 3 && (await askForAccessKey(error.message))) continue;
+      throw new ApiError(error.status, error.body);
+    }
   }
-  if (!res.ok) throw new ApiError(res.status, parsed);
-  return parsed as T;
 }
 
 export const api = {
