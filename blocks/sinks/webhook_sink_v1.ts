@@ -1,5 +1,8 @@
-// roboflow_core/webhook_sink@v1: sends workflow data to an HTTP endpoint (JSON body, query parameters, headers),
-// at most once per cooldown_seconds per step; in fire-and-forget mode the step does not wait for the answer.
+// roboflow_core/webhook_sink@v1: sends workflow data to an HTTP endpoint, at most once per cooldown_seconds per
+// step; in fire-and-forget mode the step does not wait for the answer. Body as Python `requests` builds it:
+// multipart files (after form fields) win over form data, which wins over the JSON payload (`{}` when empty).
+// `*_operations` (UQL) transform the values of the keys they name before sending.
+import { randomUUID } from 'node:crypto';
 import {
   AddressNotAllowedError,
   defineBlock,
@@ -11,6 +14,7 @@ import {
   type NetworkPolicy,
 } from '../../engine/index.ts';
 import { blockSettings } from '../common/settings.ts';
+import { executeOperations, type OperationDefinition } from '../common/uql/index.ts';
 
 interface Params {
   url: string;
@@ -18,7 +22,11 @@ interface Params {
   query_parameters: Record<string, unknown>;
   headers: Record<string, unknown>;
   json_payload: Record<string, unknown>;
+  json_payload_operations?: Record<string, OperationDefinition[]>;
+  multi_part_encoded_files?: Record<string, unknown>;
+  multi_part_encoded_files_operations?: Record<string, OperationDefinition[]>;
   form_data: Record<string, unknown>;
+  form_data_operations?: Record<string, OperationDefinition[]>;
   request_timeout: number;
   fire_and_forget: boolean;
   disable_sink: boolean;
@@ -28,6 +36,56 @@ interface Params {
 async function serializeDict(dict: Record<string, unknown> | undefined): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(dict ?? {})) out[key] = await serializeValue(value, ['*']);
+  return out;
+}
+
+/** A form value as requests writes it: str() of scalars (Python spellings), JSON of structures. */
+function formValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (value === null || value === undefined) return 'None';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** multipart/form-data: one part per form field (list values: one per element), then one per file. */
+function multipartBody(form: Record<string, unknown>, files: Record<string, unknown>, boundary: string): Buffer {
+  const chunks: Buffer[] = [];
+  const part = (disposition: string, content: Buffer | string) => {
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; ${disposition}\r\n\r\n`));
+    chunks.push(Buffer.isBuffer(content) ? content : Buffer.from(content));
+    chunks.push(Buffer.from('\r\n'));
+  };
+  for (const [key, value] of Object.entries(form)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      part(`name="${key}"`, v instanceof Uint8Array ? Buffer.from(v) : formValue(v));
+    }
+  }
+  for (const [key, value] of Object.entries(files)) {
+    // Files must be bytes or text (an image needs an operation such as ConvertImageToJPEG first).
+    if (!(value instanceof Uint8Array) && typeof value !== 'string') {
+      throw new Error(`multipart file ${key} is neither bytes nor text`);
+    }
+    part(`name="${key}"; filename="${key}"`, typeof value === 'string' ? value : Buffer.from(value));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return Buffer.concat(chunks);
+}
+
+/** Applies each non-empty operation chain to the value of the key it names; other keys are left alone. */
+async function applyOperations(
+  values: Record<string, unknown> | undefined,
+  operations: Record<string, OperationDefinition[]> | undefined,
+  step: string,
+  field: string,
+): Promise<Record<string, unknown>> {
+  const out = { ...(values ?? {}) };
+  for (const [key, chain] of Object.entries(operations ?? {})) {
+    if (!chain?.length || !Object.hasOwn(out, key)) continue;
+    out[key] = await executeOperations(out[key], chain, {
+      parameters: {},
+      executionContext: `step: ${step} | ${field}.${key}`,
+    });
+  }
   return out;
 }
 
@@ -54,19 +112,32 @@ async function send(
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(p.headers ?? {})) headers[key] = String(value);
   const method = p.method ?? 'POST';
-  let body: string | undefined;
-  if (method !== 'GET') {
-    const form = await serializeDict(p.form_data);
-    if (Object.keys(form).length) {
-      body = new URLSearchParams(
-        Object.entries(form).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
-      ).toString();
+  let body: string | Buffer;
+  try {
+    if (Object.keys(p.multi_part_encoded_files ?? {}).length > 0) {
+      const boundary = `----sightline${randomUUID().replace(/-/g, '')}`;
+      body = multipartBody(p.form_data ?? {}, p.multi_part_encoded_files ?? {}, boundary);
+      headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
+    } else if (Object.keys(p.form_data ?? {}).length > 0) {
+      const pairs: string[][] = [];
+      for (const [key, value] of Object.entries(await serializeDict(p.form_data))) {
+        for (const v of Array.isArray(value) ? value : [value]) pairs.push([key, formValue(v)]);
+      }
+      body = new URLSearchParams(pairs).toString();
       headers['content-type'] ??= 'application/x-www-form-urlencoded';
     } else {
-      body = JSON.stringify(await serializeDict(p.json_payload));
+      // requests sends `json={}` too, whatever the method.
+      body = JSON.stringify(await serializeDict(p.json_payload), (_, v) => {
+        if (typeof v === 'number' && !Number.isFinite(v)) throw new Error('NaN/Infinity are not JSON');
+        return v;
+      });
       headers['content-type'] ??= 'application/json';
     }
+  } catch {
+    return { error_status: true, message: 'Failed to send notification: the payload cannot be encoded' };
   }
+  // Explicit length: Node frames GET bodies only when told their size.
+  headers['content-length'] = String(Buffer.byteLength(body));
   try {
     const response = await pinnedRequest(url, {
       method,
@@ -87,6 +158,13 @@ async function send(
       };
     return failed;
   }
+}
+
+function operationsProperty(title: string, target: string) {
+  return literal(
+    { type: 'object', additionalProperties: { type: 'array' } },
+    { title, description: `UQL operations applied to the values of \`${target}\` they name.`, default: {} },
+  );
 }
 
 const VALUE_KINDS = [
@@ -120,7 +198,7 @@ export const webhookSinkV1 = defineBlock<Params>({
       }),
       method: literal(
         { type: 'string', enum: ['GET', 'POST', 'PUT'] },
-        { title: 'Method', description: 'HTTP method.', default: 'POST' },
+        { title: 'Method', description: 'HTTP method (required, as in Roboflow).' },
       ),
       query_parameters: selectorDict(VALUE_KINDS, {
         title: 'Query Parameters',
@@ -133,11 +211,22 @@ export const webhookSinkV1 = defineBlock<Params>({
         description: 'Fields of the JSON body.',
         default: {},
       }),
+      json_payload_operations: operationsProperty('JSON Payload Operations', 'json_payload'),
+      multi_part_encoded_files: selectorDict(['*'], {
+        title: 'Multi-Part Encoded Files',
+        description: 'Files sent as multipart/form-data parts (bytes or text; encode images with an operation).',
+        default: {},
+      }),
+      multi_part_encoded_files_operations: operationsProperty(
+        'Multi-Part Encoded Files Operations',
+        'multi_part_encoded_files',
+      ),
       form_data: selectorDict(['*'], {
         title: 'Form Data',
         description: 'URL-encoded form fields (sent instead of the JSON body).',
         default: {},
       }),
+      form_data_operations: operationsProperty('Form Data Operations', 'form_data'),
       request_timeout: literalOrSelector({ type: 'integer' }, ['integer'], {
         title: 'Request Timeout',
         description: 'Seconds to wait for the endpoint.',
@@ -159,7 +248,7 @@ export const webhookSinkV1 = defineBlock<Params>({
         default: 5,
       }),
     },
-    required: ['url'],
+    required: ['url', 'method'],
     outputs: [
       { name: 'error_status', kind: ['boolean'] },
       { name: 'throttling_status', kind: ['boolean'] },
@@ -172,13 +261,27 @@ export const webhookSinkV1 = defineBlock<Params>({
       return {
         error_status: false,
         throttling_status: false,
-        message: 'Sink was disabled by parameter `disable_sink`',
+        message: context.request.disableSinks
+          ? 'Sink was disabled by workflow execution policy'
+          : 'Sink was disabled by parameter `disable_sink`',
       };
     const key = `${context.stepName}:webhook-last`;
     const now = Date.now() / 1000;
     const last = context.state.get(key) as number | undefined;
     if (last !== undefined && now - last < Number(p.cooldown_seconds ?? 5))
       return { error_status: false, throttling_status: true, message: 'Sink cooldown applies' };
+    const step = context.stepName;
+    p = {
+      ...p,
+      json_payload: await applyOperations(p.json_payload, p.json_payload_operations, step, 'json_payload'),
+      multi_part_encoded_files: await applyOperations(
+        p.multi_part_encoded_files,
+        p.multi_part_encoded_files_operations,
+        step,
+        'multi_part_encoded_files',
+      ),
+      form_data: await applyOperations(p.form_data, p.form_data_operations, step, 'form_data'),
+    };
     context.state.set(key, now);
     const policy = blockSettings(context).sinkNetwork;
     if (p.fire_and_forget ?? true) {

@@ -45,6 +45,7 @@ function chain(tag: string) {
     type: 'roboflow_core/webhook_sink@v1',
     name,
     url: `${base}/${path}`,
+    method: 'POST',
     fire_and_forget: false,
     cooldown_seconds: 0,
     request_timeout: 10,

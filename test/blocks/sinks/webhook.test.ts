@@ -61,6 +61,7 @@ test('through the engine: JSON body with serialized detections, query parameters
         type: 'roboflow_core/webhook_sink@v1',
         name: 'hook',
         url: '$inputs.url',
+        method: 'POST',
         fire_and_forget: false,
         cooldown_seconds: 60,
         json_payload: { count: '$inputs.count', label: 'cars' },
