@@ -27,6 +27,7 @@ import { rejectDeepJson } from './json-depth.ts';
 import { currentRequestLimits, requestLimits } from './http/request-limits.ts';
 import { innerWorkflowResolver, workflowStoreRoot } from './store/inner-workflows.ts';
 import { WorkflowStore } from './store/workflow-store.ts';
+import { sweepStaleTemps } from './store/atomic-fs.ts';
 import {
   createOps,
   gracefulShutdown,
@@ -129,6 +130,8 @@ export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
 }
 
 export async function createApp(deps: AppDeps): Promise<express.Express> {
+  // Temp files of saves killed or failed before this start (a crash, a full disk) are removed once here.
+  await sweepStaleTemps(deps.workflows.root);
   const app = express();
   app.disable('x-powered-by');
   mountFront(app, deps.ops);

@@ -128,6 +128,7 @@ export const ERROR_TABLE = new Map<ErrorClass, ErrorRow>([
   [store.SavedWorkflowNotFoundError, row(404, 'message')],
   [store.WorkflowVersionConflictError, row(409, 'message')],
   [store.RoboflowAPIForbiddenError, row(403, 'message')],
+  [store.StorageFullError, row(507, 'message')],
   // Server.
   [RequestValidationError, row(422, 'validation')],
   // Access control (server/http/access-errors.ts).

@@ -53,10 +53,66 @@ async function writeTemp(dir: string, name: string, data: string): Promise<strin
   try {
     await handle.writeFile(data, 'utf8');
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    // A failed write (disk full) must not leave its temp file behind.
+    await handle.close().catch(() => undefined);
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    throw error;
   }
+  await handle.close();
   return temp;
+}
+
+/** Temp files of a save: `.<name>.<pid>.<random>.tmp`. */
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temp files that killed or failed saves left under `root`: those of processes no longer running on this
+ * machine, and any older than `maxAgeMs` (a shared volume's other hosts). Returns how many were removed.
+ */
+export async function sweepStaleTemps(root: string, maxAgeMs = 10 * 60_000): Promise<number> {
+  let removed = 0;
+  const now = Date.now();
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (depth < 8) await walk(full, depth + 1);
+        continue;
+      }
+      const match = TEMP_NAME.exec(entry.name);
+      if (!entry.isFile() || !match) continue;
+      const pid = Number(match[1]);
+      const stat = await fs.stat(full).catch(() => null);
+      if (!stat) continue;
+      const stale = now - stat.mtimeMs > maxAgeMs || (pid !== process.pid && !processAlive(pid));
+      if (
+        stale &&
+        (await fs.rm(full).then(
+          () => true,
+          () => false,
+        ))
+      )
+        removed++;
+    }
+  };
+  await walk(root, 0);
+  return removed;
 }
 
 /**

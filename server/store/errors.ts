@@ -32,3 +32,6 @@ export class WorkflowVersionConflictError extends PlatformError {
 export class RoboflowAPIForbiddenError extends PlatformError {
   override readonly blame = 'client';
 }
+
+/** A save failed because the disk (or quota) holding the store is full: 507, naming the cause, never the path. */
+export class StorageFullError extends PlatformError {}

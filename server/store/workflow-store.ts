@@ -7,7 +7,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createFileAtomically, ensureDir, fsyncDir, isTempOrHidden } from './atomic-fs.ts';
 import { checkStoreId, isStoreId } from './ids.ts';
-import { SavedWorkflowNotFoundError, WorkflowVersionConflictError } from './errors.ts';
+import { SavedWorkflowNotFoundError, StorageFullError, WorkflowVersionConflictError } from './errors.ts';
 
 /** `remote`: fetched from the Roboflow API and mirrored here; `local`: saved by a client of this server. */
 export type WorkflowSource = 'local' | 'remote';
@@ -135,38 +135,52 @@ export class WorkflowStore {
     request: SaveRequest,
   ): Promise<{ record: SavedWorkflow; created: boolean }> {
     const dir = this.workflowDir(workspace, id);
-    return this.withLock(dir, async () => {
-      await ensureDir(dir);
-      let latest = await latestVersion(dir);
-      const base = request.baseVersion;
-      const checkBase = (current: number) => {
-        if (base === undefined || base === null || base === current) return;
-        throw new WorkflowVersionConflictError(
-          `Workflow '${id}' in workspace '${workspace}' was saved as version ${current} since version ${base} ` +
-            `that this change is based on; reload it and apply the change again.`,
-          current || null,
+    return this.withLock(dir, () => this.#save(dir, workspace, id, request)).catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException)?.code;
+      if (code === 'ENOSPC' || code === 'EDQUOT')
+        throw new StorageFullError(
+          `Could not save workflow '${id}': the disk holding the workflow store is full (${code}). Nothing was saved; free some space and retry.`,
         );
-      };
-      checkBase(latest);
-      for (;;) {
-        const record: WorkflowVersionRecord = {
-          version: latest + 1,
-          created_at: new Date().toISOString(),
-          author: request.author ?? null,
-          message: request.message ?? null,
-          draft: request.draft ?? false,
-          source: request.source ?? 'local',
-          definition: request.definition,
-          ...(request.layout ? { layout: request.layout } : {}),
-        };
-        if (await createFileAtomically(dir, `v${record.version}.json`, JSON.stringify(record, null, 2))) {
-          return { record: { workspace, id, ...record }, created: latest === 0 };
-        }
-        // Another process created this version first.
-        latest = await latestVersion(dir);
-        checkBase(latest);
-      }
+      throw error;
     });
+  }
+
+  async #save(
+    dir: string,
+    workspace: string,
+    id: string,
+    request: SaveRequest,
+  ): Promise<{ record: SavedWorkflow; created: boolean }> {
+    await ensureDir(dir);
+    let latest = await latestVersion(dir);
+    const base = request.baseVersion;
+    const checkBase = (current: number) => {
+      if (base === undefined || base === null || base === current) return;
+      throw new WorkflowVersionConflictError(
+        `Workflow '${id}' in workspace '${workspace}' was saved as version ${current} since version ${base} ` +
+          `that this change is based on; reload it and apply the change again.`,
+        current || null,
+      );
+    };
+    checkBase(latest);
+    for (;;) {
+      const record: WorkflowVersionRecord = {
+        version: latest + 1,
+        created_at: new Date().toISOString(),
+        author: request.author ?? null,
+        message: request.message ?? null,
+        draft: request.draft ?? false,
+        source: request.source ?? 'local',
+        definition: request.definition,
+        ...(request.layout ? { layout: request.layout } : {}),
+      };
+      if (await createFileAtomically(dir, `v${record.version}.json`, JSON.stringify(record, null, 2))) {
+        return { record: { workspace, id, ...record }, created: latest === 0 };
+      }
+      // Another process created this version first.
+      latest = await latestVersion(dir);
+      checkBase(latest);
+    }
   }
 
   /** Remove a workflow and all its versions; false when it did not exist. */
