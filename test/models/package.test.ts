@@ -148,7 +148,7 @@ describe('model packages', { skip: needsShared }, () => {
       [
         '--import',
         'tsx',
-        path.join(REPO_ROOT, 'blocks/models/import-cli.ts'),
+        path.join(REPO_ROOT, 'server/models-import-cli.ts'),
         sharedModel('yolo11n-seg_int8.onnx'),
         'seg-cli/1',
         '--cache-dir',

@@ -1,8 +1,8 @@
 // npm run models:import -- <file.onnx> <model_id> [--cache-dir d] [--class-names a,b]
 // Installs an ONNX file as a model package in Roboflow's cache layout.
 import path from 'node:path';
-import { installModelPackage } from './package.ts';
-import { loadConfig } from '../../server/config.ts';
+import { installModelPackage } from '../blocks/models/package.ts';
+import { loadConfig } from './config.ts';
 
 function usage(message?: string): never {
   if (message) console.error(message);
