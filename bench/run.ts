@@ -17,6 +17,7 @@ import { hasShared, sharedImage, sharedModel, SHARED_DIR } from '../test/helpers
 import { classificationOverhead, ocrOverhead, type BenchContext } from './recorded-runs.ts';
 import { queueBench } from './queue.ts';
 import { throughputBench } from './throughput.ts';
+import { observabilityBench } from './observability.ts';
 
 interface Row {
   name: string;
@@ -185,5 +186,7 @@ await modelOverheads();
 }
 // (b) vs floors, (d), (e), (f), latency percentiles and RSS under load (issue #14).
 await throughputBench({ rows, ratios });
+// (obs) detection with metrics + request logs on ÷ off (issue #13).
+await observabilityBench({ rows, ratios, iterations: ITER });
 printTable('Timings (mean per iteration)', rows);
 printTable('Ratios (same run)', ratios);

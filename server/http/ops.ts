@@ -35,7 +35,8 @@ export function createOps(
 /** Before the body parser: id, log, metrics, Host/Origin/form checks, CORS (answers preflights). */
 export function mountFront(app: express.Express, ops: Ops): void {
   app.use(requestId());
-  app.use(requestLogger(ops.logger));
+  // LOG_LEVEL=silent: no request logger at all (ids are still assigned and returned).
+  if (ops.logger.level !== 'silent') app.use(requestLogger(ops.logger));
   if (ops.metrics) app.use(ops.metrics.httpMiddleware());
   app.use(ops.access.siteMiddleware());
   app.use(ops.access.cors);
