@@ -76,12 +76,12 @@ export const TUNING_CONFIGS: TuningConfig[] = [
   },
 ];
 
-interface Prepared {
+export interface Prepared {
   sessions: InferenceSession[];
   feeds: InferenceSession.FeedsType[];
 }
 
-async function prepare(c: TuningCase, config: TuningConfig, weights: Buffer): Promise<Prepared> {
+export async function prepare(c: TuningCase, config: TuningConfig, weights: Buffer): Promise<Prepared> {
   const sessions = await Promise.all(
     Array.from({ length: config.sessions }, () => ort.InferenceSession.create(weights, config.options)),
   );
@@ -92,7 +92,7 @@ async function prepare(c: TuningCase, config: TuningConfig, weights: Buffer): Pr
   return { sessions, feeds };
 }
 
-async function runsPerSecond(p: Prepared, concurrency: number, seconds: number): Promise<number> {
+export async function runsPerSecond(p: Prepared, concurrency: number, seconds: number): Promise<number> {
   let runs = 0;
   const started = performance.now();
   const until = started + seconds * 1000;

@@ -168,6 +168,23 @@ describe('model scheduler', () => {
     await s.run(feeds(session, input(5)));
   });
 
+  test('a busy model does not hold up another model: each has its own queue', async () => {
+    const other = await ort.InferenceSession.create(ocrAssetPath('direction'), { intraOpNumThreads: 1 });
+    try {
+      const busy = scheduler({ maxBatchSize: 1, maxInFlight: 1 });
+      const idle = new ModelScheduler('other', other, { maxBatchSize: 1, maxInFlight: 1 });
+      const done: string[] = [];
+      const runs = Array.from({ length: 6 }, (_, i) =>
+        busy.run(feeds(session, input(i, 16), [16, 3, 48, 192])).then(() => done.push(`busy${i}`)),
+      );
+      runs.push(idle.run(feeds(other, input(9))).then(() => done.push('other')));
+      await Promise.all(runs);
+      assert.ok(done.indexOf('other') <= 1, `order ${done.join(' ')}`);
+    } finally {
+      await other.release();
+    }
+  });
+
   test('owners are served round-robin: one request with many runs does not starve another', async () => {
     const s = scheduler({ maxBatchSize: 1, maxInFlight: 1 });
     const order: string[] = [];
