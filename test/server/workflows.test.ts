@@ -199,6 +199,8 @@ describe('workflow errors', () => {
       'message',
       'python_blocks_debug_traces',
       'python_blocks_output_streams',
+      // Ours, not Roboflow's: the X-Request-Id of the request, in every error body.
+      'request_id',
     ]);
     assert.equal(typeof res.body.inner_error_type, 'string');
     assert.ok(
