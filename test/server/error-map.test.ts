@@ -9,8 +9,21 @@ import { ERROR_TABLE, mapError } from '../../server/error-map.ts';
 import { REPO_ROOT } from '../helpers/shared.ts';
 import * as engine from '../../engine/index.ts';
 
-// Browser code (editor), tests, benchmarks and generated output never answer an HTTP request.
-const SKIPPED = new Set(['node_modules', 'editor', 'test', 'bench', 'data', 'dist', 'test-output', 'schemas', 'docs']);
+// Browser code (editor), the HTTP client library, command-line tools, tests, benchmarks and generated output
+// never answer a request.
+const SKIPPED = new Set([
+  'node_modules',
+  'editor',
+  'client',
+  'cli',
+  'test',
+  'bench',
+  'data',
+  'dist',
+  'test-output',
+  'schemas',
+  'docs',
+]);
 const EXPORTED_CLASS = /^export (?:abstract )?class (\w+)\b[^{]*\bextends\b/m;
 
 function sourceFiles(dir: string): string[] {
