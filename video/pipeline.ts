@@ -282,7 +282,24 @@ export class Pipeline {
         });
       }
     }
+    if (this.resultSink) {
+      try {
+        await this.resultSink(result);
+      } catch (error) {
+        this.lastError = `${(error as Error).name}: ${(error as Error).message}`;
+        this.#event(40, 'INFERENCE_RESULTS_DISPATCHING_ERROR', {
+          error_type: (error as Error).name,
+          error_message: (error as Error).message,
+          error_context: 'inference_results_dispatching',
+        });
+        void this.terminate();
+      }
+    }
   }
+
+  /** Awaited after every result before the next batch runs: a consumer that must see every frame (the CLI
+   *  writing files) holds the pipeline back instead of piling results up in memory. */
+  resultSink: ((result: PipelineResult) => Promise<void>) | undefined;
 
   /** Every result as it is produced (raw values: WorkflowImage, Detections). Returns the unsubscribe function. */
   subscribe(listener: ResultListener): () => void {

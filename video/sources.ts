@@ -55,7 +55,8 @@ function insideMediaDirs(file: string, policy: SourcePolicy, field: string): str
       return path.resolve(d);
     }
   });
-  if (!allowed.some((dir) => real === dir || real.startsWith(dir + path.sep))) {
+  const within = (dir: string) => real === dir || real.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+  if (!allowed.some(within)) {
     throw new VideoSourceError(
       `${field}: '${file}' is outside the media folders this server may read (SIGHTLINE_MEDIA_DIRS)`,
       field,
