@@ -25,6 +25,7 @@ import { errorHandler } from './error-map.ts';
 import { RouteNotFoundError } from './respond.ts';
 import { rejectDeepJson } from './json-depth.ts';
 import { currentRequestLimits, requestLimits } from './http/request-limits.ts';
+import { requireJsonBodies } from './http/content-type.ts';
 import { innerWorkflowResolver, workflowStoreRoot } from './store/inner-workflows.ts';
 import { WorkflowStore } from './store/workflow-store.ts';
 import { sweepStaleTemps } from './store/atomic-fs.ts';
@@ -143,6 +144,7 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   // After body parsing (its stream callbacks would leave the request's async context): runs started by any
   // route below get this request's abort signal and time limit.
   app.use(requestLimits(deps.config.requestTimeoutMs));
+  app.use(requireJsonBodies(isLegacyModelPath));
   app.use(await docsRoutes(deps));
   app.use(await healthRoutes(deps));
   app.use(await workflowRoutes(deps));

@@ -11,6 +11,8 @@ import { SmtpError } from '../blocks/sinks/smtp.ts';
 import { ConfigError } from './config.ts';
 import { RequestBodyTooDeepError } from './json-depth.ts';
 import { ServerNotReadyError } from './http/load-monitor.ts';
+import { scrubErrorBody } from './http/scrub.ts';
+import { UnsupportedContentTypeError } from './http/content-type.ts';
 import { RouteNotFoundError } from './respond.ts';
 import { FeatureNotServedError } from './routes/unsupported.ts';
 import * as store from './store/errors.ts';
@@ -154,6 +156,7 @@ export const ERROR_TABLE = new Map<ErrorClass, ErrorRow>([
   [video.PipelineOperationError, row(500, 'message')],
   [RequestBodyTooDeepError, row(400, 'message')],
   [ServerNotReadyError, row(503, 'message')],
+  [UnsupportedContentTypeError, row(415, 'message')],
   [RouteNotFoundError, row(404, 'detail')],
   [FeatureNotServedError, row(501, 'message')],
   [ConfigError, row(500, 'internal')],
@@ -362,8 +365,9 @@ function mapBodyParserError(error: unknown): MappedError | undefined {
 /** Map anything thrown while handling a request; undefined means "internal error". */
 export function mapError(error: unknown): MappedError | undefined {
   const entry = errorRow(error);
-  if (entry) return mapClassified(error as Error, entry);
-  return mapBodyParserError(error);
+  const mapped = entry ? mapClassified(error as Error, entry) : mapBodyParserError(error);
+  // Bodies go to the client: no stack traces, no absolute paths (the log keeps them).
+  return mapped && { ...mapped, body: scrubErrorBody(mapped.body) };
 }
 
 export function sendError(res: Response, error: unknown): void {

@@ -3,6 +3,7 @@
 // a request that waits longer than the load budget gets ModelManagerLockAcquisitionError while the load
 // carries on for the next request.
 import fs from 'node:fs';
+import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
 import { ModelManagerLockAcquisitionError, ModelNotFoundError, ModelArtefactError } from '../../engine/index.ts';
@@ -280,10 +281,11 @@ class LocalModelManager implements ModelManager {
     } catch (error) {
       if (!(error instanceof ModelNotFoundError)) throw error;
       if (!apiKey || !this.#options.apiBaseUrl) {
+        // The directory relative to the cache: error bodies never show this machine's absolute paths.
         throw new ModelNotFoundError(
-          `Model "${id}" not found: no package in ${modelPackageDir(cacheDir, id)}` +
+          `Model "${id}" not found: no package at ${path.relative(cacheDir, modelPackageDir(cacheDir, id))} in the model cache (MODEL_CACHE_DIR)` +
             ' and no Roboflow API key is configured to download it',
-          { model_id: id, directory: modelPackageDir(cacheDir, id) },
+          { model_id: id },
         );
       }
       await downloadRoboflowPackage({ apiBaseUrl: this.#options.apiBaseUrl, apiKey, modelId: id, cacheDir });
@@ -294,8 +296,10 @@ class LocalModelManager implements ModelManager {
     try {
       session = await ort.InferenceSession.create(weights, this.#options.sessionOptions ?? {});
     } catch (error) {
+      const reason = String((error as Error).message).split('\n')[0];
       throw new ModelArtefactError(
-        `Model ${id}: ${pkg.weightsPath} could not be loaded by onnxruntime: ${(error as Error).message}`,
+        `Model ${id}: its weights file ${path.basename(pkg.weightsPath)} is corrupt or not an ONNX model (onnxruntime: ${reason}); reinstall the model package.`,
+        { model_id: id, file: path.basename(pkg.weightsPath) },
       );
     }
     const task = inferTask(pkg, session);
