@@ -70,8 +70,22 @@ export class PipelineManager {
     if (this.list().length >= max) {
       throw new PipelineInvalidPayloadError(`This server runs at most ${max} pipelines at once; terminate one first`);
     }
+    const { settings, workflow, specs } = await this.check(request);
+    const pipeline = new Pipeline(
+      request.id ?? randomUUID(),
+      workflow,
+      outputKinds(this.options.engine, request.definition),
+      specs,
+      settings,
+    );
+    this.#pipelines.set(pipeline.id, pipeline);
+    pipeline.start();
+    return pipeline;
+  }
+
+  /** The checks of initialise without starting anything (queue mode checks on the API, runs on a worker). */
+  async check(request: InitialiseRequest) {
     const settings: PipelineSettings = { ...DEFAULT_SETTINGS, ...this.options.defaults, ...request.settings };
-    const { engine } = this.options;
     const inputs = workflowInputNames(request.definition);
     if (!inputs.includes(settings.imageInputName)) {
       throw new PipelineInvalidPayloadError(
@@ -79,18 +93,9 @@ export class PipelineManager {
         'processing_configuration.image_input_name',
       );
     }
-    const workflow = engine.instantiate(request.definition);
+    const workflow = this.options.engine.instantiate(request.definition);
     const specs = await resolveSources(request.videoReference, this.options.sourcePolicy);
-    const pipeline = new Pipeline(
-      request.id ?? randomUUID(),
-      workflow,
-      outputKinds(engine, request.definition),
-      specs,
-      settings,
-    );
-    this.#pipelines.set(pipeline.id, pipeline);
-    pipeline.start();
-    return pipeline;
+    return { settings, workflow, specs };
   }
 
   /** Ids in creation order (finished pipelines are listed until removed). */
