@@ -61,6 +61,11 @@ export interface BlockManifest {
   batchOrScalarParameters?: string[];
   /** get_parameters_enforcing_auto_batch_casting() */
   autoBatchCastParameters?: string[];
+  /**
+   * Properties that must not be empty when they come from a step output: the step fails naming the selector
+   * instead of being skipped silently (e.g. an SMTP password from a secret that is not set).
+   */
+  requiredValues?: string[];
   /** accepts_empty_values(): receive nulls for masked elements instead of having them filtered out. */
   acceptsEmptyValues?: boolean;
   inputDimensionalityOffsets?: Record<string, number>;

@@ -32,6 +32,8 @@ export const emailNotificationV1 = defineBlock<EmailParams>({
       sender_email_password: passwordProperty(),
     },
     required: ['subject', 'receiver_email', 'message', 'sender_email', 'smtp_server', 'sender_email_password'],
+    // A password from a secret that is not set fails the step naming it (not a silent skip).
+    requiredValues: ['sender_email_password'],
     outputs: EMAIL_OUTPUTS,
     executionEngineCompatibility: '>=1.4.0,<2.0.0',
   },

@@ -49,6 +49,8 @@ export const emailNotificationV2 = defineBlock<Params>({
       sender_email_password: passwordProperty(),
     },
     required: ['subject', 'receiver_email', 'message'],
+    // A password from a secret that is not set fails the step naming it (not a silent skip).
+    requiredValues: ['sender_email_password'],
     outputs: EMAIL_OUTPUTS,
     executionEngineCompatibility: '>=1.4.0,<2.0.0',
   },

@@ -1,6 +1,7 @@
 // Builds the parameters a step receives at given batch indices (spec §3.4): values at the step's execution
 // dimensionality, nested Batches for data one level deeper, masks from flow control, empty-value elimination.
 import { Batch, indexKey, type BatchIndex } from '../batch.ts';
+import { StepExecutionError } from '../errors.ts';
 import type { CompiledPlan, CompiledStep } from '../compiler/plan.ts';
 import type { ParamSpec, Reference } from '../compiler/selectors.ts';
 import type { RuntimeStore } from './store.ts';
@@ -139,14 +140,43 @@ export class StepInputs {
     return true;
   }
 
-  /** True when a scalar step-output parameter is missing (the step then receives nothing). */
+  /**
+   * True when a scalar step-output parameter is missing (the step then receives nothing). A property the block
+   * lists in `requiredValues` (an e-mail password from a secret) fails the step instead, naming the selector.
+   */
   missingScalarStepOutput(): boolean {
     for (let p = 0; p < this.#params.length; p++) {
       const param = this.#params[p]!;
       if (param.dim > 0 || !param.refersToStepOutput) continue;
-      if (missingIn(param.spec, this.#scalar(p), true)) return true;
+      if (!missingIn(param.spec, this.#scalar(p), true)) continue;
+      if (this.step.block.manifest.requiredValues?.includes(param.name)) throw this.#missingRequired(param);
+      return true;
     }
     return false;
+  }
+
+  #missingRequired(param: PreparedParam): StepExecutionError {
+    const selector = param.spec.kind === 'ref' ? param.spec.ref.selector : `\`${param.name}\``;
+    const reason =
+      `property '${param.name}' has no value: ${selector} is empty` +
+      ' (when it is a secret: the environment variable it names is not set on the server)';
+    return new StepExecutionError(
+      `Error in execution of step ${this.step.selector}: ${reason}`,
+      this.step.name,
+      this.step.definition.type,
+      {
+        context: 'workflow_execution | step_execution',
+        innerError: Object.assign(new Error(reason), { name: 'MissingRequiredValueError' }),
+        blocksErrors: [
+          {
+            block_id: this.step.name,
+            block_type: this.step.definition.type,
+            property_name: param.name,
+            property_details: reason,
+          },
+        ],
+      },
+    );
   }
 
   /** Values of one index, or null when the index is eliminated (missing data / masked). */
