@@ -37,6 +37,7 @@ export const api = {
     call<{ status: string }>('POST', '/workflows/validate', definition, signal),
   run: (definition: WorkflowDefinition, inputs: Record<string, unknown>) =>
     call<{ outputs: Array<Record<string, unknown>> }>('POST', '/workflows/run', { specification: definition, inputs }),
+  modelPackages: () => call<{ packages?: unknown[] }>('GET', '/model/packages'),
   listWorkspaces: () => call<{ workspaces: Array<{ name: string; workflows: number }> }>('GET', '/workspaces'),
   listWorkflows: (ws: string) => call<unknown>('GET', `/workspaces/${enc(ws)}/workflows`),
   getWorkflow: (ws: string, id: string) => call<SavedWorkflow>('GET', `/workspaces/${enc(ws)}/workflows/${enc(id)}`),

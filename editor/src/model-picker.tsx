@@ -13,15 +13,17 @@ import {
 import type { Json, StepDef } from '../model/types.ts';
 import { setStepProperty } from '../model/edit.ts';
 import { store, useStore } from './store.ts';
+import { api } from './api.ts';
 
 let installed: InstalledModel[] | null = null;
 let loading: Promise<void> | null = null;
 
 function loadInstalled(): Promise<void> {
-  loading ??= fetch('/model/packages')
-    .then((r) => (r.ok ? r.json() : { packages: [] }))
-    .then((body: { packages?: InstalledModel[] }) => {
-      installed = Array.isArray(body.packages) ? body.packages : [];
+  // Through the API client: it carries the server's access key when one is set.
+  loading ??= api
+    .modelPackages()
+    .then((body) => {
+      installed = Array.isArray(body.packages) ? (body.packages as InstalledModel[]) : [];
       store.changed();
     })
     .catch(() => {
