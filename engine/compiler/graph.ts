@@ -72,162 +72,216 @@ function findCycles(graph: Graph): string[][] {
   }
 }
 
+/** What every per-step check needs: the graph being built, the steps' outputs and the declared inputs. */
+interface GraphContext {
+  graph: Graph;
+  inputs: ReadonlyMap<string, InputSpec>;
+  parsedSteps: ReadonlyMap<string, ParsedStep>;
+  outputsOf: ReadonlyMap<string, OutputDefinition[]>;
+  substitutions: InputSubstitution[];
+}
+
+/** The step being connected, and how its errors name it. */
+interface StepScope {
+  name: string;
+  type: string;
+  /** Control-flow branches of this step by target step name. */
+  branchOfTarget: Map<string, string>;
+}
+
+/**
+ * The execution graph, as a list of named checks: connect every step (its references checked one by one), link
+ * controllers, order the steps (refusing cycles), group them into layers, then resolve the workflow outputs.
+ */
 export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string, InputSpec>): GraphResult {
-  const parsedSteps = new Map(parsed.steps.map((s) => [s.definition.name, s]));
-  const outputsOf = new Map(parsed.steps.map((s) => [s.definition.name, actualOutputs(s)]));
-  const graph = new Graph({ directed: true });
+  const ctx: GraphContext = {
+    graph: new Graph({ directed: true }),
+    inputs,
+    parsedSteps: new Map(parsed.steps.map((s) => [s.definition.name, s])),
+    outputsOf: new Map(parsed.steps.map((s) => [s.definition.name, actualOutputs(s)])),
+    substitutions: [],
+  };
+  for (const name of ctx.parsedSteps.keys()) ctx.graph.setNode(name);
   const steps = new Map<string, CompiledStep>();
-  const substitutions: InputSubstitution[] = [];
-  for (const name of parsedSteps.keys()) graph.setNode(name);
+  for (const step of parsed.steps) steps.set(step.definition.name, connectStep(ctx, step));
+  linkControllers(steps);
+  const order = orderSteps(ctx.graph, steps);
+  const layers = assignLayers(ctx.graph, order, steps);
+  const outputs = parsed.outputs.map((o) => resolveOutput(o, ctx));
+  return { steps, order, layers, outputs, substitutions: ctx.substitutions };
+}
 
-  for (const { definition, block } of parsed.steps) {
-    const manifest = block.manifest;
-    const stepName = definition.name;
-    const blockError = (property: string, details: string) => ({
-      block_id: stepName,
-      block_type: definition.type,
-      property_name: property,
-      property_details: details,
-    });
-    const stepSelectorExpected = (property: string, selector: string) =>
-      new ExecutionGraphStructureError(
-        `Step ${echo(stepName)} property ${echo(property)} expects a step selector ($steps.<name>), got ${echo(selector)}`,
-        { context: GRAPH_CONTEXT, blocksErrors: [blockError(property, 'expected a step selector')] },
-      );
-    const params: Record<string, ParamSpec> = {};
-    const branchOfTarget = new Map<string, string>();
-    for (const [property, schema] of Object.entries(manifest.properties)) {
-      const refs = propertyReferences(schema);
-      const spec = parseProperty(definition[property], refs);
-      params[property] = spec;
-      if (spec.kind === 'ref' && spec.ref.type === 'input' && inputs.get(spec.ref.name)?.type === 'WorkflowParameter') {
-        substitutions.push({ input: spec.ref.name, step: stepName, property });
-      }
-      for (const { ref, allowed, key } of referencesOf(spec)) {
-        const stepOnly = allowed.every((a) => a.selectedElement === 'step');
-        if (ref.type === 'input') {
-          const input = inputs.get(ref.name);
-          if (!input) {
-            throw new InvalidReferenceTargetError(
-              `Workflow references ${echo(ref.selector)} which points to a non-existent input parameter (step ${echo(stepName)}, property ${echo(property)}).`,
-              {
-                context: GRAPH_CONTEXT,
-                blocksErrors: [blockError(property, `input ${echo(ref.name)} is not declared`)],
-              },
-            );
-          }
-          if (stepOnly) {
-            throw stepSelectorExpected(property, ref.selector);
-          }
-          checkKinds(
-            stepName,
-            property,
-            ref.selector,
-            allowed.flatMap((a) => a.kinds),
-            input.kinds,
-          );
-          continue;
-        }
-        if (!parsedSteps.has(ref.step)) {
-          throw new InvalidReferenceTargetError(
-            `Workflow references ${echo(ref.selector)} which points to a non-existent block (step ${echo(stepName)}, property ${echo(property)}).`,
-            { context: GRAPH_CONTEXT, blocksErrors: [blockError(property, `step ${echo(ref.step)} does not exist`)] },
-          );
-        }
-        if (ref.type === 'step') {
-          if (!allowed.some((a) => a.selectedElement === 'step')) {
-            throw new ExecutionGraphStructureError(
-              `Step ${echo(stepName)} uses step selector ${echo(ref.selector)} in property ${echo(property)}, but the manifest of ${definition.type} does not define any properties of type \`StepSelector\` there (expected a step output selector like $steps.x.output).`,
-              {
-                context: GRAPH_CONTEXT,
-                blocksErrors: [blockError(property, 'step selectors are not accepted in this property')],
-              },
-            );
-          }
-          const branch =
-            key === undefined
-              ? `Branch[${'$steps.' + stepName} -> ${property}]`
-              : `Branch[$steps.${stepName} -> ${property}[${key}]]`;
-          if (branchOfTarget.has(ref.step)) {
-            throw new ExecutionGraphStructureError(
-              `Step ${echo(stepName)} selects step ${echo(ref.step)} more than once (property ${echo(property)})`,
-              {
-                context: GRAPH_CONTEXT,
-                blocksErrors: [blockError(property, `${echo(ref.selector)} is referenced twice`)],
-              },
-            );
-          }
-          branchOfTarget.set(ref.step, branch);
-          graph.setEdge(stepName, ref.step);
-          continue;
-        }
-        if (stepOnly) {
-          throw stepSelectorExpected(property, ref.selector);
-        }
-        const producerOutputs = outputsOf.get(ref.step)!;
-        const actual = outputKinds(producerOutputs, ref.output);
-        if (!actual) {
-          throw new ExecutionGraphStructureError(
-            `Found reference to non-existing property ${echo(ref.output)} of step ${echo(ref.step)} (selector ${echo(ref.selector)} used by step ${echo(stepName)}, property ${echo(property)}). Available outputs: ${producerOutputs.map((o) => o.name).join(', ')}`,
-            {
-              context: GRAPH_CONTEXT,
-              blocksErrors: [blockError(property, `step ${echo(ref.step)} has no output ${echo(ref.output)}`)],
-            },
-          );
-        }
-        checkKinds(
-          stepName,
-          property,
-          ref.selector,
-          allowed.flatMap((a) => a.kinds),
-          actual,
-        );
-        graph.setEdge(ref.step, stepName);
-      }
+function blockError(scope: StepScope, property: string, details: string) {
+  return { block_id: scope.name, block_type: scope.type, property_name: property, property_details: details };
+}
+
+/** Parses every property of a step, checks each reference it makes and adds its edges to the graph. */
+function connectStep(ctx: GraphContext, { definition, block }: ParsedStep): CompiledStep {
+  const scope: StepScope = { name: definition.name, type: definition.type, branchOfTarget: new Map() };
+  const params: Record<string, ParamSpec> = {};
+  for (const [property, schema] of Object.entries(block.manifest.properties)) {
+    const spec = parseProperty(definition[property], propertyReferences(schema));
+    params[property] = spec;
+    if (
+      spec.kind === 'ref' &&
+      spec.ref.type === 'input' &&
+      ctx.inputs.get(spec.ref.name)?.type === 'WorkflowParameter'
+    ) {
+      ctx.substitutions.push({ input: spec.ref.name, step: scope.name, property });
     }
-    steps.set(stepName, {
-      name: stepName,
-      selector: `$steps.${stepName}`,
-      block,
-      definition,
-      params,
-      outputs: outputsOf.get(stepName)!,
-      batchMode: !!(manifest.batchParameters?.length || manifest.batchOrScalarParameters?.length),
-      acceptsEmptyValues: !!manifest.acceptsEmptyValues,
-      batchParams: new Set([
-        ...(manifest.batchParameters ?? []),
-        ...(manifest.batchOrScalarParameters ?? []),
-        ...(manifest.autoBatchCastParameters ?? []),
-      ]),
-      autoCastParams: new Set(),
-      paramDims: {},
-      executionDim: 0,
-      executionLineage: [],
-      outputLineage: [],
-      outputOffset: manifest.outputDimensionalityOffset ?? 0,
-      simd: false,
-      controllers: [],
-      branchOfTarget,
-      layer: 0,
-    });
+    for (const reference of referencesOf(spec)) checkReference(ctx, scope, property, reference);
   }
-  for (const step of steps.values())
-    for (const target of step.branchOfTarget.keys()) steps.get(target)!.controllers.push(step.name);
+  return compiledStep({ definition, block }, params, ctx.outputsOf.get(scope.name)!, scope.branchOfTarget);
+}
 
-  const order = topsort(graph);
-  if (!order) {
-    const cycles = findCycles(graph);
+type Reference = ReturnType<typeof referencesOf>[number];
+
+function checkReference(ctx: GraphContext, scope: StepScope, property: string, { ref, allowed, key }: Reference): void {
+  const stepOnly = allowed.every((a) => a.selectedElement === 'step');
+  const expected = allowed.flatMap((a) => a.kinds);
+  if (ref.type === 'input') {
+    const input = ctx.inputs.get(ref.name);
+    if (!input) {
+      throw new InvalidReferenceTargetError(
+        `Workflow references ${echo(ref.selector)} which points to a non-existent input parameter (step ${echo(scope.name)}, property ${echo(property)}).`,
+        {
+          context: GRAPH_CONTEXT,
+          blocksErrors: [blockError(scope, property, `input ${echo(ref.name)} is not declared`)],
+        },
+      );
+    }
+    if (stepOnly) throw stepSelectorExpected(scope, property, ref.selector);
+    checkKinds(scope.name, property, ref.selector, expected, input.kinds);
+    return;
+  }
+  if (!ctx.parsedSteps.has(ref.step)) {
+    throw new InvalidReferenceTargetError(
+      `Workflow references ${echo(ref.selector)} which points to a non-existent block (step ${echo(scope.name)}, property ${echo(property)}).`,
+      { context: GRAPH_CONTEXT, blocksErrors: [blockError(scope, property, `step ${echo(ref.step)} does not exist`)] },
+    );
+  }
+  if (ref.type === 'step') {
+    addControlFlowEdge(ctx, scope, property, ref, allowed, key);
+    return;
+  }
+  if (stepOnly) throw stepSelectorExpected(scope, property, ref.selector);
+  const producerOutputs = ctx.outputsOf.get(ref.step)!;
+  const actual = outputKinds(producerOutputs, ref.output);
+  if (!actual) {
     throw new ExecutionGraphStructureError(
-      `Detected cycle in execution graph: ${cycles.map((c) => c.join(' -> ')).join('; ')}`,
+      `Found reference to non-existing property ${echo(ref.output)} of step ${echo(ref.step)} (selector ${echo(ref.selector)} used by step ${echo(scope.name)}, property ${echo(property)}). Available outputs: ${producerOutputs.map((o) => o.name).join(', ')}`,
       {
         context: GRAPH_CONTEXT,
-        blocksErrors: (cycles[0] ?? []).map((name) => ({
-          block_id: name,
-          block_type: steps.get(name)?.definition.type ?? null,
-        })),
+        blocksErrors: [blockError(scope, property, `step ${echo(ref.step)} has no output ${echo(ref.output)}`)],
       },
     );
   }
+  checkKinds(scope.name, property, ref.selector, expected, actual);
+  ctx.graph.setEdge(ref.step, scope.name);
+}
+
+function stepSelectorExpected(scope: StepScope, property: string, selector: string): ExecutionGraphStructureError {
+  return new ExecutionGraphStructureError(
+    `Step ${echo(scope.name)} property ${echo(property)} expects a step selector ($steps.<name>), got ${echo(selector)}`,
+    { context: GRAPH_CONTEXT, blocksErrors: [blockError(scope, property, 'expected a step selector')] },
+  );
+}
+
+/** `$steps.<name>` in a flow-control property: this step decides whether <name> runs (one branch per target). */
+function addControlFlowEdge(
+  ctx: GraphContext,
+  scope: StepScope,
+  property: string,
+  ref: Reference['ref'] & { type: 'step' },
+  allowed: Reference['allowed'],
+  key: Reference['key'],
+): void {
+  if (!allowed.some((a) => a.selectedElement === 'step')) {
+    throw new ExecutionGraphStructureError(
+      `Step ${echo(scope.name)} uses step selector ${echo(ref.selector)} in property ${echo(property)}, but the manifest of ${scope.type} does not define any properties of type \`StepSelector\` there (expected a step output selector like $steps.x.output).`,
+      {
+        context: GRAPH_CONTEXT,
+        blocksErrors: [blockError(scope, property, 'step selectors are not accepted in this property')],
+      },
+    );
+  }
+  const branch =
+    key === undefined
+      ? `Branch[${'$steps.' + scope.name} -> ${property}]`
+      : `Branch[$steps.${scope.name} -> ${property}[${key}]]`;
+  if (scope.branchOfTarget.has(ref.step)) {
+    throw new ExecutionGraphStructureError(
+      `Step ${echo(scope.name)} selects step ${echo(ref.step)} more than once (property ${echo(property)})`,
+      {
+        context: GRAPH_CONTEXT,
+        blocksErrors: [blockError(scope, property, `${echo(ref.selector)} is referenced twice`)],
+      },
+    );
+  }
+  scope.branchOfTarget.set(ref.step, branch);
+  ctx.graph.setEdge(scope.name, ref.step);
+}
+
+/** The plan entry of a connected step; dimensionality and lineage fields are filled later by denoteLineage. */
+function compiledStep(
+  { definition, block }: ParsedStep,
+  params: Record<string, ParamSpec>,
+  outputs: OutputDefinition[],
+  branchOfTarget: Map<string, string>,
+): CompiledStep {
+  const manifest = block.manifest;
+  return {
+    name: definition.name,
+    selector: `$steps.${definition.name}`,
+    block,
+    definition,
+    params,
+    outputs,
+    batchMode: !!(manifest.batchParameters?.length || manifest.batchOrScalarParameters?.length),
+    acceptsEmptyValues: !!manifest.acceptsEmptyValues,
+    batchParams: new Set([
+      ...(manifest.batchParameters ?? []),
+      ...(manifest.batchOrScalarParameters ?? []),
+      ...(manifest.autoBatchCastParameters ?? []),
+    ]),
+    autoCastParams: new Set(),
+    paramDims: {},
+    executionDim: 0,
+    executionLineage: [],
+    outputLineage: [],
+    outputOffset: manifest.outputDimensionalityOffset ?? 0,
+    simd: false,
+    controllers: [],
+    branchOfTarget,
+    layer: 0,
+  };
+}
+
+/** Each step learns which flow-control steps decide whether it runs. */
+function linkControllers(steps: Map<string, CompiledStep>): void {
+  for (const step of steps.values())
+    for (const target of step.branchOfTarget.keys()) steps.get(target)!.controllers.push(step.name);
+}
+
+/** Topological order; a cycle is refused naming its steps. */
+function orderSteps(graph: Graph, steps: ReadonlyMap<string, CompiledStep>): string[] {
+  const order = topsort(graph);
+  if (order) return order;
+  const cycles = findCycles(graph);
+  throw new ExecutionGraphStructureError(
+    `Detected cycle in execution graph: ${cycles.map((c) => c.join(' -> ')).join('; ')}`,
+    {
+      context: GRAPH_CONTEXT,
+      blocksErrors: (cycles[0] ?? []).map((name) => ({
+        block_id: name,
+        block_type: steps.get(name)?.definition.type ?? null,
+      })),
+    },
+  );
+}
+
+/** Layer = longest path from a source: every step of a layer can run once the layers before it are done. */
+function assignLayers(graph: Graph, order: string[], steps: Map<string, CompiledStep>): string[][] {
   const layerOf = new Map<string, number>();
   for (const name of order) {
     const preds = graph.predecessors(name) ?? [];
@@ -237,71 +291,53 @@ export function buildGraph(parsed: ParsedDefinition, inputs: ReadonlyMap<string,
   }
   const layers: string[][] = [];
   for (const name of order) (layers[layerOf.get(name)!] ??= []).push(name);
+  return layers;
+}
 
-  const outputs = parsed.outputs.map((o): OutputSpec => {
-    const ref = parseSelector(o.selector);
-    if (!ref || ref.type === 'step') {
+function outputError(output: ParsedDefinition['outputs'][number], details: string) {
+  return { block_id: output.name, property_name: 'selector', property_details: details };
+}
+
+/** A workflow output: its selector must name a declared input or an existing output of a step. */
+function resolveOutput(o: ParsedDefinition['outputs'][number], ctx: GraphContext): OutputSpec {
+  const ref = parseSelector(o.selector);
+  if (!ref || ref.type === 'step') {
+    throw new InvalidReferenceTargetError(
+      `Output ${echo(o.name)} has selector ${echo(o.selector)} which is neither $inputs.<name> nor $steps.<step>.<output>`,
+      { context: GRAPH_CONTEXT, blocksErrors: [outputError(o, 'invalid selector')] },
+    );
+  }
+  if (ref.type === 'input') {
+    const input = ctx.inputs.get(ref.name);
+    if (!input) {
       throw new InvalidReferenceTargetError(
-        `Output ${echo(o.name)} has selector ${echo(o.selector)} which is neither $inputs.<name> nor $steps.<step>.<output>`,
-        {
-          context: GRAPH_CONTEXT,
-          blocksErrors: [{ block_id: o.name, property_name: 'selector', property_details: 'invalid selector' }],
-        },
+        `Workflow references ${echo(o.selector)} which points to a non-existent input parameter (output ${echo(o.name)}).`,
+        { context: GRAPH_CONTEXT, blocksErrors: [outputError(o, `input ${echo(ref.name)} is not declared`)] },
       );
     }
-    if (ref.type === 'input') {
-      const input = inputs.get(ref.name);
-      if (!input) {
-        throw new InvalidReferenceTargetError(
-          `Workflow references ${echo(o.selector)} which points to a non-existent input parameter (output ${echo(o.name)}).`,
-          {
-            context: GRAPH_CONTEXT,
-            blocksErrors: [
-              {
-                block_id: o.name,
-                property_name: 'selector',
-                property_details: `input ${echo(ref.name)} is not declared`,
-              },
-            ],
-          },
-        );
-      }
-      return { name: o.name, selector: o.selector, ref, coordinatesSystem: o.coordinatesSystem, kinds: input.kinds };
-    }
-    const producer = outputsOf.get(ref.step);
-    if (!producer) {
-      throw new InvalidReferenceTargetError(
-        `Workflow references ${echo(o.selector)} which points to a non-existent block (output ${echo(o.name)}).`,
-        {
-          context: GRAPH_CONTEXT,
-          blocksErrors: [
-            { block_id: o.name, property_name: 'selector', property_details: `step ${echo(ref.step)} does not exist` },
-          ],
-        },
-      );
-    }
-    let kinds: string[] | Record<string, string[]> | undefined;
-    if (ref.output === '*' && !producer.some((p) => p.name === '*'))
-      kinds = Object.fromEntries(producer.map((p) => [p.name, p.kind]));
-    else kinds = outputKinds(producer, ref.output);
-    if (!kinds) {
-      throw new InvalidReferenceTargetError(
-        `Workflow references ${echo(o.selector)} which points to a non-existent block property (output ${echo(o.name)}). Available outputs of ${echo(ref.step)}: ${producer.map((p) => p.name).join(', ')}`,
-        {
-          context: GRAPH_CONTEXT,
-          blocksErrors: [
-            {
-              block_id: o.name,
-              property_name: 'selector',
-              property_details: `step ${echo(ref.step)} has no output ${echo(ref.output)}`,
-            },
-          ],
-        },
-      );
-    }
-    return { name: o.name, selector: o.selector, ref, coordinatesSystem: o.coordinatesSystem, kinds };
-  });
-  return { steps, order, layers, outputs, substitutions };
+    return { name: o.name, selector: o.selector, ref, coordinatesSystem: o.coordinatesSystem, kinds: input.kinds };
+  }
+  const producer = ctx.outputsOf.get(ref.step);
+  if (!producer) {
+    throw new InvalidReferenceTargetError(
+      `Workflow references ${echo(o.selector)} which points to a non-existent block (output ${echo(o.name)}).`,
+      { context: GRAPH_CONTEXT, blocksErrors: [outputError(o, `step ${echo(ref.step)} does not exist`)] },
+    );
+  }
+  let kinds: string[] | Record<string, string[]> | undefined;
+  if (ref.output === '*' && !producer.some((p) => p.name === '*'))
+    kinds = Object.fromEntries(producer.map((p) => [p.name, p.kind]));
+  else kinds = outputKinds(producer, ref.output);
+  if (!kinds) {
+    throw new InvalidReferenceTargetError(
+      `Workflow references ${echo(o.selector)} which points to a non-existent block property (output ${echo(o.name)}). Available outputs of ${echo(ref.step)}: ${producer.map((p) => p.name).join(', ')}`,
+      {
+        context: GRAPH_CONTEXT,
+        blocksErrors: [outputError(o, `step ${echo(ref.step)} has no output ${echo(ref.output)}`)],
+      },
+    );
+  }
+  return { name: o.name, selector: o.selector, ref, coordinatesSystem: o.coordinatesSystem, kinds };
 }
 
 function checkKinds(stepName: string, property: string, selector: string, expected: string[], actual: string[]): void {
