@@ -25,29 +25,16 @@ export function movingBoxVideo(
   return file;
 }
 
-/** A slow horizontal pan across a photo (a camera sweeping a street scene). */
+/** A slow horizontal pan across a photo scaled to `panWidth` (a camera sweeping a street scene). */
 export function panVideo(
   photo: string,
   file: string,
-  { seconds = 3, fps = 10, width = 320, height = 240, panWidth = 640 } = {},
+  { seconds = 3, fps = 10, width = 640, height = 480, panWidth = 1280 } = {},
 ): string {
-  const graph = `scale=-2:${height},crop=${width}:${height}:x='min(iw-${width}\\,(iw-${width})*t/${seconds})':y=0`;
+  const crop = `crop=${width}:${height}:x='(iw-${width})*t/${seconds}':y='(ih-${height})/2'`;
   ffmpeg([
-    '-loop',
-    '1',
-    '-framerate',
-    String(fps),
-    '-t',
-    String(seconds),
-    '-i',
-    photo,
-    '-vf',
-    `scale=${panWidth}:-2,${graph}`,
-    '-pix_fmt',
-    'yuv420p',
-    '-r',
-    String(fps),
-    file,
+    ...['-loop', '1', '-framerate', String(fps), '-t', String(seconds), '-i', photo],
+    ...['-vf', `scale=${panWidth}:-2,${crop}`, '-pix_fmt', 'yuv420p', file],
   ]);
   return file;
 }
