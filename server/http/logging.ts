@@ -56,7 +56,10 @@ function serializeError(error: unknown, scrub: (text: string) => string): Record
     type: e.name && e.name !== 'Error' ? e.name : e.constructor.name,
     message: scrub(e.message),
   };
-  if (e.blockId) out.step = e.blockId;
+  // The failing step: engine step errors carry it; others name it in their context ("... | step: det | ...").
+  const context = (e as { context?: unknown }).context;
+  const step = e.blockId ?? (typeof context === 'string' ? /\bstep: ([^\s|]+)/.exec(context)?.[1] : undefined);
+  if (step) out.step = step;
   if (e.blockType) out.block_type = e.blockType;
   const inner = (e as { innerError?: unknown }).innerError;
   if (inner instanceof Error) out.inner = { type: inner.name || inner.constructor.name, message: scrub(inner.message) };
@@ -92,6 +95,11 @@ function line(req: IncomingMessage, res: ServerResponse, responseTime: number): 
 export function requestLogger(logger: Logger) {
   return pinoHttp({
     logger,
+    // Ours (class, step, scrubbed message) on the Error itself, not on pino-http's pre-serialized copy.
+    wrapSerializers: false,
+    serializers: {
+      err: (logger as unknown as Record<symbol, { err: (e: unknown) => unknown }>)[pino.symbols.serializersSym].err,
+    },
     genReqId: (req, res) => assignRequestId(req, res),
     quietReqLogger: true,
     quietResLogger: true,

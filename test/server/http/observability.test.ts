@@ -195,15 +195,24 @@ describe('observability', () => {
       { specification: widthWorkflow, inputs: { image: { type: 'base64', value: png } }, api_key: KEY },
       { 'x-request-id': id },
     );
-    // A failing run: the error's class and step are logged.
+    // A failing run: the error's class and step are logged (no stack for a client error).
     const failing = {
-      ...widthWorkflow,
-      steps: [{ ...widthWorkflow.steps[0], operations: [{ type: 'NoSuchOperation' }] }],
+      version: '1.0',
+      inputs: [{ type: 'WorkflowParameter', name: 'x' }],
+      steps: [
+        {
+          type: 'roboflow_core/property_definition@v1',
+          name: 'bad',
+          data: '$inputs.x',
+          operations: [{ type: 'ExtractImageProperty', property_name: 'width' }],
+        },
+      ],
+      outputs: [{ type: 'JsonField', name: 'o', selector: '$steps.bad.output' }],
     };
     await post(
       server,
       '/workflows/run',
-      { specification: failing, inputs: { image: { type: 'base64', value: png } } },
+      { specification: failing, inputs: { x: 3 } },
       { 'x-request-id': 'log-check-2', authorization: `Bearer ${KEY}` },
     );
     await post(server, '/workflows/run', {}, { authorization: 'Bearer wrong-key-value-99', 'x-request-id': 'log-3' });
@@ -220,8 +229,11 @@ describe('observability', () => {
     assert.equal(typeof line.duration_ms, 'number');
     assert.equal(line.url, '/workflows/run?api_key=%5Bredacted%5D');
     const failed = lines.find((l) => l.request_id === 'log-check-2');
-    assert.ok(failed?.err?.type, JSON.stringify(failed));
-    assert.equal(failed.status, 400);
+    assert.equal(failed?.status, 400, JSON.stringify(failed));
+    assert.equal(failed.err.type, 'InvalidInputTypeError');
+    assert.equal(failed.err.step, 'bad');
+    assert.equal(failed.err.stack, undefined);
+    assert.equal(failed.level, 40);
     const text = fs.readFileSync(logFile, 'utf8');
     assert.ok(!text.includes(KEY), 'access key logged');
     assert.ok(!text.includes(ROBOFLOW_KEY), 'Roboflow key logged');
