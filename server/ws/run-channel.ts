@@ -218,7 +218,10 @@ function serve(ws: WebSocket, deps: AppDeps, stats: { activeRuns: number; stepsE
       const result = await deps.engine.run(request.specification, (request.inputs ?? {}) as Record<string, unknown>, {
         excludedFields: request.excluded_fields ?? undefined,
         enableProfiling: request.enable_profiling ?? false,
-        apiKey: (typeof request.api_key === 'string' && request.api_key) || deps.config.apiKey,
+        // The server's own access key (SIGHTLINE_API_KEY) is never passed on to Roboflow as a Roboflow key.
+        apiKey:
+          (typeof request.api_key === 'string' && request.api_key !== deps.config.accessKey && request.api_key) ||
+          deps.config.apiKey,
         disableSinks: request.disable_sinks ?? false,
         serialize: true,
         observer,
