@@ -21,50 +21,58 @@ export function denoteLineage(graph: GraphResult, inputs: Map<string, InputSpec>
   for (const name of graph.order) denoteStep(graph.steps.get(name)!, graph.steps, inputs);
 }
 
-function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs: Map<string, InputSpec>): void {
-  const manifest = step.block.manifest;
-  const err = (property: string | null, details: string) => [
+/** What the checks of one step share: the step, the lineage of each property, which ones carry batches. */
+interface StepLineage {
+  step: CompiledStep;
+  propLineage: Record<string, string[]>;
+  /** Properties fed batch-oriented data. */
+  batchProps: string[];
+  offsets: Record<string, number>;
+}
+
+function blockErrors(step: CompiledStep, property: string | null, details: string) {
+  return [
     { block_id: step.name, block_type: step.definition.type, property_name: property, property_details: details },
   ];
+}
 
-  const lineageOfSpec = (property: string, spec: ParamSpec): string[] => {
-    if (spec.kind === 'literal') return [];
-    if (spec.kind === 'ref') {
-      if (spec.ref.type === 'input') return inputs.get(spec.ref.name)!.lineage;
-      if (spec.ref.type === 'output') return steps.get(spec.ref.step)!.outputLineage;
-      return [];
-    }
-    const parts = spec.kind === 'list' ? spec.items : spec.entries.map(([, s]) => s);
-    const distinct = new Map<string, string[]>();
-    for (const part of parts) {
-      const l = lineageOfSpec(property, part);
-      if (l.length) distinct.set(key(l), l);
-    }
-    const lineages = [...distinct.values()];
-    if (lineages.length > 1) {
-      if (new Set(lineages.map((l) => l.length)).size > 1) {
-        throw new StepInputDimensionalityError(
-          `Step ${echo(step.name)} property ${echo(property)} mixes data of different dimensionalities in one list/dict`,
-          { context: CONTEXT, blocksErrors: err(property, 'list/dict elements differ in dimensionality') },
-        );
-      }
-      throw new StepInputLineageError(
-        `Step ${echo(step.name)} property ${echo(property)} mixes batches of different origin (lineage) in one list/dict`,
-        { context: CONTEXT, blocksErrors: err(property, 'list/dict elements come from different batches') },
-      );
-    }
-    return lineages[0] ?? [];
-  };
+function dimensionErrors({ step, batchProps, propLineage }: StepLineage) {
+  return batchProps.map((p) => blockErrors(step, p, `dimensionality ${propLineage[p]!.length}`)[0]!);
+}
 
+/** The named checks of one step, in order; each throws the error Roboflow raises for that mistake. */
+function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs: Map<string, InputSpec>): void {
+  const propLineage = lineageOfProperties(step, steps, inputs);
+  const offsets = checkDimensionalityOffsets(step);
+  const batchProps = Object.keys(propLineage).filter((p) => propLineage[p]!.length > 0);
+  const scope: StepLineage = { step, propLineage, batchProps, offsets };
+  const allDims = checkInputDimensionalities(scope);
+  checkOutputOffset(scope);
+  checkReferenceProperty(scope, allDims);
+  const lineages = checkSameOrigin(scope);
+  const controlLineage = checkControlFlowLineage(step, steps, lineages);
+  assignExecutionLineage(scope, lineages, controlLineage);
+}
+
+/** Lineage of every property; refuses batches in scalar-only properties and marks auto-cast ones. */
+function lineageOfProperties(
+  step: CompiledStep,
+  steps: Map<string, CompiledStep>,
+  inputs: Map<string, InputSpec>,
+): Record<string, string[]> {
+  const manifest = step.block.manifest;
   const propLineage: Record<string, string[]> = {};
   for (const [property, spec] of Object.entries(step.params)) {
-    const lineage = lineageOfSpec(property, spec);
+    const lineage = lineageOfSpec(step, steps, inputs, property, spec);
     propLineage[property] = lineage;
     step.paramDims[property] = lineage.length;
     if (step.batchMode && lineage.length > 0 && !step.batchParams.has(property)) {
       throw new ExecutionGraphStructureError(
         `Detected invalid reference plugged into property ${echo(property)} of step ${echo(step.name)} (${step.definition.type}) - the step property do not accept batch-oriented inputs, yet the input selector holds one.`,
-        { context: CONTEXT, blocksErrors: err(property, 'this property accepts only scalar (non-batch) values') },
+        {
+          context: CONTEXT,
+          blocksErrors: blockErrors(step, property, 'this property accepts only scalar (non-batch) values'),
+        },
       );
     }
     const castable =
@@ -72,8 +80,48 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
       (manifest.autoBatchCastParameters ?? []).includes(property);
     if (castable && lineage.length === 0 && hasData(spec)) step.autoCastParams.add(property);
   }
+  return propLineage;
+}
 
-  const offsets = manifest.inputDimensionalityOffsets ?? {};
+/** Lineage of one property value; a list or dict must hold data of one origin. */
+function lineageOfSpec(
+  step: CompiledStep,
+  steps: Map<string, CompiledStep>,
+  inputs: Map<string, InputSpec>,
+  property: string,
+  spec: ParamSpec,
+): string[] {
+  if (spec.kind === 'literal') return [];
+  if (spec.kind === 'ref') {
+    if (spec.ref.type === 'input') return inputs.get(spec.ref.name)!.lineage;
+    if (spec.ref.type === 'output') return steps.get(spec.ref.step)!.outputLineage;
+    return [];
+  }
+  const parts = spec.kind === 'list' ? spec.items : spec.entries.map(([, s]) => s);
+  const distinct = new Map<string, string[]>();
+  for (const part of parts) {
+    const l = lineageOfSpec(step, steps, inputs, property, part);
+    if (l.length) distinct.set(key(l), l);
+  }
+  const lineages = [...distinct.values()];
+  if (lineages.length > 1) {
+    if (new Set(lineages.map((l) => l.length)).size > 1) {
+      throw new StepInputDimensionalityError(
+        `Step ${echo(step.name)} property ${echo(property)} mixes data of different dimensionalities in one list/dict`,
+        { context: CONTEXT, blocksErrors: blockErrors(step, property, 'list/dict elements differ in dimensionality') },
+      );
+    }
+    throw new StepInputLineageError(
+      `Step ${echo(step.name)} property ${echo(property)} mixes batches of different origin (lineage) in one list/dict`,
+      { context: CONTEXT, blocksErrors: blockErrors(step, property, 'list/dict elements come from different batches') },
+    );
+  }
+  return lineages[0] ?? [];
+}
+
+/** The block's declared input offsets: none negative, at most one apart. */
+function checkDimensionalityOffsets(step: CompiledStep): Record<string, number> {
+  const offsets = step.block.manifest.inputDimensionalityOffsets ?? {};
   const offsetValues = Object.values(offsets);
   if (
     offsetValues.some((o) => o < 0) ||
@@ -84,25 +132,32 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
       { context: CONTEXT },
     );
   }
-  const batchProps = Object.keys(propLineage).filter((p) => propLineage[p]!.length > 0);
+  return offsets;
+}
+
+/** Inputs without an offset share one dimensionality, and all inputs are at most one level apart. */
+function checkInputDimensionalities(scope: StepLineage): number[] {
+  const { step, propLineage, batchProps, offsets } = scope;
   const dims = (props: string[]) => [...new Set(props.map((p) => propLineage[p]!.length))];
   const plainDims = dims(batchProps.filter((p) => !offsets[p]));
   if (plainDims.length > 1) {
     throw new StepInputDimensionalityError(
       `Step ${echo(step.name)}: attempted to plug input data that are in different dimensions (${batchProps.map((p) => `${p}: ${propLineage[p]!.length}`).join(', ')})`,
-      { context: CONTEXT, blocksErrors: batchProps.map((p) => err(p, `dimensionality ${propLineage[p]!.length}`)[0]!) },
+      { context: CONTEXT, blocksErrors: dimensionErrors(scope) },
     );
   }
   const allDims = dims(batchProps);
   if (allDims.length && Math.max(...allDims) - Math.min(...allDims) > 1) {
     throw new StepInputDimensionalityError(
       `Step ${echo(step.name)} has inputs differing in dimensionality more than 1`,
-      {
-        context: CONTEXT,
-        blocksErrors: batchProps.map((p) => err(p, `dimensionality ${propLineage[p]!.length}`)[0]!),
-      },
+      { context: CONTEXT, blocksErrors: dimensionErrors(scope) },
     );
   }
+  return allDims;
+}
+
+/** Output offset is -1, 0 or +1; decreasing needs batch inputs to decrease from. */
+function checkOutputOffset({ step, batchProps }: StepLineage): void {
   const outOffset = step.outputOffset;
   if (![-1, 0, 1].includes(outOffset))
     throw new BlockInterfaceError(`Block ${step.definition.type} declares output dimensionality offset ${outOffset}`, {
@@ -111,12 +166,17 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
   if (outOffset < 0 && batchProps.length === 0) {
     throw new StepInputDimensionalityError(
       `Step ${echo(step.name)} decreases dimensionality but receives only scalar (non-batch) inputs`,
-      { context: CONTEXT, blocksErrors: err(null, 'needs batch-oriented inputs') },
+      { context: CONTEXT, blocksErrors: blockErrors(step, null, 'needs batch-oriented inputs') },
     );
   }
-  const reference = manifest.dimensionalityReferenceProperty;
+}
+
+/** With differing offsets, the reference property fixes every other input's dimensionality. */
+function checkReferenceProperty(scope: StepLineage, allDims: number[]): void {
+  const { step, propLineage, batchProps, offsets } = scope;
+  const reference = step.block.manifest.dimensionalityReferenceProperty;
   const offsetsDiffer = new Set(Object.keys(step.params).map((p) => offsets[p] ?? 0)).size > 1;
-  if (offsetsDiffer && (!reference || outOffset !== 0)) {
+  if (offsetsDiffer && (!reference || step.outputOffset !== 0)) {
     throw new BlockInterfaceError(
       `Block ${step.definition.type} declares differing input offsets, so it needs a dimensionality reference property and output offset 0`,
       { context: CONTEXT },
@@ -126,7 +186,7 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
     if (!batchProps.includes(reference)) {
       throw new StepInputDimensionalityError(
         `Step ${echo(step.name)}: dimensionality reference property ${echo(reference)} must receive batch-oriented data`,
-        { context: CONTEXT, blocksErrors: err(reference, 'expected a batch-oriented input') },
+        { context: CONTEXT, blocksErrors: blockErrors(step, reference, 'expected a batch-oriented input') },
       );
     }
     const refDim = propLineage[reference]!.length;
@@ -138,7 +198,11 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
           `Step ${echo(step.name)} property ${echo(p)}: expected dimensionality ${expected}, but received dimensionality ${actual}`,
           {
             context: CONTEXT,
-            blocksErrors: err(p, `Expected dimensionality ${expected}, but received dimensionality ${actual}`),
+            blocksErrors: blockErrors(
+              step,
+              p,
+              `Expected dimensionality ${expected}, but received dimensionality ${actual}`,
+            ),
           },
         );
       }
@@ -146,13 +210,13 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
   } else if (allDims.length > 1) {
     throw new StepInputDimensionalityError(
       `Step ${echo(step.name)}: all batch-oriented inputs must have the same dimensionality`,
-      {
-        context: CONTEXT,
-        blocksErrors: batchProps.map((p) => err(p, `dimensionality ${propLineage[p]!.length}`)[0]!),
-      },
+      { context: CONTEXT, blocksErrors: dimensionErrors(scope) },
     );
   }
+}
 
+/** Batch inputs come from one origin: one lineage per level, a deeper one nested in the shallower one. */
+function checkSameOrigin({ step, propLineage, batchProps }: StepLineage): string[][] {
   const distinct = new Map<string, string[]>();
   for (const p of batchProps) distinct.set(key(propLineage[p]!), propLineage[p]!);
   const lineages = [...distinct.values()];
@@ -161,7 +225,10 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
   const lineageError = (detail: string) =>
     new StepInputLineageError(
       `Step ${echo(step.name)} receives batches of different origin: ${detail}. Inputs of one step must come from the same input batch (e.g. crops from one crop step).`,
-      { context: CONTEXT, blocksErrors: batchProps.map((p) => err(p, `lineage ${propLineage[p]!.join(' > ')}`)[0]!) },
+      {
+        context: CONTEXT,
+        blocksErrors: batchProps.map((p) => blockErrors(step, p, `lineage ${propLineage[p]!.join(' > ')}`)[0]!),
+      },
     );
   if (byLength.size > 2) throw lineageError('more than two dimensionality levels');
   for (const group of byLength.values())
@@ -171,30 +238,49 @@ function denoteStep(step: CompiledStep, steps: Map<string, CompiledStep>, inputs
     if (!isPrefix(shorter!, longer!) || longer!.length !== shorter!.length + 1)
       throw lineageError(`${shorter!.join(' > ')} is not the parent of ${longer!.join(' > ')}`);
   }
+  return lineages;
+}
 
+/**
+ * Flow-control steps gating this one must work on a batch its inputs descend from (else it could never run);
+ * a step without batch inputs takes its lineage from the deepest controller.
+ */
+function checkControlFlowLineage(step: CompiledStep, steps: Map<string, CompiledStep>, lineages: string[][]): string[] {
   const controlLineages = step.controllers.map((c) => steps.get(c)!.outputLineage).filter((l) => l.length > 0);
-  let controlLineage: string[] = [];
   if (lineages.length) {
     for (const cl of controlLineages) {
       if (!lineages.some((l) => isPrefix(cl, l))) {
         throw new ControlFlowDefinitionError(
           `Step ${echo(step.name)} is controlled by a flow-control step operating on batch ${cl.join(' > ')} unrelated to the step's inputs - this would cause the step to never execute`,
-          { context: CONTEXT, blocksErrors: err(null, 'flow control lineage does not match the step inputs') },
+          {
+            context: CONTEXT,
+            blocksErrors: blockErrors(step, null, 'flow control lineage does not match the step inputs'),
+          },
         );
       }
     }
-  } else if (controlLineages.length) {
-    const deepest = Math.max(...controlLineages.map((l) => l.length));
-    const candidates = new Map(controlLineages.filter((l) => l.length === deepest).map((l) => [key(l), l]));
-    if (candidates.size > 1) {
-      throw new ControlFlowDefinitionError(
-        `Step ${echo(step.name)} is controlled by flow-control steps working on unrelated batches`,
-        { context: CONTEXT, blocksErrors: err(null, 'conflicting control flow lineages') },
-      );
-    }
-    controlLineage = [...candidates.values()][0]!;
+    return [];
   }
+  if (!controlLineages.length) return [];
+  const deepest = Math.max(...controlLineages.map((l) => l.length));
+  const candidates = new Map(controlLineages.filter((l) => l.length === deepest).map((l) => [key(l), l]));
+  if (candidates.size > 1) {
+    throw new ControlFlowDefinitionError(
+      `Step ${echo(step.name)} is controlled by flow-control steps working on unrelated batches`,
+      { context: CONTEXT, blocksErrors: blockErrors(step, null, 'conflicting control flow lineages') },
+    );
+  }
+  return [...candidates.values()][0]!;
+}
 
+/** Where the step runs (execution lineage and dimension) and what lineage its outputs carry. */
+function assignExecutionLineage(
+  { step, propLineage }: StepLineage,
+  lineages: string[][],
+  controlLineage: string[],
+): void {
+  const outOffset = step.outputOffset;
+  const reference = step.block.manifest.dimensionalityReferenceProperty;
   let base: string[] | null = null;
   if (lineages.length === 1) base = lineages[0]!;
   else if (lineages.length > 1)
