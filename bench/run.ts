@@ -18,6 +18,7 @@ import { classificationOverhead, ocrOverhead, type BenchContext } from './record
 import { queueBench } from './queue.ts';
 import { throughputBench } from './throughput.ts';
 import { observabilityBench } from './observability.ts';
+import { pipelineBench } from './pipeline.ts';
 
 interface Row {
   name: string;
@@ -188,5 +189,7 @@ await modelOverheads();
 await throughputBench({ rows, ratios });
 // (obs) detection with metrics + request logs on ÷ off (issue #13).
 await observabilityBench({ rows, ratios, iterations: ITER });
+// (v) video pipeline fps ÷ raw session.run fps on the same frames, decode-only fps (issue #9).
+await pipelineBench({ rows, ratios });
 printTable('Timings (mean per iteration)', rows);
 printTable('Ratios (same run)', ratios);

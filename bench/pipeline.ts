@@ -1,0 +1,148 @@
+// (v) Video pipelines (issue #9): on a generated 640×480 pan across street.jpg,
+//   - decode-only fps: ffmpeg → frames, nothing else;
+//   - raw session.run fps: yolov8n on the same frames, preprocessed beforehand (the floor nothing can beat);
+//   - pipeline fps: detect → ByteTrack → bounding boxes + traces through a PipelineManager, every frame (WAIT/LAZY);
+//   ratio pipeline ÷ raw (goal ≥ 0.9: decoding, tracking and drawing hidden behind inference).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { createDeps } from '../server/app.ts';
+import { installModelPackage } from '../blocks/models/package.ts';
+import { preprocessImage } from '../blocks/models/preprocess.ts';
+import { WorkflowImage } from '../engine/index.ts';
+import { FrameSource } from '../video/frame-source.ts';
+import type { Frame } from '../video/frame-buffer.ts';
+import { PipelineManager } from '../video/manager.ts';
+import { resolveSource } from '../video/sources.ts';
+import { hasShared, sharedImage, sharedModel, SHARED_DIR } from '../test/helpers/shared.ts';
+import { panVideo } from '../test/helpers/video.ts';
+
+interface Row {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+const MODEL_ID = 'coco/3';
+const WORKFLOW = {
+  version: '1.0',
+  inputs: [{ type: 'WorkflowImage', name: 'image' }],
+  steps: [
+    {
+      type: 'roboflow_core/roboflow_object_detection_model@v2',
+      name: 'det',
+      images: '$inputs.image',
+      model_id: MODEL_ID,
+    },
+    {
+      type: 'roboflow_core/trackers_bytetrack@v1',
+      name: 'tracker',
+      image: '$inputs.image',
+      detections: '$steps.det.predictions',
+    },
+    {
+      type: 'roboflow_core/bounding_box_visualization@v1',
+      name: 'boxes',
+      image: '$inputs.image',
+      predictions: '$steps.tracker.tracked_detections',
+    },
+    {
+      type: 'roboflow_core/trace_visualization@v1',
+      name: 'trace',
+      image: '$steps.boxes.image',
+      predictions: '$steps.tracker.tracked_detections',
+    },
+  ],
+  outputs: [
+    { type: 'JsonField', name: 'tracked', selector: '$steps.tracker.tracked_detections' },
+    { type: 'JsonField', name: 'annotated', selector: '$steps.trace.image' },
+  ],
+};
+
+async function decodeAll(video: string): Promise<{ frames: Frame[]; seconds: number }> {
+  const spec = await resolveSource(video, { mediaDirs: [path.dirname(video)], network: {} });
+  const source = new FrameSource(spec, 0, {
+    filling: 'WAIT',
+    consumption: 'LAZY',
+    bufferSize: 64,
+    maxBufferBytes: 1 << 30,
+    reconnectDelayMs: 1000,
+    maxReconnectDelayMs: 1000,
+    stallTimeoutMs: 10_000,
+    onEvent: () => {},
+  });
+  const started = performance.now();
+  source.start();
+  const frames: Frame[] = [];
+  for (;;) {
+    const frame = await source.read();
+    if (frame === null || frame === 'timeout') break;
+    frames.push(frame);
+  }
+  return { frames, seconds: (performance.now() - started) / 1000 };
+}
+
+export async function pipelineBench({ rows, ratios }: { rows: Row[]; ratios: Row[] }): Promise<void> {
+  if (!hasShared) {
+    console.log(`(v) skipped: needs ../shared (models, images) which is absent at ${SHARED_DIR}`);
+    return;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-bench-video-'));
+  const deps = createDeps(
+    { dataDir: path.join(dir, 'data'), modelCacheDir: path.join(dir, 'models') },
+    { ...process.env, LOG_LEVEL: 'silent' },
+  );
+  try {
+    const seconds = Number(process.env.BENCH_VIDEO_SECONDS ?? 4);
+    const video = panVideo(sharedImage('street.jpg'), path.join(dir, 'pan.mp4'), { seconds, fps: 10 });
+    await installModelPackage(sharedModel('yolov8n_quantized.onnx'), MODEL_ID, deps.config.modelCacheDir);
+
+    const decoded = await decodeAll(video);
+    const n = decoded.frames.length;
+    rows.push({ name: `(v) decode only, ${n} frames 640x480`, value: n / decoded.seconds, unit: 'fps' });
+
+    const model = await deps.models.get(MODEL_ID);
+    const feeds = [];
+    for (const f of decoded.frames) {
+      const image = new WorkflowImage(f.pixels, f.width, f.height, { parentId: 'image' });
+      const pre = await preprocessImage(image, model.environment, {
+        width: model.inputWidth,
+        height: model.inputHeight,
+      });
+      feeds.push({ [model.session.inputNames[0]!]: new ort.Tensor('float32', pre.tensor, pre.dims) });
+    }
+    await model.session.run(feeds[0]!); // warm-up
+    let started = performance.now();
+    for (const feed of feeds) await model.session.run(feed);
+    const rawFps = n / ((performance.now() - started) / 1000);
+    rows.push({ name: '(v) raw session.run on the same frames', value: rawFps, unit: 'fps' });
+
+    const manager = new PipelineManager({ engine: deps.engine, sourcePolicy: { mediaDirs: [dir], network: {} } });
+    // Warm the workflow (compile, first run) on a one-frame pass so the timed run measures steady state.
+    const settings = { filling: 'WAIT', consumption: 'LAZY', resultsBufferSize: 1 } as const;
+    const warm = await manager.initialise({
+      definition: WORKFLOW,
+      videoReference: video,
+      settings: { ...settings, maxFps: null },
+    });
+    while (warm.framesProcessed < 2) await new Promise((r) => setTimeout(r, 10));
+    await manager.terminate(warm.id);
+    started = performance.now();
+    const pipeline = await manager.initialise({ definition: WORKFLOW, videoReference: video, settings });
+    while (!pipeline.finished) await new Promise((r) => setTimeout(r, 5));
+    const pipelineFps = pipeline.framesProcessed / ((performance.now() - started) / 1000);
+    if (pipeline.framesProcessed !== n) throw new Error(`pipeline processed ${pipeline.framesProcessed}/${n} frames`);
+    await manager.close();
+    rows.push({ name: '(v) pipeline detect+track+draw, every frame', value: pipelineFps, unit: 'fps' });
+    ratios.push({
+      name: '(v) pipeline fps ÷ raw session.run fps (goal ≥ 0.9)',
+      value: pipelineFps / rawFps,
+      unit: 'x',
+    });
+    ratios.push({ name: '(v) decode-only fps ÷ raw session.run fps', value: n / decoded.seconds / rawFps, unit: 'x' });
+  } finally {
+    for (const hook of [...deps.shutdownHooks].reverse()) await hook().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
