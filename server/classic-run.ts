@@ -20,8 +20,14 @@ export function checkImageTypes(images: unknown): void {
   }
 }
 
-export async function modelTask(deps: AppDeps, modelId: string, apiKey: string | undefined): Promise<ClassicTask> {
-  const model = await deps.models.get(modelId, { apiKey });
+export async function modelTask(
+  deps: AppDeps,
+  modelId: string,
+  apiKey: string | undefined,
+  /** The task the caller asked for, named in a not-found error. */
+  wanted?: string,
+): Promise<ClassicTask> {
+  const model = await deps.models.get(modelId, { apiKey, task: wanted });
   return model.task;
 }
 
@@ -63,7 +69,7 @@ export async function runClassicModel(
   // shrink-on-load). Detection keeps full decodes: its boxes, masks and image metadata are in source pixels.
   let hint: DecodeHint | null = null;
   if ((task === 'classification' || task === 'multi-label-classification') && !request.visualize)
-    hint = decodeHintFor(await deps.models.get(request.modelId, { apiKey }));
+    hint = decodeHintFor(await deps.models.get(request.modelId, { apiKey, task }));
   return runClassic(
     deps,
     definition,

@@ -107,7 +107,7 @@ export interface LoadedModel {
 
 export interface ModelManager {
   /** Resolve aliases, load once (single-flight) and return the model; rejects with PlatformError subclasses. */
-  get(modelId: string, options?: { apiKey?: string }): Promise<LoadedModel>;
+  get(modelId: string, options?: { apiKey?: string; task?: string }): Promise<LoadedModel>;
   add(modelId: string, options?: { apiKey?: string }): Promise<void>;
   remove(modelId: string): void;
   clear(): void;
@@ -150,7 +150,8 @@ class LocalModelManager implements ModelManager {
     this.#loadBudgetMs = options.loadBudgetMs ?? DEFAULT_LOAD_BUDGET_MS;
   }
 
-  get(modelId: string, options: { apiKey?: string } = {}): Promise<LoadedModel> {
+  /** `task` (what the caller needs the model for) only words a not-found error: "model x/1 (object-detection)". */
+  get(modelId: string, options: { apiKey?: string; task?: string } = {}): Promise<LoadedModel> {
     let id: string;
     try {
       id = resolveModelId(modelId);
@@ -164,7 +165,8 @@ class LocalModelManager implements ModelManager {
       this.#loaded.set(id, loaded);
       return Promise.resolve(loaded);
     }
-    const waiting = this.#withinBudget(this.#startLoad(id, options.apiKey), id);
+    let waiting = this.#withinBudget(this.#startLoad(id, options.apiKey), id);
+    if (options.task) waiting = waiting.catch((error) => Promise.reject(withTask(error, options.task!)));
     const observer = this.#options.observer;
     if (observer) {
       const start = performance.now();
@@ -337,3 +339,13 @@ export function createModelManager(options: ModelManagerOptions): LocalModelMana
 }
 
 export { aliasesOf };
+
+/** A not-found error that also names the task the model was wanted for (its message never holds a path). */
+function withTask(error: unknown, task: string): unknown {
+  if (!(error instanceof ModelNotFoundError)) return error;
+  const message = error.message.replace(/^Model "([^"]+)" not found/, `Model "$1" (${task}) not found`);
+  return new ModelNotFoundError(message === error.message ? `${error.message} (task: ${task})` : message, {
+    ...error.details,
+    task,
+  });
+}

@@ -49,7 +49,7 @@ export async function inferRoutes(deps: AppDeps): Promise<Router> {
         // One classification endpoint serves both multi-class and multi-label models: the model decides.
         if (
           task === 'classification' &&
-          (await modelTask(deps, body.model_id, apiKey)) === 'multi-label-classification'
+          (await modelTask(deps, body.model_id, apiKey, 'classification')) === 'multi-label-classification'
         ) {
           task = 'multi-label-classification';
         }

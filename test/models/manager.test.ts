@@ -79,11 +79,13 @@ describe('model manager', { skip: needsShared }, () => {
     assert.deepEqual(models.describe().models, []);
   });
 
-  test('missing model without an API key names the id and directory', async () => {
+  test('missing model without an API key names the id, the task and the place in the cache, not the path', async () => {
     const models = createModelManager({ cacheDir });
-    await assert.rejects(models.get('absent/1'), (error: Error) => {
+    await assert.rejects(models.get('absent/1', { task: 'object-detection' }), (error: Error) => {
       assert.ok(error instanceof ModelNotFoundError);
-      assert.ok(error.message.includes('absent/1') && error.message.includes(path.join(cacheDir, 'absent', '1')));
+      assert.ok(error.message.includes('Model "absent/1" (object-detection) not found'), error.message);
+      assert.ok(error.message.includes(path.join('absent', '1')));
+      assert.ok(!error.message.includes(cacheDir), 'absolute cache path in the message');
       return true;
     });
   });

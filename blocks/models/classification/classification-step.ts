@@ -133,7 +133,10 @@ export async function runClassificationStep(
       `Step ${context.stepName}: model_id must be a non-empty string, got ${JSON.stringify(params.model_id)}`,
     );
   }
-  const model = await models.get(params.model_id, { apiKey: context.request.apiKey });
+  const model = await models.get(params.model_id, {
+    apiKey: context.request.apiKey,
+    task: options.multiLabel ? 'multi-label-classification' : 'classification',
+  });
   if (model.task !== 'classification' && model.task !== 'multi-label-classification') {
     throw new ModelInputError(
       `Step ${context.stepName}: model ${params.model_id} is a ${model.task} model, not a classification model`,

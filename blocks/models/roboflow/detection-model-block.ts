@@ -297,7 +297,7 @@ export function detectionModelBlock(identity: DetectionBlockIdentity): BlockDefi
     },
     async run(params, context) {
       const models = modelManagerOf(context);
-      const model = await models.get(params.model_id, { apiKey: context.request.apiKey });
+      const model = await models.get(params.model_id, { apiKey: context.request.apiKey, task: identity.task });
       if (!DETECTION_TASKS.includes(model.task)) {
         throw new ModelInputError(
           `Step ${context.stepName}: model ${params.model_id} is a ${model.task} model; this block expects a ${identity.task} model`,
