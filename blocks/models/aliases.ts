@@ -3,6 +3,7 @@ import { InvalidModelIDError } from '../../engine/index.ts';
 
 const SIZES = ['n', 's', 'm', 'l', 'x'] as const;
 
+// Long on purpose: a data table of Roboflow's model aliases.
 function build(): Map<string, string> {
   const aliases = new Map<string, string>();
   const add = (name: string, target: string) => aliases.set(name, target);

@@ -145,6 +145,7 @@ export const trackClassLockV1 = defineBlock<Params>({
     required: ['image', 'detections'],
     outputs: [{ name: 'tracked_detections', kind: TRACKER_PREDICTION_KINDS }],
   },
+  // Long on purpose: one frame's lock / reattach / expiry bookkeeping, which shares the per-video state.
   run(p, context) {
     const step = context.stepName;
     const minVotes = checked(step, 'min_votes', Number(p.min_votes ?? 10), 1);

@@ -86,6 +86,7 @@ export class MultiObjectTracker {
     return track.observations[track.observations.length - 1]!.box;
   }
 
+  // Long on purpose: the association stages of the tracking algorithm, in the order the algorithm defines them.
   /** Tracker id per detection row (-1: not tracked, or its track is not confirmed yet). */
   update(detections: Detections): Int32Array {
     const cfg = this.config;

@@ -89,6 +89,7 @@ export function inlineInnerWorkflows(
   return inline(definition, 1, limits, { count: 0 });
 }
 
+// Long on purpose: one recursive pass (limits, parameter bindings, renaming, rewriting) that reads best whole.
 function inline(
   definition: Record<string, unknown>,
   depth: number,

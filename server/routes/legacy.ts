@@ -135,6 +135,7 @@ async function requestImage(req: Request, query: QueryReader, limit: number): Pr
   return { type: 'base64', value: body };
 }
 
+// Long on purpose: one route whose handler follows Roboflow's legacy request parsing step by step.
 export async function legacyRoutes(deps: AppDeps): Promise<Router> {
   const router = Router();
   if (!deps.config.legacyRouteEnabled) return router;

@@ -42,6 +42,7 @@ class CachedJson {
   }
 }
 
+// Long on purpose: a route table, one short handler per route in the order Express matches them.
 export async function workflowRoutes(deps: AppDeps): Promise<Router> {
   const router = Router();
   const { engine } = deps;

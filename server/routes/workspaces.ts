@@ -55,6 +55,7 @@ function notFound(workspace: string, id: string, version?: number): SavedWorkflo
   return new SavedWorkflowNotFoundError(`Workflow '${id}'${which} not found in workspace '${workspace}'.`);
 }
 
+// Long on purpose: a route table, one short handler per route in the order Express matches them.
 export async function workspaceRoutes(deps: AppDeps, services = createWorkspaceServices(deps)): Promise<Router> {
   const { store, resolver } = services;
   const { engine } = deps;

@@ -217,6 +217,7 @@ function orientations(img: FloatImage, px: number, py: number, radius: number, s
   return out;
 }
 
+// Long on purpose: Lowe's descriptor loop over the sample grid, a numerical hot loop.
 /** 4x4 spatial cells x 8 orientation bins, trilinearly interpolated, normalised, clipped at 0.2, scaled to bytes. */
 function describe(
   img: FloatImage,

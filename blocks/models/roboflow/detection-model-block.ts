@@ -58,6 +58,7 @@ export interface DetectionBlockIdentity {
 const f01 = (meta: { title?: string; description?: string; default?: unknown; examples?: unknown[] }) =>
   literalOrSelector({ type: 'number', minimum: 0, maximum: 1 }, ['float_zero_to_one'], meta);
 
+// Long on purpose: the manifest's property table (one JSON Schema per property).
 function properties(identity: DetectionBlockIdentity): Record<string, JsonSchema> {
   const props: Record<string, JsonSchema> = {
     images: imagesProperty(),

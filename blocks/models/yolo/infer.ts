@@ -35,6 +35,7 @@ export interface DetectionResult {
   inferenceId: string;
 }
 
+// Long on purpose: the hot path of every detection model (preprocess, run, decode, NMS), kept in one place.
 export async function inferDetections(
   model: LoadedModel,
   image: WorkflowImage,

@@ -25,6 +25,7 @@ export interface MaskRequest {
   tradeoffFactor: number;
 }
 
+// Long on purpose: a per-pixel hot loop; splitting it would add calls per pixel.
 /**
  * One full-image mask (originalHeight x originalWidth bytes, 0/1) per detection. `inputBoxes` are the boxes in
  * model-input pixels, `imageBoxes` the same boxes mapped to original pixels.
