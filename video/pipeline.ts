@@ -90,9 +90,12 @@ export class Pipeline {
     const onEvent = (e: SourceEvent) => this.#log.add(e);
     this.sources = specs.map((spec, i) => {
       const live = spec.kind === 'stream' || spec.kind === 'device';
+      // inference_sdk always sends DROP_OLDEST + EAGER; on a file Roboflow then skips most frames. Here a file
+      // given that pair (or null) is read frame by frame; any other explicit choice is honoured.
+      const everyFrame = !live && settings.filling === 'DROP_OLDEST' && settings.consumption === 'EAGER';
       return new FrameSource(spec, i, {
-        filling: settings.filling ?? (live ? 'ADAPTIVE_DROP_OLDEST' : 'WAIT'),
-        consumption: settings.consumption ?? (live ? 'EAGER' : 'LAZY'),
+        filling: settings.filling === null || everyFrame ? (live ? 'ADAPTIVE_DROP_OLDEST' : 'WAIT') : settings.filling,
+        consumption: settings.consumption === null || everyFrame ? (live ? 'EAGER' : 'LAZY') : settings.consumption,
         bufferSize: settings.decodingBufferSize,
         maxBufferBytes: settings.maxBufferBytes,
         reconnectDelayMs: settings.reconnectDelayMs,
