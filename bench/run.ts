@@ -17,6 +17,7 @@ import { hasShared, sharedImage, sharedModel, SHARED_DIR } from '../test/helpers
 import { classificationOverhead, ocrOverhead, type BenchContext } from './recorded-runs.ts';
 import { queueBench } from './queue.ts';
 import { throughputBench } from './throughput.ts';
+import { rerunBench } from './rerun.ts';
 import { observabilityBench } from './observability.ts';
 import { pipelineBench } from './pipeline.ts';
 
@@ -187,6 +188,8 @@ await modelOverheads();
 }
 // (b) vs floors, (d), (e), (f), latency percentiles and RSS under load (issue #14).
 await throughputBench({ rows, ratios });
+// (a') step listener overhead, (g) re-run after a last-step change ÷ full run (issue #10).
+await rerunBench({ rows, ratios, iterations: ITER });
 // (obs) detection with metrics + request logs on ÷ off (issue #13).
 await observabilityBench({ rows, ratios, iterations: ITER });
 // (v) video pipeline fps ÷ raw session.run fps on the same frames, decode-only fps (issue #9).
