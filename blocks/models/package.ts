@@ -88,7 +88,16 @@ function parseJson(text: string, file: string, modelId: string): unknown {
   }
 }
 
-/** Roboflow stores PREPROCESSING either as a dict or as a JSON string. */
+/**
+ * Roboflow's preprocessing defaults for a package whose environment has none: no static crop, contrast or
+ * grayscale, auto-orient on, and a stretch to the network's input size (read from the ONNX graph).
+ */
+export function defaultPreprocessing(onnx: OnnxMetadata): Record<string, unknown> {
+  const { width, height } = inputSizeFromOnnx(onnx);
+  return { 'auto-orient': { enabled: true }, resize: { enabled: true, width, height, format: 'Stretch to' } };
+}
+
+/** Roboflow stores PREPROCESSING either as a dict or as a JSON string (a missing one was filled by the caller). */
 function normalizeEnvironment(env: Record<string, unknown>, modelId: string): Record<string, unknown> {
   const preprocessing = env.PREPROCESSING;
   if (preprocessing === undefined || preprocessing === null) {
@@ -147,7 +156,7 @@ export function environmentFromOnnx(onnx: OnnxMetadata, classNames: string[]): R
   return env;
 }
 
-function inputSizeFromOnnx(onnx: OnnxMetadata): { width: number; height: number } {
+export function inputSizeFromOnnx(onnx: OnnxMetadata): { width: number; height: number } {
   const imgsz = parseIntList(onnx.metadata.imgsz);
   if (imgsz.length >= 2) return { height: imgsz[0]!, width: imgsz[1]! };
   if (imgsz.length === 1) return { height: imgsz[0]!, width: imgsz[0]! };
@@ -207,7 +216,11 @@ export async function readModelPackage(cacheDir: string, modelId: string): Promi
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new ModelArtefactError(`Model ${modelId}: ${ENVIRONMENT_FILE} must hold a JSON object`);
     }
-    environment = normalizeEnvironment(parsed as Record<string, unknown>, modelId);
+    const env = parsed as Record<string, unknown>;
+    // Packages without PREPROCESSING (hand-made, or cached before downloads filled it) get Roboflow's defaults.
+    if (env.PREPROCESSING === undefined || env.PREPROCESSING === null)
+      env.PREPROCESSING = defaultPreprocessing(await onnxMeta());
+    environment = normalizeEnvironment(env, modelId);
     classNames ??= classMapNames(environment.CLASS_MAP);
   } else {
     const meta = await onnxMeta();

@@ -19,9 +19,11 @@ import {
   KEYPOINTS_METADATA_FILE,
   WEIGHTS_FILE,
   createStagingDir,
+  defaultPreprocessing,
   publishStagingDir,
   writeFileSynced,
 } from './package.ts';
+import { readOnnxMetadata, type OnnxMetadata } from './onnx-metadata.ts';
 
 export interface RoboflowDownloadOptions {
   apiBaseUrl: string;
@@ -99,6 +101,46 @@ function parseOrt(body: unknown, modelId: string): OrtDescription {
 }
 
 /** Fetches <api>/ort/<model_id> and writes the package to <cacheDir>/<model_id>/. Returns the package folder. */
+async function onnxOf(weightsFile: string, modelId: string): Promise<OnnxMetadata> {
+  try {
+    return readOnnxMetadata(await fs.promises.readFile(weightsFile));
+  } catch (error) {
+    throw new MalformedRoboflowAPIResponseError(
+      `Model ${modelId}: the downloaded weights are not an ONNX model (${(error as Error).message}); the package was not kept.`,
+    );
+  }
+}
+
+/**
+ * A package must load once cached: a missing PREPROCESSING gets Roboflow's defaults (stretch to the network
+ * input), an unreadable one refuses the download (nothing is kept) instead of failing every later request.
+ */
+function checkPreprocessing(
+  environment: Record<string, unknown>,
+  modelId: string,
+  onnx: () => Promise<OnnxMetadata>,
+): Promise<void> | void {
+  const preprocessing = environment.PREPROCESSING;
+  if (preprocessing === undefined || preprocessing === null) {
+    return onnx().then((meta) => {
+      environment.PREPROCESSING = defaultPreprocessing(meta);
+    });
+  }
+  let parsed: unknown = preprocessing;
+  if (typeof preprocessing === 'string') {
+    try {
+      parsed = JSON.parse(preprocessing);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new MalformedRoboflowAPIResponseError(
+      `Model ${modelId}: the environment's PREPROCESSING is not a JSON object, so the package could not be loaded; it was not kept.`,
+    );
+  }
+}
+
 export async function downloadRoboflowPackage(options: RoboflowDownloadOptions): Promise<string> {
   const { apiBaseUrl, apiKey, modelId, cacheDir } = options;
   const signal = AbortSignal.timeout(options.timeoutMs ?? 600_000);
@@ -141,6 +183,7 @@ export async function downloadRoboflowPackage(options: RoboflowDownloadOptions):
       environment = env as Record<string, unknown>;
     }
     if (ort.colors) environment.COLORS = ort.colors;
+    await checkPreprocessing(environment, modelId, () => onnxOf(weightsFile, modelId));
     await writeFileSynced(path.join(staging, ENVIRONMENT_FILE), JSON.stringify(environment));
     if (Array.isArray(ort.classes)) {
       await writeFileSynced(path.join(staging, CLASS_NAMES_FILE), ort.classes.map(String).join('\n') + '\n');

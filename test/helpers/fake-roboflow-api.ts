@@ -58,6 +58,9 @@ export class FakeRoboflowApi {
       });
     }
     if (url.pathname.startsWith('/environment/')) {
+      // Packages whose environment lacks PREPROCESSING, or holds one that is not JSON.
+      if (url.pathname.includes('/no-preproc/')) return json(200, { COLORS: { alpha: '#000000' } });
+      if (url.pathname.includes('/bad-preproc/')) return json(200, { PREPROCESSING: '{"resize": {' });
       return json(200, {
         PREPROCESSING: { resize: { enabled: true, width: 640, height: 640, format: 'Fit (grey edges) in' } },
         COLORS: { alpha: '#000000' },

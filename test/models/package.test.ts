@@ -104,7 +104,7 @@ describe('model packages', { skip: needsShared }, () => {
     assert.equal((pkg.environment.PREPROCESSING as any).resize.format, 'Fit (grey edges) in');
   });
 
-  test('PREPROCESSING given as a JSON string is parsed; a missing one is a ModelArtefactError', async () => {
+  test('PREPROCESSING given as a JSON string is parsed; a missing one gets Roboflow defaults; bad JSON is a ModelArtefactError', async () => {
     const dir = path.join(cacheDir, 'strenv', '1');
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(sharedModel('yolov8n_quantized.onnx'), path.join(dir, 'weights.onnx'));
@@ -119,6 +119,14 @@ describe('model packages', { skip: needsShared }, () => {
     assert.equal(pkg.inputWidth, 320);
     assert.deepEqual(pkg.classNames, ['a', 'b']);
     fs.writeFileSync(path.join(dir, 'environment.json'), JSON.stringify({ CLASS_MAP: { '0': 'a' } }));
+    const filled = await readModelPackage(cacheDir, 'strenv/1');
+    assert.deepEqual((filled.environment.PREPROCESSING as any).resize, {
+      enabled: true,
+      width: 640,
+      height: 640,
+      format: 'Stretch to',
+    });
+    fs.writeFileSync(path.join(dir, 'environment.json'), JSON.stringify({ PREPROCESSING: '{"resize": {' }));
     await assert.rejects(readModelPackage(cacheDir, 'strenv/1'), ModelArtefactError);
   });
 
