@@ -1,4 +1,5 @@
 // Server settings, read once from the environment (names follow Roboflow's where one exists, spec App. B).
+import os from 'node:os';
 import path from 'node:path';
 import {
   DEFAULT_DECODE_PIXEL_BUDGET,
@@ -26,6 +27,8 @@ export interface ServerConfig {
   modelSession: ModelSessionSettings;
   /** Per-model run scheduling: MODEL_MAX_BATCH_SIZE, MODEL_MAX_QUEUE_DELAY_MS, MODEL_MAX_IN_FLIGHT, MODEL_MAX_QUEUE. */
   modelScheduling: SchedulerSettings;
+  /** Worker threads running model sessions (MODEL_RUNNERS, default one per core; 0 = on the main thread). */
+  modelRunners: number;
   apiKey: string | undefined;
   apiBaseUrl: string;
   maxConcurrentSteps: number;
@@ -83,6 +86,8 @@ export interface ServerConfig {
   decodePixelBudget: number;
   /** A workflow/infer request running longer than this is stopped with 504 naming the step (REQUEST_TIMEOUT_MS, 0 = none). */
   requestTimeoutMs: number;
+  /** Requests running workflows/models at once; more get 503 + Retry-After at once (MAX_CONCURRENT_RUNS, 0 = no limit). */
+  maxConcurrentRuns: number;
   /** Workflows with more steps than this are refused at compile time with 400 (WORKFLOWS_MAX_STEPS). */
   maxWorkflowSteps: number;
   /** /readiness fails while the event loop lags more than this (READINESS_MAX_EVENT_LOOP_DELAY_MS). */
@@ -151,6 +156,11 @@ export function envReader(env: NodeJS.ProcessEnv) {
         .filter(Boolean);
     },
   };
+}
+
+/** Model worker threads: one per core by default (bench/session-tuning.ts, README "Throughput"). */
+function modelRunnersOf(read: ReturnType<typeof envReader>): number {
+  return read.number('MODEL_RUNNERS', os.availableParallelism());
 }
 
 function oneOf<T extends string>(
@@ -231,9 +241,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     modelScheduling: {
       maxBatchSize: read.number('MODEL_MAX_BATCH_SIZE', 16, { min: 1 }),
       maxQueueDelayMs: read.number('MODEL_MAX_QUEUE_DELAY_MS', 5, { integer: false }),
-      maxInFlight: read.number('MODEL_MAX_IN_FLIGHT', 1, { min: 1 }),
+      // As many runs of one model at once as there are workers to run them (one on the main thread).
+      maxInFlight: read.number('MODEL_MAX_IN_FLIGHT', Math.max(1, modelRunnersOf(read)), { min: 1 }),
       maxQueue: read.number('MODEL_MAX_QUEUE', 32, { min: 1 }),
     },
+    modelRunners: modelRunnersOf(read),
     apiKey: read.string('ROBOFLOW_API_KEY') ?? read.string('API_KEY'),
     apiBaseUrl: read.string('API_BASE_URL', 'https://api.roboflow.com')!,
     maxConcurrentSteps: read.number('WORKFLOWS_MAX_CONCURRENT_STEPS', 8, { min: 1 }),
@@ -279,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     decodeTimeoutMs: read.number('IMAGE_DECODE_TIMEOUT_MS', DEFAULT_DECODE_TIMEOUT_MS, { min: 1 }),
     decodePixelBudget: read.number('IMAGE_DECODE_PIXEL_BUDGET', DEFAULT_DECODE_PIXEL_BUDGET, { min: 1 }),
     requestTimeoutMs: read.number('REQUEST_TIMEOUT_MS', 120_000),
+    maxConcurrentRuns: read.number('MAX_CONCURRENT_RUNS', Math.max(8, 4 * os.availableParallelism())),
     maxWorkflowSteps: read.number('WORKFLOWS_MAX_STEPS', DEFAULT_MAX_WORKFLOW_STEPS, { min: 1 }),
     readinessMaxEventLoopDelayMs: read.number('READINESS_MAX_EVENT_LOOP_DELAY_MS', 2_000, { min: 1 }),
     readinessMaxQueued: read.number('READINESS_MAX_QUEUED', 64, { min: 1 }),

@@ -4,10 +4,11 @@ import os from 'node:os';
 import { createDeps } from './app.ts';
 import { jobItemRunner } from './routes/jobs.ts';
 import { JobWorker } from '../jobs/redis/worker.ts';
+import { PipelineOwner } from '../jobs/redis/pipeline-owner.ts';
 import { apiConnection, connectOrFail, describeRedisUrl } from '../jobs/redis/connection.ts';
 
 const deps = createDeps();
-const { redisUrl, workerConcurrency, jobLockMs } = deps.config;
+const { redisUrl, workerConcurrency, jobLockMs, workerPipelines } = deps.config;
 if (!redisUrl) {
   console.error('[sightline worker] REDIS_URL is not set: a worker takes jobs from Redis (see README, "Queue mode").');
   process.exit(2);
@@ -27,6 +28,16 @@ const worker = new JobWorker(jobItemRunner(deps), {
   lockDurationMs: jobLockMs,
   name: `${os.hostname()}:${process.pid}`,
 });
+// Pipelines are long-running jobs of their own queue; 0 makes a worker that only runs job chunks.
+const pipelines =
+  workerPipelines > 0
+    ? new PipelineOwner(deps.pipelines, {
+        redisUrl,
+        concurrency: workerPipelines,
+        lockDurationMs: jobLockMs,
+        name: `${os.hostname()}:${process.pid}`,
+      })
+    : undefined;
 await worker.waitUntilReady();
 console.log(
   `[sightline worker] ${os.hostname()}:${process.pid} taking jobs from ${describeRedisUrl(redisUrl)} ` +
@@ -36,6 +47,8 @@ console.log(
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     console.log(`[sightline worker] ${signal}: finishing the chunk in hand`);
-    void worker.close().then(() => process.exit(0));
+    void Promise.all([worker.close(), pipelines?.close()])
+      .then(() => deps.pipelines.close())
+      .then(() => process.exit(0));
   });
 }

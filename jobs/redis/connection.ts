@@ -78,6 +78,22 @@ export const jobKeys = (id: string) => ({
   workers: `${KEY_PREFIX}:job:${id}:workers`,
 });
 
+export const PIPELINE_QUEUE_NAME = 'sightline-pipelines';
+
+export const pipelineKeys = (id: string) => ({
+  /** Latest status report (JSON), refreshed by the owning worker. */
+  status: `${KEY_PREFIX}:pipeline:${id}:status`,
+  /** Serialized results waiting for consume (a bounded list, oldest first). */
+  results: `${KEY_PREFIX}:pipeline:${id}:results`,
+  /** Last frame id handed to Redis per source: where a new owner resumes a file. */
+  progress: `${KEY_PREFIX}:pipeline:${id}:progress`,
+  /** pause / resume / terminate, taken by the owner. */
+  command: `${KEY_PREFIX}:pipeline:${id}:command`,
+  /** The owner's name, for status. */
+  owner: `${KEY_PREFIX}:pipeline:${id}:owner`,
+});
+export const PIPELINES_SET = `${KEY_PREFIX}:pipelines`;
+
 /** Jobs and their results expire a week after submission. */
 export const JOB_TTL_S = 7 * 24 * 3600;
 

@@ -15,7 +15,9 @@ import { handler } from '../respond.ts';
 import { validateBody } from '../validation.ts';
 import { PipelineInvalidPayloadError, PipelineNotFoundError } from '../../video/errors.ts';
 import type { Pipeline, PipelineResult } from '../../video/pipeline.ts';
-import type { PipelineManager } from '../../video/manager.ts';
+import type { InitialiseRequest, PipelineManager } from '../../video/manager.ts';
+import { LocalPipelines, type PipelineService } from '../../video/service.ts';
+import { RedisPipelines } from '../../jobs/redis/pipelines-api.ts';
 import type { FillingStrategy, ConsumptionStrategy } from '../../video/frame-buffer.ts';
 
 interface InitialiseBody {
@@ -78,11 +80,16 @@ export async function pipelineRoutes(deps: AppDeps): Promise<Router> {
   const manager = pipelineManagerOf(deps);
   if (!deps.config.pipelines.enabled || !manager) return router;
   const base = '/inference_pipelines';
+  // Queue mode: pipelines run on workers and every replica reaches them through Redis; else in this process.
+  const service: PipelineService = deps.config.redisUrl
+    ? await RedisPipelines.connect(deps.config.redisUrl)
+    : new LocalPipelines(manager);
+  if (service.mode === 'redis') deps.shutdownHooks.push(() => service.close());
 
   router.get(
     `${base}/list`,
-    handler((_req, res) => {
-      res.json({ status: 'success', context: context(null), pipelines: manager.list() });
+    handler(async (_req, res) => {
+      res.json({ status: 'success', context: context(null), pipelines: await service.list() });
     }),
   );
 
@@ -93,7 +100,7 @@ export async function pipelineRoutes(deps: AppDeps): Promise<Router> {
       const video = body.video_configuration;
       const processing = body.processing_configuration;
       const definition = await workflowDefinition(deps, body);
-      const pipeline = await manager.initialise({
+      const request: InitialiseRequest = {
         definition,
         videoReference: video.video_reference,
         settings: {
@@ -114,26 +121,29 @@ export async function pipelineRoutes(deps: AppDeps): Promise<Router> {
           apiKey: requestApiKey(req, body.api_key, deps.config.apiKey),
           ...(body.decoding_buffer_size ? { decodingBufferSize: body.decoding_buffer_size } : {}),
         },
-      });
-      res.json({ status: 'success', context: context(pipeline.id) });
+      };
+      // In queue mode the same checks run here, so a bad request is refused before a worker takes it.
+      if (service.mode === 'redis') await manager.check(request);
+      const id = await service.initialise(request);
+      res.json({ status: 'success', context: context(id) });
     }),
   );
 
   router.get(
     `${base}/:id/status`,
-    handler((req, res) => {
-      const pipeline = manager.get(String(req.params.id));
-      res.json({ status: 'success', context: context(pipeline.id), report: pipeline.report() });
+    handler(async (req, res) => {
+      const id = String(req.params.id);
+      res.json({ status: 'success', context: context(id), report: await service.report(id) });
     }),
   );
 
   for (const command of ['pause', 'resume'] as const) {
     router.post(
       `${base}/:id/${command}`,
-      handler((req, res) => {
-        const pipeline = manager.get(String(req.params.id));
-        pipeline[command]();
-        res.json({ status: 'success', context: context(pipeline.id) });
+      handler(async (req, res) => {
+        const id = String(req.params.id);
+        await service.command(id, command);
+        res.json({ status: 'success', context: context(id) });
       }),
     );
   }
@@ -142,7 +152,7 @@ export async function pipelineRoutes(deps: AppDeps): Promise<Router> {
     `${base}/:id/terminate`,
     handler(async (req, res) => {
       const id = String(req.params.id);
-      await manager.terminate(id);
+      await service.command(id, 'terminate');
       res.json({ status: 'success', context: context(id) });
     }),
   );
@@ -150,10 +160,9 @@ export async function pipelineRoutes(deps: AppDeps): Promise<Router> {
   router.get(
     `${base}/:id/consume`,
     handler(async (req, res) => {
-      const pipeline = manager.get(String(req.params.id));
-      const excluded = excludedFields(req);
-      const { outputs, frames_metadata } = await pipeline.consume(excluded);
-      res.json({ status: 'success', context: context(pipeline.id), outputs, frames_metadata });
+      const id = String(req.params.id);
+      const { outputs, frames_metadata } = await service.consume(id, excludedFields(req));
+      res.json({ status: 'success', context: context(id), outputs, frames_metadata });
     }),
   );
 
