@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import ort, { type InferenceSession } from 'onnxruntime-node';
 import { hasShared, sharedModel, SHARED_DIR } from '../test/helpers/shared.ts';
 import { ocrAssetPath } from '../blocks/models/ocr/ocr-engine.ts';
+import { SessionPool } from '../blocks/models/session-pool.ts';
 
 export interface TuningCase {
   label: string;
@@ -19,6 +20,8 @@ export interface TuningConfig {
   sessions: number;
   /** Runs kept in flight at once (over all sessions). */
   concurrency: number;
+  /** Run in this many worker threads (SessionPool, MODEL_RUNNERS) instead of the main thread. */
+  workers?: number;
   options: InferenceSession.SessionOptions;
 }
 
@@ -32,6 +35,20 @@ export const TUNING_CASES: TuningCase[] = [
 const noSpin = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
 
 export const TUNING_CONFIGS: TuningConfig[] = [
+  {
+    label: '2 workers, 1 thread each, 2 in flight',
+    sessions: 1,
+    concurrency: 2,
+    workers: 2,
+    options: { intraOpNumThreads: 1, extra: noSpin },
+  },
+  {
+    label: '1 worker, 2 threads, 1 in flight',
+    sessions: 1,
+    concurrency: 1,
+    workers: 1,
+    options: { intraOpNumThreads: 2, extra: noSpin },
+  },
   { label: '1 session, default threads, 1 in flight', sessions: 1, concurrency: 1, options: {} },
   { label: '1 session, 2 threads, 1 in flight', sessions: 1, concurrency: 1, options: { intraOpNumThreads: 2 } },
   {
@@ -77,19 +94,22 @@ export const TUNING_CONFIGS: TuningConfig[] = [
 ];
 
 export interface Prepared {
+  pool?: SessionPool;
   sessions: InferenceSession[];
   feeds: InferenceSession.FeedsType[];
 }
 
 export async function prepare(c: TuningCase, config: TuningConfig, weights: Buffer): Promise<Prepared> {
-  const sessions = await Promise.all(
+  let sessions = await Promise.all(
     Array.from({ length: config.sessions }, () => ort.InferenceSession.create(weights, config.options)),
   );
+  const pool = config.workers ? new SessionPool(config.workers, config.options) : undefined;
+  if (pool) sessions = sessions.map((s) => pool.wrap(s, weights));
   const size = c.dims.reduce((a, b) => a * b, 1);
   const data = Float32Array.from({ length: size }, (_, i) => ((i * 2654435761) % 1000) / 1000);
   const feeds = sessions.map((s) => ({ [s.inputNames[0]!]: new ort.Tensor('float32', data, c.dims) }));
-  for (let i = 0; i < sessions.length; i++) await sessions[i]!.run(feeds[i]!);
-  return { sessions, feeds };
+  for (let i = 0; i < sessions.length; i++) await Promise.all([0, 1].map(() => sessions[i]!.run(feeds[i]!)));
+  return { pool, sessions, feeds };
 }
 
 export async function runsPerSecond(p: Prepared, concurrency: number, seconds: number): Promise<number> {
@@ -106,6 +126,11 @@ export async function runsPerSecond(p: Prepared, concurrency: number, seconds: n
     }),
   );
   return runs / ((performance.now() - started) / 1000);
+}
+
+export async function release(p: Prepared): Promise<void> {
+  await p.pool?.close();
+  await Promise.all(p.sessions.map((s) => s.release()));
 }
 
 /**
@@ -125,7 +150,7 @@ export async function measureConfigs(
   for (let r = 0; r < rounds; r++)
     for (let i = 0; i < configs.length; i++)
       samples[i]!.push(await runsPerSecond(prepared[i]!, configs[i]!.concurrency, seconds));
-  for (const p of prepared) await Promise.all(p.sessions.map((s) => s.release()));
+  for (const p of prepared) await release(p);
   return samples.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)]!);
 }
 

@@ -11,6 +11,7 @@ import { aliasesOf, resolveModelId } from './aliases.ts';
 import { readModelPackage, modelPackageDir, type KeypointsMetadataEntry, type ModelPackage } from './package.ts';
 import { downloadRoboflowPackage } from './roboflow-api.ts';
 import { ModelSchedulers, type ModelScheduler, type SchedulerSettings } from './scheduler.ts';
+import { SessionPool } from './session-pool.ts';
 
 export type ModelTask =
   'object-detection' | 'instance-segmentation' | 'keypoint-detection' | 'classification' | 'multi-label-classification';
@@ -29,6 +30,8 @@ export interface ModelManagerOptions {
   sessionOptions?: InferenceSession.SessionOptions;
   /** Per-model run scheduling: in-flight runs, dynamic batching, queue limit (scheduler.ts). */
   scheduling?: Partial<SchedulerSettings>;
+  /** Worker threads that run the sessions (session-pool.ts); 0 or absent = runs on the calling thread. */
+  runners?: number;
   /** Told about loads, evictions, load waits and session runs (the server's metrics); absent = nothing timed. */
   observer?: ModelObserver;
 }
@@ -114,6 +117,8 @@ export interface ModelManager {
   describe(): ModelsDescriptions;
   /** One scheduler per loaded session (also used for the OCR sessions). */
   readonly schedulers: ModelSchedulers;
+  /** Stops the model worker threads (server shutdown). */
+  close(): Promise<void>;
 }
 
 export const DEFAULT_MAX_ACTIVE_MODELS = 8;
@@ -142,10 +147,12 @@ class LocalModelManager implements ModelManager {
   /** Completed loads, for tests and diagnostics. */
   loadCount = 0;
   readonly schedulers: ModelSchedulers;
+  readonly #pool: SessionPool | undefined;
 
   constructor(options: ModelManagerOptions) {
     this.#options = options;
     this.schedulers = new ModelSchedulers(options.scheduling);
+    if (options.runners && options.runners > 0) this.#pool = new SessionPool(options.runners, options.sessionOptions);
     this.#maxActive = Math.max(1, options.maxActiveModels ?? DEFAULT_MAX_ACTIVE_MODELS);
     this.#loadBudgetMs = options.loadBudgetMs ?? DEFAULT_LOAD_BUDGET_MS;
   }
@@ -192,6 +199,10 @@ class LocalModelManager implements ModelManager {
   clear(): void {
     this.#loaded.clear();
     this.#requestAliases.clear();
+  }
+
+  async close(): Promise<void> {
+    await this.#pool?.close();
   }
 
   /** Ids of loaded models, least recently used first. */
@@ -304,6 +315,7 @@ class LocalModelManager implements ModelManager {
         { model_id: id, file: path.basename(pkg.weightsPath) },
       );
     }
+    if (this.#pool) session = this.#pool.wrap(session, weights);
     const task = inferTask(pkg, session);
     if (this.#options.observer) session = observedSession(session, id, task, this.#options.observer);
     const model: LoadedModel = {

@@ -1,0 +1,128 @@
+// Runs model sessions in worker threads (MODEL_RUNNERS). onnxruntime-node's session.run is synchronous in the
+// calling thread, so on the main thread a run blocks HTTP, decodes' callbacks and every other model, and two runs
+// can never overlap. Here each worker holds its own copy of a model's session; a run goes to the least busy worker,
+// so N workers run N inferences at once (each with its share of the cores) while the main thread keeps serving.
+// The main-thread session stays for metadata (input/output names and shapes).
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import ort, { type InferenceSession } from 'onnxruntime-node';
+
+/** What travels between the pool and its workers (session-worker.js). */
+interface WireTensor {
+  type: string;
+  dims: readonly number[];
+  data: ArrayBufferView;
+}
+type PoolMessage =
+  | { type: 'load'; key: string; weights: Uint8Array; options: InferenceSession.SessionOptions }
+  | { type: 'release'; key: string }
+  | { type: 'run'; id: number; key: string; feeds: Record<string, WireTensor> };
+type PoolReply = { id: number; outputs: Record<string, WireTensor> } | { id: number; error: string };
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, { resolve(r: InferenceSession.ReturnType): void; reject(e: unknown): void }>;
+  loaded: Set<string>;
+}
+
+export class SessionPool {
+  readonly size: number;
+  readonly #sessionOptions: InferenceSession.SessionOptions;
+  readonly #slots: Slot[] = [];
+  #nextId = 1;
+  #nextKey = 1;
+  #closed = false;
+  /** Releases a model's worker sessions once its wrapper is garbage (evicted from the model manager). */
+  readonly #finalizer = new FinalizationRegistry<string>((key) => this.#release(key));
+
+  constructor(size: number, sessionOptions: InferenceSession.SessionOptions = {}) {
+    this.size = Math.max(1, size);
+    // Each worker gets its share of the cores unless told otherwise.
+    const threads = Math.max(1, Math.floor(os.availableParallelism() / this.size));
+    this.#sessionOptions = { intraOpNumThreads: threads, ...sessionOptions };
+  }
+
+  /** The session with `run` going to the workers (weights: the bytes the session was created from). */
+  wrap(session: InferenceSession, weights: Uint8Array): InferenceSession {
+    const key = `s${this.#nextKey++}`;
+    const run = (feeds: InferenceSession.FeedsType) => this.#run(key, weights, feeds);
+    const wrapper = new Proxy(session, {
+      get(target, prop) {
+        if (prop === 'run') return run;
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    this.#finalizer.register(wrapper, key);
+    return wrapper;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
+    this.#slots.length = 0;
+  }
+
+  #slot(): Slot {
+    if (this.#slots.length < this.size) {
+      const worker = new Worker(new URL('./session-worker.js', import.meta.url));
+      const slot: Slot = { worker, pending: new Map(), loaded: new Set() };
+      worker.on('message', (reply: PoolReply) => this.#reply(slot, reply));
+      worker.on('error', (error: unknown) => this.#fail(slot, error as Error));
+      worker.on('exit', (code) => this.#fail(slot, new Error(`model worker stopped (exit code ${code})`)));
+      worker.unref();
+      this.#slots.push(slot);
+      return slot;
+    }
+    return this.#slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+  }
+
+  #run(key: string, weights: Uint8Array, feeds: InferenceSession.FeedsType): Promise<InferenceSession.ReturnType> {
+    if (this.#closed) return Promise.reject(new Error('model workers are closed'));
+    const slot = this.#slot();
+    if (!slot.loaded.has(key)) {
+      slot.loaded.add(key);
+      slot.worker.postMessage({ type: 'load', key, weights, options: this.#sessionOptions } satisfies PoolMessage);
+    }
+    const id = this.#nextId++;
+    const wire: Record<string, WireTensor> = {};
+    for (const [name, tensor] of Object.entries(feeds)) {
+      const t = tensor as ort.Tensor;
+      wire[name] = { type: t.type, dims: t.dims, data: t.data as ArrayBufferView };
+    }
+    return new Promise((resolve, reject) => {
+      // Referenced while it has work, so a process waiting only on a run does not exit.
+      if (slot.pending.size === 0) slot.worker.ref();
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.postMessage({ type: 'run', id, key, feeds: wire } satisfies PoolMessage);
+    });
+  }
+
+  #reply(slot: Slot, reply: PoolReply): void {
+    const pending = slot.pending.get(reply.id);
+    if (!pending) return;
+    slot.pending.delete(reply.id);
+    if (slot.pending.size === 0) slot.worker.unref();
+    if ('error' in reply) {
+      pending.reject(new Error(reply.error));
+      return;
+    }
+    const outputs: Record<string, ort.Tensor> = {};
+    for (const [name, t] of Object.entries(reply.outputs))
+      outputs[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
+    pending.resolve(outputs);
+  }
+
+  /** A worker died: its runs fail, and the next run starts a fresh worker. */
+  #fail(slot: Slot, error: Error): void {
+    const at = this.#slots.indexOf(slot);
+    if (at >= 0) this.#slots.splice(at, 1);
+    for (const pending of slot.pending.values()) pending.reject(error);
+    slot.pending.clear();
+  }
+
+  #release(key: string): void {
+    for (const slot of this.#slots)
+      if (slot.loaded.delete(key)) slot.worker.postMessage({ type: 'release', key } satisfies PoolMessage);
+  }
+}

@@ -1,0 +1,78 @@
+// Sessions run in worker threads (MODEL_RUNNERS) on a real model with a dynamic batch axis (PP-OCR's direction
+// classifier from npm, so no ../shared needed): outputs equal main-thread runs bit for bit, runs spread over the
+// workers, a bad input rejects that run only, and the wrapped session keeps the original's metadata.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import ort, { type InferenceSession } from 'onnxruntime-node';
+import { SessionPool } from '../../blocks/models/session-pool.ts';
+import { ModelScheduler } from '../../blocks/models/scheduler.ts';
+import { ocrAssetPath } from '../../blocks/models/ocr/ocr-engine.ts';
+
+const input = (seed: number, samples = 1) =>
+  new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: samples * 3 * 48 * 192 }, (_, i) => Math.sin(i * 0.01 + seed)),
+    [samples, 3, 48, 192],
+  );
+
+describe('session pool', () => {
+  let session: InferenceSession;
+  let weights: Buffer;
+  let pool: SessionPool;
+
+  before(async () => {
+    weights = fs.readFileSync(ocrAssetPath('direction'));
+    session = await ort.InferenceSession.create(weights);
+    pool = new SessionPool(2);
+  });
+  after(async () => {
+    await pool.close();
+    await session.release();
+  });
+
+  test('runs in workers give the main thread results and keep the metadata', async () => {
+    const wrapped = pool.wrap(session, weights);
+    assert.deepEqual(wrapped.inputNames, session.inputNames);
+    assert.deepEqual(wrapped.outputNames, session.outputNames);
+    const name = session.outputNames[0]!;
+    const feeds = Array.from({ length: 6 }, (_, seed) => ({ [session.inputNames[0]!]: input(seed, 1 + (seed % 3)) }));
+    const direct: InferenceSession.ReturnType[] = [];
+    for (const f of feeds) direct.push(await session.run(f));
+    const pooled = await Promise.all(feeds.map((f) => wrapped.run(f)));
+    pooled.forEach((result, i) => {
+      assert.deepEqual(result[name]!.dims, direct[i]![name]!.dims);
+      assert.deepEqual(
+        Array.from(result[name]!.data as Float32Array),
+        Array.from(direct[i]![name]!.data as Float32Array),
+      );
+    });
+  });
+
+  test('a failing run rejects alone; the worker keeps serving', async () => {
+    const wrapped = pool.wrap(session, weights);
+    const bad = new ort.Tensor('float32', new Float32Array(48 * 192), [1, 1, 48, 192]);
+    const results = await Promise.allSettled([
+      wrapped.run({ [session.inputNames[0]!]: bad }),
+      wrapped.run({ [session.inputNames[0]!]: input(1) }),
+    ]);
+    assert.equal(results[0]!.status, 'rejected');
+    assert.match(String((results[0] as PromiseRejectedResult).reason?.message), /channel|dimension|shape|Got/i);
+    assert.equal(results[1]!.status, 'fulfilled');
+  });
+
+  test('the scheduler batches over a pooled session like over a direct one', async () => {
+    const scheduler = new ModelScheduler('pooled', pool.wrap(session, weights), {
+      maxBatchSize: 8,
+      maxInFlight: 2,
+      maxQueueDelayMs: 20,
+    });
+    const name = session.outputNames[0]!;
+    const alone = await session.run({ [session.inputNames[0]!]: input(7) });
+    const all = await Promise.all(
+      Array.from({ length: 5 }, () => scheduler.run({ [session.inputNames[0]!]: input(7) })),
+    );
+    for (const r of all)
+      assert.deepEqual(Array.from(r[name]!.data as Float32Array), Array.from(alone[name]!.data as Float32Array));
+  });
+});
