@@ -1,4 +1,4 @@
-// Shapes the engine's public API returns (spec §3.9, §5.3, §5.4, §6.3, §6.6).
+// Shapes the engine's public API returns (docs/roboflow-compatibility.md#profiling, #blocks-and-describe, #http-endpoints).
 import type { JsonSchema, OutputDefinition } from './block.ts';
 import type { Kind } from './kinds.ts';
 import type { PixelSemaphore } from './image-guard.ts';

@@ -1,5 +1,5 @@
 // Roboflow-shaped JSON Schemas built from block manifests: one per block (block_schema) and the schema of a
-// whole workflow definition (spec §5.2, §6.7).
+// whole workflow definition (docs/roboflow-compatibility.md#blocks-and-describe, #http-endpoints).
 import { DEFAULT_BLOCK_LICENSE, type BlockManifest, type JsonSchema } from './block.ts';
 import { kindObject } from './kinds.ts';
 

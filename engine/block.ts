@@ -1,6 +1,6 @@
 // The contract between the engine and a block. A block is one file exporting a BlockDefinition: its manifest
 // (a JSON Schema whose selector-capable properties carry kinds, plus its outputs with kinds and its batch /
-// dimensionality declarations — spec §5.1) and its `run`.
+// dimensionality declarations — docs/roboflow-compatibility.md#blocks-and-describe) and its `run`.
 import { kindObject } from './kinds.ts';
 import type { Batch } from './batch.ts';
 import type { FlowControl } from './flow-control.ts';
@@ -130,7 +130,7 @@ export interface BlockDefinition<Params = Record<string, unknown>> {
 
 export type { Batch, FlowControl };
 
-// ---------- helpers that build Roboflow-shaped property schemas (spec §5.2) ----------
+// ---------- helpers that build Roboflow-shaped property schemas (docs/roboflow-compatibility.md#blocks-and-describe) ----------
 
 export const INPUT_SELECTOR_PATTERN = '^\\$inputs.[A-Za-z_0-9\\-]+$';
 export const STEP_OUTPUT_SELECTOR_PATTERN = '^\\$steps\\.[A-Za-z_\\-0-9]+\\.[A-Za-z_*0-9\\-]+$';

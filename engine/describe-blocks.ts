@@ -1,4 +1,4 @@
-// `/workflows/blocks/describe` pieces: block descriptions, kinds/primitives connections (spec §5.3, §5.4, §6.6).
+// `/workflows/blocks/describe` pieces: block descriptions, kinds/primitives connections (docs/roboflow-compatibility.md#blocks-and-describe, #http-endpoints).
 import type { BlockDefinition, JsonSchema } from './block.ts';
 import type { BlockDescription } from './api-types.ts';
 import { KINDS, kindObject } from './kinds.ts';

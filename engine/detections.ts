@@ -2,7 +2,7 @@
  * Detections as struct-of-arrays (the shape of supervision's sv.Detections): boxes, scores and class ids in
  * typed arrays, optional dense masks, and per-detection metadata columns in `data`.
  *
- * Standard `data` columns (Roboflow's names, spec §4): class_name, detection_id, parent_id, image_dimensions
+ * Standard `data` columns (Roboflow's names, docs/roboflow-compatibility.md#kinds): class_name, detection_id, parent_id, image_dimensions
  * ([h, w]), inference_id, prediction_type, root_parent_id, root_parent_coordinates ([x, y]),
  * root_parent_dimensions ([h, w]), parent_coordinates ([x, y]), parent_dimensions ([h, w]),
  * scaling_relative_to_parent, scaling_relative_to_root_parent; keypoint models add keypoints_xy

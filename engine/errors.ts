@@ -1,4 +1,4 @@
-// Error classes with Roboflow's stable names (spec §2.7). The HTTP status of each lives in one table in
+// Error classes with Roboflow's stable names (docs/roboflow-compatibility.md#errors). The HTTP status of each lives in one table in
 // server/error-map.ts; nothing here knows about HTTP.
 
 export interface BlockError {

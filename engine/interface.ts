@@ -1,4 +1,4 @@
-// `/workflows/describe_interface` (spec §6.3): kinds of inputs and outputs, typing hints, kinds' schemas.
+// `/workflows/describe_interface` (docs/roboflow-compatibility.md#http-endpoints): kinds of inputs and outputs, typing hints, kinds' schemas.
 import type { InterfaceDescription } from './api-types.ts';
 import { WorkflowDefinitionError } from './errors.ts';
 import { kindObject } from './kinds.ts';

@@ -1,4 +1,4 @@
-// JSON Schemas of serialized kinds, returned by describe_interface under `kinds_schemas` (spec §6.3).
+// JSON Schemas of serialized kinds, returned by describe_interface under `kinds_schemas` (docs/roboflow-compatibility.md#http-endpoints).
 const origin = {
   type: 'object',
   properties: {

@@ -1,4 +1,4 @@
-// The kinds Roboflow's engine loads (spec §4). Compatibility is decided by name only; "*" matches all.
+// The kinds Roboflow's engine loads (docs/roboflow-compatibility.md#kinds). Compatibility is decided by name only; "*" matches all.
 export interface Kind {
   name: string;
   description: string;

@@ -1,4 +1,4 @@
-// Chrome trace events for `enable_profiling` (spec §3.9); a disabled profiler records nothing.
+// Chrome trace events for `enable_profiling` (docs/roboflow-compatibility.md#profiling); a disabled profiler records nothing.
 import type { TraceEvent } from './api-types.ts';
 
 const CATEGORY = 'execution_engine_operation';

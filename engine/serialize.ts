@@ -1,4 +1,4 @@
-// Serialization of output values for the wire (spec §3.8), dispatched on the output's kinds.
+// Serialization of output values for the wire (docs/roboflow-compatibility.md#serialization), dispatched on the output's kinds.
 import { Detections, isDetections } from './detections.ts';
 import { WorkflowImage, isWorkflowImage, type VideoMetadata } from './image.ts';
 import { isBatch } from './batch.ts';
@@ -75,11 +75,11 @@ function rleOf(detections: Detections, i: number): CocoRle | undefined {
 }
 
 export interface SerializeDetectionsOptions {
-  /** `rle`: predictions carry `rle_mask: {size, counts}` instead of polygon `points` (spec §3.8). */
+  /** `rle`: predictions carry `rle_mask: {size, counts}` instead of polygon `points` (docs/roboflow-compatibility.md#serialization). */
   maskFormat?: 'polygon' | 'rle';
 }
 
-/** Roboflow's detections payload `{image: {width, height}, predictions: [...]}` (spec §3.8). */
+/** Roboflow's detections payload `{image: {width, height}, predictions: [...]}` (docs/roboflow-compatibility.md#serialization). */
 export function serializeDetections(
   detections: Detections,
   options: SerializeDetectionsOptions = {},
@@ -221,7 +221,7 @@ SERIALIZERS.rle_instance_segmentation_prediction = (v) =>
     ? serializeDetections(v, { maskFormat: RLE_MASK_COLUMN in v.data ? 'rle' : 'polygon' })
     : NOT_APPLICABLE;
 
-/** Serialize any output value given its kinds (spec §3.8). */
+/** Serialize any output value given its kinds (docs/roboflow-compatibility.md#serialization). */
 export async function serializeValue(value: unknown, kinds: readonly string[]): Promise<unknown> {
   if (value === null || value === undefined) return null;
   // Lists of values (deeper-dimensional outputs) serialize element-wise with the same kinds.

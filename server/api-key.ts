@@ -1,4 +1,4 @@
-// API key precedence (spec §6): `api_key` query > `Authorization: Bearer` header > body `api_key` > server config.
+// API key precedence (docs/roboflow-compatibility.md#http-endpoints): `api_key` query > `Authorization: Bearer` header > body `api_key` > server config.
 import type { Request } from 'express';
 
 export function bearerKey(req: Request): string | undefined {

@@ -1,4 +1,4 @@
-// Turns the outputs of a classic one-step workflow into Roboflow's classic response shapes (spec §7.3,
+// Turns the outputs of a classic one-step workflow into Roboflow's classic response shapes (docs/roboflow-compatibility.md#model-endpoints,
 // serialized with exclude_none: absent optional keys are left out, never sent as null).
 import { randomUUID } from 'node:crypto';
 import type { ClassicTask } from './classic-workflow.ts';

@@ -1,4 +1,4 @@
-// Server settings, read once from the environment (names follow Roboflow's where one exists, spec App. B).
+// Server settings, read once from the environment (names follow Roboflow's where one exists, docs/roboflow-compatibility.md#settings).
 import os from 'node:os';
 import path from 'node:path';
 import {

@@ -20,7 +20,7 @@ export class PipelineError extends Error {
   }
 }
 
-/** The stream manager error classes Roboflow answers with for each situation (spec §2.4). */
+/** The stream manager error classes Roboflow's stream manager answers with for each situation. */
 const ROBOFLOW_TYPES: Record<string, string> = {
   PipelineNotFoundError: 'ProcessesManagerNotFoundError',
   PipelineInvalidPayloadError: 'ProcessesManagerInvalidPayload',

@@ -1,4 +1,4 @@
-// The bounded buffer between a decoder and the pipeline, with Roboflow's strategy names (spec §3.3).
+// The bounded buffer between a decoder and the pipeline, with the strategy names of Roboflow's InferencePipeline buffer.
 // Filling — what happens when it is full: WAIT holds the decoder back (every frame is processed), DROP_OLDEST
 // evicts the oldest frame, DROP_LATEST discards the new one. The ADAPTIVE_ variants behave as their plain
 // variant here. Consumption: LAZY takes the oldest frame, EAGER takes the newest and discards the rest.

@@ -1,4 +1,4 @@
-// Attaches Roboflow's per-detection lineage columns (spec §4) describing the image detections were made on:
+// Attaches Roboflow's per-detection lineage columns (docs/roboflow-compatibility.md#kinds) describing the image detections were made on:
 // which image (parent / root), its size, and where it sits inside its parent and the root input image.
 import { randomUUID } from 'node:crypto';
 import type { Detections, WorkflowImage } from '../../engine/index.ts';

@@ -1,4 +1,4 @@
-// Roboflow's public model aliases (spec §8.2) and model id validation. Unknown names pass through unchanged.
+// Roboflow's public model aliases (docs/roboflow-compatibility.md#model-ids-and-aliases) and model id validation. Unknown names pass through unchanged.
 import { InvalidModelIDError } from '../../engine/index.ts';
 
 const SIZES = ['n', 's', 'm', 'l', 'x'] as const;

@@ -1,5 +1,5 @@
 // Reads `/workflows/blocks/describe` into what the editor needs per block: family, outputs with kinds, and
-// for every property whether it takes literals, selectors (with which kinds) or both (spec §1.5, §5.2).
+// for every property whether it takes literals, selectors (with which kinds) or both (docs/roboflow-compatibility.md#selectors-and-literals, #blocks-and-describe).
 import type { BlockDescription, BlocksDescription, SchemaNode } from './types.ts';
 
 export type SelectorContainer = 'scalar' | 'list' | 'dict';
@@ -88,7 +88,7 @@ function kindNames(schema: SchemaNode): string[] {
   return kinds.map((k) => (typeof k === 'string' ? k : String((k as { name?: unknown }).name ?? '*')));
 }
 
-/** Selector schemas directly in a property or one level inside items / additionalProperties (spec §1.5 rule 1). */
+/** Selector schemas directly in a property or one level inside items / additionalProperties (docs/roboflow-compatibility.md#selectors-and-literals). */
 export function selectorInfo(schema: SchemaNode, root: SchemaNode = schema): SelectorInfo | null {
   const kinds = new Set<string>();
   let selectedElement: string | null = null;

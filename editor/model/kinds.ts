@@ -1,5 +1,5 @@
 // Kind compatibility between a source (workflow input or step output) and a step property, decided from the
-// describe data the way the compiler does (spec §2.2): `*` on either side or a shared kind name.
+// describe data the way the compiler does (docs/roboflow-compatibility.md#graph-and-kinds): `*` on either side or a shared kind name.
 import type { BlockCatalog, PropertyInfo } from './catalog.ts';
 import { definitionToGraph, FLOW_SOURCE, FLOW_TARGET, OUTPUT_HANDLE, parseNodeId } from './graph.ts';
 import type { InputDef, WorkflowDefinition } from './types.ts';

@@ -1,5 +1,5 @@
 // Selector bookkeeping: parsing `$inputs.x` / `$steps.s.o` / `$steps.s`, finding every selector a step holds
-// (directly, in list items or dict values: spec §1.5 rule 1) and rewriting them when names change.
+// (directly, in list items or dict values: docs/roboflow-compatibility.md#selectors-and-literals) and rewriting them when names change.
 import type { BlockCatalog } from './catalog.ts';
 import type { Json, JsonObject, StepDef } from './types.ts';
 

@@ -1,5 +1,5 @@
 // Shapes the editor works with: the workflow definition (kept as plain JSON so unknown fields survive) and
-// the subset of `/workflows/blocks/describe` the editor reads (spec §1, §5.3, §6.6).
+// the subset of `/workflows/blocks/describe` the editor reads (docs/roboflow-compatibility.md#workflow-definitions, #blocks-and-describe, #http-endpoints).
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 

@@ -1,4 +1,4 @@
-// UQL (spec Appendix A) as editable trees: statements, operands and operation chains parsed out of workflow
+// UQL (docs/roboflow-compatibility.md#uql) as editable trees: statements, operands and operation chains parsed out of workflow
 // JSON and built back. Every node keeps the object it came from (`raw`), so building an untouched tree gives
 // the same JSON, key order and unknown fields included, and optional fields stay absent unless edited.
 import type { Json, JsonObject } from './types.ts';

@@ -1,5 +1,5 @@
 // Places a `/workflows/validate` (or run) error on the nodes and fields it names: `blocks_errors[].block_id`
-// is a step (or input/output) name, `property_name` a field (spec §6.9). What names nothing goes to the bar.
+// is a step (or input/output) name, `property_name` a field (docs/roboflow-compatibility.md#error-responses). What names nothing goes to the bar.
 import { nodeId } from './graph.ts';
 import type { WorkflowDefinition } from './types.ts';
 

@@ -1,4 +1,4 @@
-// Editors for properties whose selectors sit inside a list or a dict (spec §1.5): one row per item or
+// Editors for properties whose selectors sit inside a list or a dict (docs/roboflow-compatibility.md#selectors-and-literals): one row per item or
 // entry with add/remove, each value either linked to an upstream output or, where the schema allows, a
 // literal typed as text (numbers and booleans parsed).
 import { useState } from 'react';

@@ -1,4 +1,4 @@
-// Stage 10a: references, kinds, control-flow edges, cycle check and layers (spec §1.5, §2.2, §3.2).
+// Stage 10a: references, kinds, control-flow edges, cycle check and layers (docs/roboflow-compatibility.md#selectors-and-literals, #graph-and-kinds, #execution).
 import { Graph, alg } from '@dagrejs/graphlib';
 import type { OutputDefinition } from '../block.ts';
 import { ExecutionGraphStructureError, InvalidReferenceTargetError, ReferenceTypeError } from '../errors.ts';

@@ -1,4 +1,4 @@
-// The compilation pipeline (spec §2.1): version → parse/validate → names → graph → lineage.
+// The compilation pipeline (docs/roboflow-compatibility.md#compilation): version → parse/validate → names → graph → lineage.
 import { WorkflowSyntaxError } from '../errors.ts';
 import type { BlockRegistry } from '../registry.ts';
 import { checkVersion, parseDefinition } from './parse.ts';

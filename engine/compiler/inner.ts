@@ -1,4 +1,4 @@
-// Inner workflows (spec §1.7): `roboflow_core/inner_workflow@v1` steps with an inline `workflow_definition`
+// Inner workflows (docs/roboflow-compatibility.md#inner-workflows): `roboflow_core/inner_workflow@v1` steps with an inline `workflow_definition`
 // are inlined before parsing — child steps become `<inner>__<child>`, their selectors are rewritten, and parent
 // references to `$steps.<inner>.<child_output>` point at what the child output selects.
 import { defineBlock, type BlockDefinition, type StepDefinition } from '../block.ts';

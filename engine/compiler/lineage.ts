@@ -1,4 +1,4 @@
-// Stage 10b: batch orientation, dimensionality and lineage of every step (spec §2.3, §2.4), in topological order.
+// Stage 10b: batch orientation, dimensionality and lineage of every step (docs/roboflow-compatibility.md#dimensionality-and-lineage), in topological order.
 import {
   BlockInterfaceError,
   ControlFlowDefinitionError,

@@ -1,5 +1,5 @@
 // Stages 0, 8 and 9 of compilation: engine version selection, parsing/validation of the definition and name
-// uniqueness (spec §1.1–§1.4, §2.1).
+// uniqueness (docs/roboflow-compatibility.md#workflow-definitions, #compilation).
 import type { BlockDefinition, StepDefinition } from '../block.ts';
 import { EXECUTION_ENGINE_VERSION } from '../api-types.ts';
 import {

@@ -1,4 +1,4 @@
-// Inner workflows by reference (spec §1.7): `workflow_workspace_id` + `workflow_id` (+ `workflow_version_id`)
+// Inner workflows by reference (docs/roboflow-compatibility.md#inner-workflows): `workflow_workspace_id` + `workflow_id` (+ `workflow_version_id`)
 // are replaced, before hashing and inlining, by the definition an injected resolver returns. Resolving first
 // makes the compile cache key cover the children, so a newly saved child version is never served stale.
 import { InnerWorkflowCompositionCycleError, InnerWorkflowInvalidStepEntryError } from '../errors.ts';

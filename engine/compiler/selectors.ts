@@ -1,4 +1,4 @@
-// Which properties of a manifest accept selectors, and what a given step value refers to (spec §1.5, §2.2).
+// Which properties of a manifest accept selectors, and what a given step value refers to (docs/roboflow-compatibility.md#selectors-and-literals, #graph-and-kinds).
 import type { JsonSchema } from '../block.ts';
 
 export interface AllowedReference {

@@ -1,5 +1,5 @@
 // Validates one step against its block's schema with ajv and turns ajv's output into one clear message per
-// property (spec §2.1 stage 8: WorkflowSyntaxError with blocks_errors).
+// property (docs/roboflow-compatibility.md#compilation: WorkflowSyntaxError with blocks_errors).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { BlockDefinition, JsonSchema, StepDefinition } from '../block.ts';
 import { WorkflowSyntaxError, type BlockError } from '../errors.ts';

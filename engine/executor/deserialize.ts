@@ -1,4 +1,4 @@
-// Per-kind deserialization of batch inputs (spec §3.1): images, detections payloads and simple scalars.
+// Per-kind deserialization of batch inputs (docs/roboflow-compatibility.md#runtime-inputs): images, detections payloads and simple scalars.
 import { decodeRle, type CocoRle } from '../rle.ts';
 import { RLE_MASK_COLUMN } from '../serialize.ts';
 import { Detections, isDetections } from '../detections.ts';

@@ -1,4 +1,4 @@
-// Image inputs (spec §3.1): {type, value} dicts (type not consulted), bare base64 / data-URI strings, URLs.
+// Image inputs (docs/roboflow-compatibility.md#runtime-inputs): {type, value} dicts (type not consulted), bare base64 / data-URI strings, URLs.
 import { InputImageLoadError, RuntimeInputError } from '../errors.ts';
 import { WorkflowImage, isWorkflowImage, type ImageOrigin, type VideoMetadata } from '../image.ts';
 import type { ImageInputOptions } from '../api-types.ts';

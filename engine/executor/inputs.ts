@@ -1,4 +1,4 @@
-// Runtime input assembly and validation (spec §3.1).
+// Runtime input assembly and validation (docs/roboflow-compatibility.md#runtime-inputs).
 import { RuntimeInputError } from '../errors.ts';
 import type { ImageInputOptions } from '../api-types.ts';
 import { indexKey, type BatchIndex } from '../batch.ts';

@@ -1,4 +1,4 @@
-// Output construction (spec §3.7): one dict per input item, nested lists for deeper outputs, null / [] for
+// Output construction (docs/roboflow-compatibility.md#outputs): one dict per input item, nested lists for deeper outputs, null / [] for
 // missing data, scalars copied into every dict, emergent batches attached to every dict.
 import { indexKey, type BatchIndex } from '../batch.ts';
 import type { CompiledPlan, OutputSpec } from '../compiler/plan.ts';

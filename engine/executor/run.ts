@@ -1,4 +1,4 @@
-// Runs a compiled plan (spec §3.2–§3.6): layer by layer, steps of a layer concurrently (capped), each step in
+// Runs a compiled plan (docs/roboflow-compatibility.md#execution): layer by layer, steps of a layer concurrently (capped), each step in
 // batch mode (one call with Batches) or element mode (one call per index), registering outputs per index.
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Batch, indexKey, type BatchIndex } from '../batch.ts';
@@ -89,7 +89,7 @@ async function runPlanUnguarded(
   return excludeFields(await buildOutputs(plan, store, options.serialize !== false), options);
 }
 
-/** The same run, recording trace events (spec §3.9). */
+/** The same run, recording trace events (docs/roboflow-compatibility.md#profiling). */
 async function runProfiled(
   plan: CompiledPlan,
   runtime: Record<string, unknown>,

@@ -1,4 +1,4 @@
-// Builds the parameters a step receives at given batch indices (spec §3.4): values at the step's execution
+// Builds the parameters a step receives at given batch indices (docs/roboflow-compatibility.md#execution): values at the step's execution
 // dimensionality, nested Batches for data one level deeper, masks from flow control, empty-value elimination.
 import { Batch, indexKey, type BatchIndex } from '../batch.ts';
 import { StepExecutionError } from '../errors.ts';

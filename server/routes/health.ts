@@ -1,4 +1,4 @@
-// GET /info, /healthz, /readiness (spec §7.2).
+// GET /info, /healthz, /readiness (docs/roboflow-compatibility.md#model-endpoints).
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// Classic model endpoints (spec §7.2): /infer/object_detection, /infer/instance_segmentation,
+// Classic model endpoints (docs/roboflow-compatibility.md#model-endpoints): /infer/object_detection, /infer/instance_segmentation,
 // /infer/classification, /infer/keypoints_detection, and /doctr/ocr — each a one-step workflow.
 import { Router } from 'express';
 import type { AppDeps } from '../app.ts';

@@ -1,4 +1,4 @@
-// Legacy `GET|POST /{dataset_id}/{version_id}` (spec §7.4): Roboflow's hosted-API style model route. The image
+// Legacy `GET|POST /{dataset_id}/{version_id}` (docs/roboflow-compatibility.md#model-endpoints): Roboflow's hosted-API style model route. The image
 // comes from `?image=URL`, a raw base64 body or a multipart `file` part; the model's task picks the response.
 import busboy from 'busboy';
 import express, { Router, type Request } from 'express';

@@ -1,4 +1,4 @@
-// /model/registry, /model/add, /model/remove, /model/clear (spec §7.2) → ModelsDescriptions from the manager.
+// /model/registry, /model/add, /model/remove, /model/clear (docs/roboflow-compatibility.md#model-endpoints) → ModelsDescriptions from the manager.
 import { Router } from 'express';
 import type { AppDeps } from '../app.ts';
 import { requestApiKey } from '../api-key.ts';

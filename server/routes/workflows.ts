@@ -1,4 +1,4 @@
-// Workflow endpoints (spec §6.1, §6.3, §6.5–§6.8): run, validate, describe blocks/schema/interface, dynamic
+// Workflow endpoints (docs/roboflow-compatibility.md#http-endpoints): run, validate, describe blocks/schema/interface, dynamic
 // outputs, execution engine versions. Thin: every answer comes from the engine or its registry.
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';

@@ -1,5 +1,5 @@
 // Saved workflows: the store's REST API under /workspaces (used by the editor) and Roboflow's predefined-
-// workflow endpoints (spec §6.2, §6.4) that run or describe a saved workflow by workspace and id.
+// workflow endpoints (docs/roboflow-compatibility.md#saved-workflows) that run or describe a saved workflow by workspace and id.
 import { Router, type Request } from 'express';
 import type { AppDeps } from '../app.ts';
 import { handler } from '../respond.ts';
@@ -163,7 +163,7 @@ export async function workspaceRoutes(deps: AppDeps, services = createWorkspaceS
     );
   });
 
-  // Roboflow's predefined-workflow run (spec §6.2), current and legacy paths.
+  // Roboflow's predefined-workflow run (docs/roboflow-compatibility.md#saved-workflows), current and legacy paths.
   const runSaved = handler(async (req, res) => {
     const { workspace, id } = predefinedIds(req);
     const body = new BodyReader(req.body, true);

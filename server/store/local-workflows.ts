@@ -1,4 +1,4 @@
-// Roboflow's `local` workspace (spec §6.2 step 2): workflow definitions dropped as files into
+// Roboflow's `local` workspace (docs/roboflow-compatibility.md#saved-workflows): workflow definitions dropped as files into
 // MODEL_CACHE_DIR/workflow/local/<sha256(workflow_id)>.json and run without any API.
 import fs from 'node:fs';
 import path from 'node:path';

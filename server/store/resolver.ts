@@ -1,4 +1,4 @@
-// Where a predefined workflow's definition comes from (spec §6.2): the `local` workspace's files, the local store; then, with an
+// Where a predefined workflow's definition comes from (docs/roboflow-compatibility.md#saved-workflows): the `local` workspace's files, the local store; then, with an
 // api key, the Roboflow API. Remote definitions are mirrored into the store (persistRemote) and refreshed on
 // later calls; a local save on top of a mirror makes it a local workflow that the API no longer overrides.
 import type { ExecutionEngine } from '../../engine/index.ts';

@@ -24,7 +24,7 @@ const sel = (kinds: string[], extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-// A describe response shaped like Roboflow's (spec §5.2/§5.3) for three blocks.
+// A describe response shaped like Roboflow's (docs/roboflow-compatibility.md#blocks-and-describe) for three blocks.
 const blocksDescription: BlocksDescription = {
   blocks: [
     {

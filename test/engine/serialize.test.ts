@@ -1,4 +1,4 @@
-// Serialization of detections, images and kinds-dispatched values (spec §3.8).
+// Serialization of detections, images and kinds-dispatched values (docs/roboflow-compatibility.md#serialization).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';

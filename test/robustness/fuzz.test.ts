@@ -1,5 +1,5 @@
 // Seeded fuzzing of a real server: mutated workflow definitions and malformed requests must each get a JSON answer
-// below 500 (except the 500 classes spec §6.9 keeps), 4xx answers must say what was wrong, and after the burst the
+// below 500 (except the 500 classes docs/roboflow-compatibility.md#error-responses keeps), 4xx answers must say what was wrong, and after the burst the
 // server still answers and still holds the workflow saved before it.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -112,7 +112,7 @@ describe('mutated workflow definitions', () => {
     assertNoProblems();
   });
 
-  test('mutations of the own definitions never get a 5xx outside spec §6.9 or a 4xx without a message', async () => {
+  test('mutations of the own definitions never get a 5xx outside docs/roboflow-compatibility.md#error-responses or a 4xx without a message', async () => {
     await fuzzDefinitions(Object.entries(OWN_DEFINITIONS), 30 * SCALE, SEED);
     assertNoProblems();
   });
@@ -400,7 +400,7 @@ test('after the burst the server answers, keeps the saved workflow, and the stat
   assert.deepEqual(Object.keys(Object.prototype), [], 'a request wrote onto Object.prototype');
   t.diagnostic('status counts per endpoint:');
   for (const line of recorder.table().split('\n')) t.diagnostic(line);
-  t.diagnostic(`500s kept by spec §6.9: ${recorder.allowed500.length}`);
+  t.diagnostic(`500s kept by docs/roboflow-compatibility.md#error-responses: ${recorder.allowed500.length}`);
   for (const line of recorder.allowed500.slice(0, 20)) t.diagnostic(line);
   assertNoProblems();
 });

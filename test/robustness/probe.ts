@@ -1,8 +1,8 @@
 // Sends fuzzed requests to a running server and judges each answer against the robustness contract: a JSON
-// body, no 5xx outside the classes spec §6.9 keeps at 500, and a 4xx that says what was wrong.
+// body, no 5xx outside the classes docs/roboflow-compatibility.md#error-responses keeps at 500, and a 4xx that says what was wrong.
 import type { RunningServer } from '../helpers/server.ts';
 
-/** WorkflowError classes Roboflow leaves unmapped (generic 500, spec §6.9): compile-time faults of the engine's own. */
+/** WorkflowError classes Roboflow leaves unmapped (generic 500, docs/roboflow-compatibility.md#error-responses): compile-time faults of the engine's own. */
 const SPEC_500_CLASSES = new Set([
   'StepInputLineageError',
   'StepOutputLineageError',

@@ -1,5 +1,5 @@
 // Saved workflows used by reference: inner-workflow steps naming a saved child (workflow_workspace_id +
-// workflow_id [+ workflow_version_id]) and Roboflow's `local` workspace files (spec §1.7, §6.2 step 2).
+// workflow_id [+ workflow_version_id]) and Roboflow's `local` workspace files (docs/roboflow-compatibility.md#inner-workflows, #saved-workflows).
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

@@ -1,4 +1,4 @@
-// Roboflow's predefined-workflow endpoints (spec §6.2/§6.4) over a real server, with the definition either
+// Roboflow's predefined-workflow endpoints (docs/roboflow-compatibility.md#saved-workflows) over a real server, with the definition either
 // saved locally or served by a local HTTP server that speaks the Roboflow API's workflow protocol.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 // Inference for Roboflow classification packages: PREPROCESSING (static crop, contrast, grayscale, resize),
 // then (x/255 - 0.5) / 0.5 like Roboflow's classifiers, then class scores turned into Roboflow's response dicts
-// (spec §3.8 / §7.3): multi-class sorted predictions with top/confidence, or multi-label per-class scores with
+// (docs/roboflow-compatibility.md#serialization, #model-endpoints): multi-class sorted predictions with top/confidence, or multi-label per-class scores with
 // the classes above the threshold.
 //
 // environment.json may override the normalization with

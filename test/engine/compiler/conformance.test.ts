@@ -18,7 +18,7 @@ interface Entry {
 }
 
 const ENGINE_HANDLED = new Set(['roboflow_core/inner_workflow@v1']);
-/** Error classes the HTTP layer answers with 400 (spec §6.9). */
+/** Error classes the HTTP layer answers with 400 (docs/roboflow-compatibility.md#error-responses). */
 const HTTP_400 = [
   'WorkflowSyntaxError',
   'InvalidReferenceTargetError',

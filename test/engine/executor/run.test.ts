@@ -147,7 +147,7 @@ describe('execution', () => {
     );
   });
 
-  test('dim-3 outputs: an item with no children is [[]], a child with no grandchildren is [] (spec §3.7 item 4)', async () => {
+  test('dim-3 outputs: an item with no children is [[]], a child with no grandchildren is [] (docs/roboflow-compatibility.md#outputs)', async () => {
     const definition = wf(
       [
         { type: 'test/image_size@v1', name: 'size', images: '$inputs.image' },
