@@ -135,11 +135,16 @@ export class FrameSource {
         });
     }
     const run = this.spec.kind === 'images' ? this.#runImages() : this.#runDecoder();
-    void run.finally(() => {
-      clearInterval(this.#watchdog);
-      this.#resolveDone();
-      this.buffer.wake();
-    });
+    void run
+      .catch((error: Error) => {
+        this.#error(`source failed: ${error.message}`, error.name);
+        this.#setState('ERROR');
+      })
+      .finally(() => {
+        clearInterval(this.#watchdog);
+        this.#resolveDone();
+        this.buffer.wake();
+      });
   }
 
   async #runDecoder(): Promise<void> {

@@ -122,7 +122,14 @@ export class Pipeline {
     for (const source of this.sources) source.start();
     this.#sampler = setInterval(() => this.#sample(), 500);
     this.#sampler.unref();
-    this.#loop = this.#run();
+    this.#loop = this.#run().catch((error: Error) => {
+      // A fault of the runtime itself (not of a frame's workflow run): stop cleanly and say why.
+      this.lastError = `${error.name}: ${error.message}`;
+      this.#event(40, 'INFERENCE_ERROR', { error_type: error.name, error_message: error.message });
+      this.state = 'failed';
+      this.endedAt = Date.now();
+      void Promise.all(this.sources.map((s) => s.terminate()));
+    });
   }
 
   #event(severity: number, event_type: string, payload: Record<string, unknown> = {}): void {

@@ -251,7 +251,7 @@ describe('inference pipelines over HTTP', () => {
       ['non-video file', write('notes.mp4', 'hello, this is text'), /not a readable video/],
       ['0-byte file', write('empty.mp4', ''), /empty \(0 bytes\)/],
       ['truncated mp4', write('cut.mp4', full.subarray(0, Math.floor(full.length / 3))), /not a readable video/],
-      ['unknown device path', '/dev/video97', /camera "\/dev\/video97" not found/],
+      ['unknown device path', '/dev/video97', /camera "(\/dev\/)?video97" not found/],
       ['unknown device index', 97, /camera 97 not found/],
       ['outside media folders', '/etc/hostname', /outside the media folders/],
       ['private address', 'rtsp://10.20.30.40:554/stream', /refusing stream URL/],
