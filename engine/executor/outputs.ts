@@ -41,7 +41,7 @@ function nested(
 ): unknown {
   if (prefix.length === lineage.length) return valueAt(plan, store, output, prefix);
   const children = store.children(lineage.slice(0, prefix.length + 1), prefix);
-  // Spec §3.7 item 4: an element without children keeps the output's shape (dim 3 → [[]]); the emergent root
+  // Roboflow's output construction (docs/roboflow-compatibility.md#outputs): an element without children keeps the output's shape (dim 3 → [[]]); the emergent root
   // (empty prefix) stays a flat [].
   if (children.length === 0 && prefix.length > 0) return emptyNested(lineage.length - prefix.length);
   return children.map((child) => nested(plan, store, output, lineage, child));

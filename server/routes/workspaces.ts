@@ -183,7 +183,7 @@ export async function workspaceRoutes(deps: AppDeps, services = createWorkspaceS
   router.post('/:workspace/workflows/:workflowId', runSaved);
   router.post('/infer/workflows/:workspace/:workflowId', runSaved);
 
-  // Spec §6.4. Roboflow requires an api key here; a local server answers for locally saved workflows without one.
+  // docs/roboflow-compatibility.md#saved-workflows: Roboflow requires an api key here; a local server answers for locally saved workflows without one.
   router.post(
     '/:workspace/workflows/:workflowId/describe_interface',
     handler(async (req, res) => {
