@@ -1,4 +1,4 @@
-// Roboflow-compatible `/inference_pipelines/*` (spec inference-pipelines.md §2), shaped for inference_sdk's
+// Roboflow-compatible `/inference_pipelines/*` (Roboflow's stream manager API), shaped for inference_sdk's
 // start_inference_pipeline_with_workflow / list / status / pause / resume / terminate / consume, plus what Roboflow
 // lacks: a WebSocket per pipeline (`/inference_pipelines/{id}/ws`) pushing every frame's outputs as they happen,
 // and an MJPEG preview (`/inference_pipelines/{id}/preview`) of an image output for a browser <img>.
