@@ -66,6 +66,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Stop the run after this long with RunTimeLimitError naming the running step (0/absent = no limit). */
   timeoutMs?: number;
+  /** The limit the error names, when part of it was spent before the run (the request's whole limit). */
+  timeLimitMs?: number;
   /** Told about every step as the run goes (engine/executor/events.ts). */
   observer?: RunObserver;
   /** Serve unchanged steps from the engine's step output cache and keep this run's outputs in it. */

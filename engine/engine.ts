@@ -37,7 +37,7 @@ export interface EngineOptions {
    * Abort signal and time limit for runs that do not set their own, asked at each run: the server answers with
    * the current request's (client disconnect, REQUEST_TIMEOUT_MS) so every route gets them.
    */
-  runDefaults?: () => Pick<RunOptions, 'signal' | 'timeoutMs'> | undefined;
+  runDefaults?: () => Pick<RunOptions, 'signal' | 'timeoutMs' | 'timeLimitMs'> | undefined;
   /** Bytes the step output cache may hold (runs with `reuseOutputs`); default 256 MiB, 0 disables it. */
   stepCacheBytes?: number;
 }
@@ -128,6 +128,7 @@ export class ExecutionEngine {
         ...options,
         signal: options.signal ?? defaults.signal,
         timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
+        timeLimitMs: options.timeLimitMs ?? defaults.timeLimitMs,
       };
     const profiler = new Profiler(!!(options.enableProfiling && this.options.profilingAvailable));
     const plan = this.#compile(definition, profiler);

@@ -24,8 +24,9 @@ import { unsupportedRoutes } from './routes/unsupported.ts';
 import { errorHandler } from './error-map.ts';
 import { RouteNotFoundError } from './respond.ts';
 import { rejectDeepJson } from './json-depth.ts';
-import { currentRequestLimits, requestLimits } from './http/request-limits.ts';
+import { currentRequestLimits, markArrival, requestLimits } from './http/request-limits.ts';
 import { requireJsonBodies } from './http/content-type.ts';
+import { admission } from './http/admission.ts';
 import { innerWorkflowResolver, workflowStoreRoot } from './store/inner-workflows.ts';
 import { WorkflowStore } from './store/workflow-store.ts';
 import { sweepStaleTemps } from './store/atomic-fs.ts';
@@ -82,6 +83,7 @@ export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
     apiKey: config.apiKey,
     sessionOptions: sessionOptionsOf(config.modelSession),
     scheduling: config.modelScheduling,
+    runners: config.modelRunners,
   });
   useOcrModelsDir(config.ocrModelsDir);
   useOcrSessionOptions(sessionOptionsOf(config.modelSession));
@@ -126,6 +128,7 @@ export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
     },
   });
   shutdownHooks.push(() => pipelines.close());
+  shutdownHooks.push(() => models.close());
   metrics?.addPipelineSource(pipelineStatsSource(pipelines));
   return { config, engine, models, workflows, shutdownHooks, ops, pipelines };
 }
@@ -136,6 +139,10 @@ export async function createApp(deps: AppDeps): Promise<express.Express> {
   const app = express();
   app.disable('x-powered-by');
   mountFront(app, deps.ops);
+  // Before the body is read: a request refused for overload costs almost nothing, and the time limit counts
+  // from here.
+  app.use(markArrival);
+  app.use(admission(deps.config.maxConcurrentRuns, isLegacyModelPath).middleware);
   const json = express.json({ limit: deps.config.maxBodyBytes });
   // The legacy model route reads its raw body itself (Roboflow's client sends bare base64 labelled as JSON).
   app.use((req, res, next) => (isLegacyModelPath(req.path) ? next() : json(req, res, next)));

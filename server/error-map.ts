@@ -13,6 +13,7 @@ import { RequestBodyTooDeepError } from './json-depth.ts';
 import { ServerNotReadyError } from './http/load-monitor.ts';
 import { scrubErrorBody } from './http/scrub.ts';
 import { UnsupportedContentTypeError } from './http/content-type.ts';
+import { ServerBusyError } from './http/admission.ts';
 import { RouteNotFoundError } from './respond.ts';
 import { FeatureNotServedError } from './routes/unsupported.ts';
 import * as store from './store/errors.ts';
@@ -157,6 +158,7 @@ export const ERROR_TABLE = new Map<ErrorClass, ErrorRow>([
   [RequestBodyTooDeepError, row(400, 'message')],
   [ServerNotReadyError, row(503, 'message')],
   [UnsupportedContentTypeError, row(415, 'message')],
+  [ServerBusyError, row(503, 'message')],
   [RouteNotFoundError, row(404, 'detail')],
   [FeatureNotServedError, row(501, 'message')],
   [ConfigError, row(500, 'internal')],

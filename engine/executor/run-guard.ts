@@ -11,7 +11,7 @@ export class RunGuard {
   #dispose: () => void = () => undefined;
   #phase = 'assembling the inputs';
 
-  constructor(outer: AbortSignal | undefined, timeoutMs: number | undefined) {
+  constructor(outer: AbortSignal | undefined, timeoutMs: number | undefined, namedLimitMs = timeoutMs) {
     if (!outer && !timeoutMs) return;
     const controller = new AbortController();
     this.signal = controller.signal;
@@ -35,8 +35,8 @@ export class RunGuard {
           () =>
             stop(
               new RunTimeLimitError(
-                `The workflow run took longer than the time limit of ${timeoutMs} ms and was stopped while ${this.#where()}.`,
-                { time_limit_ms: timeoutMs, running_steps: [...this.#running.keys()] },
+                `The workflow run took longer than the time limit of ${namedLimitMs} ms and was stopped while ${this.#where()}.`,
+                { time_limit_ms: namedLimitMs, running_steps: [...this.#running.keys()] },
               ),
             ),
           timeoutMs,

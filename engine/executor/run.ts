@@ -44,7 +44,7 @@ export async function runPlan(
 ): Promise<Array<Record<string, unknown>>> {
   if (options.decodeHints) ctx = { ...ctx, imageInput: { ...ctx.imageInput, decodeHints: options.decodeHints } };
   if (!options.signal && !options.timeoutMs) return runPlanUnguarded(plan, runtime, options, ctx);
-  const guard = new RunGuard(options.signal, options.timeoutMs);
+  const guard = new RunGuard(options.signal, options.timeoutMs, options.timeLimitMs);
   try {
     return await guard.race(
       runPlanUnguarded(

@@ -1,20 +1,36 @@
 // Each request's abort signal (aborted when the client disconnects before the answer is sent) and time limit,
-// kept in AsyncLocalStorage so the engine picks them up for any run a route starts (EngineOptions.runDefaults)
+// counted from the request's arrival, kept in AsyncLocalStorage so the engine picks them up for any run a route starts (EngineOptions.runDefaults)
 // without every route threading them through.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { RunAbortedError } from '../../engine/index.ts';
 
-export interface RequestLimits {
+interface RequestLimits {
   signal: AbortSignal;
-  timeoutMs: number;
+  /** performance.now() by which the request must be answered; Infinity without a limit. */
+  deadline: number;
+  limitMs: number;
 }
 
 const storage = new AsyncLocalStorage<RequestLimits>();
+const ARRIVED = Symbol('arrivedAt');
 
-/** The limits of the request being handled, if any. */
-export function currentRequestLimits(): RequestLimits | undefined {
-  return storage.getStore();
+/** Stamps the request's arrival (first middleware, before its body is read): the time limit counts from here. */
+export function markArrival(req: Request, _res: Response, next: NextFunction): void {
+  (req as Request & { [ARRIVED]?: number })[ARRIVED] = performance.now();
+  next();
+}
+
+/** The abort signal and the time left of the request being handled, if any. */
+export function currentRequestLimits(): { signal: AbortSignal; timeoutMs: number; timeLimitMs: number } | undefined {
+  const limits = storage.getStore();
+  if (!limits) return undefined;
+  const left = limits.deadline - performance.now();
+  return {
+    signal: limits.signal,
+    timeoutMs: Number.isFinite(left) ? Math.max(1, Math.round(left)) : 0,
+    timeLimitMs: limits.limitMs,
+  };
 }
 
 export function requestLimits(timeoutMs: number): RequestHandler {
@@ -24,6 +40,8 @@ export function requestLimits(timeoutMs: number): RequestHandler {
       if (!res.writableFinished)
         controller.abort(new RunAbortedError('The client closed the connection before the answer was ready.'));
     });
-    storage.run({ signal: controller.signal, timeoutMs }, next);
+    const arrived = (req as Request & { [ARRIVED]?: number })[ARRIVED] ?? performance.now();
+    const deadline = timeoutMs > 0 ? arrived + timeoutMs : Infinity;
+    storage.run({ signal: controller.signal, deadline, limitMs: timeoutMs }, next);
   };
 }
