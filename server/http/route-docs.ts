@@ -113,6 +113,10 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /infer/keypoints_detection': classic('Keypoint detection', 'keypoints-detection.json'),
   'POST /infer/classification': classic('Classification', 'classification.json'),
   'POST /doctr/ocr': { summary: 'OCR (PaddleOCR, shipped with the server)', tag: 'models', body: 'doctr-ocr.json' },
+  'POST /ocr/pp-ocr': {
+    summary: "Roboflow's PP-OCR route (PaddleOCR shipped with the server): line boxes and text by line",
+    tag: 'models',
+  },
   'GET /model/registry': { summary: 'Models loaded in memory', tag: 'models' },
   'GET /model/packages': { summary: 'Model packages installed in the model cache', tag: 'models' },
   'POST /model/add': {

@@ -4,7 +4,8 @@ import { Router } from 'express';
 import type { AppDeps } from '../app.ts';
 import { requestApiKey } from '../api-key.ts';
 import { handler } from '../respond.ts';
-import { validateBody } from '../validation.ts';
+import { RequestValidationError, validateBody } from '../validation.ts';
+import { runPpOcr } from '../pp-ocr.ts';
 import { modelTask, runClassicModel, runOcr } from '../classic-run.ts';
 import type { ClassicTask } from '../classic-workflow.ts';
 import type { ObjectDetectionInferenceRequest } from '../../schemas/generated/object-detection.ts';
@@ -72,6 +73,19 @@ export async function inferRoutes(deps: AppDeps): Promise<Router> {
       }),
     );
   }
+
+  // Roboflow's PP-OCR route, served by the bundled PaddleOCR engine.
+  router.post(
+    '/ocr/pp-ocr',
+    handler(async (req, res) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof body !== 'object' || Array.isArray(body)) {
+        throw new RequestValidationError([{ loc: ['body'], msg: 'Input should be an object', type: 'model_type' }]);
+      }
+      const apiKey = requestApiKey(req, body.api_key as string | undefined, deps.config.apiKey);
+      res.json(await runPpOcr(deps, body, apiKey));
+    }),
+  );
 
   router.post(
     '/doctr/ocr',
