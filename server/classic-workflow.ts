@@ -39,6 +39,31 @@ const RLE_SEGMENTATION_BLOCK = 'roboflow_core/roboflow_instance_segmentation_mod
 
 const BOUNDING_BOX_BLOCK = 'roboflow_core/bounding_box_visualization@v1';
 const LABEL_BLOCK = 'roboflow_core/label_visualization@v1';
+const CLASSIFICATION_LABEL_BLOCK = 'roboflow_core/classification_label_visualization@v1';
+/** Roboflow's classification visualization palette, indexed by class id (inference_models' draw_predictions). */
+const ROBOFLOW_CLASSIFICATION_COLORS = [
+  '#A351FB',
+  '#FF4040',
+  '#FFA1A0',
+  '#FF7633',
+  '#FFB633',
+  '#D1D435',
+  '#4CFB12',
+  '#94CF1A',
+  '#40DE8A',
+  '#1B9640',
+  '#00D6C1',
+  '#2E9CAA',
+  '#00C4FF',
+  '#364797',
+  '#6675FF',
+  '#0019EF',
+  '#863AFF',
+  '#530087',
+  '#CD3AFF',
+  '#FF97CA',
+  '#FF39C9',
+];
 const PROPERTY_BLOCK = 'roboflow_core/property_definition@v1';
 const OCR_BLOCK = 'roboflow_core/ocr_model@v1';
 
@@ -148,6 +173,24 @@ export function buildModelWorkflow(
       last = 'labels';
     }
     outputs.push({ type: 'JsonField', name: 'visualization', selector: `$steps.${last}.image` });
+  }
+  if (request.visualize && !isDetection && registry.get(CLASSIFICATION_LABEL_BLOCK)) {
+    // The predicted class(es) with confidence at the top left in Roboflow's class colours (multi-label: every
+    // predicted class, stacked); drawn with our label renderer, so metrics differ from Pillow's default font.
+    steps.push(
+      declaredOnly(registry, {
+        type: CLASSIFICATION_LABEL_BLOCK,
+        name: 'labels',
+        image: '$inputs.image',
+        predictions: '$steps.model.predictions',
+        text: 'Class and Confidence',
+        text_position: 'TOP_LEFT',
+        text_scale: 0.6,
+        color_palette: 'CUSTOM',
+        custom_colors: task === 'multi-label-classification' ? ['#4892EA'] : ROBOFLOW_CLASSIFICATION_COLORS,
+      }),
+    );
+    outputs.push({ type: 'JsonField', name: 'visualization', selector: '$steps.labels.image' });
   }
   const sizeSteps = imageSizeSteps(registry);
   steps.push(...sizeSteps);
