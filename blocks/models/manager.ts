@@ -151,8 +151,8 @@ class LocalModelManager implements ModelManager {
 
   constructor(options: ModelManagerOptions) {
     this.#options = options;
-    this.schedulers = new ModelSchedulers(options.scheduling);
     if (options.runners && options.runners > 0) this.#pool = new SessionPool(options.runners, options.sessionOptions);
+    this.schedulers = new ModelSchedulers(options.scheduling, this.#pool);
     this.#maxActive = Math.max(1, options.maxActiveModels ?? DEFAULT_MAX_ACTIVE_MODELS);
     this.#loadBudgetMs = options.loadBudgetMs ?? DEFAULT_LOAD_BUDGET_MS;
   }

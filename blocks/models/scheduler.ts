@@ -12,6 +12,7 @@
 // - An aborted signal drops a run that has not started (the request is gone or past its time limit).
 import ort, { type InferenceSession } from 'onnxruntime-node';
 import { ModelQueueFullError } from '../../engine/index.ts';
+import { weightsOf, type SessionPool } from './session-pool.ts';
 
 type Feeds = InferenceSession.FeedsType;
 type Results = InferenceSession.ReturnType;
@@ -340,8 +341,12 @@ export class ModelSchedulers {
   readonly #all = new Set<WeakRef<ModelScheduler>>();
   #onRun: ((record: RunRecord) => void) | undefined;
 
-  constructor(settings: Partial<SchedulerSettings> = {}) {
+  readonly #pool: SessionPool | undefined;
+
+  /** With a pool, sessions whose weights were remembered (OCR's) run in its workers too. */
+  constructor(settings: Partial<SchedulerSettings> = {}, pool?: SessionPool) {
     this.settings = { ...DEFAULT_SCHEDULER_SETTINGS, ...settings };
+    this.#pool = pool;
   }
 
   /** Called after every session.run (metrics). */
@@ -352,7 +357,9 @@ export class ModelSchedulers {
   for(session: InferenceSession, model: string): ModelScheduler {
     let scheduler = this.#bySession.get(session);
     if (!scheduler) {
-      scheduler = new ModelScheduler(model, session, this.settings, (r) => this.#onRun?.(r));
+      const weights = this.#pool && weightsOf(session);
+      const runs = weights ? this.#pool!.wrap(session, weights) : session;
+      scheduler = new ModelScheduler(model, runs, this.settings, (r) => this.#onRun?.(r));
       this.#bySession.set(session, scheduler);
       this.#all.add(new WeakRef(scheduler));
     }

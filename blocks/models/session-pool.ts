@@ -25,6 +25,17 @@ interface Slot {
   loaded: Set<string>;
 }
 
+/** Weights of sessions created outside the model manager (the process-wide OCR sessions), for SessionPool.wrap. */
+const sessionWeights = new WeakMap<InferenceSession, Uint8Array>();
+
+export function rememberWeights(session: InferenceSession, weights: Uint8Array): void {
+  sessionWeights.set(session, weights);
+}
+
+export function weightsOf(session: InferenceSession): Uint8Array | undefined {
+  return sessionWeights.get(session);
+}
+
 export class SessionPool {
   readonly size: number;
   readonly #sessionOptions: InferenceSession.SessionOptions;

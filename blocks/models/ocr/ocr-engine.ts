@@ -15,6 +15,7 @@ import {
 } from './text-detection.ts';
 import { classifyLineDirections, recognizeLines } from './text-recognition.ts';
 import { directRunner, type SessionRunner } from '../scheduler.ts';
+import { rememberWeights } from '../session-pool.ts';
 
 const DETECTION_FILE = 'ch_PP-OCRv4_det_infer.onnx';
 const RECOGNITION_FILE = 'ch_PP-OCRv4_rec_infer.onnx';
@@ -79,7 +80,11 @@ async function createOcrModels(): Promise<OcrModels> {
   const open = async (file: 'detection' | 'recognition' | 'direction') => {
     const modelPath = ocrAssetPath(file);
     try {
-      return await InferenceSession.create(modelPath, options);
+      const weights = await fs.readFile(modelPath);
+      const session = await InferenceSession.create(weights, options);
+      // So the server's model workers can run it too (SessionPool).
+      rememberWeights(session, weights);
+      return session;
     } catch (error) {
       throw new ModelArtefactError(
         `Could not load the OCR ${file} model from ${modelPath}: ${(error as Error).message}`,
