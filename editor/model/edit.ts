@@ -112,7 +112,7 @@ export function addOutput(
   const base =
     name ??
     (parsed?.ref === 'step-output'
-      ? parsed.output === '*'
+      ? parsed.output === '*' || parsed.output === 'output'
         ? parsed.name
         : parsed.output
       : (parsed?.name ?? 'output'));

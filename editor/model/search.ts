@@ -7,6 +7,8 @@ import type { JsonObject } from './types.ts';
 /** A block added with some properties already filled in ("Count detections" = Property Definition + SequenceLength). */
 export interface Recipe {
   label: string;
+  /** Step name for the added block. */
+  name: string;
   description: string;
   properties: JsonObject;
 }
@@ -28,11 +30,13 @@ interface Synonym {
 
 const COUNT: Recipe = {
   label: 'Count detections',
+  name: 'count',
   description: 'Number of detections (Property Definition with “number of items”).',
   properties: { operations: [{ type: 'SequenceLength' }] },
 };
 const CLASS_NAMES: Recipe = {
   label: 'Class names of detections',
+  name: 'class_names',
   description: 'The class name of each detection (Property Definition).',
   properties: { operations: [{ type: 'DetectionsPropertyExtract', property_name: 'class_name' }] },
 };

@@ -34,6 +34,7 @@ export const canvasActions = {
   layout: () => {},
   deleteSelectedEdges: () => false as boolean,
   centerPosition: () => ({ x: 0, y: 0 }),
+  reveal: (_id: string) => {},
 };
 
 export function Canvas(props: {
@@ -180,6 +181,19 @@ export function Canvas(props: {
       return r
         ? flow.screenToFlowPosition({ x: r.left + r.width / 2 - 110, y: r.top + r.height / 2 - 60 })
         : { x: 0, y: 0 };
+    };
+    canvasActions.reveal = (id: string) => {
+      // Once drawn, bring a node that landed (partly) outside the visible canvas into view.
+      setTimeout(() => {
+        const node = flow.getNode(id);
+        const r = wrapper.current?.getBoundingClientRect();
+        if (!node || !r) return;
+        const w = node.measured?.width ?? 220;
+        const h = node.measured?.height ?? 160;
+        const a = flow.flowToScreenPosition(node.position);
+        const b = flow.flowToScreenPosition({ x: node.position.x + w, y: node.position.y + h });
+        if (a.x < r.left || a.y < r.top || b.x > r.right || b.y > r.bottom) canvasActions.fitView();
+      }, 60);
     };
   }, [flow]);
 

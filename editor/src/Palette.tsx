@@ -21,9 +21,9 @@ function freeCenterSpot(layout: Record<string, { x: number; y: number }>): { x: 
   return free ? { x: free.x, y: free.y } : center;
 }
 
-export function addBlockAtCenter(type: string, properties?: JsonObject): void {
+export function addBlockAtCenter(type: string, properties?: JsonObject, name?: string): void {
   store.apply((d) => {
-    const added = addStep(d, type, freeCenterSpot(d.layout), undefined, properties);
+    const added = addStep(d, type, freeCenterSpot(d.layout), name, properties);
     store.select([`step:${added.name}`]);
     return added.doc;
   });
@@ -64,7 +64,7 @@ export function BlockDocs({ block }: { block: BlockInfo }) {
 /** A search hit that adds a block with properties already set ("Count detections"). */
 function RecipeCard(props: { hit: SearchHit }) {
   const { hit } = props;
-  const add = () => addBlockAtCenter(hit.block.type, hit.recipe!.properties);
+  const add = () => addBlockAtCenter(hit.block.type, hit.recipe!.properties, hit.recipe!.name);
   return (
     <div
       className={`palette-item family-${hit.block.family} recipe`}

@@ -3,8 +3,8 @@
 import { useEffect, useState } from 'react';
 import { stepKeyFor, type PropertyInfo } from '../model/catalog.ts';
 import { addOutput, renameStep, setStepProperty, updateInput, updateOutput } from '../model/edit.ts';
-import { parseNodeId } from '../model/graph.ts';
-import { checkProperty, inputKinds } from '../model/kinds.ts';
+import { parseNodeId, selectorSource } from '../model/graph.ts';
+import { checkProperty, inputKinds, sourceKinds } from '../model/kinds.ts';
 import { inputSelector, stepOutputSelector, stepSelector } from '../model/selectors.ts';
 import type { InputDef, Json, OutputDef, StepDef, WorkflowDefinition } from '../model/types.ts';
 import type { BlockCatalog } from '../model/catalog.ts';
@@ -43,6 +43,13 @@ function sourcesFor(
   return out;
 }
 
+/** Kinds of a step's `data` when its `operations` chain starts from it (null when unknown). */
+function chainInputKinds(def: WorkflowDefinition, catalog: BlockCatalog, step: StepDef, prop: string): string[] | null {
+  if (prop !== 'operations' || typeof step.data !== 'string') return null;
+  const from = selectorSource(def, step.data);
+  return from && !from.control ? sourceKinds(def, catalog, from.node, from.handle) : null;
+}
+
 function PropertyField(props: { step: StepDef; prop: PropertyInfo; error?: string }) {
   const s = useStore();
   const { step, prop } = props;
@@ -71,7 +78,13 @@ function PropertyField(props: { step: StepDef; prop: PropertyInfo; error?: strin
     const namesKey = uql.namesFrom && block ? stepKeyFor(step, block, uql.namesFrom) : null;
     const names = namesKey ? Object.keys(asEntries(step[namesKey] as Json | undefined)) : [];
     editor = (
-      <UqlField role={uql} value={value} onChange={set} scope={{ language: s.uql, names }} tid={`uql-${prop.name}`} />
+      <UqlField
+        role={uql}
+        value={value}
+        onChange={set}
+        scope={{ language: s.uql, names, inputKinds: chainInputKinds(s.doc.definition, s.catalog, step, prop.name) }}
+        tid={`uql-${prop.name}`}
+      />
     );
   } else if (sel?.selectedElement === 'step') {
     const list = Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];

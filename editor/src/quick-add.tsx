@@ -8,13 +8,19 @@ import { checkConnection } from '../model/kinds.ts';
 import { hitName, searchBlocks, type SearchHit } from '../model/search.ts';
 import { acceptingProperty, feedingOutput, fillRequired, wireFit, type LooseWire } from '../model/wire-in.ts';
 import { store, useStore } from './store.ts';
+import { canvasActions } from './Canvas.tsx';
+import type { LayoutMap } from '../model/types.ts';
 
 const SHOWN = 10;
 
 /** Add the hit's block at `at` and, for a loose wire, connect it; returns the new step's name. */
 export function addHit(hit: SearchHit, at: { x: number; y: number }, wire?: LooseWire | null): void {
   store.apply((d) => {
-    const added = addStep(d, hit.block.type, at, undefined, hit.recipe?.properties);
+    // From a wire the new block goes next to where the wire starts (right of a source, left of a target),
+    // in the first free place, wherever the wire was dropped.
+    const anchor = wire ? d.layout[wire.from.node] : undefined;
+    const spot = anchor ? { x: anchor.x + (wire!.from.type === 'source' ? 300 : -300), y: anchor.y } : at;
+    const added = addStep(d, hit.block.type, freeSpotNear(d.layout, spot), hit.recipe?.name, hit.recipe?.properties);
     let doc = added.doc;
     const newNode = nodeId('step', added.name);
     if (wire?.kinds) {
@@ -37,6 +43,28 @@ export function addHit(hit: SearchHit, at: { x: number; y: number }, wire?: Loos
     store.select([newNode]);
     return doc;
   });
+  canvasActions.reveal(nodeId('step', store.doc.definition.steps.at(-1)?.name ?? ''));
+}
+
+/** `at`, or the nearest spot below/right of it where a new node does not cover another one. */
+function freeSpotNear(layout: LayoutMap, at: { x: number; y: number }): { x: number; y: number } {
+  const taken = Object.entries(layout)
+    .filter(([k]) => /^(input|step|output):/.test(k))
+    .map(([, p]) => p);
+  const clear = (p: { x: number; y: number }) =>
+    !taken.some((t) => p.x < t.x + 240 && t.x < p.x + 240 && p.y < t.y + 200 && t.y < p.y + 200);
+  for (let ring = 0; ring < 8; ring++)
+    for (const [dx, dy] of [
+      [0, 1],
+      [1, 0],
+      [0, -1],
+      [1, 1],
+      [1, -1],
+    ]) {
+      const p = { x: at.x + dx! * ring * 60, y: at.y + dy! * ring * 60 };
+      if (clear(p)) return p;
+    }
+  return at;
 }
 
 export function QuickAdd(props: {
@@ -49,12 +77,19 @@ export function QuickAdd(props: {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const box = useRef<HTMLDivElement>(null);
+  const pointer = useRef<{ x: number; y: number } | null>(null);
   const [pos, setPos] = useState(props.at);
   const wire = props.wire ?? null;
   const hits = useMemo(() => {
     const found = searchBlocks(s.catalog, query, wire ? (b) => wireFit(b, wire) > 0 : undefined);
-    // For a wire, blocks whose port names the kind come before those that take anything.
-    if (wire) found.sort((a, b) => wireFit(b.block, wire) - wireFit(a.block, wire));
+    // For a wire with nothing typed, blocks whose port names the kind come before those that take anything;
+    // once something is typed, relevance decides and the fit only breaks ties.
+    if (wire)
+      found.sort((a, b) =>
+        query.trim()
+          ? b.score - a.score || wireFit(b.block, wire) - wireFit(a.block, wire)
+          : wireFit(b.block, wire) - wireFit(a.block, wire) || b.score - a.score,
+      );
     return found.slice(0, SHOWN);
   }, [s.catalog, query, wire]);
   // Keep the popup on screen (it opens where the pointer was).
@@ -112,7 +147,12 @@ export function QuickAdd(props: {
             className={`quick-add-item ${i === current ? 'active' : ''}`}
             data-testid="quick-add-item"
             data-type={hit.block.type}
-            onMouseEnter={() => setActive(i)}
+            onMouseMove={(e) => {
+              // Only a pointer that really moves picks a row (a list appearing under a still pointer does not).
+              const last = pointer.current;
+              pointer.current = { x: e.clientX, y: e.clientY };
+              if (last && (last.x !== e.clientX || last.y !== e.clientY)) setActive(i);
+            }}
             onMouseDown={() => add(hit)}
           >
             <span>

@@ -16,12 +16,15 @@ import {
 } from '../model/uql.ts';
 import { initialFields, operationFields, type FieldSpec, type UqlLanguage } from '../model/uql-language.ts';
 import { CommitInput } from './fields.tsx';
+import { groupedOperations, kindsAfter, plainLabel } from '../model/uql-plain.ts';
 import { GroupEditor } from './uql-statements.tsx';
 
 export interface UqlScope {
   language: UqlLanguage;
   /** Names dynamic operands may refer to (keys of the step's parameter dict). */
   names: string[];
+  /** Kinds of the data entering the chain, when known (the picker then offers what applies). */
+  inputKinds?: string[] | null;
 }
 
 export function OperationsChain(props: {
@@ -39,6 +42,7 @@ export function OperationsChain(props: {
             <span className="mono" title={scope.language.operation(op.type)?.description}>
               {op.type}
             </span>
+            <span className="muted uql-op-plain">{plainLabel(op.type)}</span>
             <span className="uql-spacer" />
             <button
               className="icon-button"
@@ -94,10 +98,21 @@ export function OperationsChain(props: {
         }
       >
         <option value="">+ operation…</option>
-        {scope.language.operations.map((o) => (
-          <option key={o.type} value={o.type} title={o.description}>
-            {o.type} ({o.inputKinds.join(', ')} → {o.outputKinds.join(', ')})
-          </option>
+        {groupedOperations(
+          scope.language,
+          kindsAfter(
+            scope.language,
+            scope.inputKinds ?? null,
+            nodes.map((n) => n.type),
+          ),
+        ).map((g) => (
+          <optgroup key={g.group} label={g.group}>
+            {g.operations.map((o) => (
+              <option key={o.type} value={o.type} title={`${o.type}: ${o.description}`}>
+                {plainLabel(o.type)} — {o.type}
+              </option>
+            ))}
+          </optgroup>
         ))}
       </select>
     </div>
@@ -172,7 +187,12 @@ function OperationField(props: {
     case 'operations': {
       const parsed = tryParse(parseOperations, value);
       editor = parsed.ok ? (
-        <OperationsChain nodes={parsed.node} scope={scope} tid={tid} onChange={(n) => onChange(buildOperations(n))} />
+        <OperationsChain
+          nodes={parsed.node}
+          scope={{ ...scope, inputKinds: null }}
+          tid={tid}
+          onChange={(n) => onChange(buildOperations(n))}
+        />
       ) : (
         <LooseJson value={value} tid={tid} onChange={onChange} error={parsed.error} />
       );

@@ -41,8 +41,13 @@ async function freshPage(): Promise<void> {
   await page.getByTestId('start-screen').waitFor();
 }
 
-async function quickAdd(query: string, at = { x: 300, y: 200 }): Promise<void> {
-  await page.locator('.react-flow__pane').dblclick({ position: at });
+async function quickAdd(query: string, at?: { x: number; y: number }): Promise<void> {
+  if (at) await page.locator('.react-flow__pane').dblclick({ position: at });
+  else {
+    const canvas = (await page.getByTestId('canvas').boundingBox())!;
+    const spot = await emptySpotRightOf({ x: canvas.x + 60, y: canvas.y + canvas.height / 2 });
+    await page.mouse.dblclick(spot.x, spot.y);
+  }
   await page.getByTestId('quick-add').locator('input').fill(query);
 }
 
@@ -154,7 +159,7 @@ test(
     const popup = (await page.getByTestId('quick-add').boundingBox())!;
     assert.ok(popup.x + popup.width <= 1280 && popup.y + popup.height <= 800, JSON.stringify(popup));
     await page.keyboard.press('Enter');
-    await page.getByTestId('node-step-property_definition').waitFor();
+    await page.getByTestId('node-step-count').waitFor();
     assert.deepEqual((await draft()).steps[0].operations, [{ type: 'SequenceLength' }]);
     // The palette ranks the same way.
     await page.getByTestId('palette-search').fill('crop');
@@ -342,3 +347,99 @@ test('6. errors land on what they name, once; $steps.x.* outputs are drawn with 
   assert.equal(await page.locator('.react-flow__edge[data-id*="output:all"]').count(), 1, 'det.* is wired');
   await shot('11-kind-conflict');
 });
+
+/** Where a person would drop a wire: the nearest empty bit of canvas (the new block is placed beside the port). */
+async function emptySpotRightOf(from: { x: number; y: number }): Promise<{ x: number; y: number }> {
+  const canvas = (await page.getByTestId('canvas').boundingBox())!;
+  const boxes = await page
+    .locator('.react-flow__node, .react-flow__minimap, .react-flow__controls, .message-bar')
+    .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+  const free = (p: { x: number; y: number }) =>
+    p.x > canvas.x + 20 &&
+    p.x < canvas.x + canvas.width - 20 &&
+    p.y > canvas.y + 20 &&
+    p.y < canvas.y + canvas.height - 20 &&
+    !boxes.some((b) => p.x > b.left - 30 && p.x < b.right + 30 && p.y > b.top - 30 && p.y < b.bottom + 30);
+  const spots: Array<{ x: number; y: number }> = [];
+  for (let dx = -900; dx <= 900; dx += 40)
+    for (let dy = -600; dy <= 600; dy += 30) spots.push({ x: from.x + dx, y: from.y + dy });
+  const far = (p: { x: number; y: number }) => Math.hypot((p.x - from.x) * (p.x < from.x ? 3 : 1), p.y - from.y);
+  spots.sort((a, b) => far(a) - far(b));
+  const spot = spots.find(free);
+  assert.ok(spot, 'some empty canvas to drop on');
+  return spot;
+}
+
+test(
+  'the newcomer task through the UI only: people → crop → OCR, boxes + labels, count',
+  { skip: skip || needsShared },
+  async () => {
+    await freshPage();
+    let actions = 0;
+    const log: string[] = [];
+    const act = async (what: string, fn: () => Promise<unknown>) => {
+      actions++;
+      log.push(what);
+      await fn().catch(async (err) => {
+        await shot('fail-newcomer');
+        throw err;
+      });
+    };
+    const waitNode = (id: string) =>
+      page
+        .getByTestId(id)
+        .waitFor({ timeout: 10_000 })
+        .catch(async (err) => {
+          await shot('fail-newcomer');
+          throw err;
+        });
+    const wireOut = async (node: string, port: string, query: string) => {
+      await page.waitForTimeout(300); // let the canvas settle after the last change
+      const from = await portCenter(node, 'source', port);
+      const to = await emptySpotRightOf(from);
+      await act(`drag ${port} onto empty canvas`, () => dragTo(from, to));
+      await act(`type "${query}"`, () => page.getByTestId('quick-add').locator('input').fill(query));
+      await act('Enter', () => page.keyboard.press('Enter'));
+    };
+    await act('New workflow', () => page.getByTestId('start-new').click());
+    await wireOut('node-input-image', 'value', 'people');
+    await waitNode('node-step-object_detection_model');
+    await act('Choose an installed model', () => page.getByTestId('model-picker-toggle').click());
+    await act('pick coco/3', () => page.getByTestId(`model-option-${TEST_MODEL_ID}`).click());
+    await act('keep only person', () => page.getByTestId('class-chip-person').click());
+    await wireOut('node-step-object_detection_model', 'predictions', 'crop');
+    await waitNode('node-step-dynamic_crop');
+    await wireOut('node-step-dynamic_crop', 'crops', 'ocr');
+    await waitNode('node-step-ocr_model');
+    await act('add output: result', () => page.getByTestId('add-output-result').click());
+    await wireOut('node-step-object_detection_model', 'predictions', 'bounding box');
+    await waitNode('node-step-bounding_box_visualization');
+    await wireOut('node-step-bounding_box_visualization', 'image', 'label');
+    await waitNode('node-step-label_visualization');
+    await act('add output: image', () => page.getByTestId('add-output-image').click());
+    await wireOut('node-step-object_detection_model', 'predictions', 'count');
+    await waitNode('node-step-count');
+    await act('add output: count', () => page.getByTestId('add-output-output').click());
+    await page.getByTestId('validation-status').getByText('valid').waitFor({ timeout: 15_000 });
+    await shot('20-newcomer-built');
+
+    await act('Run', () => page.getByTestId('toggle-run').click());
+    await act('choose bus.jpg', () => page.getByTestId('run-file-image').setInputFiles(sharedImage('bus.jpg')));
+    await act('Run workflow', () => page.getByTestId('run-button').click());
+    await page.getByTestId('run-result').waitFor({ timeout: 90_000 });
+    await page.getByTestId('result-values').waitFor();
+    await page.waitForTimeout(400);
+    await shot('21-newcomer-run');
+
+    const def = await draft();
+    const det = def.steps.find((s: { name: string }) => s.name === 'object_detection_model');
+    assert.deepEqual({ model: det.model_id, filter: det.class_filter }, { model: TEST_MODEL_ID, filter: ['person'] });
+    const count = Number(await page.getByTestId('result-value-count').locator('.value-big').innerText());
+    assert.ok(count >= 3, `people counted: ${count}`);
+    const texts = await page.getByTestId('result-value-result').locator('li').count();
+    assert.equal(texts, count, 'one OCR text per person crop');
+    await page.getByTestId('result-image-image').waitFor();
+    console.log(`newcomer task: ${actions} UI actions:\n  ${log.join('\n  ')}`);
+    assert.ok(actions <= 30, `${actions} UI actions`);
+  },
+);
