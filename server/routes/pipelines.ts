@@ -219,7 +219,7 @@ function imageOutput(result: PipelineResult, sourceId: number, name?: string): W
 }
 
 /** Calls `done` once the pipeline finished or was removed. */
-function whenFinished(manager: PipelineManager, pipeline: Pipeline, done: () => void): NodeJS.Timeout {
+function whenFinished(manager: PipelineManager, pipeline: Pipeline, done: () => unknown): NodeJS.Timeout {
   const timer = setInterval(() => {
     if (pipeline.finished || !manager.list().includes(pipeline.id)) {
       clearInterval(timer);
@@ -233,8 +233,9 @@ function whenFinished(manager: PipelineManager, pipeline: Pipeline, done: () => 
  * WebSocket per pipeline at `/inference_pipelines/{id}/ws`. Each frame: a JSON text message
  * `{"type": "result", "frames_metadata": [...], "outputs": [...]}` where every image output is
  * `{"type": "jpeg", "binary_index": k, "width", "height", "video_metadata"}`, followed by its JPEG as binary
- * message k (0-based, in order). `?images=exclude` drops images, `?excluded_fields=a,b` drops outputs. A client
- * that cannot keep up misses frames (counted in `skipped`), and the pipeline never waits for it. At the end:
+ * message k (0-based, in order). `?images=exclude` drops images, `?excluded_fields=a,b` drops outputs. Frames
+ * come in order; a client that cannot keep up misses frames (counted in `skipped`), and the pipeline never waits
+ * for it. At the end:
  * `{"type": "end", "state": ...}` and close.
  */
 export function attachPipelineSockets(server: Server, deps: AppDeps): void {
@@ -262,28 +263,33 @@ function streamResults(ws: WebSocket, manager: PipelineManager, pipeline: Pipeli
   const withImages = params.get('images') !== 'exclude';
   const excluded = (params.get('excluded_fields') ?? '').split(',').filter(Boolean);
   let skipped = 0;
-  let sending = false;
+  // Frames are encoded and sent in order; up to 16 may wait for a slow encoder or socket, past that (or with
+  // 8 MB unsent) a client that cannot keep up misses frames instead of holding the pipeline back.
+  let queue = Promise.resolve();
+  let waiting = 0;
   const unsubscribe = pipeline.subscribe((result) => {
-    if (sending || ws.bufferedAmount > 8 << 20 || ws.readyState !== ws.OPEN) {
+    if (waiting >= 16 || ws.bufferedAmount > 8 << 20 || ws.readyState !== ws.OPEN) {
       skipped++;
       return;
     }
-    sending = true;
-    void encodeResult(pipeline, result, withImages, excluded)
-      .then(({ message, binaries }) => {
+    waiting++;
+    queue = queue
+      .then(async () => {
+        const { message, binaries } = await encodeResult(pipeline, result, withImages, excluded);
         if (ws.readyState !== ws.OPEN) return;
         ws.send(JSON.stringify({ type: 'result', skipped, ...message }));
         for (const b of binaries) ws.send(b);
       })
-      .catch(() => skipped++)
-      .finally(() => (sending = false));
+      .catch(() => void skipped++)
+      .finally(() => void waiting--);
   });
   const finish = () => {
     unsubscribe();
     clearInterval(watch);
   };
-  const watch = whenFinished(manager, pipeline, () => {
+  const watch = whenFinished(manager, pipeline, async () => {
     finish();
+    await queue;
     if (ws.readyState === ws.OPEN) {
       ws.send(JSON.stringify({ type: 'end', state: pipeline.state }));
       ws.close(1000, 'pipeline finished');
