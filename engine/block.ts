@@ -3,6 +3,7 @@
 // dimensionality declarations — docs/roboflow-compatibility.md#blocks-and-describe) and its `run`.
 import { kindObject } from './kinds.ts';
 import type { Batch } from './batch.ts';
+import { registerPredictionColumns } from './serialize.ts';
 import type { FlowControl } from './flow-control.ts';
 
 export type JsonSchema = Record<string, unknown>;
@@ -73,6 +74,8 @@ export interface BlockManifest {
   outputDimensionalityOffset?: -1 | 0 | 1;
   /** PEP 440 specifier, e.g. `>=1.3.0,<2.0.0`. */
   executionEngineCompatibility?: string;
+  /** Per-detection data columns this block adds that serialized predictions carry (e.g. `speed`, `time_in_zone`). */
+  detectionColumns?: string[];
   /**
    * False when the block's outputs must never be reused from the step output cache: it keeps state between runs
    * (trackers, counters, buffers), has side effects (sinks) or reads time or randomness. Default true, except
@@ -234,5 +237,6 @@ export const DEFAULT_EXECUTION_ENGINE_COMPATIBILITY = '>=1.3.0,<2.0.0';
 export function defineBlock<P = Record<string, unknown>>(block: BlockDefinition<P>): BlockDefinition<P> {
   block.manifest.license ??= DEFAULT_BLOCK_LICENSE;
   block.manifest.executionEngineCompatibility ??= DEFAULT_EXECUTION_ENGINE_COMPATIBILITY;
+  if (block.manifest.detectionColumns) registerPredictionColumns(block.manifest.detectionColumns);
   return block;
 }

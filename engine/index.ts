@@ -28,6 +28,8 @@ export {
   serializeImage,
   serializeValue,
   serializeOutput,
+  registerKindSerializer,
+  registerPredictionColumns,
   RLE_MASK_COLUMN,
   type SerializeDetectionsOptions,
 } from './serialize.ts';

@@ -7,24 +7,15 @@ import { DETECTIONS_VALUE_KINDS } from './kinds.ts';
 import { boundedLargestContour } from './mask-contour.ts';
 import { encodeRle, type CocoRle } from './rle.ts';
 
-/** Extra per-detection columns copied into predictions, in this order. */
-const EXTRA_COLUMNS = [
-  'data',
-  'path_deviation',
-  'time_in_zone',
-  'polygon',
-  'angle',
-  'rect',
-  'width',
-  'height',
-  'velocity',
-  'speed',
-  'smoothed_velocity',
-  'smoothed_speed',
-  'area_px',
-  'area_converted',
-  'nearest_target_distance',
-];
+/**
+ * Per-detection data columns copied into serialized predictions, in this order: `data`, then the columns blocks
+ * declare in their manifest (`detectionColumns`, registered by defineBlock), e.g. velocity's `speed`.
+ */
+const PREDICTION_COLUMNS: string[] = ['data'];
+
+export function registerPredictionColumns(columns: readonly string[]): void {
+  for (const column of columns) if (!PREDICTION_COLUMNS.includes(column)) PREDICTION_COLUMNS.push(column);
+}
 
 type Pair = [number, number];
 /** Kinds whose values are lists themselves (other lists are deeper-dimensional outputs, serialized per element). */
@@ -35,7 +26,6 @@ const LIST_KINDS = new Set([
   'point',
   'numpy_array',
   'serialised_payloads',
-  'detections_overlaps',
   'labeled_points',
   'contours',
   'embedding',
@@ -143,7 +133,7 @@ export function serializeDetections(
         y: f32(y!),
       }));
     }
-    for (const column of EXTRA_COLUMNS) {
+    for (const column of PREDICTION_COLUMNS) {
       const value = detections.get(column, i);
       if (value !== undefined && value !== null) p[column] = typeof value === 'number' ? f32(value) : plain(value);
     }
@@ -210,7 +200,6 @@ const SERIALIZERS: Record<string, KindSerializer> = {
   secret: (v) => (typeof v === 'string' ? maskSecret(v) : NOT_APPLICABLE),
   timestamp: (v) => (v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : NOT_APPLICABLE),
   '*': serializeAny,
-  detections_overlaps: serializeAny,
 };
 for (const kind of DETECTIONS_VALUE_KINDS)
   SERIALIZERS[kind] = (v) => (isDetections(v) ? serializeDetections(v) : NOT_APPLICABLE);
@@ -220,6 +209,20 @@ SERIALIZERS.rle_instance_segmentation_prediction = (v) =>
   isDetections(v)
     ? serializeDetections(v, { maskFormat: RLE_MASK_COLUMN in v.data ? 'rle' : 'polygon' })
     : NOT_APPLICABLE;
+
+/**
+ * A kind declared outside the engine (by the block that outputs it) says how its values serialize: `generic` walks
+ * the value (images, detections and dates inside are serialized); `listValued` means a list is one value of the
+ * kind, not a deeper-dimensional output to serialize element by element.
+ */
+export function registerKindSerializer(
+  kind: string,
+  serializer: KindSerializer | 'generic',
+  options: { listValued?: boolean } = {},
+): void {
+  SERIALIZERS[kind] = serializer === 'generic' ? serializeAny : serializer;
+  if (options.listValued) LIST_KINDS.add(kind);
+}
 
 /** Serialize any output value given its kinds (docs/roboflow-compatibility.md#serialization). */
 export async function serializeValue(value: unknown, kinds: readonly string[]): Promise<unknown> {

@@ -106,6 +106,7 @@ function pathDeviationBlock(version: 'v1' | 'v2'): BlockDefinition<Params> {
         }),
       },
       required: [version === 'v1' ? 'metadata' : 'image', 'detections', 'reference_path'],
+      detectionColumns: ['path_deviation'],
       outputs: [
         {
           name: 'path_deviation_detections',

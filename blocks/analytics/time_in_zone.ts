@@ -100,6 +100,7 @@ const common = {
   cacheable: false, // keeps state between runs (step output cache must not reuse it)
   shortDescription: 'Track object time in zone.',
   ui: { section: 'video', icon: 'far fa-timer' },
+  detectionColumns: ['time_in_zone'],
   outputs: [{ name: 'timed_detections', kind: ['object_detection_prediction', 'instance_segmentation_prediction'] }],
 };
 

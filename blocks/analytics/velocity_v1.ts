@@ -54,6 +54,7 @@ export const velocityV1 = defineBlock<Params>({
       }),
     },
     required: ['image', 'detections'],
+    detectionColumns: ['velocity', 'speed', 'smoothed_velocity', 'smoothed_speed'],
     outputs: [{ name: 'velocity_detections', kind: [...DETECTION_KINDS] }],
     executionEngineCompatibility: '>=1.0.0,<2.0.0',
   },

@@ -1,6 +1,9 @@
 // roboflow_core/overlap_analysis@v1: for every (reference, candidate) pair, intersection / reference area (mask
 // pixels when both have masks of one frame, else boxes); pairs reaching min_overlap become records.
-import { Detections, defineBlock, literalOrSelector, selector } from '../../engine/index.ts';
+import { Detections, defineBlock, literalOrSelector, registerKindSerializer, selector } from '../../engine/index.ts';
+
+// This block's output kind: a list of overlap records, serialized as plain JSON.
+registerKindSerializer('detections_overlaps', 'generic', { listValued: true });
 
 interface Params {
   reference_predictions: Detections;

@@ -31,6 +31,7 @@ export const boundingRectV1 = defineBlock<Params>({
       }),
     },
     required: ['predictions'],
+    detectionColumns: ['angle', 'rect', 'width', 'height'],
     outputs: [{ name: 'detections_with_rect', kind: ['instance_segmentation_prediction'] }],
   },
   run({ predictions }, context) {

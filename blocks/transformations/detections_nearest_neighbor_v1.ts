@@ -116,6 +116,7 @@ export const detectionsNearestNeighborV1 = defineBlock<Params>({
       },
     },
     required: ['query_predictions', 'target_predictions'],
+    detectionColumns: ['nearest_target_distance'],
     outputs: [
       { name: 'query_predictions', kind: KINDS },
       { name: 'matched_query_detections', kind: KINDS },

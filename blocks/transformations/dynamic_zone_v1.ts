@@ -83,6 +83,7 @@ export const dynamicZoneV1 = defineBlock<Params>({
       }),
     },
     required: ['predictions', 'required_number_of_vertices'],
+    detectionColumns: ['polygon'],
     outputs: [
       { name: 'zones', kind: ['list_of_values'] },
       { name: 'predictions', kind: ['instance_segmentation_prediction'] },

@@ -41,6 +41,7 @@ export const maskAreaMeasurementV1 = defineBlock<Params>({
       }),
     },
     required: ['predictions'],
+    detectionColumns: ['area_px', 'area_converted'],
     outputs: [{ name: 'predictions', kind: ['object_detection_prediction', 'instance_segmentation_prediction'] }],
   },
   run({ predictions, pixels_per_unit }) {
