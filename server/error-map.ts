@@ -7,6 +7,7 @@ import * as engine from '../engine/index.ts';
 import { ClientCausedStepExecutionError, PlatformError, StepExecutionError, WorkflowError } from '../engine/index.ts';
 import { QrCapacityError } from '../blocks/common/qr/encoder.ts';
 import { PyFormatError } from '../blocks/common/py-format.ts';
+import { ModelPackageRequiredError } from '../blocks/models/semantic_segmentation/semantic-segmentation.ts';
 import { SmtpError } from '../blocks/sinks/smtp.ts';
 import { ConfigError } from './config.ts';
 import { RequestBodyTooDeepError } from './json-depth.ts';
@@ -161,6 +162,8 @@ export const ERROR_TABLE = new Map<ErrorClass, ErrorRow>([
   [ServerBusyError, row(503, 'message')],
   [RouteNotFoundError, row(404, 'detail')],
   [FeatureNotServedError, row(501, 'message')],
+  // A task (semantic segmentation) whose model packages this server cannot load.
+  [ModelPackageRequiredError, row(501, 'message')],
   [ConfigError, row(500, 'internal')],
   // Raised inside blocks only, where the executor turns them into StepExecutionError.
   [QrCapacityError, row(500, 'internal')],

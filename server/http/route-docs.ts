@@ -113,6 +113,10 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /infer/keypoints_detection': classic('Keypoint detection', 'keypoints-detection.json'),
   'POST /infer/classification': classic('Classification', 'classification.json'),
   'POST /doctr/ocr': { summary: 'OCR (PaddleOCR, shipped with the server)', tag: 'models', body: 'doctr-ocr.json' },
+  'POST /infer/semantic_segmentation': {
+    summary: 'Semantic segmentation (Roboflow route): answers 501 "model package required" (no such model loads here)',
+    tag: 'models',
+  },
   'POST /ocr/pp-ocr': {
     summary: "Roboflow's PP-OCR route (PaddleOCR shipped with the server): line boxes and text by line",
     tag: 'models',

@@ -6,6 +6,7 @@ import { requestApiKey } from '../api-key.ts';
 import { handler } from '../respond.ts';
 import { RequestValidationError, validateBody } from '../validation.ts';
 import { runPpOcr } from '../pp-ocr.ts';
+import { semanticSegmentationUnavailable } from '../../blocks/models/semantic_segmentation/semantic-segmentation.ts';
 import { modelTask, runClassicModel, runOcr } from '../classic-run.ts';
 import type { ClassicTask } from '../classic-workflow.ts';
 import type { ObjectDetectionInferenceRequest } from '../../schemas/generated/object-detection.ts';
@@ -73,6 +74,22 @@ export async function inferRoutes(deps: AppDeps): Promise<Router> {
       }),
     );
   }
+
+  // Roboflow's semantic segmentation route: the request is validated, then answered 501 "model package
+  // required" naming the model (no semantic-segmentation package can be loaded here).
+  router.post(
+    '/infer/semantic_segmentation',
+    handler(async (req) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const issues = [];
+      if (typeof body.model_id !== 'string' || body.model_id === '')
+        issues.push({ loc: ['body', 'model_id'], msg: 'Field required', type: 'missing' });
+      if (body.image === undefined || body.image === null)
+        issues.push({ loc: ['body', 'image'], msg: 'Field required', type: 'missing' });
+      if (issues.length > 0) throw new RequestValidationError(issues);
+      throw semanticSegmentationUnavailable(body.model_id);
+    }),
+  );
 
   // Roboflow's PP-OCR route, served by the bundled PaddleOCR engine.
   router.post(
