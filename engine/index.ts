@@ -20,7 +20,7 @@ export {
   RASTER_FORMATS,
 } from './image-guard.ts';
 export { Detections, isDetections } from './detections.ts';
-export { KINDS, kindObject, kindsCompatible, DETECTION_KINDS, type Kind } from './kinds.ts';
+export { KINDS, kindObject, kindsCompatible, DETECTION_KINDS, DETECTION_KINDS_WITH_RLE, type Kind } from './kinds.ts';
 export { ExecutionEngine, type EngineOptions, type CompiledWorkflow, type WorkflowInstance } from './engine.ts';
 export { BlockRegistry, type BlockRegistryOptions, type UqlDescription } from './registry.ts';
 export {

@@ -119,3 +119,6 @@ export const DETECTION_KINDS = [
   'instance_segmentation_prediction',
   'keypoint_detection_prediction',
 ] as const;
+
+/** The detection kinds plus RLE instance segmentation: what trackers and visualizations accept (Roboflow's TRACKER_PREDICTION_KINDS). */
+export const DETECTION_KINDS_WITH_RLE = [...DETECTION_KINDS, 'rle_instance_segmentation_prediction'] as const;

@@ -3,6 +3,7 @@
 // of one challenger; a new tracker id appearing where a locked track vanished (reattach_window, reattach_iou)
 // inherits its lock. State lives per video_identifier in the step's state.
 import {
+  DETECTION_KINDS_WITH_RLE,
   Detections,
   WorkflowExecutionEngineError,
   WorkflowImage,
@@ -10,7 +11,7 @@ import {
   type StepContext,
 } from '../../engine/index.ts';
 import { iou } from '../common/detections-utils.ts';
-import { TRACKER_PREDICTION_KINDS, numberProperty, trackerInputs, videoOf } from './tracker-step.ts';
+import { numberProperty, trackerInputs, videoOf } from './tracker-step.ts';
 import { requireTracked } from '../common/zones.ts';
 
 interface Params {
@@ -98,7 +99,7 @@ export const trackClassLockV1 = defineBlock<Params>({
       'Locks the class label of each tracked object by majority voting. Before a lock, every frame with confidence >= vote_confidence votes for its class; a class locks once it has min_votes votes and leads the runner-up by lead_margin. Locked tracks carry the locked class and the mean confidence of its counted votes. A lock changes only after switch_after consecutive qualifying frames of the same challenger. A new tracker id appearing within reattach_window frames where a locked track vanished (IoU >= reattach_iou) inherits the lock. Tracks unseen for state_ttl frames are forgotten. Each detection gets a boolean class_locked column. Needs tracker ids (place after a tracker).',
     ui: { section: 'video', icon: 'fas fa-lock', blockPriority: 5 },
     properties: {
-      ...trackerInputs(TRACKER_PREDICTION_KINDS),
+      ...trackerInputs([...DETECTION_KINDS_WITH_RLE]),
       min_votes: numberProperty(
         'Min Votes',
         'Cumulative qualifying votes a class needs before the initial lock.',
@@ -143,7 +144,7 @@ export const trackClassLockV1 = defineBlock<Params>({
       ),
     },
     required: ['image', 'detections'],
-    outputs: [{ name: 'tracked_detections', kind: TRACKER_PREDICTION_KINDS }],
+    outputs: [{ name: 'tracked_detections', kind: [...DETECTION_KINDS_WITH_RLE] }],
   },
   // Long on purpose: one frame's lock / reattach / expiry bookkeeping, which shares the per-video state.
   run(p, context) {

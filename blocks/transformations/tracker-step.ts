@@ -17,8 +17,6 @@ import { MultiObjectTracker, type TrackerConfig } from './tracker-core.ts';
 import { videoOf, type VideoSource } from '../common/video.ts';
 export { videoOf, type VideoSource };
 
-/** What trackers and blocks after them accept, RLE segmentations included (Roboflow's TRACKER_PREDICTION_KINDS). */
-export const TRACKER_PREDICTION_KINDS = [...DETECTION_KINDS, 'rle_instance_segmentation_prediction'];
 export const DEFAULT_INSTANCES_CACHE_SIZE = 16384;
 
 export const TRACKER_OUTPUTS: OutputDefinition[] = [

@@ -1,6 +1,7 @@
 // What all visualization blocks share: the base manifest fields (image, predictions, copy_image and the colour
 // settings), and a run wrapper that draws on a private copy of the image and returns it with the input's lineage.
 import {
+  DETECTION_KINDS_WITH_RLE,
   defineBlock,
   literal,
   literalOrSelector,
@@ -23,12 +24,6 @@ import {
 } from '../common/color.ts';
 import { Canvas } from '../common/draw/index.ts';
 
-export const DETECTION_PREDICTION_KINDS = [
-  'object_detection_prediction',
-  'instance_segmentation_prediction',
-  'keypoint_detection_prediction',
-  'rle_instance_segmentation_prediction',
-];
 export const MASK_PREDICTION_KINDS = ['instance_segmentation_prediction', 'rle_instance_segmentation_prediction'];
 
 const COPY_IMAGE_WARNING = {
@@ -57,7 +52,7 @@ export function copyImageProperty(): JsonSchema {
   });
 }
 
-export function predictionsProperty(kinds: string[] = DETECTION_PREDICTION_KINDS): JsonSchema {
+export function predictionsProperty(kinds: string[] = [...DETECTION_KINDS_WITH_RLE]): JsonSchema {
   return selector(kinds, {
     title: 'Predictions',
     description: 'Model predictions to visualize.',
@@ -116,7 +111,7 @@ export interface VisualizationSpec {
 }
 
 export function visualizationManifest(spec: VisualizationSpec): BlockManifest {
-  const predictionKinds = spec.predictionKinds === undefined ? DETECTION_PREDICTION_KINDS : spec.predictionKinds;
+  const predictionKinds = spec.predictionKinds === undefined ? [...DETECTION_KINDS_WITH_RLE] : spec.predictionKinds;
   const properties: Record<string, JsonSchema> = {
     image: imageProperty(),
     copy_image: copyImageProperty(),

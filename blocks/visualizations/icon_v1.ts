@@ -2,11 +2,11 @@
 // transparency) either once at a fixed place (`static`, e.g. a watermark; negative coordinates count from the
 // right / bottom edge) or centred on each detection's anchor (`dynamic`).
 import sharp from 'sharp';
-import { literalOrSelector, selector, WorkflowImage } from '../../engine/index.ts';
+import { DETECTION_KINDS_WITH_RLE, literalOrSelector, selector, WorkflowImage } from '../../engine/index.ts';
 import { invalidParam, positiveInt } from '../common/param-errors.ts';
 import { boxAnchor, maskCentroid, POSITIONS, type Canvas } from '../common/draw/index.ts';
 import { ImageMemo } from './image_memo.ts';
-import { DETECTION_PREDICTION_KINDS, defineVisualization, intProperty, type VisualizationParams } from './common.ts';
+import { defineVisualization, intProperty, type VisualizationParams } from './common.ts';
 
 /** An icon resized to the requested size, RGBA. */
 interface Icon {
@@ -145,7 +145,7 @@ export const iconVisualizationV1 = defineVisualization(
         default: 'dynamic',
         examples: ['static', 'dynamic', '$inputs.mode'],
       }),
-      predictions: selector(DETECTION_PREDICTION_KINDS, {
+      predictions: selector([...DETECTION_KINDS_WITH_RLE], {
         title: 'Predictions',
         description: 'Model predictions to place icons on (required for dynamic mode)',
         examples: ['$steps.object_detection_model.predictions'],

@@ -1,12 +1,6 @@
-import type { Detections } from '../../engine/index.ts';
+import { DETECTION_KINDS_WITH_RLE, type Detections } from '../../engine/index.ts';
 import { requireColor } from '../common/color.ts';
-import {
-  colorProperty,
-  defineVisualization,
-  DETECTION_PREDICTION_KINDS,
-  floatProperty,
-  predictionsProperty,
-} from './common.ts';
+import { colorProperty, defineVisualization, floatProperty, predictionsProperty } from './common.ts';
 import { detectionMask } from './masks.ts';
 
 export const modelComparisonVisualizationV1 = defineVisualization(
@@ -17,9 +11,9 @@ export const modelComparisonVisualizationV1 = defineVisualization(
     icon: 'fas fa-code-compare',
     predictionKinds: null,
     properties: {
-      predictions_a: predictionsProperty(DETECTION_PREDICTION_KINDS),
+      predictions_a: predictionsProperty([...DETECTION_KINDS_WITH_RLE]),
       color_a: colorProperty('Color A', 'Color of areas only Model A predicted.', 'GREEN'),
-      predictions_b: predictionsProperty(DETECTION_PREDICTION_KINDS),
+      predictions_b: predictionsProperty([...DETECTION_KINDS_WITH_RLE]),
       color_b: colorProperty('Color B', 'Color of areas only Model B predicted.', 'RED'),
       background_color: colorProperty('Background Color', 'Color of areas neither model predicted.', 'BLACK'),
       opacity: floatProperty('Opacity', 'Transparency of the overlay.', 0.7, ['float_zero_to_one'], {
