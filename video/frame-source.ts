@@ -376,9 +376,14 @@ export class FrameSource {
     if (this.state === 'RUNNING') this.#setState('MUTED');
   }
 
+  /** Files pause without losing frames: the reader stops taking them and WAIT holds the decoder back. */
+  hold(): void {
+    if (this.state === 'RUNNING') this.#setState('PAUSED');
+  }
+
   resume(): void {
     this.#muted = false;
-    if (this.state === 'MUTED') this.#setState('RUNNING');
+    if (this.state === 'MUTED' || this.state === 'PAUSED') this.#setState('RUNNING');
   }
 
   #checkStall(): void {

@@ -150,10 +150,19 @@ export class Pipeline {
     return { decoded: s.framesDecoded, processed: c.processed, dropped: s.buffer.dropped + s.buffer.skipped };
   }
 
+  /** Read through a method: the loop awaits between checks, so the state may change under it. */
+  #isPaused(): boolean {
+    return this.state === 'paused';
+  }
+
   async #run(): Promise<void> {
     this.#event(20, 'INFERENCE_THREAD_STARTED');
     this.state = 'running';
     while (!this.#stopped) {
+      if (this.#isPaused()) {
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
       const batch = await this.#collect();
       if (batch === null) break;
       if (batch.length === 0 || !(await this.#admit(batch))) continue;
@@ -189,7 +198,7 @@ export class Pipeline {
         // A reconnecting source is left out of this batch once another source has a frame.
         if (batchDeadline !== undefined && performance.now() >= batchDeadline) break;
         if (source.reconnecting && (frames.length > 0 || active.length > 1)) break;
-        if (this.state === 'paused' && frames.length > 0) break;
+        if (this.#isPaused()) break;
       }
     }
     if (frames.length > 0) this.#lastBatchAt = performance.now();
@@ -353,7 +362,12 @@ export class Pipeline {
     if (this.state !== 'running') {
       throw new PipelineOperationError(`Cannot pause pipeline ${this.id}: it is ${this.state}, not running`);
     }
-    for (const s of this.sources) s.mute();
+    // Roboflow's pause mutes: a live source stays connected and discards frames, so resuming shows the present.
+    // A file is held instead (nothing is lost; the decoder waits).
+    for (const s of this.sources) {
+      if (s.isLive) s.mute();
+      else s.hold();
+    }
     this.state = 'paused';
     this.#event(20, 'PIPELINE_PAUSED');
   }

@@ -127,6 +127,29 @@ describe('pipeline runtime', () => {
     assert.equal(ids.length, 8);
   });
 
+  test('pausing a file loses no frame: it waits, then goes on where it stopped', async () => {
+    const pipeline = await manager.initialise({
+      definition: META_WORKFLOW,
+      videoReference: video,
+      settings: { filling: null, consumption: null, maxFps: 20 },
+    });
+    const ids: number[] = [];
+    pipeline.subscribe((r) => ids.push(r.frames[0]!.frame_id));
+    await waitFor('a few frames', () => ids.length >= 3);
+    pipeline.pause();
+    assert.equal(pipeline.sources[0]!.state, 'PAUSED');
+    await new Promise((r) => setTimeout(r, 150));
+    const during = ids.length;
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(ids.length, during, 'nothing runs while paused');
+    pipeline.resume();
+    await waitFor('the end', () => pipeline.finished, 10_000);
+    assert.deepEqual(
+      ids,
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+  });
+
   test('consumption_timeout terminates a pipeline nobody consumes', async () => {
     const pipeline: Pipeline = await manager.initialise({
       definition: META_WORKFLOW,
