@@ -3,7 +3,10 @@
 import { useState } from 'react';
 import { inputKinds } from '../model/kinds.ts';
 import type { InputDef } from '../model/types.ts';
-import { api, ApiError } from './api.ts';
+import { ApiError } from './api.ts';
+import { liveRun } from './run-state/live-run.ts';
+import { RunProgress } from './run-state/RunProgress.tsx';
+import { StepOutputs } from './StepOutputs.tsx';
 import { ResultVisuals } from './result-visuals.tsx';
 import { ResultValues } from './result-values.tsx';
 import { JsonTree } from './results.tsx';
@@ -59,9 +62,11 @@ export function RunPanel(props: { onClose: () => void }) {
     setError(null);
     setResult(null);
     try {
-      const res = await api.run(s.doc.definition, payload);
-      setResult(res.outputs);
+      // Over the run channel: nodes show their state as steps run, unchanged steps come from the server's cache.
+      const view = await liveRun.run({ definition: s.doc.definition, inputs: payload, inputImages: inputFiles() });
+      setResult(view.outputs ?? []);
     } catch (err) {
+      if (err instanceof ApiError && err.status === 0 && liveRun.view?.running) return; // replaced by a newer run
       const body = err instanceof ApiError ? err.body : null;
       const typed =
         body && typeof body === 'object' && 'error_type' in body
@@ -78,6 +83,7 @@ export function RunPanel(props: { onClose: () => void }) {
   };
 
   const firstImageInput = inputs.find(isImageInput);
+  const inputFiles = () => (firstImageInput ? (images[firstImageInput.name]?.files ?? []).map((f) => f.dataUrl) : []);
   const inputSrc = (i: number): string | null => {
     const files = firstImageInput ? images[firstImageInput.name]?.files : undefined;
     return (
@@ -153,6 +159,8 @@ export function RunPanel(props: { onClose: () => void }) {
         </button>
       </div>
       <div className="run-results" data-testid="run-results">
+        <RunProgress />
+        <StepOutputs inputImages={inputFiles()} />
         {error && (
           <div className="run-error" data-testid="run-error">
             {error}

@@ -9,6 +9,7 @@ import { checkConnection, inputKinds } from '../model/kinds.ts';
 import { inputMeta, visiblePorts } from '../model/node-size.ts';
 import type { InputDef, OutputDef, StepDef } from '../model/types.ts';
 import { useStore } from './store.ts';
+import { NodeRunBadge, useRunClass } from './run-state/NodeRunBadge.tsx';
 
 export type GraphNodeData = { node: GraphNode };
 
@@ -67,9 +68,10 @@ export function StepNode({ data, selected }: NodeProps & { data: GraphNodeData }
   const isFlow = block?.properties.some((p) => p.selector?.selectedElement === 'step');
   // `$steps.x.*` outputs leave from an "all outputs" port.
   const wildcard = store.graph.edges.some((e) => e.source === node.id && e.sourceHandle === '*');
+  const runClass = useRunClass(node.name);
   return (
     <div
-      className={`node step-node family-${block?.family ?? 'unknown'} ${selected ? 'selected' : ''} ${errors.length ? 'has-error' : ''}`}
+      className={`node step-node family-${block?.family ?? 'unknown'} ${selected ? 'selected' : ''} ${errors.length ? 'has-error' : ''} ${runClass}`}
       data-testid={`node-step-${node.name}`}
     >
       <Handle type="target" position={Position.Top} id={FLOW_TARGET} className="handle handle-flow" />
@@ -120,6 +122,7 @@ export function StepNode({ data, selected }: NodeProps & { data: GraphNodeData }
           ⚠ {w.message}
         </div>
       ))}
+      <NodeRunBadge step={node.name} />
       {errors.length > 0 && (
         <div className="node-errors" data-testid={`node-error-${node.name}`}>
           {errors.slice(0, 3).map((e, i) => (

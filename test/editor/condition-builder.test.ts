@@ -11,12 +11,14 @@ import type { Browser, Page } from 'playwright-core';
 import { needsChromium, openBrowserPage, runOnImage } from './browser.ts';
 import { CONFORMANCE_DIR, needsShared, sharedImage } from '../helpers/shared.ts';
 import { startTestServer, TEST_MODEL_ID, type RunningServer } from '../helpers/server.ts';
+import { watchRunFrames, type RunFrames } from './run-frames.ts';
 
 const skip = needsChromium || needsShared;
 
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
+let frames: RunFrames;
 let shot: (name: string) => Promise<unknown>;
 
 before(async () => {
@@ -24,6 +26,7 @@ before(async () => {
   server = await startTestServer({ config: { serveEditor: true } });
   let shotAs: (name: string) => Promise<unknown>;
   ({ browser, page, shot: shotAs } = await openBrowserPage());
+  frames = watchRunFrames(page);
   shot = (name) => shotAs(`c-${name}`);
   await page.goto(server.url);
   await page.getByTestId('palette-group-model').waitFor();
@@ -63,9 +66,9 @@ async function commit(testid: string, text: string): Promise<void> {
 
 /** Run (the panel already open) and return the first output object the server sent. */
 async function runAgain(): Promise<Record<string, unknown>> {
-  const response = page.waitForResponse((r) => r.url().endsWith('/workflows/run'));
+  const result = frames.next((m) => m.type === 'result');
   await page.getByTestId('run-button').click();
-  const body = await (await response).json();
+  const body = await result;
   await page.getByTestId('run-result').waitFor();
   return body.outputs[0];
 }
@@ -122,9 +125,9 @@ test(
       ],
     });
 
-    const response = page.waitForResponse((r) => r.url().endsWith('/workflows/run'));
+    const result = frames.next((m) => m.type === 'result');
     await runOnImage(page, sharedImage('bus.jpg'));
-    const first = (await (await response).json()).outputs[0];
+    const first = (await result).outputs[0];
     assert.equal(typeof first.count, 'number');
     assert.ok(first.count > 2, `bus.jpg has more than 2 detections, got ${first.count}`);
     await page.getByTestId('run-result').getByText(`count: `).waitFor();
