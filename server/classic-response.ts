@@ -1,7 +1,7 @@
 // Turns the outputs of a classic one-step workflow into Roboflow's classic response shapes (docs/roboflow-compatibility.md#model-endpoints,
 // serialized with exclude_none: absent optional keys are left out, never sent as null).
 import { randomUUID } from 'node:crypto';
-import type { ClassicTask } from './classic-workflow.ts';
+import type { ModelTask } from '../blocks/models/manager.ts';
 
 type Json = Record<string, unknown>;
 
@@ -18,7 +18,7 @@ function classicKeypoint(kp: Json): Json {
 }
 
 /** One detection in classic order: x, y, width, height, confidence, class, class_id, detection_id (+ extras). */
-function classicPrediction(p: Json, task: ClassicTask): Json {
+function classicPrediction(p: Json, task: ModelTask): Json {
   const out: Json = {
     x: p.x,
     y: p.y,
@@ -50,7 +50,7 @@ function visualizationValue(value: unknown): string | undefined {
   return undefined;
 }
 
-export function classicResponse(task: ClassicTask, output: Json, seconds: number): Json {
+export function classicResponse(task: ModelTask, output: Json, seconds: number): Json {
   const inferenceId = typeof output.inference_id === 'string' ? output.inference_id : randomUUID();
   const visualization = visualizationValue(output.visualization);
   if (task === 'classification' || task === 'multi-label-classification') {

@@ -1,7 +1,8 @@
 // Runs a classic model request as a one-step workflow and shapes the answer (shared by /infer/* and legacy).
 import { InputImageLoadError, ModelInputError } from '../engine/index.ts';
 import type { AppDeps } from './app.ts';
-import { buildModelWorkflow, buildOcrWorkflow, type ClassicRequest, type ClassicTask } from './classic-workflow.ts';
+import { buildModelWorkflow, buildOcrWorkflow, type ClassicRequest } from './classic-workflow.ts';
+import type { ModelTask } from '../blocks/models/manager.ts';
 import { classicResponse, ocrResponse } from './classic-response.ts';
 import { decodeHintFor } from '../blocks/models/preprocess.ts';
 import type { DecodeHint } from '../engine/index.ts';
@@ -26,7 +27,7 @@ export async function modelTask(
   apiKey: string | undefined,
   /** The task the caller asked for, named in a not-found error. */
   wanted?: string,
-): Promise<ClassicTask> {
+): Promise<ModelTask> {
   const model = await deps.models.get(modelId, { apiKey, task: wanted });
   return model.task;
 }
@@ -58,7 +59,7 @@ async function runClassic(
 
 export async function runClassicModel(
   deps: AppDeps,
-  task: ClassicTask,
+  task: ModelTask,
   request: ClassicRequest,
   images: unknown,
   apiKey: string | undefined,

@@ -2,12 +2,10 @@
 // small workflow on the fly: image input → the task's model block → JsonField outputs (+ visualization and
 // image-size steps when those blocks are registered). One code path for models: the engine's.
 import type { BlockRegistry } from '../engine/index.ts';
-
-export type ClassicTask =
-  'object-detection' | 'instance-segmentation' | 'keypoint-detection' | 'classification' | 'multi-label-classification';
+import type { ModelTask } from '../blocks/models/manager.ts';
 
 /** Model block per task, most preferred first (v3 only takes over when a confidence mode is needed). */
-const MODEL_BLOCKS: Record<ClassicTask, string[]> = {
+const MODEL_BLOCKS: Record<ModelTask, string[]> = {
   'object-detection': [
     'roboflow_core/roboflow_object_detection_model@v2',
     'roboflow_core/roboflow_object_detection_model@v1',
@@ -26,7 +24,7 @@ const MODEL_BLOCKS: Record<ClassicTask, string[]> = {
     'roboflow_core/roboflow_multi_label_classification_model@v1',
   ],
 };
-const V3_BLOCKS: Record<ClassicTask, string> = {
+const V3_BLOCKS: Record<ModelTask, string> = {
   'object-detection': 'roboflow_core/roboflow_object_detection_model@v3',
   'instance-segmentation': 'roboflow_core/roboflow_instance_segmentation_model@v3',
   'keypoint-detection': 'roboflow_core/roboflow_keypoint_detection_model@v3',
@@ -110,7 +108,7 @@ function imageSizeSteps(registry: BlockRegistry): Step[] {
 
 export function buildModelWorkflow(
   registry: BlockRegistry,
-  task: ClassicTask,
+  task: ModelTask,
   request: ClassicRequest,
 ): Record<string, unknown> {
   const fields = { ...request.fields };

@@ -8,7 +8,7 @@ import { RequestValidationError, validateBody } from '../validation.ts';
 import { runPpOcr } from '../pp-ocr.ts';
 import { semanticSegmentationUnavailable } from '../../blocks/models/semantic_segmentation/semantic-segmentation.ts';
 import { modelTask, runClassicModel, runOcr } from '../classic-run.ts';
-import type { ClassicTask } from '../classic-workflow.ts';
+import type { ModelTask } from '../../blocks/models/manager.ts';
 import type { ObjectDetectionInferenceRequest } from '../../schemas/generated/object-detection.ts';
 import type { DoctrOCRInferenceRequest } from '../../schemas/generated/doctr-ocr.ts';
 
@@ -32,7 +32,7 @@ const NON_BLOCK_FIELDS = new Set([
   'enforce_dense_masks_in_inference_models',
 ]);
 
-const ENDPOINTS: Array<{ path: string; schema: string; task: ClassicTask }> = [
+const ENDPOINTS: Array<{ path: string; schema: string; task: ModelTask }> = [
   { path: '/infer/object_detection', schema: 'object-detection.json', task: 'object-detection' },
   { path: '/infer/instance_segmentation', schema: 'instance-segmentation.json', task: 'instance-segmentation' },
   { path: '/infer/keypoints_detection', schema: 'keypoints-detection.json', task: 'keypoint-detection' },
