@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type express from 'express';
 import { HOW_TO_AUTHENTICATE } from './access.ts';
-import { ROUTE_DOCS, type RouteDoc } from './route-docs.ts';
+import { ROUTE_DOCS, WEBSOCKET_DOCS, type RouteDoc } from './route-docs.ts';
 
 const SCHEMAS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schemas');
 const ANY_METHOD = ['get', 'post', 'put', 'patch', 'delete'];
@@ -153,6 +153,22 @@ export function buildOpenApi(routes: LiveRoute[], options: OpenApiOptions): Json
       responses['5XX'] ??= { $ref: '#/components/responses/Error' };
       (paths[apiPath] ??= {})[method] = op;
     }
+  }
+  for (const ws of WEBSOCKET_DOCS) {
+    if (paths[ws.path]?.get) continue;
+    const params = [...ws.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+    (paths[ws.path] ??= {}).get = {
+      operationId: `websocket${operationId({ method: '', path: ws.path })}`,
+      summary: ws.summary,
+      description: `${ws.description}\n\nA WebSocket upgrade (ws:// or wss://); a plain GET is not answered here.${
+        options.keyRequired ? ' Give the access key as ?api_key=.' : ''
+      }`,
+      tags: [ws.tag],
+      ...(params.length > 0
+        ? { parameters: params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })) }
+        : {}),
+      responses: { '101': { description: 'Switching Protocols: the WebSocket is open' } },
+    };
   }
   const tags = [
     { name: 'workflows', description: 'Compile, describe and run workflow definitions (Roboflow-compatible).' },

@@ -165,3 +165,27 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     tag: 'saved workflows',
   },
 };
+
+/** WebSocket endpoints: upgrades handled beside Express (server/ws/, pipelines), so the app's route list lacks them. */
+export const WEBSOCKET_DOCS: Array<{ path: string; summary: string; description: string; tag: string }> = [
+  {
+    path: '/workflows/run/ws',
+    summary: 'Live run channel (WebSocket)',
+    description:
+      'Send what you would POST to /workflows/run (plus previews, run_to...); receive run_started, step_* events and ' +
+      'the result as they happen. Message types: see the README.',
+    tag: 'workflows',
+  },
+  {
+    path: '/jobs/{id}/ws',
+    summary: 'Job progress (WebSocket)',
+    description: 'Status on change and each result line as it lands, then end.',
+    tag: 'jobs',
+  },
+  {
+    path: '/inference_pipelines/{id}/ws',
+    summary: 'Pipeline results (WebSocket)',
+    description: "Every frame's outputs as they happen.",
+    tag: 'pipelines',
+  },
+];

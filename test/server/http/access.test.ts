@@ -64,6 +64,7 @@ const FAMILIES: Array<{ name: string; method: 'GET' | 'POST'; path: string; body
   { name: 'model registry', method: 'GET', path: '/model/registry' },
   { name: 'model clear', method: 'POST', path: '/model/clear', body: {} },
   { name: 'saved workflows', method: 'GET', path: '/workspaces' },
+  { name: 'video pipelines', method: 'GET', path: '/inference_pipelines/list' },
 ];
 
 describe('access key (SIGHTLINE_API_KEY)', () => {
@@ -226,9 +227,18 @@ describe('site checks with no key (the default on a workstation)', () => {
       '{}',
     );
     assert.equal(json.status, 200);
-    // A script or Roboflow's client (no browser headers) posting a form body is not a cross-site form.
+    // A script or Roboflow's client (no browser headers) posting a form body is not a cross-site form: not 403
+    // (this JSON route then says it reads JSON, 415; the legacy model route reads such bodies).
     const plain = await raw(server, 'POST', '/model/clear', { 'content-type': 'text/plain' }, 'x');
-    assert.equal(plain.status, 200);
+    assert.equal(plain.status, 415);
+    const legacy = await raw(
+      server,
+      'POST',
+      '/some-dataset/3',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      'eA==',
+    );
+    assert.notEqual(legacy.status, 403);
   });
 });
 
@@ -246,7 +256,10 @@ describe('read-only mode (SIGHTLINE_READ_ONLY)', () => {
     assert.equal((await request(server, 'DELETE', '/workspaces/team/workflows/flow')).status, 403);
     assert.equal((await post(server, '/model/add', { model_id: 'coco/3' })).status, 403);
     assert.equal((await post(server, '/model/clear', {})).status, 403);
+    const pipeline = await post(server, '/inference_pipelines/initialise', { video_configuration: {} });
+    assert.equal(pipeline.status, 403);
     assert.equal((await get(server, '/workspaces')).status, 200);
+    assert.equal((await get(server, '/inference_pipelines/list')).status, 200);
     assert.equal((await post(server, '/workflows/run', { specification: definition, inputs: { x: 2 } })).status, 200);
   });
 });

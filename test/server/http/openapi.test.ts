@@ -47,6 +47,8 @@ describe('/openapi.json', () => {
       }
     }
     assert.deepEqual(missing, []);
+    // WebSocket endpoints are upgrades beside Express: described from route-docs.ts.
+    assert.ok(document.paths['/workflows/run/ws'].get.responses['101']);
     for (const needed of ['/workflows/run', '/infer/object_detection', '/metrics', '/docs', '/healthz']) {
       assert.ok(document.paths[needed], needed);
     }
