@@ -13,6 +13,7 @@ import type { AppDeps } from '../app.ts';
 import { requestApiKey } from '../api-key.ts';
 import { handler } from '../respond.ts';
 import { validateBody } from '../validation.ts';
+import { SavedWorkflowNotFoundError } from '../store/errors.ts';
 import { PipelineInvalidPayloadError, PipelineNotFoundError } from '../../video/errors.ts';
 import type { Pipeline, PipelineResult } from '../../video/pipeline.ts';
 import type { InitialiseRequest, PipelineManager } from '../../video/manager.ts';
@@ -67,9 +68,8 @@ async function workflowDefinition(deps: AppDeps, body: InitialiseBody): Promise<
     Number.isInteger(version) ? version : undefined,
   );
   if (!saved) {
-    throw new PipelineInvalidPayloadError(
+    throw new SavedWorkflowNotFoundError(
       `processing_configuration.workflow_id: no saved workflow '${p.workflow_id}' in workspace '${p.workspace_name}'`,
-      'processing_configuration.workflow_id',
     );
   }
   return saved.definition;

@@ -293,6 +293,24 @@ describe('inference pipelines over HTTP', () => {
     );
   });
 
+  test('a saved workflow (workspace_name + workflow_id) from the local store', async () => {
+    const saved = await server.workflows.save('default', 'red-count', { definition: IMAGE_WORKFLOW });
+    assert.ok(saved);
+    const body = initialiseBody(video, {}, null) as any;
+    body.processing_configuration.workspace_name = 'default';
+    body.processing_configuration.workflow_id = 'red-count';
+    const init = await post(server, '/inference_pipelines/initialise', body);
+    assert.equal(init.status, 200, JSON.stringify(init.body));
+    const id = init.body.context.pipeline_id;
+    const results = await drain(id);
+    assert.equal(results.length, 20);
+    await post(server, `/inference_pipelines/${id}/terminate`);
+    body.processing_configuration.workflow_id = 'no-such-workflow';
+    const missing = await post(server, '/inference_pipelines/initialise', body);
+    assert.equal(missing.status, 404);
+    assert.match(missing.body.message, /no saved workflow 'no-such-workflow'/);
+  });
+
   test('ENABLE_STREAM_API=false removes the routes (404)', async () => {
     const off = await startTestServer({ env: { ENABLE_STREAM_API: 'false' } });
     try {
