@@ -202,6 +202,9 @@ export async function probeFile(file: string, timeoutMs = 15_000): Promise<Probe
       { timeout: timeoutMs, maxBuffer: 1 << 20 },
     ));
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error('ffprobe was not found on PATH: install ffmpeg (Debian/Ubuntu: apt-get install ffmpeg)');
+    }
     const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
     throw new Error(stderr.split('\n').pop()?.replace(`${file}: `, '') || 'ffprobe failed');
   }
