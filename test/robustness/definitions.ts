@@ -107,7 +107,7 @@ export const FORMATTERS_WORKFLOW = {
     {
       type: 'roboflow_core/string_template@v1',
       name: 'template',
-      template: 'value {{ $parameters.a }} of {{ $parameters.b }}',
+      template: 'value {a} of {b}',
       data: { a: '$steps.parser.a', b: '$steps.parser.b' },
     },
     {

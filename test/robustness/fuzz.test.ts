@@ -172,7 +172,7 @@ describe('names every JavaScript object inherits', () => {
     const definition = structuredClone(FORMATTERS_WORKFLOW) as any;
     definition.steps[3].expected_fields = ['a', 'b', 'constructor'];
     definition.steps[4].data = { a: '$steps.parser.a', b: '$steps.parser.b', toString: '$steps.parser.constructor' };
-    definition.steps[4].template = 'value {{ $parameters.a }} of {{ $parameters.b }} by {{ $parameters.toString }}';
+    definition.steps[4].template = 'value {a} of {b} by {toString}';
     const raw = '{"a": 1, "b": "x", "constructor": "c"}';
     const res = await recorder.send({
       endpoint: '/workflows/run',
