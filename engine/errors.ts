@@ -151,6 +151,10 @@ export class ModelNotFoundError extends PlatformError {
 export class RoboflowAPINotNotFoundError extends PlatformError {
   override readonly blame = 'client';
 }
+/** The Roboflow API refused the key for this resource (HTTP 403 upstream). */
+export class RoboflowAPIForbiddenError extends PlatformError {
+  override readonly blame = 'client';
+}
 export class ModelArtefactError extends PlatformError {}
 export class MalformedRoboflowAPIResponseError extends PlatformError {}
 export class RoboflowAPIUnsuccessfulRequestError extends PlatformError {}

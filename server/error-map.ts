@@ -110,6 +110,7 @@ export const ERROR_TABLE = new Map<ErrorClass, ErrorRow>([
   [engine.RoboflowAPINotAuthorizedError, row(401, 'message')],
   [engine.ModelNotFoundError, row(404, 'message')],
   [engine.RoboflowAPINotNotFoundError, row(404, 'message')],
+  [engine.RoboflowAPIForbiddenError, row(403, 'message')],
   [engine.ModelArtefactError, row(500, 'message')],
   [engine.MalformedRoboflowAPIResponseError, row(502, 'message')],
   [engine.RoboflowAPIUnsuccessfulRequestError, row(502, 'message')],
@@ -131,7 +132,6 @@ export const ERROR_TABLE = new Map<ErrorClass, ErrorRow>([
   [store.InvalidStoreRequestError, row(400, 'message')],
   [store.SavedWorkflowNotFoundError, row(404, 'message')],
   [store.WorkflowVersionConflictError, row(409, 'message')],
-  [store.RoboflowAPIForbiddenError, row(403, 'message')],
   [store.StorageFullError, row(507, 'message')],
   // Server.
   [RequestValidationError, row(422, 'validation')],

@@ -28,10 +28,5 @@ export class WorkflowVersionConflictError extends PlatformError {
   }
 }
 
-/** The Roboflow API refused the key for this resource (HTTP 403 upstream). */
-export class RoboflowAPIForbiddenError extends PlatformError {
-  override readonly blame = 'client';
-}
-
 /** A save failed because the disk (or quota) holding the store is full: 507, naming the cause, never the path. */
 export class StorageFullError extends PlatformError {}
