@@ -94,7 +94,7 @@ export async function pipelineBench({ rows, ratios }: { rows: Row[]; ratios: Row
     { ...process.env, LOG_LEVEL: 'silent' },
   );
   try {
-    const seconds = Number(process.env.BENCH_VIDEO_SECONDS ?? 4);
+    const seconds = Number(process.env.BENCH_VIDEO_SECONDS ?? 3);
     const video = panVideo(sharedImage('street.jpg'), path.join(dir, 'pan.mp4'), { seconds, fps: 10 });
     await installModelPackage(sharedModel('yolov8n_quantized.onnx'), MODEL_ID, deps.config.modelCacheDir);
 
@@ -103,7 +103,7 @@ export async function pipelineBench({ rows, ratios }: { rows: Row[]; ratios: Row
     rows.push({ name: `(v) decode only, ${n} frames 640x480`, value: n / decoded.seconds, unit: 'fps' });
 
     const model = await deps.models.get(MODEL_ID);
-    const feeds = [];
+    const feeds: Array<Record<string, ort.Tensor>> = [];
     for (const f of decoded.frames) {
       const image = new WorkflowImage(f.pixels, f.width, f.height, { parentId: 'image' });
       const pre = await preprocessImage(image, model.environment, {
@@ -113,27 +113,31 @@ export async function pipelineBench({ rows, ratios }: { rows: Row[]; ratios: Row
       feeds.push({ [model.session.inputNames[0]!]: new ort.Tensor('float32', pre.tensor, pre.dims) });
     }
     await model.session.run(feeds[0]!); // warm-up
-    let started = performance.now();
-    for (const feed of feeds) await model.session.run(feed);
-    const rawFps = n / ((performance.now() - started) / 1000);
-    rows.push({ name: '(v) raw session.run on the same frames', value: rawFps, unit: 'fps' });
+    const rawPass = async () => {
+      const started = performance.now();
+      for (const feed of feeds) await model.session.run(feed);
+      return n / ((performance.now() - started) / 1000);
+    };
 
     const manager = new PipelineManager({ engine: deps.engine, sourcePolicy: { mediaDirs: [dir], network: {} } });
-    // Warm the workflow (compile, first run) on a one-frame pass so the timed run measures steady state.
     const settings = { filling: 'WAIT', consumption: 'LAZY', resultsBufferSize: 1 } as const;
-    const warm = await manager.initialise({
-      definition: WORKFLOW,
-      videoReference: video,
-      settings: { ...settings, maxFps: null },
-    });
-    while (warm.framesProcessed < 2) await new Promise((r) => setTimeout(r, 10));
-    await manager.terminate(warm.id);
-    started = performance.now();
-    const pipeline = await manager.initialise({ definition: WORKFLOW, videoReference: video, settings });
-    while (!pipeline.finished) await new Promise((r) => setTimeout(r, 5));
-    const pipelineFps = pipeline.framesProcessed / ((performance.now() - started) / 1000);
-    if (pipeline.framesProcessed !== n) throw new Error(`pipeline processed ${pipeline.framesProcessed}/${n} frames`);
+    const pipelinePass = async () => {
+      const started = performance.now();
+      const pipeline = await manager.initialise({ definition: WORKFLOW, videoReference: video, settings });
+      while (!pipeline.finished) await new Promise((r) => setTimeout(r, 5));
+      if (pipeline.framesProcessed !== n) throw new Error(`pipeline processed ${pipeline.framesProcessed}/${n} frames`);
+      await manager.terminate(pipeline.id);
+      return n / ((performance.now() - started) / 1000);
+    };
+    // Interleaved rounds, best of each: other load on the machine hits both sides alike.
+    let rawFps = 0;
+    let pipelineFps = 0;
+    for (let round = 0; round < Number(process.env.BENCH_VIDEO_ROUNDS ?? 2); round++) {
+      rawFps = Math.max(rawFps, await rawPass());
+      pipelineFps = Math.max(pipelineFps, await pipelinePass());
+    }
     await manager.close();
+    rows.push({ name: '(v) raw session.run on the same frames', value: rawFps, unit: 'fps' });
     rows.push({ name: '(v) pipeline detect+track+draw, every frame', value: pipelineFps, unit: 'fps' });
     ratios.push({
       name: '(v) pipeline fps ÷ raw session.run fps (goal ≥ 0.9)',
