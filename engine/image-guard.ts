@@ -35,8 +35,8 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | 'heif' | null
     .toString('utf8')
     .replace(/^\uFEFF/, '')
     .trimStart();
-  if (/^<svg[\s>]/i.test(head)) return 'svg';
-  if (/^<\?xml|^<!--|^<!doctype svg/i.test(head) && /<svg[\s>]/i.test(head)) return 'svg';
+  if (/^<svg[\s/>]/i.test(head)) return 'svg';
+  if (/^<\?xml|^<!--|^<!doctype svg/i.test(head) && /<svg[\s/>]/i.test(head)) return 'svg';
   return null;
 }
 
