@@ -1,8 +1,9 @@
 // Graceful shutdown of the real `npm start` process: SIGTERM during a slow request finishes it and exits 0;
-// readiness fails during the drain while health still answers; then the listener closes.
-import { test } from 'node:test';
+// readiness fails during the drain while health still answers; then the listener closes. Running video pipelines
+// are terminated and their ffmpeg processes gone.
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -11,8 +12,54 @@ import readline from 'node:readline';
 import { once } from 'node:events';
 import sharp from 'sharp';
 import { REPO_ROOT } from '../../helpers/shared.ts';
+import { freePort, pidAlive, serveLiveStream, stopProcess, waitFor } from '../../helpers/video.ts';
 
 const SLOW_MS = 2000;
+const hasFfmpeg = (() => {
+  try {
+    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** `npm start`'s entry point on an ephemeral port; resolves with its URL once it logs that it listens. */
+async function startMain(
+  t: TestContext,
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess; exited: Promise<[number | null, string | null]>; dataDir: string }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-shutdown-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      SIGHTLINE_DATA_DIR: dataDir,
+      SIGHTLINE_SERVE_EDITOR: 'false',
+      SIGHTLINE_SEED_EXAMPLES: 'false',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  t.after(() => {
+    child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+  for await (const line of readline.createInterface({ input: child.stdout! })) {
+    const entry = JSON.parse(line) as { url?: string; msg: string };
+    if (entry.msg.startsWith('Sightline listening')) {
+      assert.match(entry.url!, /^http:\/\/127\.0\.0\.1:\d+$/);
+      // Keep draining its output so the child never blocks on a full pipe.
+      child.stdout!.resume();
+      return { url: entry.url!, child, exited, dataDir };
+    }
+  }
+  throw new Error('server exited before listening');
+}
 
 test('SIGTERM during a slow request: readiness fails, the request finishes, exit code 0', async (t) => {
   const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#808080' } })
@@ -27,42 +74,16 @@ test('SIGTERM during a slow request: readiness fails, the request finishes, exit
   });
   images.listen(0, '127.0.0.1');
   await once(images, 'listening');
-  const imagePort = (images.address() as { port: number }).port;
-
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-shutdown-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      SIGHTLINE_DATA_DIR: dataDir,
-      SIGHTLINE_SERVE_EDITOR: 'false',
-      SIGHTLINE_SEED_EXAMPLES: 'false',
-      ALLOW_PRIVATE_URL_INPUT: 'true',
-      SHUTDOWN_DRAIN_MS: '600',
-      SHUTDOWN_TIMEOUT_MS: '10000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
   t.after(() => {
-    child.kill('SIGKILL');
     images.closeAllConnections();
     images.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   });
-  const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
-  const lines = readline.createInterface({ input: child.stdout! });
-  let url = '';
-  for await (const line of lines) {
-    const entry = JSON.parse(line) as { url?: string; msg: string };
-    if (entry.msg.startsWith('Sightline listening')) {
-      url = entry.url!;
-      break;
-    }
-  }
-  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const imagePort = (images.address() as { port: number }).port;
+  const { url, child, exited } = await startMain(t, {
+    ALLOW_PRIVATE_URL_INPUT: 'true',
+    SHUTDOWN_DRAIN_MS: '600',
+    SHUTDOWN_TIMEOUT_MS: '10000',
+  });
   assert.equal((await fetch(`${url}/readiness`)).status, 200);
 
   const definition = {
@@ -103,3 +124,74 @@ test('SIGTERM during a slow request: readiness fails, the request finishes, exit
   const [code] = await exited;
   assert.equal(code, 0);
 });
+
+test(
+  'SIGTERM with a live-stream pipeline running: the pipeline and its ffmpeg stop, exit code 0',
+  { skip: hasFfmpeg ? false : 'needs ffmpeg' },
+  async (t) => {
+    // A live stream (ffmpeg serving MPEG-TS on 127.0.0.1) keeps the pipeline's own ffmpeg decoding until stopped.
+    const port = await freePort();
+    const stream = serveLiveStream(port);
+    t.after(() => stopProcess(stream));
+    const { url, child, exited } = await startMain(t, { URL_INPUT_ALLOW_LIST: '127.0.0.1' });
+    const workflow = {
+      version: '1.0',
+      inputs: [{ type: 'WorkflowImage', name: 'image' }],
+      steps: [
+        {
+          type: 'roboflow_core/property_definition@v1',
+          name: 'w',
+          data: '$inputs.image',
+          operations: [{ type: 'ExtractImageProperty', property_name: 'width' }],
+        },
+      ],
+      outputs: [{ type: 'JsonField', name: 'width', selector: '$steps.w.output' }],
+    };
+    const init = await fetch(`${url}/inference_pipelines/initialise`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        video_configuration: { type: 'VideoConfiguration', video_reference: `tcp://127.0.0.1:${port}` },
+        processing_configuration: {
+          type: 'WorkflowConfiguration',
+          workflow_specification: workflow,
+          image_input_name: 'image',
+        },
+        sink_configuration: { type: 'MemorySinkConfiguration', results_buffer_size: 64 },
+      }),
+    });
+    const body = (await init.json()) as { context?: { pipeline_id?: string } };
+    assert.equal(init.status, 200, JSON.stringify(body));
+    const id = body.context!.pipeline_id!;
+    // Running and decoding.
+    const ffmpegPids = await waitFor(
+      'the pipeline to decode',
+      async () => {
+        const status = (await (await fetch(`${url}/inference_pipelines/${id}/status`)).json()) as {
+          report?: { state?: string };
+        };
+        if (status.report?.state !== 'running') return undefined;
+        let listed = '';
+        try {
+          // The server's decoder (ffmpeg under a small sh watchdog) reads the stream: `-i tcp://...`.
+          listed = execFileSync('pgrep', ['-f', '--', `-i tcp://127.0.0.1:${port}`], { encoding: 'utf8' });
+        } catch {
+          // pgrep exits 1 when none matches yet
+        }
+        const pids = listed
+          .trim()
+          .split('\n')
+          .map(Number)
+          .filter((pid) => pid > 0);
+        return pids.length > 0 ? pids : undefined;
+      },
+      20_000,
+      200,
+    );
+
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    assert.equal(code, 0);
+    assert.deepEqual(ffmpegPids!.filter(pidAlive), [], 'ffmpeg left running');
+  },
+);
