@@ -27,7 +27,9 @@ import { rejectDeepJson } from './json-depth.ts';
 import { currentRequestLimits, markArrival, requestLimits } from './http/request-limits.ts';
 import { requireJsonBodies } from './http/content-type.ts';
 import { admission } from './http/admission.ts';
-import { innerWorkflowResolver, workflowStoreRoot } from './store/inner-workflows.ts';
+import { workflowStoreRoot } from './store/inner-workflows.ts';
+import { RemoteWorkflowSource } from './store/remote.ts';
+import { SavedWorkflowResolver } from './store/resolver.ts';
 import { WorkflowStore } from './store/workflow-store.ts';
 import { sweepStaleTemps } from './store/atomic-fs.ts';
 import {
@@ -52,6 +54,8 @@ export interface AppDeps {
   models: ModelManager;
   /** Saved workflows: the engine resolves inner-workflow references in it, the workspace routes edit it. */
   workflows: WorkflowStore;
+  /** The one resolver of saved workflows (inner-workflow references, predefined-workflow routes, jobs). */
+  savedWorkflows: SavedWorkflowResolver;
   /** Run by close(), last registered first: route modules that own resources (job queues, pipelines) add theirs. */
   shutdownHooks: Array<() => Promise<void>>;
   /** Logger, metrics, access control, shutdown state (server/http/ops.ts). */
@@ -88,6 +92,18 @@ export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
   useOcrModelsDir(config.ocrModelsDir);
   useOcrSessionOptions(sessionOptionsOf(config.modelSession));
   const workflows = new WorkflowStore(workflowStoreRoot(config));
+  const remoteWorkflows = new RemoteWorkflowSource({
+    apiBaseUrl: config.apiBaseUrl,
+    timeoutMs: config.remoteWorkflowTimeoutMs,
+    cacheTtlS: config.workflowDefinitionCacheTtlS,
+  });
+  const savedWorkflows = new SavedWorkflowResolver(
+    workflows,
+    remoteWorkflows,
+    { compile: (definition) => engine.compile(definition) },
+    config.persistRemoteWorkflows,
+    config.modelCacheDir,
+  );
   const engine = new ExecutionEngine({
     blocks: metrics ? metrics.meterBlocks(coreBlocks) : coreBlocks,
     services: { models, settings: config.blockSettings },
@@ -95,7 +111,7 @@ export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
     maxConcurrentSteps: config.maxConcurrentSteps,
     profilingAvailable: config.profilingAvailable,
     innerWorkflowLimits: config.innerWorkflowLimits,
-    resolveWorkflow: innerWorkflowResolver(workflows, config.modelCacheDir),
+    resolveWorkflow: (reference) => savedWorkflows.resolveInner(reference),
     imageInput: {
       allowUrlInput: config.allowUrlInput,
       allowPrivateNetworks: config.allowPrivateUrls,
@@ -130,7 +146,7 @@ export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.Pr
   shutdownHooks.push(() => pipelines.close());
   shutdownHooks.push(() => models.close());
   metrics?.addPipelineSource(pipelineStatsSource(pipelines));
-  return { config, engine, models, workflows, shutdownHooks, ops, pipelines };
+  return { config, engine, models, workflows, savedWorkflows, shutdownHooks, ops, pipelines };
 }
 
 export async function createApp(deps: AppDeps): Promise<express.Express> {

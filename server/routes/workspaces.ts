@@ -20,20 +20,8 @@ export interface WorkspaceServices {
 }
 
 export function createWorkspaceServices(deps: AppDeps): WorkspaceServices {
-  const { config, workflows: store } = deps;
-  const remote = new RemoteWorkflowSource({
-    apiBaseUrl: config.apiBaseUrl,
-    timeoutMs: config.remoteWorkflowTimeoutMs,
-    cacheTtlS: config.workflowDefinitionCacheTtlS,
-  });
-  const resolver = new SavedWorkflowResolver(
-    store,
-    remote,
-    deps.engine,
-    config.persistRemoteWorkflows,
-    config.modelCacheDir,
-  );
-  return { store, remote, resolver };
+  const resolver = deps.savedWorkflows;
+  return { store: deps.workflows, remote: resolver.remote, resolver };
 }
 
 function ids(req: Request): { workspace: string; id: string } {

@@ -1,10 +1,13 @@
-// Where a predefined workflow's definition comes from (docs/roboflow-compatibility.md#saved-workflows): the `local` workspace's files, the local store; then, with an
+// The one resolver of saved workflows (docs/roboflow-compatibility.md#saved-workflows), shared by the predefined-
+// workflow routes, jobs and the engine. resolve(): the `local` workspace's files, the local store; then, with an
 // api key, the Roboflow API. Remote definitions are mirrored into the store (persistRemote) and refreshed on
 // later calls; a local save on top of a mirror makes it a local workflow that the API no longer overrides.
-import type { ExecutionEngine } from '../../engine/index.ts';
+// resolveInner(): the engine's compile-time lookup for inner workflows given by reference, the same local places
+// only (compilation is synchronous, so nothing is fetched from the API there).
+import type { ExecutionEngine, WorkflowReference } from '../../engine/index.ts';
 import { RoboflowAPIConnectionError, RoboflowAPITimeoutError } from '../../engine/index.ts';
 import { SavedWorkflowNotFoundError } from './errors.ts';
-import { checkStoreId, storeVersionOf } from './ids.ts';
+import { checkStoreId, isStoreId, storeVersionOf } from './ids.ts';
 import { LOCAL_WORKSPACE, isLocalWorkflowId, readLocalWorkflow } from './local-workflows.ts';
 import type { RemoteWorkflowSource } from './remote.ts';
 import type { WorkflowStore } from './workflow-store.ts';
@@ -19,12 +22,25 @@ export interface ResolveRequest {
 export class SavedWorkflowResolver {
   constructor(
     private readonly store: WorkflowStore,
-    private readonly remote: RemoteWorkflowSource,
-    private readonly engine: ExecutionEngine,
+    readonly remote: RemoteWorkflowSource,
+    /** Compiles mirrored definitions (to save one that does not compile as a draft). */
+    private readonly engine: Pick<ExecutionEngine, 'compile'>,
     private readonly persistRemote: boolean,
     /** MODEL_CACHE_DIR: where the `local` workspace's workflow files live. */
     private readonly modelCacheDir?: string,
   ) {}
+
+  /** Inner-workflow references at compile time: the `local` workspace's files, then this server's store. */
+  resolveInner({ workspace, id, versionId }: WorkflowReference): Record<string, unknown> | undefined {
+    if (workspace === LOCAL_WORKSPACE && this.modelCacheDir !== undefined && isLocalWorkflowId(id)) {
+      const local = readLocalWorkflow(this.modelCacheDir, id);
+      if (local) return local;
+    }
+    if (!isStoreId(workspace) || !isStoreId(id)) return undefined;
+    if (versionId === null) return this.store.definitionSync(workspace, id);
+    const version = storeVersionOf(versionId);
+    return version === undefined ? undefined : this.store.definitionSync(workspace, id, version);
+  }
 
   async resolve(workspace: string, id: string, request: ResolveRequest): Promise<Record<string, unknown>> {
     if (workspace === LOCAL_WORKSPACE && this.modelCacheDir !== undefined && isLocalWorkflowId(id)) {
