@@ -92,7 +92,7 @@ export interface ServerConfig {
   maxWorkflowSteps: number;
   /** /readiness fails while the event loop lags more than this (READINESS_MAX_EVENT_LOOP_DELAY_MS). */
   readinessMaxEventLoopDelayMs: number;
-  /** /readiness fails while more than this many image decodes wait for the pixel budget (READINESS_MAX_QUEUED). */
+  /** /readiness fails while this many image decodes (or more) wait for the pixel budget (READINESS_MAX_QUEUED). */
   readinessMaxQueued: number;
   /** Queue mode: jobs go through BullMQ on this Redis (REDIS_URL); unset = jobs run in-process. */
   redisUrl: string | undefined;

@@ -2,14 +2,17 @@
 // lags, while the libuv thread pool (where image decodes run) is stuck, and recovers by itself afterwards.
 // /healthz stays a liveness check.
 import crypto from 'node:crypto';
+import sharp from 'sharp';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type RunningServer } from '../helpers/server.ts';
-import { get } from './http.ts';
+import { get, post } from './http.ts';
 
 let server: RunningServer;
 before(async () => {
-  server = await startTestServer({ config: { readinessMaxEventLoopDelayMs: 400 } });
+  server = await startTestServer({
+    config: { readinessMaxEventLoopDelayMs: 400, decodePixelBudget: 30_000_000, readinessMaxQueued: 2 },
+  });
 });
 after(async () => {
   await server?.close();
@@ -62,5 +65,33 @@ test('a stuck worker thread pool (where decodes run) makes readiness fail', asyn
   assert.equal(answer.status, 503, JSON.stringify(answer.body));
   assert.match(answer.body.message, /worker thread pool busy/);
   await Promise.all(busy);
+  await readyAgain(3000);
+});
+
+test('decodes queued for the pixel budget past the limit make readiness fail', async () => {
+  const big = await sharp({ create: { width: 5000, height: 5000, channels: 3, background: '#000' } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
+  const body = {
+    specification: {
+      version: '1.0',
+      inputs: [{ type: 'WorkflowImage', name: 'image' }],
+      steps: [],
+      outputs: [{ type: 'JsonField', name: 'image', selector: '$inputs.image' }],
+    },
+    inputs: { image: { type: 'base64', value: big.toString('base64') } },
+  };
+  let done = false;
+  const runs = Promise.all([1, 2, 3, 4, 5].map(() => post(server, '/workflows/run', body))).finally(
+    () => (done = true),
+  );
+  let answer = await get(server, '/readiness');
+  while (answer.status === 200 && !done) {
+    await sleep(20);
+    answer = await get(server, '/readiness');
+  }
+  assert.equal(answer.status, 503, JSON.stringify(answer.body));
+  assert.match(answer.body.message, /image decodes: \d+ waiting \(limit 2\)/);
+  for (const run of await runs) assert.equal(run.status, 200);
   await readyAgain(3000);
 });
