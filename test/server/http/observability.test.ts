@@ -8,7 +8,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import parsePrometheusTextFormat, { type PrometheusFamily } from 'parse-prometheus-text-format';
 import { startTestServer, TEST_MODEL_ID, type RunningServer } from '../../helpers/server.ts';
-import { hasShared, needsShared } from '../../helpers/shared.ts';
+import { hasShared, needsShared, sharedModel } from '../../helpers/shared.ts';
+import { installModelPackage } from '../../../blocks/models/package.ts';
 import { get, post, imageBase64 } from '../http.ts';
 
 const KEY = 'sk-observability-test-key-5f1c9a';
@@ -240,5 +241,23 @@ describe('observability', () => {
     assert.ok(!text.includes('wrong-key-value-99'), 'a wrong key logged');
     assert.ok(!text.includes(png.slice(20, 60)), 'image data logged');
     if (hasShared) assert.ok(!text.includes(imageBase64('bus.jpg').slice(1000, 1040)), 'photo logged');
+  });
+});
+
+describe('model metrics', () => {
+  test('loads, evictions and loaded models under MAX_ACTIVE_MODELS=1', { skip: needsShared }, async (t) => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-metrics-models-'));
+    t.after(() => fs.rmSync(cache, { recursive: true, force: true }));
+    await installModelPackage(sharedModel('yolov8n_quantized.onnx'), 'test/1', cache);
+    await installModelPackage(sharedModel('yolo11n_int8.onnx'), 'test/2', cache);
+    const server = await startTestServer({ modelCacheDir: cache, env: { MAX_ACTIVE_MODELS: '1' } });
+    t.after(() => server.close());
+    for (const id of ['test/1', 'test/2'])
+      assert.equal((await post(server, '/model/add', { model_id: id })).status, 200);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const scrape = { families: parsePrometheusTextFormat(text), text };
+    assert.equal(total(scrape, 'sightline_model_load_duration_seconds_count', { outcome: 'ok' }), 2);
+    assert.equal(total(scrape, 'sightline_model_evictions_total'), 1);
+    assert.equal(total(scrape, 'sightline_models_loaded'), 1);
   });
 });
