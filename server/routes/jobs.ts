@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import type { AppDeps } from '../app.ts';
 import { handler } from '../respond.ts';
+import { sendError } from '../error-map.ts';
 import { validateBody } from '../validation.ts';
 import { requestApiKey } from '../api-key.ts';
 import { createWorkspaceServices } from './workspaces.ts';
@@ -103,7 +104,7 @@ export async function jobRoutes(deps: AppDeps): Promise<Router> {
       await jobs.status(id);
       const file = path.join(jobFilesDir(deps.config.dataDir, id), index, name);
       res.sendFile(file, (error) => {
-        if (error && !res.headersSent) res.status(404).json({ message: 'No such job file.' });
+        if (error && !res.headersSent) sendError(res, new JobNotFoundError('No such job file.'));
       });
     }),
   );
