@@ -22,7 +22,6 @@ export const environmentSecretsStoreV1 = defineBlock<Params>({
     shortDescription: 'Fetch secrets from environmental variables.',
     longDescription:
       'Each name in variables_storing_secrets becomes an output (lowercased) holding that environment variable of the server, or null when unset. Keeps credentials out of workflow definitions.',
-    license: 'Apache-2.0',
     ui: { section: 'advanced', icon: 'far fa-key' },
     properties: {
       variables_storing_secrets: literal(

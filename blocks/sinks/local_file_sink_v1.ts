@@ -49,7 +49,6 @@ export const localFileSinkV1 = defineBlock<Params>({
     blockType: 'sink',
     cacheable: false, // side effects (step output cache must not reuse it)
     shortDescription: 'Save data to a local file.',
-    license: 'Apache-2.0',
     ui: { section: 'data_storage', icon: 'fal fa-file' },
     properties: {
       content: selector(['string'], {
@@ -91,7 +90,6 @@ export const localFileSinkV1 = defineBlock<Params>({
       { name: 'error_status', kind: ['boolean'] },
       { name: 'message', kind: ['string'] },
     ],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   async run(p, context) {
     if (p.disable_sink || context.request.disableSinks)

@@ -188,7 +188,6 @@ export const webhookSinkV1 = defineBlock<Params>({
     blockType: 'sink',
     cacheable: false, // side effects (step output cache must not reuse it)
     shortDescription: 'Send a request to a remote API with Workflow results.',
-    license: 'Apache-2.0',
     ui: { section: 'notifications', icon: 'far fa-webhook' },
     properties: {
       url: literalOrSelector({ type: 'string' }, ['string'], {
@@ -254,7 +253,6 @@ export const webhookSinkV1 = defineBlock<Params>({
       { name: 'throttling_status', kind: ['boolean'] },
       { name: 'message', kind: ['string'] },
     ],
-    executionEngineCompatibility: '>=1.3.0,<2.0.0',
   },
   async run(p, context) {
     if (p.disable_sink || context.request.disableSinks)
