@@ -34,6 +34,8 @@ export interface FrameSourceOptions {
   /** Resume a file after this many frames (frame ids continue from it). */
   startFrame?: number;
   onEvent(event: SourceEvent): void;
+  /** Run before every connection attempt of a live source (the address policy again: DNS may have changed). */
+  beforeConnect?: () => Promise<void>;
 }
 
 const FLOAT_PROPS = new Set(['frame_width', 'frame_height', 'fps']);
@@ -160,7 +162,7 @@ export class FrameSource {
     for (let attempt = 0; !this.#stopped; attempt++) {
       this.#setState(attempt === 0 ? 'INITIALISING' : 'RESTARTING');
       const before = this.framesDecoded;
-      const outcome = await this.#decodeOnce();
+      const outcome = await this.#checkThenDecode();
       if (this.#stopped) break;
       if (!this.isLive) {
         if (outcome.ok || this.framesDecoded > 0) {
@@ -220,6 +222,15 @@ export class FrameSource {
     args.push('-i', this.spec.input, '-map', '0:v:0', '-an', '-sn', '-f', 'image2pipe', '-c:v', 'ppm');
     args.push('-pix_fmt', 'rgb24', 'pipe:1');
     return args;
+  }
+
+  async #checkThenDecode(): Promise<{ ok: boolean; reason: string }> {
+    try {
+      await this.options.beforeConnect?.();
+    } catch (error) {
+      return { ok: false, reason: (error as Error).message };
+    }
+    return this.#decodeOnce();
   }
 
   /** One ffmpeg run (read on a worker thread) until it exits; frames go to the buffer. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { ExecutionEngine, InterfaceDescription } from '../engine/index.ts';
 import { PipelineInvalidPayloadError, PipelineNotFoundError } from './errors.ts';
 import { Pipeline, type PipelineSettings } from './pipeline.ts';
-import { resolveSources, type SourcePolicy } from './sources.ts';
+import { resolveSource, resolveSources, type SourcePolicy, type SourceSpec } from './sources.ts';
 
 export interface ManagerOptions {
   engine: ExecutionEngine;
@@ -77,6 +77,7 @@ export class PipelineManager {
       outputKinds(this.options.engine, request.definition),
       specs,
       settings,
+      (spec) => recheckSource(spec, this.options.sourcePolicy),
     );
     this.#pipelines.set(pipeline.id, pipeline);
     pipeline.start();
@@ -162,4 +163,9 @@ function outputKinds(engine: ExecutionEngine, definition: Record<string, unknown
   } catch {
     return {};
   }
+}
+
+/** A stream URL is checked again before every (re)connection: its name may resolve elsewhere by now. */
+async function recheckSource(spec: SourceSpec, policy: SourcePolicy): Promise<void> {
+  if (spec.kind === 'stream') await resolveSource(spec.reference, policy, 'video_reference');
 }

@@ -87,6 +87,8 @@ export class Pipeline {
     readonly outputKinds: InterfaceDescription['outputs'],
     specs: SourceSpec[],
     readonly settings: PipelineSettings,
+    /** Checks a live source again before each connection (the manager's address policy). */
+    beforeConnect?: (spec: SourceSpec) => Promise<void>,
   ) {
     const onEvent = (e: SourceEvent) => this.#log.add(e);
     this.sources = specs.map((spec, i) => {
@@ -105,6 +107,7 @@ export class Pipeline {
         properties: settings.videoSourceProperties,
         startFrame: settings.startFrames?.[i],
         onEvent,
+        beforeConnect: live && beforeConnect ? () => beforeConnect(spec) : undefined,
       });
     });
     this.#latency = this.sources.map(() => new LatencyWindow());
