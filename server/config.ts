@@ -217,6 +217,7 @@ function secretsSettings(allowed: string[], env: NodeJS.ProcessEnv) {
   };
 }
 
+// Long on purpose: the settings table, one line per variable, read through the one parser.
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
   const read = envReader(env);
   const dataDir = path.resolve(overrides.dataDir ?? read.string('SIGHTLINE_DATA_DIR', './data')!);
