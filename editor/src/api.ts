@@ -21,11 +21,15 @@ const client = createClient({ apiKey: accessKey });
 /** Through the typed client; a 401 asks for the server's access key once and retries. */
 async function call<T>(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   for (let attempt = 0; ; attempt++) {
+    const keyUsed = accessKey();
     try {
       return await client.request<T>(method, url, body, signal);
     } catch (error) {
       if (!(error instanceof SightlineError)) throw error;
-      if (error.status === 401 && attempt < 3 && (await askForAccessKey(error.message))) continue;
+      if (error.status === 401 && attempt < 3) {
+        // A key entered while this request was under way: retry with it before asking again.
+        if (accessKey() !== keyUsed || (await askForAccessKey(error.message))) continue;
+      }
       throw new ApiError(error.status, error.body);
     }
   }
