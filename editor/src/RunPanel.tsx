@@ -9,6 +9,7 @@ import { RunProgress } from './run-state/RunProgress.tsx';
 import { StepOutputs } from './StepOutputs.tsx';
 import { ResultVisuals } from './result-visuals.tsx';
 import { ResultValues } from './result-values.tsx';
+import { effectiveDefinition } from '../model/canvas-extras.ts';
 import { JsonTree } from './results.tsx';
 import { store, useStore } from './store.ts';
 import { placeErrors } from '../model/validation.ts';
@@ -63,7 +64,11 @@ export function RunPanel(props: { onClose: () => void }) {
     setResult(null);
     try {
       // Over the run channel: nodes show their state as steps run, unchanged steps come from the server's cache.
-      const view = await liveRun.run({ definition: s.doc.definition, inputs: payload, inputImages: inputFiles() });
+      const view = await liveRun.run({
+        definition: effectiveDefinition(s.doc.definition, s.doc.layout, s.catalog),
+        inputs: payload,
+        inputImages: inputFiles(),
+      });
       setResult(view.outputs ?? []);
     } catch (err) {
       if (err instanceof ApiError && err.status === 0 && liveRun.view?.running) return; // replaced by a newer run
