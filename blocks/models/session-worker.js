@@ -24,8 +24,17 @@ parentPort.on('message', async (message) => {
       for (const [name, t] of Object.entries(message.feeds)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
       const results = await session.run(feeds);
       const outputs = {};
-      for (const [name, t] of Object.entries(results)) outputs[name] = { type: t.type, dims: t.dims, data: t.data };
-      parentPort.postMessage({ id: message.id, outputs });
+      const buffers = [];
+      for (const [name, t] of Object.entries(results)) {
+        outputs[name] = { type: t.type, dims: t.dims, data: t.data };
+        if (t.data?.buffer instanceof ArrayBuffer) buffers.push(t.data.buffer);
+      }
+      // Outputs are fresh per run: hand their memory over instead of copying it, when onnxruntime's buffers allow.
+      try {
+        parentPort.postMessage({ id: message.id, outputs }, [...new Set(buffers)]);
+      } catch {
+        parentPort.postMessage({ id: message.id, outputs });
+      }
     } catch (error) {
       parentPort.postMessage({ id: message.id, error: error?.message ?? String(error) });
     }
