@@ -298,6 +298,9 @@ export function disconnect(doc: EditorDocument, edge: GraphEdge): EditorDocument
   return value === edge.selector ? setStepProperty(doc, step.name, edge.property, undefined) : doc;
 }
 
+/** New positions; whatever else a layout entry holds (note text, collapsed/bypass flags) is kept. */
 export function moveNodes(doc: EditorDocument, positions: LayoutMap): EditorDocument {
-  return { definition: doc.definition, layout: { ...doc.layout, ...positions } };
+  const layout = { ...doc.layout };
+  for (const [id, p] of Object.entries(positions)) layout[id] = { ...layout[id], ...p };
+  return { definition: doc.definition, layout };
 }

@@ -1,12 +1,13 @@
 // The editor shell: top bar, palette | canvas | properties, run panel, message bar, dialogs, keyboard
 // shortcuts, block catalog loading and debounced live validation.
 import { ReactFlowProvider } from '@xyflow/react';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { BlockCatalog } from '../model/catalog.ts';
 import { copySteps, isStepClipboard, pasteSteps, type StepClipboard } from '../model/clipboard.ts';
 import { removeNodes } from '../model/edit.ts';
 import { parseNodeId } from '../model/graph.ts';
 import { NO_ERRORS, placeErrors } from '../model/validation.ts';
+import { effectiveDefinition } from '../model/canvas-extras.ts';
 import { UqlLanguage } from '../model/uql-language.ts';
 import { api, ApiError } from './api.ts';
 import { Canvas, canvasActions } from './Canvas.tsx';
@@ -47,13 +48,18 @@ function useCatalog() {
 function useLiveValidation() {
   const s = useStore();
   const definition = s.doc.definition;
+  // Bypassed steps are left out of what is validated (the same object when nothing is bypassed).
+  const effective = useMemo(
+    () => effectiveDefinition(definition, s.doc.layout, s.catalog),
+    [definition, s.doc.layout, s.catalog],
+  );
   useEffect(() => {
     const abort = new AbortController();
     const timer = setTimeout(async () => {
       store.validating = true;
       store.changed();
       try {
-        await api.validate(definition, abort.signal);
+        await api.validate(effective, abort.signal);
         store.errors = NO_ERRORS;
       } catch (err) {
         if (abort.signal.aborted) return;
@@ -70,7 +76,7 @@ function useLiveValidation() {
       clearTimeout(timer);
       abort.abort();
     };
-  }, [definition]);
+  }, [effective]); // eslint-disable-line react-hooks/exhaustive-deps
 }
 
 let clipboard: StepClipboard | null = null;

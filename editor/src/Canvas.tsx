@@ -23,7 +23,11 @@ import type { LooseWire } from '../model/wire-in.ts';
 import { autoLayout } from '../model/layout.ts';
 import { estimatedSizes } from '../model/node-size.ts';
 import { nodeTypeOf, nodeTypes, type GraphNodeData } from './nodes.tsx';
+import { GroupNode, NoteNode, type ExtraNodeData } from './extra-nodes.tsx';
+import { canvasExtras } from '../model/canvas-extras.ts';
 import { store, useStore } from './store.ts';
+
+const allNodeTypes = { ...nodeTypes, wfNote: NoteNode, wfGroup: GroupNode };
 
 export const DRAG_BLOCK = 'application/x-sightline-block';
 export const DRAG_INPUT = 'application/x-sightline-input';
@@ -35,6 +39,9 @@ export const canvasActions = {
   deleteSelectedEdges: () => false as boolean,
   centerPosition: () => ({ x: 0, y: 0 }),
   reveal: (_id: string) => {},
+  visibleRect: () => ({ x: 0, y: 0, width: 800, height: 600 }),
+  measured: (_id: string): { width: number; height: number } | null => null,
+  nodes: (): Node[] => [],
 };
 
 export function Canvas(props: {
@@ -43,7 +50,7 @@ export function Canvas(props: {
   const s = useStore();
   const flow = useReactFlow();
   const graph = s.graph;
-  const [nodes, setNodes] = useState<Node<GraphNodeData>[]>([]);
+  const [nodes, setNodes] = useState<Node<GraphNodeData | ExtraNodeData>[]>([]);
   const selectedEdges = useRef<string[]>([]);
   // Edges are derived from the definition, so their selection is kept here (clicking a wire selects it).
   const [edgeSelection, setEdgeSelection] = useState<string[]>([]);
@@ -52,16 +59,31 @@ export function Canvas(props: {
   useEffect(() => {
     setNodes((prev) => {
       const byId = new Map(prev.map((n) => [n.id, n]));
-      return graph.nodes.map((g) => ({
-        ...(byId.get(g.id) ?? {}),
-        id: g.id,
-        type: nodeTypeOf[g.kind],
-        position: g.position,
-        data: { node: g },
-        selected: s.selection.includes(g.id),
+      // Groups first (drawn behind), then the workflow's nodes, then sticky notes.
+      const extras = canvasExtras(s.doc.layout).map((x) => ({
+        ...(byId.get(x.id) ?? {}),
+        id: x.id,
+        type: x.kind === 'note' ? 'wfNote' : 'wfGroup',
+        position: { x: x.meta.x, y: x.meta.y },
+        data: { id: x.id, meta: x.meta },
+        style: { width: x.meta.width, height: x.meta.height },
+        zIndex: x.kind === 'group' ? -1 : 1,
+        selected: s.selection.includes(x.id),
       }));
+      return [
+        ...extras.filter((x) => x.type === 'wfGroup'),
+        ...graph.nodes.map((g) => ({
+          ...(byId.get(g.id) ?? {}),
+          id: g.id,
+          type: nodeTypeOf[g.kind],
+          position: g.position,
+          data: { node: g },
+          selected: s.selection.includes(g.id),
+        })),
+        ...extras.filter((x) => x.type === 'wfNote'),
+      ];
     });
-  }, [graph, s.selection]);
+  }, [graph, s.selection, s.doc.layout]);
 
   const edges: Edge[] = useMemo(
     () =>
@@ -91,7 +113,7 @@ export function Canvas(props: {
   }, []);
 
   const onNodesChange = useCallback(
-    (changes: NodeChange<Node<GraphNodeData>>[]) => {
+    (changes: NodeChange<Node<GraphNodeData | ExtraNodeData>>[]) => {
       setNodes((nds) => applyNodeChanges(changes, nds));
       const moved: Record<string, { x: number; y: number }> = {};
       for (const c of changes)
@@ -182,18 +204,30 @@ export function Canvas(props: {
         ? flow.screenToFlowPosition({ x: r.left + r.width / 2 - 110, y: r.top + r.height / 2 - 60 })
         : { x: 0, y: 0 };
     };
+    canvasActions.nodes = () => flow.getNodes();
+    canvasActions.measured = (id: string) => {
+      const m = flow.getNode(id)?.measured;
+      return m?.width && m.height ? { width: m.width, height: m.height } : null;
+    };
+    canvasActions.visibleRect = () => {
+      const r = wrapper.current?.getBoundingClientRect();
+      if (!r) return { x: 0, y: 0, width: 800, height: 600 };
+      const a = flow.screenToFlowPosition({ x: r.left + 20, y: r.top + 20 });
+      const b = flow.screenToFlowPosition({ x: r.right - 20, y: r.bottom - 20 });
+      return { x: a.x, y: a.y, width: b.x - a.x, height: b.y - a.y };
+    };
     canvasActions.reveal = (id: string) => {
       // Once drawn, bring a node that landed (partly) outside the visible canvas into view.
       setTimeout(() => {
         const node = flow.getNode(id);
         const r = wrapper.current?.getBoundingClientRect();
         if (!node || !r) return;
-        const w = node.measured?.width ?? 220;
-        const h = node.measured?.height ?? 160;
+        const w = node.measured?.width ?? 280;
+        const h = node.measured?.height ?? 240;
         const a = flow.flowToScreenPosition(node.position);
         const b = flow.flowToScreenPosition({ x: node.position.x + w, y: node.position.y + h });
         if (a.x < r.left || a.y < r.top || b.x > r.right || b.y > r.bottom) canvasActions.fitView();
-      }, 60);
+      }, 200);
     };
   }, [flow]);
 
@@ -232,7 +266,7 @@ export function Canvas(props: {
       <ReactFlow
         nodes={nodes}
         edges={edges}
-        nodeTypes={nodeTypes}
+        nodeTypes={allNodeTypes}
         onNodesChange={onNodesChange}
         onSelectionChange={onSelectionChange}
         onConnect={onConnect}

@@ -3,22 +3,16 @@
 import { useMemo, useState, type DragEvent } from 'react';
 import type { BlockInfo, BlockLine } from '../model/catalog.ts';
 import { hitName, searchBlocks, type SearchHit } from '../model/search.ts';
+import { addExtra } from '../model/canvas-extras.ts';
+import { freeSpot } from '../model/placement.ts';
 import type { JsonObject } from '../model/types.ts';
 import { addInput, addOutput, addStep } from '../model/edit.ts';
 import { DRAG_BLOCK, DRAG_INPUT, canvasActions } from './Canvas.tsx';
 import { store, useStore } from './store.ts';
 
-/** The free grid cell nearest the canvas centre (node-sized cells), so added blocks never land on others. */
+/** The free place nearest the middle of the visible canvas, so added nodes never land on others. */
 function freeCenterSpot(layout: Record<string, { x: number; y: number }>): { x: number; y: number } {
-  const center = canvasActions.centerPosition();
-  const taken = Object.values(layout);
-  const cells: Array<{ x: number; y: number; d: number }> = [];
-  for (let col = -3; col <= 3; col++)
-    for (let row = -3; row <= 3; row++)
-      cells.push({ x: center.x + col * 260, y: center.y + row * 190, d: Math.hypot(col * 1.4, row) });
-  cells.sort((a, b) => a.d - b.d);
-  const free = cells.find((c) => !taken.some((p) => Math.abs(p.x - c.x) < 240 && Math.abs(p.y - c.y) < 170));
-  return free ? { x: free.x, y: free.y } : center;
+  return freeSpot(store.graph, store.catalog, layout, canvasActions.visibleRect(), undefined, canvasActions.measured);
 }
 
 export function addBlockAtCenter(type: string, properties?: JsonObject, name?: string): void {
@@ -27,6 +21,7 @@ export function addBlockAtCenter(type: string, properties?: JsonObject, name?: s
     store.select([`step:${added.name}`]);
     return added.doc;
   });
+  if (store.selection[0]) canvasActions.reveal(store.selection[0]);
 }
 
 function InputItem(props: { type: string; label: string; hint: string; testid: string }) {
@@ -190,6 +185,22 @@ export function Palette() {
             >
               <div className="palette-item-name">Output</div>
               <div className="palette-item-desc">Returns a step output in the response</div>
+            </div>
+            <div
+              className="palette-item palette-input palette-extra"
+              data-testid="palette-note"
+              onClick={() => store.apply((d) => addExtra(d, 'note', freeCenterSpot(d.layout)))}
+            >
+              <div className="palette-item-name">Sticky note</div>
+              <div className="palette-item-desc">Text on the canvas (kept with the workflow, not in its JSON)</div>
+            </div>
+            <div
+              className="palette-item palette-input palette-extra"
+              data-testid="palette-group"
+              onClick={() => store.apply((d) => addExtra(d, 'group', freeCenterSpot(d.layout)))}
+            >
+              <div className="palette-item-name">Group</div>
+              <div className="palette-item-desc">A labelled frame to put nodes in</div>
             </div>
           </section>
         )}

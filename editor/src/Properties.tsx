@@ -16,6 +16,7 @@ import { uqlPropertyRole } from '../model/uql-language.ts';
 import { asEntries } from '../model/entries.ts';
 import { store, useStore } from './store.ts';
 import { ModelPicker } from './model-picker.tsx';
+import { patchLayoutEntry, stepFlags } from '../model/canvas-extras.ts';
 
 function sourcesFor(
   def: WorkflowDefinition,
@@ -188,6 +189,33 @@ function PropertyField(props: { step: StepDef; prop: PropertyInfo; error?: strin
   );
 }
 
+/** Collapse (draw the node small) and bypass (leave the step out of what is validated, run and exported). */
+function StepToggles({ step }: { step: string }) {
+  const s = useStore();
+  const flags = stepFlags(s.doc.layout, step);
+  const id = `step:${step}`;
+  return (
+    <span className="step-toggles">
+      <button
+        className={`chip chip-button ${flags.collapsed ? 'on' : ''}`}
+        title="Draw this node small"
+        data-testid="toggle-collapse"
+        onClick={() => store.apply((d) => patchLayoutEntry(d, id, { collapsed: !flags.collapsed }))}
+      >
+        collapse
+      </button>
+      <button
+        className={`chip chip-button ${flags.bypass ? 'on' : ''}`}
+        title="Leave this step out when validating, running and exporting; what used its outputs takes its input instead"
+        data-testid="toggle-bypass"
+        onClick={() => store.apply((d) => patchLayoutEntry(d, id, { bypass: !flags.bypass }))}
+      >
+        bypass
+      </button>
+    </span>
+  );
+}
+
 function StepPanel({ step }: { step: StepDef }) {
   const s = useStore();
   const block = s.catalog.get(step.type);
@@ -198,6 +226,7 @@ function StepPanel({ step }: { step: StepDef }) {
     <div data-testid="properties-step">
       <div className="panel-title">
         <div>{block?.name ?? 'Unknown block'}</div>
+        <StepToggles step={step.name} />
         {block && (
           <button className="link-button" onClick={() => setShowDocs(!showDocs)}>
             {showDocs ? 'hide docs' : 'docs'}

@@ -1,6 +1,8 @@
 // Comforts: light/dark theme (follows the system until toggled), a ready snippet that runs the saved
 // workflow (curl, Python inference_sdk, JavaScript fetch), and the canvas exported as a PNG.
+import { getNodesBounds, getViewportForBounds } from '@xyflow/react';
 import { toPng } from 'html-to-image';
+import { canvasActions } from './Canvas.tsx';
 import { useEffect, useState } from 'react';
 import { inputKinds } from '../model/kinds.ts';
 import { Modal } from './dialogs.tsx';
@@ -110,16 +112,25 @@ function SnippetDialog(props: { onClose: () => void }) {
   );
 }
 
-/** The canvas (nodes and wires, without the controls) as a PNG download. */
+/** The whole graph (every node and wire, not only what is in view) as a PNG download. */
 export async function exportPng(): Promise<string | null> {
-  const el = document.querySelector('.react-flow') as HTMLElement | null;
-  if (!el) return null;
+  const viewport = document.querySelector('.react-flow__viewport') as HTMLElement | null;
+  const nodes = canvasActions.nodes();
+  if (!viewport || !nodes.length) return null;
+  const bounds = getNodesBounds(nodes);
+  const width = Math.min(4000, Math.max(400, Math.round(bounds.width + 80)));
+  const height = Math.min(4000, Math.max(300, Math.round(bounds.height + 80)));
+  const fit = getViewportForBounds(bounds, width, height, 0.2, 2, 0.05);
   const bg = getComputedStyle(document.documentElement).getPropertyValue('--bg').trim() || '#ffffff';
-  const url = await toPng(el, {
+  const url = await toPng(viewport, {
     backgroundColor: bg,
-    filter: (node) =>
-      !(node instanceof HTMLElement) ||
-      !['react-flow__controls', 'react-flow__minimap', 'react-flow__panel'].some((c) => node.classList.contains(c)),
+    width,
+    height,
+    style: {
+      width: `${width}px`,
+      height: `${height}px`,
+      transform: `translate(${fit.x}px, ${fit.y}px) scale(${fit.zoom})`,
+    },
   });
   const a = document.createElement('a');
   a.href = url;

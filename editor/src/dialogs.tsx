@@ -14,6 +14,7 @@ import { api, ApiError, workflowItems, type WorkflowVersion } from './api.ts';
 import { canvasActions } from './Canvas.tsx';
 import { store, useStore } from './store.ts';
 import { confirmDiscard } from './session.tsx';
+import { effectiveDefinition, isExtraId } from '../model/canvas-extras.ts';
 
 export function Modal(props: {
   title: string;
@@ -46,8 +47,10 @@ export function Modal(props: {
 export function documentFor(definition: WorkflowDefinition, layout: LayoutMap | null | undefined): EditorDocument {
   const graph = definitionToGraph(definition, {}, store.catalog);
   const saved = Object.fromEntries(graph.nodes.filter((n) => layout?.[n.id]).map((n) => [n.id, layout![n.id]]));
-  if (Object.keys(saved).length === graph.nodes.length) return { definition, layout: saved };
-  return { definition, layout: { ...autoLayout(graph, estimatedSizes(graph, store.catalog)), ...saved } };
+  // Sticky notes and groups travel in the layout too.
+  const extras = Object.fromEntries(Object.entries(layout ?? {}).filter(([id]) => isExtraId(id)));
+  if (Object.keys(saved).length === graph.nodes.length) return { definition, layout: { ...saved, ...extras } };
+  return { definition, layout: { ...autoLayout(graph, estimatedSizes(graph, store.catalog)), ...saved, ...extras } };
 }
 
 function parseDefinition(text: string): WorkflowDefinition {
@@ -64,7 +67,8 @@ function parseDefinition(text: string): WorkflowDefinition {
 
 export function FilesDialog(props: { onClose: () => void }) {
   const s = useStore();
-  const exported = JSON.stringify(s.doc.definition, null, 2);
+  // Bypassed steps are left out of the exported definition.
+  const exported = JSON.stringify(effectiveDefinition(s.doc.definition, s.doc.layout, s.catalog), null, 2);
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const importText = (t: string) => {

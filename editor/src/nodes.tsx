@@ -9,6 +9,7 @@ import { checkConnection, inputKinds } from '../model/kinds.ts';
 import { inputMeta, visiblePorts } from '../model/node-size.ts';
 import type { InputDef, OutputDef, StepDef } from '../model/types.ts';
 import { useStore } from './store.ts';
+import { stepFlags } from '../model/canvas-extras.ts';
 import { NodeRunBadge, useRunClass } from './run-state/NodeRunBadge.tsx';
 
 export type GraphNodeData = { node: GraphNode };
@@ -68,16 +69,20 @@ export function StepNode({ data, selected }: NodeProps & { data: GraphNodeData }
   const isFlow = block?.properties.some((p) => p.selector?.selectedElement === 'step');
   // `$steps.x.*` outputs leave from an "all outputs" port.
   const wildcard = store.graph.edges.some((e) => e.source === node.id && e.sourceHandle === '*');
+  const flags = stepFlags(store.doc.layout, node.name);
   const runClass = useRunClass(node.name);
   return (
     <div
       className={`node step-node family-${block?.family ?? 'unknown'} ${selected ? 'selected' : ''} ${errors.length ? 'has-error' : ''} ${runClass}`}
       data-testid={`node-step-${node.name}`}
+      data-collapsed={flags.collapsed || undefined}
+      data-bypass={flags.bypass || undefined}
     >
       <Handle type="target" position={Position.Top} id={FLOW_TARGET} className="handle handle-flow" />
       <div className="node-head">
         <span className="family-chip">{block ? block.family.replace(/_/g, ' ') : 'unknown block'}</span>
         <span className="node-title">{block?.name ?? step.type}</span>
+        {flags.bypass && <span className="bypass-chip">bypassed</span>}
       </div>
       <div className="node-name">{node.name}</div>
       <div className="ports">
