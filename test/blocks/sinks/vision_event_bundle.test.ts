@@ -22,7 +22,9 @@ async function untar(file: string): Promise<Map<string, Buffer>> {
   await new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('data', (c: unknown) => {
+        chunks.push(c as Buffer);
+      });
       stream.on('end', () => {
         members.set(header.name, Buffer.concat(chunks));
         next();
