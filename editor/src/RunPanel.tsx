@@ -7,6 +7,7 @@ import { ApiError } from './api.ts';
 import { liveRun } from './run-state/live-run.ts';
 import { RunProgress } from './run-state/RunProgress.tsx';
 import { StepOutputs } from './StepOutputs.tsx';
+import { LiveSource } from './run-state/LiveSource.tsx';
 import { ResultVisuals } from './result-visuals.tsx';
 import { ResultValues } from './result-values.tsx';
 import { effectiveDefinition } from '../model/canvas-extras.ts';
@@ -88,6 +89,20 @@ export function RunPanel(props: { onClose: () => void }) {
   };
 
   const firstImageInput = inputs.find(isImageInput);
+  /** Parameter inputs as sent (video frames bring their own image). */
+  const parameterValues = () => {
+    const out: Record<string, unknown> = {};
+    for (const input of inputs) {
+      const text = params[input.name];
+      if (isImageInput(input) || text === undefined || text === '') continue;
+      try {
+        out[input.name] = JSON.parse(text);
+      } catch {
+        out[input.name] = text;
+      }
+    }
+    return out;
+  };
   const inputFiles = () => (firstImageInput ? (images[firstImageInput.name]?.files ?? []).map((f) => f.dataUrl) : []);
   const inputSrc = (i: number): string | null => {
     const files = firstImageInput ? images[firstImageInput.name]?.files : undefined;
@@ -139,6 +154,7 @@ export function RunPanel(props: { onClose: () => void }) {
                   <img key={f.name} src={f.dataUrl} alt={f.name} title={f.name} />
                 ))}
               </div>
+              <LiveSource input={input.name} otherInputs={parameterValues} onResult={setResult} onError={setError} />
             </div>
           ) : (
             <div className="field" key={input.name}>

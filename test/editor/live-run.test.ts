@@ -4,6 +4,10 @@
 // events agree). Screenshots go to test-output/editor/ (live-*.png).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { needsChromium, openBrowserPage, runOnImage } from './browser.ts';
 import { needsShared, sharedImage } from '../helpers/shared.ts';
@@ -136,4 +140,64 @@ test('"Run to here" on the crop node runs only its ancestors', { skip }, async (
   );
   assert.equal(await page.getByTestId('node-run-visualize').getAttribute('data-status'), 'skipped');
   await shot('05-run-to-here');
+});
+
+test('a video file as the input: frames run one after another, nodes update, pause and stop', { skip }, async () => {
+  // bus.jpg held for 30 s as a VP8 video (what Chromium plays without proprietary codecs).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-live-'));
+  const video = path.join(dir, 'bus.webm');
+  try {
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-loop',
+      '1',
+      '-i',
+      sharedImage('bus.jpg'),
+      '-t',
+      '3',
+      '-r',
+      '10',
+      '-vf',
+      'scale=640:-2',
+      '-c:v',
+      'libvpx',
+      '-b:v',
+      '1M',
+      '-y',
+      video,
+    ]);
+    const before = frames.messages.filter((m) => m.type === 'result').length;
+    await page.getByTestId('live-file-image').setInputFiles(video);
+    const status = page.getByTestId('live-status');
+    await status.waitFor();
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="live-status"]')?.getAttribute('data-frames')) >= 2,
+      undefined,
+      { timeout: 60_000 },
+    );
+    const results = frames.messages.filter((m) => m.type === 'result').slice(before);
+    assert.ok(results.length >= 2, `${results.length} frames ran`);
+    // Each frame is a new image: everything runs again (nothing from the cache), with video metadata.
+    const last = frames.ofRun(results.at(-1)!.run_id);
+    assert.deepEqual(
+      last
+        .filter((m) => m.type === 'step_finished' && !m.cached)
+        .map((m) => m.step)
+        .sort(),
+      [...STEPS].sort(),
+    );
+    // Generous: on a loaded machine the page is busy decoding and drawing every frame's outputs.
+    await page.getByTestId('live-pause').click({ timeout: 90_000 });
+    assert.match(await status.innerText(), /paused/);
+    // The frame in flight finishes; then every node shows it.
+    await page.locator('[data-testid="run-progress"][data-running="no"]').waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByTestId('node-run-visualize').getAttribute('data-status'), 'done');
+    await page.getByTestId('node-thumb-visualize').waitFor();
+    await shot('06-video');
+    await page.getByTestId('live-stop').click();
+    await status.waitFor({ state: 'detached' });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

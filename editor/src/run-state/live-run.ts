@@ -15,6 +15,10 @@ export interface RunRequest {
   /** Input images as data URLs per batch index (detections of index [i] are drawn on image i). */
   inputImages: string[];
   runTo?: string;
+  /** Reuse unchanged steps from the server's cache (default true; off for video frames, each one new). */
+  reuse?: boolean;
+  /** Longest side of image previews (default 480). */
+  previewSize?: number;
 }
 
 class LiveRun {
@@ -94,7 +98,7 @@ class LiveRun {
       this.#socket?.close();
       this.#socket = null;
     }
-    this.last = { ...request, runTo: undefined };
+    this.last = { ...request, runTo: undefined, reuse: undefined };
     const runId = `r${++this.#counter}`;
     const names = request.definition.steps.map((s) => s.name);
     this.view = newRun(runId, names);
@@ -109,8 +113,8 @@ class LiveRun {
           specification: request.definition,
           inputs: request.inputs,
           previews: true,
-          preview_size: 480,
-          reuse_outputs: true,
+          preview_size: request.previewSize ?? 480,
+          reuse_outputs: request.reuse ?? true,
           ...(request.runTo ? { run_to: request.runTo } : {}),
         }),
       );
