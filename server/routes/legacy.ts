@@ -25,6 +25,11 @@ const RESERVED_FIRST_SEGMENTS = new Set([
   'static',
   'favicon.ico',
   'robots.txt',
+  // Other features' own routes (`/jobs/{id}`, `/inference_pipelines/{id}`...) are never model ids.
+  'jobs',
+  'inference_pipelines',
+  'metrics',
+  'docs',
 ]);
 
 /** Roboflow project slugs (letters, digits, `-`, `_`) and numeric versions: anything else is not a model. */
