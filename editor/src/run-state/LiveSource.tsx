@@ -2,6 +2,7 @@
 // run channel at a time (a frame arriving while one runs is skipped), with video metadata so trackers and other
 // stateful blocks see one video. Nodes and the run panel update with every frame; pause and stop.
 import { useEffect, useRef, useState } from 'react';
+import { effectiveDefinition } from '../../model/canvas-extras.ts';
 import { ApiError } from '../api.ts';
 import { store } from '../store.ts';
 import { liveRun } from './live-run.ts';
@@ -56,7 +57,8 @@ export function LiveSource(props: {
       frame++;
       try {
         const view = await liveRun.run({
-          definition: store.doc.definition,
+          // Bypassed steps left out, as the run button does.
+          definition: effectiveDefinition(store.doc.definition, store.doc.layout, store.catalog),
           inputs: {
             ...props.otherInputs(),
             [props.input]: {

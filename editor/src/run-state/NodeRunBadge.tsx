@@ -1,6 +1,7 @@
 // What a step node shows about the live run: its state (queued, running, done with duration, unchanged, skipped,
 // failed with the error in place), a thumbnail of its first image output, and "Run to here".
 import { durationText, firstImage, skipText, type StepRunState } from '../../model/run-events.ts';
+import { effectiveDefinition } from '../../model/canvas-extras.ts';
 import { placeErrors } from '../../model/validation.ts';
 import { ApiError } from '../api.ts';
 import { store } from '../store.ts';
@@ -28,7 +29,8 @@ export async function runToHere(step: string): Promise<void> {
     store.say('Open ▶ Run, give the inputs and run once; then "Run to here" reuses them.', 'info');
     return;
   }
-  const definition = store.doc.definition;
+  // Bypassed steps left out, as the run button does.
+  const definition = effectiveDefinition(store.doc.definition, store.doc.layout, store.catalog);
   try {
     const view = await liveRun.run({ ...last, definition, runTo: step });
     const ran = Object.values(view.steps).filter((s) => s.status === 'done').length;
