@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import type { RawFrame } from './ffmpeg.ts';
-import type { DecoderMessage, DecoderWorkerData } from './decoder-worker.ts';
+import type { DecoderCommand, DecoderMessage, DecoderWorkerData } from './decoder-worker.ts';
 import { FrameBuffer, RateMeter, type ConsumptionStrategy, type FillingStrategy, type Frame } from './frame-buffer.ts';
 import type { SourceSpec } from './sources.ts';
 
@@ -62,6 +62,8 @@ export class FrameSource {
   declaredFps: number | null;
   readonly decodedRate = new RateMeter(100);
   #process: DecoderHandle | undefined;
+  #worker: Worker | undefined;
+  #attempt: ((result: { ok: boolean; reason: string }) => void) | undefined;
   #pending: Frame[] = [];
   #stopped = false;
   #muted = false;
@@ -143,6 +145,8 @@ export class FrameSource {
         this.#setState('ERROR');
       })
       .finally(() => {
+        void this.#worker?.terminate();
+        this.#worker = undefined;
         clearInterval(this.#watchdog);
         this.#resolveDone();
         this.buffer.wake();
@@ -233,17 +237,54 @@ export class FrameSource {
     return this.#decodeOnce();
   }
 
-  /** One ffmpeg run (read on a worker thread) until it exits; frames go to the buffer. */
-  async #decodeOnce(): Promise<{ ok: boolean; reason: string }> {
-    const data: DecoderWorkerData = { args: this.#ffmpegArgs(), wait: this.buffer.filling === 'WAIT', inFlight: 2 };
+  /** The source's decoder thread, started once and reused by every connection attempt. */
+  #ensureWorker(): Worker {
+    if (this.#worker) return this.#worker;
+    const data: DecoderWorkerData = { wait: this.buffer.filling === 'WAIT', inFlight: 2 };
     const worker = new Worker(DECODER, { workerData: data });
-    let exited!: (result: { ok: boolean; reason: string }) => void;
-    const outcome = new Promise<{ ok: boolean; reason: string }>((r) => (exited = r));
+    worker.on('message', (message: DecoderMessage) => this.#onDecoderMessage(worker, message));
+    const failed = (reason: string) => {
+      if (this.#worker === worker) this.#worker = undefined;
+      this.#attempt?.({ ok: false, reason });
+    };
+    worker.once('error', (error: Error) => failed(`decoder failed: ${error.message}`));
+    worker.once('exit', () => failed('decoder stopped'));
+    this.#worker = worker;
+    return worker;
+  }
+
+  #onDecoderMessage(worker: Worker, message: DecoderMessage): void {
+    if (message.type === 'pid') {
+      if (this.#process) this.#process.pid = message.pid;
+    } else if (message.type === 'frame') {
+      worker.postMessage({ type: 'ack' });
+      this.#onRaw(message);
+    } else if (message.type === 'dropped') {
+      // Frames the worker replaced with newer ones while we were busy: gaps in frame ids, as Roboflow's drops.
+      this.frameId += message.count;
+      this.framesDecoded += message.count;
+      this.buffer.dropped += message.count;
+    } else if (message.type === 'exit') {
+      let result: { ok: boolean; reason: string };
+      if (message.parseError) result = { ok: false, reason: message.parseError };
+      else if (message.code === 0) result = { ok: true, reason: '' };
+      else {
+        const how = message.signal ? `ffmpeg killed by ${message.signal}` : `ffmpeg exited with code ${message.code}`;
+        result = { ok: false, reason: message.reason || how };
+      }
+      this.#attempt?.(result);
+    }
+  }
+
+  /** One ffmpeg run (read on the decoder thread) until it exits; frames go to the buffer. */
+  async #decodeOnce(): Promise<{ ok: boolean; reason: string }> {
+    const worker = this.#ensureWorker();
+    const outcome = new Promise<{ ok: boolean; reason: string }>((resolve) => (this.#attempt = resolve));
     const handle: DecoderHandle = {
       worker,
       pid: undefined,
       stop: async () => {
-        worker.postMessage({ type: 'stop' });
+        worker.postMessage({ type: 'stop' } satisfies DecoderCommand);
         const timer = setTimeout(() => void worker.terminate(), 2000);
         await outcome;
         clearTimeout(timer);
@@ -251,32 +292,9 @@ export class FrameSource {
     };
     this.#process = handle;
     this.#lastFrameAt = performance.now();
-    worker.on('message', (message: DecoderMessage) => {
-      if (message.type === 'pid') handle.pid = message.pid;
-      else if (message.type === 'frame') {
-        worker.postMessage({ type: 'ack' });
-        this.#onRaw(message);
-      } else if (message.type === 'dropped') {
-        // Frames the worker replaced with newer ones while we were busy: gaps in frame ids, as Roboflow's drops.
-        this.frameId += message.count;
-        this.framesDecoded += message.count;
-        this.buffer.dropped += message.count;
-      } else if (message.type === 'exit') {
-        if (message.parseError) exited({ ok: false, reason: message.parseError });
-        else if (message.code === 0) exited({ ok: true, reason: '' });
-        else
-          exited({
-            ok: false,
-            reason:
-              message.reason ||
-              (message.signal ? `ffmpeg killed by ${message.signal}` : `ffmpeg exited with code ${message.code}`),
-          });
-      }
-    });
-    worker.once('error', (error: Error) => exited({ ok: false, reason: `decoder failed: ${error.message}` }));
-    worker.once('exit', () => exited({ ok: false, reason: 'decoder stopped' }));
+    worker.postMessage({ type: 'spawn', args: this.#ffmpegArgs() } satisfies DecoderCommand);
     const result = await outcome;
-    await worker.terminate();
+    this.#attempt = undefined;
     this.#process = undefined;
     this.#pending = [];
     return result;

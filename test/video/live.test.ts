@@ -46,7 +46,7 @@ test('live stream: drops stale frames, reconnects after the stream restarts, ter
   });
   const frames: number[] = [];
   pipeline.subscribe((r: PipelineResult) => frames.push(r.frames[0]!.frame_id));
-  await waitFor('frames from the live stream', () => processed(pipeline) >= 8, 15_000);
+  await waitFor('frames from the live stream', () => processed(pipeline) >= 8, 60_000);
   const [firstPid] = await pipeline.ffmpegPids();
   assert.ok(firstPid && pidAlive(firstPid));
   const stats = pipeline.sourceStats()[0]!;
@@ -56,7 +56,7 @@ test('live stream: drops stale frames, reconnects after the stream restarts, ter
 
   // The stream goes away: the source reconnects (with backoff) and reports it; the old ffmpeg is gone.
   await stopProcess(stream);
-  await waitFor('reconnecting state', () => pipeline.sourceStats()[0]!.reconnects >= 2, 10_000);
+  await waitFor('reconnecting state', () => pipeline.sourceStats()[0]!.reconnects >= 2, 30_000);
   assert.ok(['ERROR', 'RESTARTING', 'INITIALISING'].includes(pipeline.sources[0]!.state));
   assert.equal(pidAlive(firstPid), false, 'the ffmpeg of the lost connection exited');
   assert.ok(
@@ -68,7 +68,7 @@ test('live stream: drops stale frames, reconnects after the stream restarts, ter
   const before = processed(pipeline);
   const lastId = frames.at(-1)!;
   stream = serveLiveStream(port);
-  await waitFor('frames after the restart', () => processed(pipeline) >= before + 5, 15_000);
+  await waitFor('frames after the restart', () => processed(pipeline) >= before + 5, 30_000);
   assert.ok(frames.at(-1)! > lastId, 'frame ids continue across the reconnection');
   assert.equal(pipeline.sources[0]!.state, 'RUNNING');
 
@@ -77,19 +77,19 @@ test('live stream: drops stale frames, reconnects after the stream restarts, ter
   const [crashPid] = await pipeline.ffmpegPids();
   const reconnects = pipeline.sourceStats()[0]!.reconnects;
   process.kill(crashPid!, 'SIGKILL');
-  await waitFor('the crash noticed', () => pipeline.sourceStats()[0]!.reconnects > reconnects, 10_000);
+  await waitFor('the crash noticed', () => pipeline.sourceStats()[0]!.reconnects > reconnects, 30_000);
   await stopProcess(stream);
   stream = serveLiveStream(port);
   const afterCrash = processed(pipeline);
-  await waitFor('frames after an ffmpeg crash', () => processed(pipeline) >= afterCrash + 3, 15_000);
+  await waitFor('frames after an ffmpeg crash', () => processed(pipeline) >= afterCrash + 3, 30_000);
 
   // Stream gone again; terminate while the source is reconnecting.
   await stopProcess(stream);
-  await waitFor('reconnecting again', () => pipeline.sources[0]!.reconnecting, 10_000);
+  await waitFor('reconnecting again', () => pipeline.sources[0]!.reconnecting, 30_000);
   const pids = await pipeline.ffmpegPids();
   const started = Date.now();
   await manager.terminate(pipeline.id);
-  assert.ok(Date.now() - started < 3000, 'terminate during reconnect is prompt');
+  assert.ok(Date.now() - started < 5000, 'terminate during reconnect is prompt');
   assert.equal(pipeline.state, 'terminated');
   assert.deepEqual(manager.list(), []);
   for (const pid of [...pids, crashPid!, firstPid]) assert.equal(pidAlive(pid), false, `ffmpeg ${pid} is gone`);
@@ -103,7 +103,7 @@ test('terminate works while the first connection is still failing (nothing liste
     videoReference: `tcp://127.0.0.1:${port}`,
     settings: {},
   });
-  await waitFor('a failed attempt', () => pipeline.sources[0]!.reconnects >= 1, 10_000);
+  await waitFor('a failed attempt', () => pipeline.sources[0]!.reconnects >= 1, 30_000);
   assert.equal(pipeline.state, 'running', 'a live source that cannot connect keeps the pipeline alive');
   await manager.terminate(pipeline.id);
   assert.equal(pipeline.state, 'terminated');

@@ -25,8 +25,8 @@ async function killServerWithPipeline(reference: string, media: string): Promise
     const exited = new Promise((r) => child.once('exit', r));
     process.kill(child.pid!, 'SIGKILL');
     await exited;
-    // Well within the 10 s a stalled stream read would take to time out on its own.
-    await waitFor('ffmpeg to exit after its server was killed', () => pids.every((pid) => !pidAlive(pid)), 3000);
+    // Within the 10 s a stalled stream read would take to time out on its own.
+    await waitFor('ffmpeg to exit after its server was killed', () => pids.every((pid) => !pidAlive(pid)), 5000);
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
