@@ -82,6 +82,16 @@ export interface BlockManifest {
    * for `sink` blocks. A function decides per step (state used only with some settings).
    */
   cacheable?: boolean | ((step: StepDefinition) => boolean);
+  /**
+   * Decode-to-size: the size this step reads an input image at (a model's input size), or null for full resolution.
+   * A workflow image input whose every consumer answers a size, and that no output returns, is decoded that small
+   * (engine/executor/decode-hints.ts). Absent = full resolution.
+   */
+  decodeHint?: (
+    step: StepDefinition,
+    services: Services,
+    request: { apiKey?: string },
+  ) => Promise<{ width: number; height: number } | null>;
 }
 
 /** What the engine was given to share with blocks (model manager, ...). Opaque to the engine. */

@@ -17,6 +17,7 @@ import { FlowControl } from '../flow-control.ts';
 import type { CompiledPlan, CompiledStep } from '../compiler/plan.ts';
 import type { Profiler } from '../profiler.ts';
 import { assembleInputs, validateRuntimeInputs } from './inputs.ts';
+import { workflowDecodeHints } from './decode-hints.ts';
 import { buildOutputs } from './outputs.ts';
 import { StepInputs } from './step-inputs.ts';
 import { RuntimeStore } from './store.ts';
@@ -42,7 +43,8 @@ export async function runPlan(
   options: RunOptions,
   ctx: RunContext,
 ): Promise<Array<Record<string, unknown>>> {
-  if (options.decodeHints) ctx = { ...ctx, imageInput: { ...ctx.imageInput, decodeHints: options.decodeHints } };
+  const decodeHints = options.decodeHints ?? (await workflowDecodeHints(plan, ctx.services, options));
+  if (decodeHints) ctx = { ...ctx, imageInput: { ...ctx.imageInput, decodeHints } };
   if (!options.signal && !options.timeoutMs) return runPlanUnguarded(plan, runtime, options, ctx);
   const guard = new RunGuard(options.signal, options.timeoutMs, options.timeLimitMs);
   try {

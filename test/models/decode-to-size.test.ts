@@ -10,6 +10,13 @@ import { installModelPackage } from '../../blocks/models/package.ts';
 import { ocrAssetPath } from '../../blocks/models/ocr/ocr-engine.ts';
 import { decodeHintFor } from '../../blocks/models/preprocess.ts';
 import { inferDetections } from '../../blocks/models/yolo/infer.ts';
+import os from 'node:os';
+import path from 'node:path';
+import { ExecutionEngine } from '../../engine/index.ts';
+import { coreBlocks } from '../../blocks/index.ts';
+import { createModelManager } from '../../blocks/models/manager.ts';
+import { workflowDecodeHints } from '../../engine/executor/decode-hints.ts';
+import type { CompiledPlan } from '../../engine/compiler/plan.ts';
 import { startTestServer, TEST_MODEL_ID, type RunningServer } from '../helpers/server.ts';
 import { needsShared, sharedImage } from '../helpers/shared.ts';
 
@@ -37,6 +44,78 @@ test('the hint is the model resize target, and none with a static crop', () => {
   assert.deepEqual(decodeHintFor({ environment: stretch, inputWidth: 1, inputHeight: 1 }), { width: 192, height: 48 });
   const cropped = { PREPROCESSING: { ...stretch.PREPROCESSING, 'static-crop': { enabled: true, x_min: 10 } } };
   assert.equal(decodeHintFor({ environment: cropped, inputWidth: 192, inputHeight: 48 }), null);
+});
+
+describe('decode-to-size in workflows: only when every consumer reads the image small', () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-decode-'));
+  const models = createModelManager({ cacheDir });
+  const engine = new ExecutionEngine({ blocks: coreBlocks, services: { models } });
+  const hints = (
+    steps: unknown[],
+    outputs: unknown[] = [{ type: 'JsonField', name: 'o', selector: '$steps.c.predictions' }],
+  ) =>
+    workflowDecodeHints(
+      engine.compile({
+        version: '1.0',
+        inputs: [
+          { type: 'WorkflowImage', name: 'image' },
+          { type: 'WorkflowParameter', name: 'model' },
+        ],
+        steps,
+        outputs,
+      }) as unknown as CompiledPlan,
+      { models },
+      {},
+    );
+  const classifier = {
+    type: 'roboflow_core/roboflow_classification_model@v2',
+    name: 'c',
+    images: '$inputs.image',
+    model_id: CLS,
+  };
+
+  before(async () => {
+    await installModelPackage(ocrAssetPath('direction'), CLS, cacheDir, {
+      classNames: ['0', '180'],
+      environment: { PREPROCESSING: { resize: { enabled: true, width: 192, height: 48, format: 'Stretch to' } } },
+    });
+  });
+  after(async () => {
+    await models.close();
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  test('a classifier alone: decoded at its input size, and the answer reports the source size', async () => {
+    assert.deepEqual(await hints([classifier]), { image: { width: 192, height: 48 } });
+    const bytes = await sharp({
+      create: { width: 1600, height: 1200, channels: 3, background: { r: 9, g: 99, b: 199 } },
+    })
+      .jpeg()
+      .toBuffer();
+    const result = await engine.run(
+      {
+        version: '1.0',
+        inputs: [{ type: 'WorkflowImage', name: 'image' }],
+        steps: [classifier],
+        outputs: [{ type: 'JsonField', name: 'p', selector: '$steps.c.predictions' }],
+      },
+      { image: { type: 'base64', value: bytes.toString('base64') } },
+    );
+    assert.deepEqual((result.outputs[0]!.p as { image: unknown }).image, { width: 1600, height: 1200 });
+  });
+
+  test('another consumer, an output of the image or a model id from an input keeps the full decode', async () => {
+    // Any consumer without a size (here a property extraction) keeps the full decode.
+    const other = {
+      type: 'roboflow_core/property_definition@v1',
+      name: 'p',
+      data: '$inputs.image',
+      operations: [{ type: 'ExtractImageProperty', property_name: 'width' }],
+    };
+    assert.equal(await hints([classifier, other]), undefined);
+    assert.equal(await hints([classifier], [{ type: 'JsonField', name: 'i', selector: '$inputs.image' }]), undefined);
+    assert.equal(await hints([{ ...classifier, model_id: '$inputs.model' }]), undefined);
+  });
 });
 
 describe('decode-to-size on the shared photos', { skip: needsShared }, () => {

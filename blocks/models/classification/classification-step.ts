@@ -10,12 +10,15 @@ import {
   type BlockManifest,
   type JsonSchema,
   type OutputDefinition,
+  type Services,
   type StepContext,
+  type StepDefinition,
   type StepOutputs,
   type WorkflowImage,
 } from '../../../engine/index.ts';
 import type { ModelManager } from '../manager.ts';
 import { classify } from './classify.ts';
+import { decodeHintFor } from '../preprocess.ts';
 import { DEFAULT_CONFIDENCE, resolveConfidence, type ConfidenceSetting } from '../confidence.ts';
 
 /** Threshold of v1/v2 steps and of v3 custom mode when none is given. */
@@ -95,7 +98,21 @@ export function classificationManifest(
     required: ['images', 'model_id'],
     propertyAliases: { image: 'images' },
     batchParameters: ['images'],
+    decodeHint: classifierDecodeHint,
   };
+}
+
+/** A classifier reads its images at the model's input size (decode-to-size), when the model id is a literal. */
+async function classifierDecodeHint(
+  step: StepDefinition,
+  services: Services,
+  request: { apiKey?: string },
+): Promise<{ width: number; height: number } | null> {
+  const models = services.models as ModelManager | undefined;
+  if (!models || typeof step.model_id !== 'string' || step.model_id.startsWith('$')) return null;
+  const model = await models.get(step.model_id, { apiKey: request.apiKey });
+  if (model.task !== 'classification' && model.task !== 'multi-label-classification') return null;
+  return decodeHintFor(model);
 }
 
 export interface ClassificationStepParams {
