@@ -417,8 +417,11 @@ export class FrameSource {
 
   #checkStall(): void {
     if (this.#stopped || !this.#process) return;
-    if (performance.now() - this.#lastFrameAt > this.options.stallTimeoutMs) {
-      this.#error(`no frame for ${this.options.stallTimeoutMs} ms: restarting the source`, 'SourceStalledError');
+    // Connecting and probing a stream take longer than the gap between two frames: twice the time for the first.
+    const connecting = this.state === 'INITIALISING' || this.state === 'RESTARTING';
+    const limit = this.options.stallTimeoutMs * (connecting ? 2 : 1);
+    if (performance.now() - this.#lastFrameAt > limit) {
+      this.#error(`no frame for ${limit} ms: restarting the source`, 'SourceStalledError');
       void this.#process.stop();
     }
   }

@@ -25,7 +25,8 @@ before(() => {
   manager = new PipelineManager({
     engine,
     sourcePolicy: { mediaDirs: [], network: { allowList: ['127.0.0.1'] } },
-    defaults: { reconnectDelayMs: 100, maxReconnectDelayMs: 400, stallTimeoutMs: 3000 },
+    // ffmpeg's TCP server serves one client and exits when it leaves: a stall restart would end the stream.
+    defaults: { reconnectDelayMs: 100, maxReconnectDelayMs: 400, stallTimeoutMs: 20_000 },
   });
 });
 
