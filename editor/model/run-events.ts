@@ -14,6 +14,8 @@ export type ValuePreview =
       classes: string[];
       confidences: number[];
       keypoints?: Array<Array<[number, number]>>;
+      /** Mask outlines as [x0, y0, x1, y1, ...]. */
+      masks?: number[][];
     }
   | { type: 'list'; length: number; items: ValuePreview[] }
   | { type: 'scalar'; value: string | number | boolean | null; truncated?: boolean }

@@ -39,6 +39,9 @@ function Detections(props: { value: DetectionsPreview; image: { src: string; wid
                 </text>
               </g>
             ))}
+            {value.masks?.map((points, i) => (
+              <polygon key={`m${i}`} points={points.join(' ')} className="so-mask" />
+            ))}
             {value.keypoints?.map((points, i) =>
               points.map(([x, y], j) => (
                 <circle key={`${i}-${j}`} cx={x} cy={y} r={Math.max(2, w / 200)} className="so-kp" />

@@ -1,7 +1,7 @@
 // Step output previews for the run channel: a compact, renderable form of what a step produced, per batch element.
 // Images become small JPEGs, detections boxes/classes/confidences (+ keypoints), lists their length and first
 // items, scalars their value; anything else a cut JSON text. Never a full serialization.
-import { Detections, WorkflowImage, parseIndexKey, type StepOutputs } from '../../engine/index.ts';
+import { Detections, WorkflowImage, largestContour, parseIndexKey, type StepOutputs } from '../../engine/index.ts';
 
 export interface PreviewOptions {
   /** Longest side of image thumbnails, pixels. */
@@ -27,6 +27,8 @@ export type ValuePreview =
       classes: string[];
       confidences: number[];
       keypoints?: Array<Array<[number, number]>>;
+      /** Outline of each mask as [x0, y0, x1, y1, ...] in the boxes' pixels, at most MASK_POINTS points. */
+      masks?: number[][];
     }
   | { type: 'list'; length: number; items: ValuePreview[] }
   | { type: 'scalar'; value: string | number | boolean | null; truncated?: boolean }
@@ -63,6 +65,20 @@ function thumbnail(image: WorkflowImage, maxSide: number): Promise<string> {
 
 const round = (v: number) => Math.round(v * 10) / 10;
 
+const MASK_POINTS = 96;
+
+/** A mask's largest outline, thinned to MASK_POINTS points and scaled to the image the boxes belong to. */
+function outline(mask: Uint8Array, [h, w]: readonly [number, number], dims: [number, number] | null): number[] {
+  const points = largestContour(mask, w, h);
+  const n = points.length / 2;
+  const step = Math.max(1, Math.ceil(n / MASK_POINTS));
+  const sx = dims ? dims[1] / w : 1;
+  const sy = dims ? dims[0] / h : 1;
+  const out: number[] = [];
+  for (let i = 0; i < n; i += step) out.push(round(points[2 * i]! * sx), round(points[2 * i + 1]! * sy));
+  return out;
+}
+
 function detectionsPreview(d: Detections): ValuePreview {
   const dims = d.column<[number, number]>('image_dimensions')?.[0] ?? null;
   const names = d.column<string>('class_name');
@@ -75,6 +91,7 @@ function detectionsPreview(d: Detections): ValuePreview {
     classes: Array.from({ length: d.length }, (_, i) => String(names?.[i] ?? d.classId[i])),
     confidences: Array.from(d.confidence, (c) => Math.round(c * 1000) / 1000),
   };
+  if (d.masks && d.maskShape) preview.masks = d.masks.map((m) => outline(m, d.maskShape!, preview.image_dimensions));
   if (keypoints)
     preview.keypoints = keypoints.map((k) => (Array.isArray(k) ? k.map(([x, y]) => [round(x), round(y)]) : []));
   return preview;
