@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { createDeps } from '../server/app.ts';
 import { ffmpegAvailable } from '../video/ffmpeg.ts';
 import { CliError, runCli } from './run.ts';
+import { runRemote } from './remote.ts';
 
 const USAGE = `Usage: sightline run <workflow.json | workspace/workflow_id> <source> [<source> ...] [options]
 
@@ -20,6 +21,9 @@ Options:
   --image-input NAME    the workflow input that receives frames (default: image)
   --max-fps N           process at most N frames per second
   --no-progress         no progress bar on stderr
+  --server URL          run on a Sightline server instead of here: images, folders and globs are sent as a
+                        batch job (a saved workflow workspace/id is then the server's)
+  --api-key KEY         the server's access key (default: SIGHTLINE_API_KEY)
   -h, --help            this text`;
 
 function fail(message: string): never {
@@ -27,18 +31,21 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function loadWorkflow(reference: string, deps: ReturnType<typeof createDeps>) {
-  if (fs.existsSync(reference)) {
-    let parsed: Record<string, unknown>;
-    try {
-      parsed = JSON.parse(fs.readFileSync(reference, 'utf8')) as Record<string, unknown>;
-    } catch (error) {
-      fail(`${reference} is not valid JSON: ${(error as Error).message}`);
-    }
-    // A saved-workflow export or a /workflows/run body wraps the definition.
-    const inner = (parsed.specification ?? parsed.definition) as Record<string, unknown> | undefined;
-    return inner && typeof inner === 'object' ? inner : parsed;
+async function loadWorkflowFile(reference: string): Promise<Record<string, unknown>> {
+  if (!fs.existsSync(reference)) fail(`workflow '${reference}' is neither a JSON file nor workspace/workflow_id`);
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(fs.readFileSync(reference, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    fail(`${reference} is not valid JSON: ${(error as Error).message}`);
   }
+  // A saved-workflow export or a /workflows/run body wraps the definition.
+  const inner = (parsed.specification ?? parsed.definition) as Record<string, unknown> | undefined;
+  return inner && typeof inner === 'object' ? inner : parsed;
+}
+
+async function loadWorkflow(reference: string, deps: ReturnType<typeof createDeps>) {
+  if (fs.existsSync(reference)) return loadWorkflowFile(reference);
   const match = /^([^/]+)\/([^/]+)$/.exec(reference);
   if (!match) fail(`workflow '${reference}' is neither a JSON file nor workspace/workflow_id`);
   const saved = await deps.workflows.get(match[1]!, match[2]!);
@@ -57,6 +64,42 @@ function parseParam(text: string): [string, unknown] {
   }
 }
 
+/** --server: a definition file is sent as is; anything else names a saved workflow on the server. */
+async function remote(
+  workflowRef: string,
+  sources: string[],
+  values: {
+    server?: string;
+    'api-key'?: string;
+    out?: string;
+    'out-images'?: string;
+    param?: string[];
+    'image-input'?: string;
+    'no-progress'?: boolean;
+  },
+): Promise<number> {
+  const match = /^([^/]+)\/([^/]+)$/.exec(workflowRef);
+  const workflow =
+    fs.existsSync(workflowRef) || !match
+      ? { definition: await loadWorkflowFile(workflowRef) }
+      : { workspace: match[1]!, workflowId: match[2]! };
+  try {
+    return await runRemote({
+      server: values.server!,
+      apiKey: values['api-key'] ?? process.env.SIGHTLINE_API_KEY,
+      workflow,
+      sources,
+      out: values.out,
+      outImages: values['out-images'],
+      params: Object.fromEntries((values.param ?? []).map(parseParam)),
+      imageInput: values['image-input'],
+      progress: !values['no-progress'] && process.stderr.isTTY === true,
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -72,6 +115,8 @@ export async function main(argv: string[]): Promise<number> {
         'image-input': { type: 'string' },
         'max-fps': { type: 'string' },
         'no-progress': { type: 'boolean' },
+        server: { type: 'string' },
+        'api-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -86,6 +131,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, workflowRef, ...sources] = positionals;
   if (command !== 'run') fail(`unknown command '${command}' (only 'run'; see --help)`);
   if (!workflowRef || sources.length === 0) fail('run needs a workflow and at least one source (see --help)');
+  if (values.server) return remote(workflowRef, sources, values);
   if (!(await ffmpegAvailable()))
     fail('ffmpeg was not found on PATH: install it (Debian/Ubuntu: apt-get install ffmpeg)');
   const maxFps = values['max-fps'] === undefined ? undefined : Number(values['max-fps']);

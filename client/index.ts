@@ -99,6 +99,38 @@ export interface SaveWorkflowBody {
   draft?: boolean;
 }
 
+/** POST /jobs: a workflow over many inputs (see README, "Batch jobs and queue mode"). */
+export interface JobSubmission {
+  specification?: Record<string, unknown>;
+  workspace_name?: string;
+  workflow_id?: string;
+  inputs?: Array<Record<string, unknown>>;
+  folder?: string;
+  parameters?: Record<string, unknown>;
+  image_input?: string;
+  chunk_size?: number;
+}
+
+export interface JobStatus {
+  job_id: string;
+  status: 'queued' | 'running' | 'completed' | 'cancelled';
+  done: number;
+  total: number;
+  failed: number;
+  fps: number | null;
+  eta_s: number | null;
+  errors: Array<{ index: number; error: string; message: string }>;
+  workers?: string[];
+  [extra: string]: unknown;
+}
+
+/** One line of a job's results. */
+export interface JobResult {
+  index: number;
+  outputs?: Array<Record<string, unknown>>;
+  error?: { name: string; message: string };
+}
+
 const enc = encodeURIComponent;
 
 export class SightlineClient {
@@ -110,11 +142,16 @@ export class SightlineClient {
     this.#base = (options.baseUrl ?? '').replace(/\/+$/, '');
   }
 
-  /** Any route: JSON in, JSON (or text) out; throws SightlineError on a non-2xx answer. */
-  async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  #headers(): Record<string, string> {
     const headers: Record<string, string> = { ...this.#options.headers };
     const key = typeof this.#options.apiKey === 'function' ? this.#options.apiKey() : this.#options.apiKey;
     if (key) headers.authorization = `Bearer ${key}`;
+    return headers;
+  }
+
+  /** Any route: JSON in, JSON (or text) out; throws SightlineError on a non-2xx answer. */
+  async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const headers = this.#headers();
     if (body !== undefined) headers['content-type'] = 'application/json';
     const doFetch = this.#options.fetch ?? fetch;
     const res = await doFetch(`${this.#base}${path}`, {
@@ -180,6 +217,45 @@ export class SightlineClient {
   /** Roboflow's classic model routes, e.g. `infer('object_detection', {model_id, image})`. */
   infer<T extends InferTask>(task: T, body: InferRequests[T]): Promise<InferResponse | InferResponse[]> {
     return this.request('POST', `/infer/${task}`, body);
+  }
+
+  /** Batch jobs: submit, follow, read results in input order, cancel. */
+  readonly jobs = {
+    submit: (job: JobSubmission) => this.request<{ job_id: string; mode: string }>('POST', '/jobs', job),
+    status: (id: string) => this.request<JobStatus>('GET', `/jobs/${enc(id)}`),
+    cancel: (id: string) => this.request<JobStatus>('DELETE', `/jobs/${enc(id)}`),
+    /** Result lines in input order; with `follow`, waits for each until the job ends. */
+    results: (id: string, options: { from?: number; follow?: boolean; signal?: AbortSignal } = {}) =>
+      this.#lines<JobResult>(
+        `/jobs/${enc(id)}/results?from=${options.from ?? 0}${options.follow ? '&follow=true' : ''}`,
+        options.signal,
+      ),
+  };
+
+  async *#lines<T>(path: string, signal?: AbortSignal): AsyncIterable<T> {
+    const res = await (this.#options.fetch ?? fetch)(`${this.#base}${path}`, { headers: this.#headers(), signal });
+    if (!res.ok || !res.body) {
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON: keep the text
+      }
+      throw new SightlineError(res.status, body, res.headers.get('x-request-id'));
+    }
+    const decoder = new TextDecoder();
+    let pending = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      pending += decoder.decode(chunk, { stream: true });
+      let newline: number;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, newline);
+        pending = pending.slice(newline + 1);
+        if (line) yield JSON.parse(line) as T;
+      }
+    }
+    if (pending.trim()) yield JSON.parse(pending) as T;
   }
 
   /** Saved workflows (`/workspaces/...`), versioned on the server. */
