@@ -65,6 +65,11 @@ export class SessionPool {
       },
     });
     this.#finalizer.register(wrapper, key);
+    // Load it in every worker now, while the model is being loaded anyway, not on its first request.
+    if (!this.#closed) {
+      while (this.#slots.length < this.size) this.#slot();
+      for (const slot of this.#slots) this.#load(slot, key, weights);
+    }
     return wrapper;
   }
 
@@ -91,10 +96,7 @@ export class SessionPool {
   #run(key: string, weights: Uint8Array, feeds: InferenceSession.FeedsType): Promise<InferenceSession.ReturnType> {
     if (this.#closed) return Promise.reject(new Error('model workers are closed'));
     const slot = this.#slot();
-    if (!slot.loaded.has(key)) {
-      slot.loaded.add(key);
-      slot.worker.postMessage({ type: 'load', key, weights, options: this.#sessionOptions } satisfies PoolMessage);
-    }
+    this.#load(slot, key, weights);
     const id = this.#nextId++;
     const wire: Record<string, WireTensor> = {};
     for (const [name, tensor] of Object.entries(feeds)) {
@@ -107,6 +109,12 @@ export class SessionPool {
       slot.pending.set(id, { resolve, reject });
       slot.worker.postMessage({ type: 'run', id, key, feeds: wire } satisfies PoolMessage);
     });
+  }
+
+  #load(slot: Slot, key: string, weights: Uint8Array): void {
+    if (slot.loaded.has(key)) return;
+    slot.loaded.add(key);
+    slot.worker.postMessage({ type: 'load', key, weights, options: this.#sessionOptions } satisfies PoolMessage);
   }
 
   #reply(slot: Slot, reply: PoolReply): void {

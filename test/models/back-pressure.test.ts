@@ -14,7 +14,11 @@ describe('model queue limit over HTTP', { skip: needsShared }, () => {
 
   before(async () => {
     server = await startTestServer({
-      config: { modelScheduling: { ...DEFAULT_SCHEDULER_SETTINGS, maxInFlight: 1, maxQueue: 1 } },
+      // The server-wide admission limit (MAX_CONCURRENT_RUNS) is raised so that the model queue is what refuses.
+      config: {
+        maxConcurrentRuns: 64,
+        modelScheduling: { ...DEFAULT_SCHEDULER_SETTINGS, maxInFlight: 1, maxQueue: 1 },
+      },
     });
     const image = fs.readFileSync(sharedImage('bus.jpg')).toString('base64');
     body = JSON.stringify({ model_id: TEST_MODEL_ID, image: { type: 'base64', value: image } });
