@@ -57,11 +57,23 @@ export class SessionPool {
   wrap(session: InferenceSession, weights: Uint8Array): InferenceSession {
     const key = `s${this.#nextKey++}`;
     const run = (feeds: InferenceSession.FeedsType) => this.#run(key, weights, feeds);
+    // `run` stays assignable (instrumentation such as bench/recorded-runs.ts wraps it and deletes its wrapper).
+    let assigned: unknown;
     const wrapper = new Proxy(session, {
       get(target, prop) {
-        if (prop === 'run') return run;
+        if (prop === 'run') return assigned ?? run;
         const value = Reflect.get(target, prop, target);
         return typeof value === 'function' ? value.bind(target) : value;
+      },
+      set(target, prop, value) {
+        if (prop !== 'run') return Reflect.set(target, prop, value);
+        assigned = value;
+        return true;
+      },
+      deleteProperty(target, prop) {
+        if (prop !== 'run') return Reflect.deleteProperty(target, prop);
+        assigned = undefined;
+        return true;
       },
     });
     this.#finalizer.register(wrapper, key);
