@@ -101,6 +101,30 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
+/** ffmpeg arguments that decode a source's first video stream into PPM frames on stdout. */
+export function decoderArgs(
+  spec: { kind: string; input: string },
+  options: { properties?: Record<string, number> | null; stallTimeoutMs: number; resumeAtS: number },
+): string[] {
+  const args = ['-hide_banner', '-loglevel', 'error'];
+  const props = Object.fromEntries(Object.entries(options.properties ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  if (spec.kind === 'device') {
+    args.push('-f', 'v4l2');
+    if (props.frame_width && props.frame_height) args.push('-video_size', `${props.frame_width}x${props.frame_height}`);
+    if (props.fps) args.push('-framerate', String(props.fps));
+  }
+  if (spec.kind === 'stream') {
+    args.push('-rw_timeout', String(Math.max(1, options.stallTimeoutMs) * 1000));
+    // Start within about a second: ffmpeg's default probing waits for 5 MB or 5 s of a live stream.
+    args.push('-analyzeduration', '1000000', '-probesize', '1000000');
+    if (/^rtsps?:/i.test(spec.input)) args.push('-rtsp_transport', 'tcp');
+  }
+  if (options.resumeAtS > 0) args.push('-ss', options.resumeAtS.toFixed(6));
+  args.push('-i', spec.input, '-map', '0:v:0', '-an', '-sn', '-f', 'image2pipe', '-c:v', 'ppm');
+  args.push('-pix_fmt', 'rgb24', 'pipe:1');
+  return args;
+}
+
 export interface RawFrame {
   pixels: Uint8Array;
   width: number;

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
-import type { RawFrame } from './ffmpeg.ts';
+import { decoderArgs, type RawFrame } from './ffmpeg.ts';
 import type { DecoderCommand, DecoderMessage, DecoderWorkerData } from './decoder-worker.ts';
 import { FrameBuffer, RateMeter, type ConsumptionStrategy, type FillingStrategy, type Frame } from './frame-buffer.ts';
 import type { SourceSpec } from './sources.ts';
@@ -204,28 +204,13 @@ export class FrameSource {
   }
 
   #ffmpegArgs(): string[] {
-    const args = ['-hide_banner', '-loglevel', 'error'];
-    const props = Object.fromEntries(
-      Object.entries(this.options.properties ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
-    );
-    if (this.spec.kind === 'device') {
-      args.push('-f', 'v4l2');
-      if (props.frame_width && props.frame_height)
-        args.push('-video_size', `${props.frame_width}x${props.frame_height}`);
-      if (props.fps) args.push('-framerate', String(props.fps));
-    }
-    if (this.spec.kind === 'stream') {
-      args.push('-rw_timeout', String(Math.max(1, this.options.stallTimeoutMs) * 1000));
-      // Start within about a second: ffmpeg's default probing waits for 5 MB or 5 s of a live stream.
-      args.push('-analyzeduration', '1000000', '-probesize', '1000000');
-      if (/^rtsps?:/i.test(this.spec.input)) args.push('-rtsp_transport', 'tcp');
-    }
-    if (this.spec.kind === 'file' && this.frameId > 0 && this.declaredFps) {
-      args.push('-ss', (this.frameId / this.declaredFps).toFixed(6));
-    }
-    args.push('-i', this.spec.input, '-map', '0:v:0', '-an', '-sn', '-f', 'image2pipe', '-c:v', 'ppm');
-    args.push('-pix_fmt', 'rgb24', 'pipe:1');
-    return args;
+    const resumeAtS =
+      this.spec.kind === 'file' && this.frameId > 0 && this.declaredFps ? this.frameId / this.declaredFps : 0;
+    return decoderArgs(this.spec, {
+      properties: this.options.properties,
+      stallTimeoutMs: this.options.stallTimeoutMs,
+      resumeAtS,
+    });
   }
 
   async #checkThenDecode(): Promise<{ ok: boolean; reason: string }> {

@@ -15,6 +15,7 @@ import { FrameSource, type SourceEvent } from './frame-source.ts';
 import type { ConsumptionStrategy, FillingStrategy, Frame } from './frame-buffer.ts';
 import { CounterRates, LatencyWindow, StatusLog, isoTimestamp, type Counters } from './report.ts';
 import { publicReference, type SourceSpec } from './sources.ts';
+import { ResultsBuffer } from './results.ts';
 
 export type PipelineState = 'initialising' | 'running' | 'paused' | 'ended' | 'failed' | 'terminated';
 
@@ -69,8 +70,7 @@ export class Pipeline {
   framesProcessed = 0;
   lastConsumeAt = Date.now();
   readonly #log = new StatusLog();
-  readonly #results: PipelineResult[] = [];
-  #resultBytes = 0;
+  readonly #results: ResultsBuffer;
   readonly #listeners = new Set<ResultListener>();
   readonly #latency: LatencyWindow[];
   readonly #counters: SourceCounters[];
@@ -119,6 +119,7 @@ export class Pipeline {
       lastConsumedFrameId: null,
     }));
     this.#rates = this.sources.map(() => new CounterRates());
+    this.#results = new ResultsBuffer(settings.resultsBufferSize);
   }
 
   /** Opens the sources and starts the loop; returns at once (sources connect in the background). */
@@ -293,14 +294,6 @@ export class Pipeline {
       };
     });
     this.#results.push(result);
-    this.#resultBytes += resultBytes(result);
-    // Roboflow's FIFO drops the oldest entry past results_buffer_size; raw frames are held, so bytes are capped too.
-    while (
-      this.#results.length > this.settings.resultsBufferSize ||
-      (this.#results.length > 1 && this.#resultBytes > MAX_RESULT_BYTES)
-    ) {
-      this.#resultBytes -= resultBytes(this.#results.shift()!);
-    }
     for (const listener of this.#listeners) {
       try {
         listener(result);
@@ -355,7 +348,6 @@ export class Pipeline {
     frames_metadata: Array<FrameMetadata | null>;
   }> {
     const result = this.#results.shift();
-    if (result) this.#resultBytes -= resultBytes(result);
     if (!result) return { outputs: [], frames_metadata: [] };
     this.lastConsumeAt = Date.now();
     result.frames.forEach((f, i) => {
@@ -400,8 +392,7 @@ export class Pipeline {
       clearInterval(this.#sampler);
       if (this.state !== 'ended' && this.state !== 'failed') this.state = 'terminated';
       this.endedAt ??= Date.now();
-      this.#results.length = 0;
-      this.#resultBytes = 0;
+      this.#results.clear();
       this.#listeners.clear();
     }
     await Promise.all(this.sources.map((s) => s.terminate()));
@@ -483,25 +474,6 @@ export class Pipeline {
       sources_stats: this.sourceStats(),
     };
   }
-}
-
-/** Results waiting for `consume` hold decoded images; past this many bytes the oldest go first. */
-const MAX_RESULT_BYTES = 512 * 1024 * 1024;
-
-/** Pixel bytes of the images a result holds (top-level outputs and one level of lists/dicts). */
-function resultBytes(result: PipelineResult): number {
-  let bytes = 0;
-  const add = (v: unknown) => {
-    if (v instanceof WorkflowImage) bytes += v.pixels.length;
-  };
-  for (const outputs of result.outputs) {
-    for (const value of Object.values(outputs ?? {})) {
-      add(value);
-      if (Array.isArray(value)) value.forEach(add);
-      else if (value && typeof value === 'object') Object.values(value).forEach(add);
-    }
-  }
-  return bytes;
 }
 
 function round(n: number): number {
