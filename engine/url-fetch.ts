@@ -44,7 +44,7 @@ export async function fetchUrlBytes(rawUrl: string, options: UrlFetchOptions = {
       response = await pinnedRequest(url, { policy, maxBytes, signal });
     } catch (error) {
       if (error instanceof AddressNotAllowedError)
-        throw new InputImageLoadError(`Refusing to load image from ${error.message}`);
+        throw new InputImageLoadError(`Refusing to load image from ${url.href}: ${error.message}`);
       if (error instanceof ResponseTooLargeError)
         throw new InputImageLoadError(`Image at ${url.href} is larger than ${maxBytes} bytes`);
       if (options.signal?.aborted) throw options.signal.reason;

@@ -100,7 +100,10 @@ export function isAddressAllowed(ip: string, host: string, policy: NetworkPolicy
   return !isPrivateAddress(ip) || allowListed(host, ip, policy);
 }
 
-const REFUSED = 'resolves to a private, loopback, link-local or otherwise non-public address';
+const NON_PUBLIC = 'a private, loopback, link-local or otherwise non-public address';
+/** Names resolve to addresses; a literal address is one. */
+const REFUSED = `resolves to ${NON_PUBLIC}`;
+const REFUSED_LITERAL = `is ${NON_PUBLIC}`;
 
 /** Strips IPv6 brackets from a URL's hostname. */
 export function bareHost(url: URL): string {
@@ -132,7 +135,7 @@ export function pinnedLookup(policy: NetworkPolicy): net.LookupFunction {
  */
 export function checkLiteralHost(host: string, policy: NetworkPolicy): void {
   const bare = host.replace(/^\[|\]$/g, '');
-  if (net.isIP(bare) && !isAddressAllowed(bare, bare, policy)) throw new AddressNotAllowedError(bare, REFUSED);
+  if (net.isIP(bare) && !isAddressAllowed(bare, bare, policy)) throw new AddressNotAllowedError(bare, REFUSED_LITERAL);
 }
 
 /**

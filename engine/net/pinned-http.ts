@@ -47,7 +47,20 @@ export function pinnedRequest(url: URL, options: PinnedRequest): Promise<PinnedR
   );
   const signal = signals.length ? AbortSignal.any(signals) : undefined;
   const client = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
+  return new Promise((resolveOnce, rejectOnce) => {
+    // Settle once: destroying a response emits 'aborted'/'close' synchronously, which must not replace the reason
+    // the response was cut (too large) with "connection closed".
+    let settled = false;
+    const resolve = (value: PinnedResponse) => {
+      if (settled) return;
+      settled = true;
+      resolveOnce(value);
+    };
+    const reject = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      rejectOnce(error);
+    };
     const request = client.request(
       url,
       {
@@ -64,15 +77,15 @@ export function pinnedRequest(url: URL, options: PinnedRequest): Promise<PinnedR
         const max = options.maxBytes ?? Infinity;
         const declared = Number(response.headers['content-length']);
         if (declared > max) {
-          response.destroy();
           reject(new ResponseTooLargeError(max));
+          response.destroy();
           return;
         }
         response.on('data', (chunk: Buffer) => {
           total += chunk.length;
           if (total > max) {
-            response.destroy();
             reject(new ResponseTooLargeError(max));
+            response.destroy();
             return;
           }
           chunks.push(chunk);
@@ -80,8 +93,12 @@ export function pinnedRequest(url: URL, options: PinnedRequest): Promise<PinnedR
         response.on('end', () =>
           resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
         );
-        response.on('error', reject);
-        response.on('aborted', () => reject(new Error('connection closed before the response ended')));
+        // The peer cut the body short: node says 'aborted' (an error) or just closes; say what happened.
+        const cut = (cause?: unknown) => reject(new Error('connection closed before the response ended', { cause }));
+        response.on('error', (error) => (response.complete ? reject(error) : cut(error)));
+        response.on('close', () => {
+          if (!response.complete) cut();
+        });
       },
     );
     request.on('error', (error) => {

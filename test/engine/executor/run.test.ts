@@ -535,7 +535,11 @@ describe('URL image inputs', () => {
     await expectRunError(
       engine.run(definition, { image: { type: 'url', value: `${url}/image.png` } }),
       'InputImageLoadError',
-      (e) => assert.match(e.message, /private, loopback or link-local/),
+      (e) =>
+        assert.match(
+          e.message,
+          /^Refusing to load image from http:\/\/127\.0\.0\.1:\d+\/image\.png: '127\.0\.0\.1' is a private, loopback, link-local or otherwise non-public address$/,
+        ),
     );
   });
 
