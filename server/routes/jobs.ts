@@ -37,12 +37,10 @@ export async function createJobService(deps: AppDeps): Promise<JobService> {
     defaultChunkSize: config.jobChunkSize,
     resolveSaved: (workspace, id, versionId, apiKey) => resolver.resolve(workspace, id, { apiKey, versionId }),
     listFolder: async (folder, field) => {
-      // The video layer's checks (media folders, symlinks, listing); its refusals are the submitter's 400s here.
-      const source = await resolveSource(folder, { mediaDirs: config.mediaDirs, network: {} }, field).catch(
-        (error: Error) => {
-          throw new JobRequestError(error.message);
-        },
-      );
+      // The video layer's checks and policy (media folders, symlinks, listing); refusals are the submitter's 400s.
+      const source = await resolveSource(folder, deps.pipelines.options.sourcePolicy, field).catch((error: Error) => {
+        throw new JobRequestError(error.message);
+      });
       if (source.kind !== 'images')
         throw new JobRequestError(`${field}: '${folder}' is not a folder or glob of images.`);
       return source.images!;
