@@ -269,7 +269,8 @@ class LocalModelManager implements ModelManager {
         reject(
           new ModelManagerLockAcquisitionError(`Model ${id} is still loading after ${budget} ms; retry shortly`, {
             model_id: id,
-            retry_after_s: Math.max(1, Math.ceil(budget / 1000)),
+            // Roboflow answers `Retry-After: 1`: the load goes on meanwhile and a retry waits up to the budget again.
+            retry_after_s: 1,
           }),
         );
       }, budget);
