@@ -5,7 +5,7 @@
 // One worker serves a source for its whole life: each connection attempt is a `spawn` message (starting a
 // thread costs seconds on a loaded machine; a reconnect should not).
 import { parentPort, workerData } from 'node:worker_threads';
-import { PpmReader, spawnGuarded, type GuardedProcess, type RawFrame } from './ffmpeg.ts';
+import { FFMPEG, PpmReader, spawnGuarded, type GuardedProcess, type RawFrame } from './ffmpeg.ts';
 
 export interface DecoderWorkerData {
   /** true: hold the decoder back when the main thread is behind (WAIT); false: keep the newest frame. */
@@ -13,7 +13,8 @@ export interface DecoderWorkerData {
   inFlight: number;
 }
 
-export type DecoderCommand = { type: 'spawn'; args: string[] } | { type: 'ack' | 'pause' | 'resume' | 'stop' };
+export type DecoderCommand =
+  { type: 'spawn'; args: string[]; background?: boolean } | { type: 'ack' | 'pause' | 'resume' | 'stop' };
 
 export type DecoderMessage =
   | { type: 'ready' }
@@ -40,12 +41,13 @@ function flow(): void {
   if (held.length === 0 && !paused) proc?.child.stdout?.resume();
 }
 
-function spawnRun(args: string[]): void {
+/** `background`: run ffmpeg at a lower CPU priority (files: decoding runs ahead and must not slow inference). */
+function spawnRun(args: string[], background = false): void {
   unacked = 0;
   held = [];
   paused = false;
   let parseError: string | undefined;
-  const run = spawnGuarded(args);
+  const run = background ? spawnGuarded(['-n', '10', FFMPEG, ...args], 'nice') : spawnGuarded(args);
   proc = run;
   const stdout = run.child.stdout!;
   void run.ffmpegPid.then((pid) => port.postMessage({ type: 'pid', pid } satisfies DecoderMessage));
@@ -86,7 +88,7 @@ function spawnRun(args: string[]): void {
 let stopping = false;
 
 port.on('message', (message: DecoderCommand) => {
-  if (message.type === 'spawn') return spawnRun(message.args);
+  if (message.type === 'spawn') return spawnRun(message.args, message.background);
   if (message.type === 'ack') unacked = Math.max(0, unacked - 1);
   else if (message.type === 'pause') {
     paused = true;

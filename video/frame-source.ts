@@ -277,7 +277,9 @@ export class FrameSource {
     };
     this.#process = handle;
     this.#lastFrameAt = performance.now();
-    worker.postMessage({ type: 'spawn', args: this.#ffmpegArgs() } satisfies DecoderCommand);
+    // A file is decoded ahead of inference: at a lower priority it yields the cores to the model's threads
+    // (an onnxruntime op waits for its slowest thread). Live sources keep normal priority to keep up.
+    worker.postMessage({ type: 'spawn', args: this.#ffmpegArgs(), background: this.isFile } satisfies DecoderCommand);
     const result = await outcome;
     this.#attempt = undefined;
     this.#process = undefined;

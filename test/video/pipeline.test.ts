@@ -157,6 +157,7 @@ describe('pipeline runtime', () => {
       settings: { maxFps: 2, consumptionTimeoutS: 0.5 },
     });
     await waitFor('the timeout', () => pipeline.state === 'terminated', 5000);
+    await pipeline.terminate(); // idempotent: resolves once its ffmpeg is gone
     assert.deepEqual(await pipeline.ffmpegPids(), []);
     assert.ok(pipeline.report().video_source_status_updates.some((u) => u.event_type === 'CONSUMPTION_TIMEOUT'));
   });
