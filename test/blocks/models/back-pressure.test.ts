@@ -4,9 +4,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startTestServer, TEST_MODEL_ID, type RunningServer } from '../helpers/server.ts';
-import { needsShared, sharedImage } from '../helpers/shared.ts';
-import { DEFAULT_SCHEDULER_SETTINGS } from '../../blocks/models/scheduler.ts';
+import { startTestServer, TEST_MODEL_ID, type RunningServer } from '../../helpers/server.ts';
+import { needsShared, sharedImage } from '../../helpers/shared.ts';
+import { DEFAULT_SCHEDULER_SETTINGS } from '../../../blocks/models/scheduler.ts';
 
 describe('model queue limit over HTTP', { skip: needsShared }, () => {
   let server: RunningServer;

@@ -6,17 +6,23 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { Batch, ModelInputError, ModelNotFoundError, WorkflowImage, type StepContext } from '../../engine/index.ts';
-import { createModelManager, type ModelManager } from '../../blocks/models/manager.ts';
-import { installModelPackage } from '../../blocks/models/package.ts';
-import { ocrAssetPath } from '../../blocks/models/ocr/ocr-engine.ts';
-import { classificationBlocks } from '../../blocks/models/classification/index.ts';
-import { toProbabilities, toIndependentProbabilities } from '../../blocks/models/classification/classify.ts';
-import { roboflowClassificationModelV1 } from '../../blocks/models/classification/roboflow-classification-v1.ts';
-import { roboflowClassificationModelV2 } from '../../blocks/models/classification/roboflow-classification-v2.ts';
-import { roboflowMultiLabelClassificationModelV1 } from '../../blocks/models/classification/roboflow-multi-label-classification-v1.ts';
-import { roboflowMultiLabelClassificationModelV3 } from '../../blocks/models/classification/roboflow-multi-label-classification-v3.ts';
-import { stepContext } from '../helpers/step-context.ts';
+import {
+  Batch,
+  ModelInputError,
+  ModelNotFoundError,
+  WorkflowImage,
+  type StepContext,
+} from '../../../../engine/index.ts';
+import { createModelManager, type ModelManager } from '../../../../blocks/models/manager.ts';
+import { installModelPackage } from '../../../../blocks/models/package.ts';
+import { ocrAssetPath } from '../../../../blocks/models/ocr/ocr-engine.ts';
+import { classificationBlocks } from '../../../../blocks/models/classification/index.ts';
+import { toProbabilities, toIndependentProbabilities } from '../../../../blocks/models/classification/classify.ts';
+import { roboflowClassificationModelV1 } from '../../../../blocks/models/classification/roboflow-classification-v1.ts';
+import { roboflowClassificationModelV2 } from '../../../../blocks/models/classification/roboflow-classification-v2.ts';
+import { roboflowMultiLabelClassificationModelV1 } from '../../../../blocks/models/classification/roboflow-multi-label-classification-v1.ts';
+import { roboflowMultiLabelClassificationModelV3 } from '../../../../blocks/models/classification/roboflow-multi-label-classification-v3.ts';
+import { stepContext } from '../../../helpers/step-context.ts';
 
 const SINGLE_LABEL_ID = 'text-direction/1';
 const MULTI_LABEL_ID = 'text-direction-multi/1';

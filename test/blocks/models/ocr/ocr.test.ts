@@ -2,13 +2,13 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { Batch, Detections, WorkflowImage } from '../../engine/index.ts';
-import { recognizeText } from '../../blocks/models/ocr/index.ts';
-import { ocrModelV1 } from '../../blocks/models/ocr/ocr-model-v1.ts';
-import { ppOcrV1 } from '../../blocks/models/ocr/pp-ocr-v1.ts';
-import { loadOcrModels } from '../../blocks/models/ocr/ocr-engine.ts';
-import { convexHull, minAreaRect, rectCorners } from '../../blocks/common/rotated-rect.ts';
-import { stepContext } from '../helpers/step-context.ts';
+import { Batch, Detections, WorkflowImage } from '../../../../engine/index.ts';
+import { recognizeText } from '../../../../blocks/models/ocr/index.ts';
+import { ocrModelV1 } from '../../../../blocks/models/ocr/ocr-model-v1.ts';
+import { ppOcrV1 } from '../../../../blocks/models/ocr/pp-ocr-v1.ts';
+import { loadOcrModels } from '../../../../blocks/models/ocr/ocr-engine.ts';
+import { convexHull, minAreaRect, rectCorners } from '../../../../blocks/common/rotated-rect.ts';
+import { stepContext } from '../../../helpers/step-context.ts';
 
 const FIRST_LINE = 'SIGHTLINE WORKFLOW 2026';
 const SECOND_LINE = 'Reads text lines';

@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { needsShared, sharedModel, REPO_ROOT } from '../helpers/shared.ts';
-import { readOnnxMetadata, parseUltralyticsNames, parseIntList } from '../../blocks/models/onnx-metadata.ts';
-import { resolveModelAlias, resolveModelId, MODEL_ALIASES } from '../../blocks/models/aliases.ts';
-import { installModelPackage, readModelPackage } from '../../blocks/models/package.ts';
-import { InvalidModelIDError, ModelNotFoundError, ModelArtefactError } from '../../engine/errors.ts';
+import { needsShared, sharedModel, REPO_ROOT } from '../../helpers/shared.ts';
+import { readOnnxMetadata, parseUltralyticsNames, parseIntList } from '../../../blocks/models/onnx-metadata.ts';
+import { resolveModelAlias, resolveModelId, MODEL_ALIASES } from '../../../blocks/models/aliases.ts';
+import { installModelPackage, readModelPackage } from '../../../blocks/models/package.ts';
+import { InvalidModelIDError, ModelNotFoundError, ModelArtefactError } from '../../../engine/errors.ts';
 
 describe('ONNX metadata', { skip: needsShared }, () => {
   test('reads Ultralytics metadata_props and the input shape of a detection model', () => {

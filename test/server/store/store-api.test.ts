@@ -3,7 +3,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startTestServer, type RunningServer } from '../helpers/server.ts';
+import { startTestServer, type RunningServer } from '../../helpers/server.ts';
 import { jsonRequest, rawRequest } from './http.ts';
 
 // Compiles with the engine's core blocks alone (no model, no image).

@@ -6,11 +6,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { ExecutionEngine } from '../../engine/index.ts';
-import { coreBlocks } from '../../blocks/index.ts';
-import { createModelManager } from '../../blocks/models/manager.ts';
-import { installModelPackage } from '../../blocks/models/package.ts';
-import { ocrAssetPath } from '../../blocks/models/ocr/ocr-engine.ts';
+import { ExecutionEngine } from '../../../../engine/index.ts';
+import { coreBlocks } from '../../../../blocks/index.ts';
+import { createModelManager } from '../../../../blocks/models/manager.ts';
+import { installModelPackage } from '../../../../blocks/models/package.ts';
+import { ocrAssetPath } from '../../../../blocks/models/ocr/ocr-engine.ts';
 
 const MODEL_ID = 'text-direction/3';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { needsShared, sharedImage, sharedModel } from '../helpers/shared.ts';
+import { needsShared, sharedImage, sharedModel } from '../../../helpers/shared.ts';
 import {
   Batch,
   Detections,
@@ -15,11 +15,11 @@ import {
   encodeRle,
   serializeOutput,
   type StepContext,
-} from '../../engine/index.ts';
-import { maskRunLengths, runLengthsFromString, runLengthsToString } from '../../engine/rle.ts';
-import { createModelManager, type ModelManager } from '../../blocks/models/manager.ts';
-import { installModelPackage } from '../../blocks/models/package.ts';
-import { roboflowModelBlocks } from '../../blocks/models/roboflow/index.ts';
+} from '../../../../engine/index.ts';
+import { maskRunLengths, runLengthsFromString, runLengthsToString } from '../../../../engine/rle.ts';
+import { createModelManager, type ModelManager } from '../../../../blocks/models/manager.ts';
+import { installModelPackage } from '../../../../blocks/models/package.ts';
+import { roboflowModelBlocks } from '../../../../blocks/models/roboflow/index.ts';
 
 const count = (mask: Uint8Array) => mask.reduce((sum, v) => sum + (v ? 1 : 0), 0);
 

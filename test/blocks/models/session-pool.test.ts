@@ -5,9 +5,9 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import ort, { type InferenceSession } from 'onnxruntime-node';
-import { SessionPool } from '../../blocks/models/session-pool.ts';
-import { ModelScheduler } from '../../blocks/models/scheduler.ts';
-import { ocrAssetPath } from '../../blocks/models/ocr/ocr-engine.ts';
+import { SessionPool } from '../../../blocks/models/session-pool.ts';
+import { ModelScheduler } from '../../../blocks/models/scheduler.ts';
+import { ocrAssetPath } from '../../../blocks/models/ocr/ocr-engine.ts';
 
 const input = (seed: number, samples = 1) =>
   new ort.Tensor(

@@ -6,10 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { needsShared, sharedModel } from '../helpers/shared.ts';
-import { FakeRoboflowApi } from '../helpers/fake-roboflow-api.ts';
-import { createModelManager } from '../../blocks/models/manager.ts';
-import { installModelPackage } from '../../blocks/models/package.ts';
+import { needsShared, sharedModel } from '../../helpers/shared.ts';
+import { FakeRoboflowApi } from '../../helpers/fake-roboflow-api.ts';
+import { createModelManager } from '../../../blocks/models/manager.ts';
+import { installModelPackage } from '../../../blocks/models/package.ts';
 import {
   ModelManagerLockAcquisitionError,
   ModelNotFoundError,
@@ -17,7 +17,7 @@ import {
   RoboflowAPINotAuthorizedError,
   RoboflowAPINotNotFoundError,
   RoboflowAPIUnsuccessfulRequestError,
-} from '../../engine/errors.ts';
+} from '../../../engine/errors.ts';
 
 function settledState<T>(promise: Promise<T>): { settled: boolean } {
   const state = { settled: false };

@@ -10,9 +10,9 @@ import {
   hasDynamicBatch,
   type RunRecord,
   type SchedulerSettings,
-} from '../../blocks/models/scheduler.ts';
-import { ocrAssetPath } from '../../blocks/models/ocr/ocr-engine.ts';
-import { ModelQueueFullError } from '../../engine/index.ts';
+} from '../../../blocks/models/scheduler.ts';
+import { ocrAssetPath } from '../../../blocks/models/ocr/ocr-engine.ts';
+import { ModelQueueFullError } from '../../../engine/index.ts';
 
 const DIMS = [1, 3, 48, 192];
 const SIZE = 3 * 48 * 192;

@@ -6,14 +6,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { needsShared, sharedImage, sharedModel } from '../helpers/shared.ts';
-import { Batch, WorkflowImage, type Detections, type StepContext } from '../../engine/index.ts';
-import { DEFAULT_CONFIDENCE, modelDefaultConfidence, resolveConfidence } from '../../blocks/models/confidence.ts';
-import { createModelManager, type ModelManager } from '../../blocks/models/manager.ts';
-import { installModelPackage, modelPackageDir, ENVIRONMENT_FILE } from '../../blocks/models/package.ts';
-import { ocrAssetPath } from '../../blocks/models/ocr/ocr-engine.ts';
-import { roboflowModelBlocks } from '../../blocks/models/roboflow/index.ts';
-import { roboflowMultiLabelClassificationModelV3 } from '../../blocks/models/classification/roboflow-multi-label-classification-v3.ts';
+import { needsShared, sharedImage, sharedModel } from '../../helpers/shared.ts';
+import { Batch, WorkflowImage, type Detections, type StepContext } from '../../../engine/index.ts';
+import { DEFAULT_CONFIDENCE, modelDefaultConfidence, resolveConfidence } from '../../../blocks/models/confidence.ts';
+import { createModelManager, type ModelManager } from '../../../blocks/models/manager.ts';
+import { installModelPackage, modelPackageDir, ENVIRONMENT_FILE } from '../../../blocks/models/package.ts';
+import { ocrAssetPath } from '../../../blocks/models/ocr/ocr-engine.ts';
+import { roboflowModelBlocks } from '../../../blocks/models/roboflow/index.ts';
+import { roboflowMultiLabelClassificationModelV3 } from '../../../blocks/models/classification/roboflow-multi-label-classification-v3.ts';
 
 const model = (environment: Record<string, unknown>) => ({ environment, classNames: ['cat', 'dog', 'bird'] });
 

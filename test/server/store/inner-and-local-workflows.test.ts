@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { startTestServer, type RunningServer } from '../helpers/server.ts';
+import { startTestServer, type RunningServer } from '../../helpers/server.ts';
 import { jsonRequest } from './http.ts';
 
 /** Upper-cases its `text` input. */

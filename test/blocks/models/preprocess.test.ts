@@ -2,9 +2,9 @@
 // synthetic images whose expected tensors are easy to state.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { WorkflowImage } from '../../engine/image.ts';
-import { preprocessImage, boxesToOriginal, resizeSpecOf } from '../../blocks/models/preprocess.ts';
-import { stretchContrast, equalizeHistogram, adaptiveEqualization } from '../../blocks/models/contrast.ts';
+import { WorkflowImage } from '../../../engine/image.ts';
+import { preprocessImage, boxesToOriginal, resizeSpecOf } from '../../../blocks/models/preprocess.ts';
+import { stretchContrast, equalizeHistogram, adaptiveEqualization } from '../../../blocks/models/contrast.ts';
 
 function solid(width: number, height: number, rgb: [number, number, number]): WorkflowImage {
   const pixels = new Uint8Array(width * height * 3);

@@ -2,9 +2,9 @@
 // what a fresh one would (padding rewritten, no values left over from the previous image).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { WorkflowImage } from '../../engine/image.ts';
-import { preprocessImage, rgbToNchw } from '../../blocks/models/preprocess.ts';
-import { returnTensor, takeTensor } from '../../blocks/models/tensor-pool.ts';
+import { WorkflowImage } from '../../../engine/image.ts';
+import { preprocessImage, rgbToNchw } from '../../../blocks/models/preprocess.ts';
+import { returnTensor, takeTensor } from '../../../blocks/models/tensor-pool.ts';
 
 function gradient(width: number, height: number): WorkflowImage {
   const pixels = new Uint8Array(width * height * 3);

@@ -4,10 +4,10 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startTestServer, type RunningServer } from '../helpers/server.ts';
+import { startTestServer, type RunningServer } from '../../helpers/server.ts';
 import { freePort, jsonRequest } from './http.ts';
 import path from 'node:path';
-import { WorkflowStore } from '../../server/store/workflow-store.ts';
+import { WorkflowStore } from '../../../server/store/workflow-store.ts';
 
 // Only deterministic blocks (no detection/inference ids), so two runs are byte-for-byte comparable.
 const DEFINITION = {

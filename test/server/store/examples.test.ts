@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startTestServer, type RunningServer } from '../helpers/server.ts';
-import { needsShared, sharedImage } from '../helpers/shared.ts';
+import { startTestServer, type RunningServer } from '../../helpers/server.ts';
+import { needsShared, sharedImage } from '../../helpers/shared.ts';
 import sharp from 'sharp';
-import { loadExamples, type ExampleFile } from '../../server/store/seed.ts';
+import { loadExamples, type ExampleFile } from '../../../server/store/seed.ts';
 import { jsonRequest } from './http.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-examples-'));

@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer } from '../helpers/server.ts';
-import { request } from '../server/http.ts';
+import { startTestServer } from '../../helpers/server.ts';
+import { request } from '../http.ts';
 
 const DEFINITION = { version: '1.0', inputs: [], steps: [], outputs: [] };
 

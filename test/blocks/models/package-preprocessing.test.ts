@@ -6,10 +6,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FakeRoboflowApi } from '../helpers/fake-roboflow-api.ts';
-import { startTestServer, type RunningServer } from '../helpers/server.ts';
-import { needsShared } from '../helpers/shared.ts';
-import { imageInput, post } from '../server/http.ts';
+import { FakeRoboflowApi } from '../../helpers/fake-roboflow-api.ts';
+import { startTestServer, type RunningServer } from '../../helpers/server.ts';
+import { needsShared } from '../../helpers/shared.ts';
+import { imageInput, post } from '../../server/http.ts';
 
 let api: FakeRoboflowApi;
 let server: RunningServer;

@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { needsShared, sharedImage, sharedModel } from '../helpers/shared.ts';
-import { Batch } from '../../engine/batch.ts';
-import { WorkflowImage } from '../../engine/image.ts';
-import type { Detections } from '../../engine/detections.ts';
-import type { StepContext } from '../../engine/block.ts';
-import { createModelManager, type ModelManager } from '../../blocks/models/manager.ts';
-import { installModelPackage } from '../../blocks/models/package.ts';
-import { roboflowModelBlocks } from '../../blocks/models/roboflow/index.ts';
+import { needsShared, sharedImage, sharedModel } from '../../../helpers/shared.ts';
+import { Batch } from '../../../../engine/batch.ts';
+import { WorkflowImage } from '../../../../engine/image.ts';
+import type { Detections } from '../../../../engine/detections.ts';
+import type { StepContext } from '../../../../engine/block.ts';
+import { createModelManager, type ModelManager } from '../../../../blocks/models/manager.ts';
+import { installModelPackage } from '../../../../blocks/models/package.ts';
+import { roboflowModelBlocks } from '../../../../blocks/models/roboflow/index.ts';
 
 const block = (type: string) => {
   const found = roboflowModelBlocks.find((b) => b.manifest.type === type);

@@ -5,9 +5,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { ExecutionEngine } from '../../engine/index.ts';
-import { coreBlocks } from '../../blocks/index.ts';
-import { createModelManager } from '../../blocks/models/manager.ts';
+import { ExecutionEngine } from '../../../../engine/index.ts';
+import { coreBlocks } from '../../../../blocks/index.ts';
+import { createModelManager } from '../../../../blocks/models/manager.ts';
 
 const squash = (text: string) => text.toUpperCase().replace(/\s+/g, '');
 

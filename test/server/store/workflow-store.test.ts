@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { WorkflowStore } from '../../server/store/workflow-store.ts';
-import { InvalidStoreIdError, WorkflowVersionConflictError } from '../../server/store/errors.ts';
-import { createFileAtomically } from '../../server/store/atomic-fs.ts';
+import { WorkflowStore } from '../../../server/store/workflow-store.ts';
+import { InvalidStoreIdError, WorkflowVersionConflictError } from '../../../server/store/errors.ts';
+import { createFileAtomically } from '../../../server/store/atomic-fs.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-store-'));
 const definition = (n: number) => ({ version: '1.0', inputs: [], steps: [], outputs: [], n });

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { REPO_ROOT } from '../helpers/shared.ts';
+import { REPO_ROOT } from '../../helpers/shared.ts';
 import { freePort, jsonRequest } from './http.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-crash-'));
