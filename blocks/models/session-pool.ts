@@ -16,7 +16,8 @@ interface WireTensor {
 type PoolMessage =
   | { type: 'load'; key: string; weights: Uint8Array; options: InferenceSession.SessionOptions }
   | { type: 'release'; key: string }
-  | { type: 'run'; id: number; key: string; feeds: Record<string, WireTensor> };
+  | { type: 'run'; id: number; key: string; feeds: Record<string, WireTensor> }
+  | { type: 'close' };
 type PoolReply = { id: number; outputs: Record<string, WireTensor> } | { id: number; error: string };
 
 interface Slot {
@@ -85,10 +86,25 @@ export class SessionPool {
     return wrapper;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Each worker finishes its runs, releases its sessions and ends by itself: terminating a thread while onnxruntime
+   * works in it aborts the whole process ("terminate called after throwing an instance of 'Napi::Error'"). A worker
+   * that has not ended after `graceMs` is terminated.
+   */
+  async close(graceMs = 10_000): Promise<void> {
     this.#closed = true;
-    await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
-    this.#slots.length = 0;
+    const slots = this.#slots.splice(0);
+    await Promise.all(
+      slots.map(async ({ worker }) => {
+        const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+        worker.ref();
+        worker.postMessage({ type: 'close' } satisfies PoolMessage);
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+        if ((await Promise.race([exited, late])) === 'late') await worker.terminate();
+        clearTimeout(timer);
+      }),
+    );
   }
 
   #slot(): Slot {

@@ -76,3 +76,19 @@ describe('session pool', () => {
       assert.deepEqual(Array.from(r[name]!.data as Float32Array), Array.from(alone[name]!.data as Float32Array));
   });
 });
+
+test('closing the pool answers the runs in flight, then its workers end by themselves', async () => {
+  // Terminating a worker while onnxruntime runs in it aborts the process; close lets the runs finish instead.
+  const weights = fs.readFileSync(ocrAssetPath('direction'));
+  const session = await ort.InferenceSession.create(weights);
+  const pool = new SessionPool(2);
+  try {
+    const wrapped = pool.wrap(session, weights);
+    const runs = Array.from({ length: 4 }, (_, seed) => wrapped.run({ [session.inputNames[0]!]: input(seed, 2) }));
+    await pool.close();
+    for (const result of await Promise.allSettled(runs)) assert.equal(result.status, 'fulfilled');
+    await assert.rejects(wrapped.run({ [session.inputNames[0]!]: input(0) }), /closed/);
+  } finally {
+    await session.release();
+  }
+});
