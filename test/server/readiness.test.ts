@@ -2,6 +2,7 @@
 // lags, while the libuv thread pool (where image decodes run) is stuck, and recovers by itself afterwards.
 // /healthz stays a liveness check.
 import crypto from 'node:crypto';
+import os from 'node:os';
 import sharp from 'sharp';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,11 +50,19 @@ test('a blocked event loop makes readiness fail, then it recovers', async () => 
 });
 
 test('a stuck worker thread pool (where decodes run) makes readiness fail', async () => {
-  // Occupy every libuv worker with long key derivations, as four stalled decodes would.
+  // Occupy every libuv worker with long key derivations, as four stalled decodes would. They must outlast the
+  // monitor's 1 s probe window plus the 400 ms limit whatever the machine's speed and load: a fixed iteration
+  // count took ~1 s on an idle 2-core machine, so the probe sometimes never waited 400 ms. Sized to ~2.5 s here.
   const size = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+  const sample = 100_000;
+  const sampleStarted = performance.now();
+  await new Promise((resolve) => crypto.pbkdf2('x', 'y', sample, 32, 'sha256', resolve));
+  const perIterationMs = Math.max(1e-6, (performance.now() - sampleStarted) / sample);
+  const share = Math.min(1, os.availableParallelism() / size);
+  const iterations = Math.ceil((2500 / perIterationMs) * share);
   const busy = Array.from(
     { length: size },
-    () => new Promise((resolve) => crypto.pbkdf2('x', 'y', 2_000_000, 32, 'sha256', resolve)),
+    () => new Promise((resolve) => crypto.pbkdf2('x', 'y', iterations, 32, 'sha256', resolve)),
   );
   let done = false;
   void Promise.all(busy).then(() => (done = true));
