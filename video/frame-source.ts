@@ -283,7 +283,13 @@ export class FrameSource {
     const result = await outcome;
     this.#attempt = undefined;
     this.#process = undefined;
-    this.#pending = [];
+    // A file's frames held back by WAIT are still to be read: the source ends after this run and read() drains
+    // them (clearing them lost the last frames whenever ffmpeg finished ahead of inference). A live source's
+    // belong to a connection that is gone and would sit before the next one's: dropped, and counted.
+    if (this.isLive) {
+      this.buffer.dropped += this.#pending.length;
+      this.#pending = [];
+    }
     return result;
   }
 
