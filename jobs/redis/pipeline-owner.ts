@@ -67,11 +67,13 @@ export class PipelineOwner {
         if (command === 'terminate') break;
         if (command === 'pause' && pipeline.state === 'running') pipeline.pause();
         if (command === 'resume' && pipeline.state === 'paused') pipeline.resume();
+        // Checked before publishing: an 'ended' status must not reach consumers before the last results do (it
+        // is published by #finish after the final drain).
+        if (pipeline.finished) break;
         if (Date.now() - lastStatus >= STATUS_EVERY_MS) {
           await this.#publish(pipeline, STATUS_TTL_S);
           lastStatus = Date.now();
         }
-        if (pipeline.finished) break;
         if (this.#closing) throw new HandOver(`worker ${name} is shutting down`);
         await new Promise((resolve) => setTimeout(resolve, TICK_MS));
       }
