@@ -92,6 +92,8 @@ describe('client', () => {
     const ts = await workflowTypes(description, 'echo-flow', { definition });
     assert.match(ts, /export interface EchoFlowInputs \{\n\s+x: /);
     assert.match(ts, /label\?: /, 'an input with a default is optional');
+    // Inside the repo so the generated file resolves the project's TypeScript; .tmp/ is git-ignored, absent in a clone.
+    fs.mkdirSync(path.join(REPO_ROOT, '.tmp'), { recursive: true });
     const dir = fs.mkdtempSync(path.join(REPO_ROOT, '.tmp', 'client-types-'));
     try {
       fs.writeFileSync(path.join(dir, 'echo-flow.ts'), ts);
