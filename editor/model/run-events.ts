@@ -1,35 +1,11 @@
 // What the editor knows about a run, folded from the run channel's messages (/workflows/run/ws, see README):
 // each step's state (queued, running, done with duration, cached, skipped with why, failed with the error), the
 // previews it produced, progress, and the "3 of 9 steps re-run" line. Pure: no DOM, no socket.
+import type { ElementPreview, StepPreview, ValuePreview } from '../../client/run-channel.ts';
+
+export type { ElementPreview, StepPreview, ValuePreview };
 
 export type StepStatus = 'queued' | 'running' | 'done' | 'cached' | 'skipped' | 'failed';
-
-export type ValuePreview =
-  | { type: 'image'; width: number; height: number; jpeg: string; parent_id?: string }
-  | {
-      type: 'detections';
-      count: number;
-      image_dimensions: [number, number] | null;
-      boxes: Array<[number, number, number, number]>;
-      classes: string[];
-      confidences: number[];
-      keypoints?: Array<Array<[number, number]>>;
-      /** Mask outlines as [x0, y0, x1, y1, ...]. */
-      masks?: number[][];
-    }
-  | { type: 'list'; length: number; items: ValuePreview[] }
-  | { type: 'scalar'; value: string | number | boolean | null; truncated?: boolean }
-  | { type: 'json'; text: string; truncated: boolean };
-
-export interface ElementPreview {
-  index: number[];
-  outputs: Record<string, ValuePreview>;
-}
-
-export interface StepPreview {
-  elements: ElementPreview[];
-  omitted: number;
-}
 
 export interface StepRunState {
   status: StepStatus;

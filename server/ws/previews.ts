@@ -2,6 +2,7 @@
 // Images become small JPEGs, detections boxes/classes/confidences (+ keypoints), lists their length and first
 // items, scalars their value; anything else a cut JSON text. Never a full serialization.
 import { Detections, WorkflowImage, largestContour, parseIndexKey, type StepOutputs } from '../../engine/index.ts';
+import type { ElementPreview, StepPreview, ValuePreview } from '../../client/run-channel.ts';
 
 export interface PreviewOptions {
   /** Longest side of image thumbnails, pixels. */
@@ -14,37 +15,9 @@ export interface PreviewOptions {
   maxText: number;
 }
 
+export type { ElementPreview, StepPreview, ValuePreview };
+
 export const DEFAULT_PREVIEW_OPTIONS: PreviewOptions = { maxSide: 320, maxElements: 64, maxItems: 8, maxText: 2000 };
-
-export type ValuePreview =
-  | { type: 'image'; width: number; height: number; jpeg: string; parent_id: string }
-  | {
-      type: 'detections';
-      count: number;
-      /** [height, width] of the image the boxes belong to, when known. */
-      image_dimensions: [number, number] | null;
-      boxes: Array<[number, number, number, number]>;
-      classes: string[];
-      confidences: number[];
-      keypoints?: Array<Array<[number, number]>>;
-      /** Outline of each mask as [x0, y0, x1, y1, ...] in the boxes' pixels, at most MASK_POINTS points. */
-      masks?: number[][];
-    }
-  | { type: 'list'; length: number; items: ValuePreview[] }
-  | { type: 'scalar'; value: string | number | boolean | null; truncated?: boolean }
-  | { type: 'json'; text: string; truncated: boolean };
-
-export interface ElementPreview {
-  /** Batch index: [] for a scalar step, [i] per input image, [i, j] per crop j of image i. */
-  index: number[];
-  outputs: Record<string, ValuePreview>;
-}
-
-export interface StepPreview {
-  elements: ElementPreview[];
-  /** Elements left out beyond maxElements. */
-  omitted: number;
-}
 
 const thumbnails = new WeakMap<WorkflowImage, Promise<string>>();
 
