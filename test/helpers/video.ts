@@ -5,6 +5,33 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+/**
+ * Counts the red square's pixels in each frame of movingBoxVideo (no model needed); `frame` also returns the frame
+ * itself as an image output.
+ */
+export function redPixelsWorkflow({ frame = true } = {}) {
+  return {
+    version: '1.0',
+    inputs: [
+      { type: 'WorkflowImage', name: 'image' },
+      { type: 'WorkflowVideoMetadata', name: 'video_metadata' },
+    ],
+    steps: [
+      {
+        type: 'roboflow_core/pixel_color_count@v1',
+        name: 'red',
+        image: '$inputs.image',
+        target_color: [255, 0, 0],
+        tolerance: 60,
+      },
+    ],
+    outputs: [
+      { type: 'JsonField', name: 'red_pixels', selector: '$steps.red.matching_pixels_count' },
+      ...(frame ? [{ type: 'JsonField', name: 'frame', selector: '$inputs.image' }] : []),
+    ],
+  };
+}
+
 export function tempDir(prefix = 'sightline-video-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

@@ -8,25 +8,9 @@ import path from 'node:path';
 import { startTestServer, type RunningServer } from '../helpers/server.ts';
 import { TestRedis, hasRedis, NO_REDIS } from '../helpers/redis.ts';
 import { startWorker, stopWorker, type TestWorker } from '../helpers/worker.ts';
-import { movingBoxVideo, tempDir, waitFor } from '../helpers/video.ts';
+import { movingBoxVideo, redPixelsWorkflow, tempDir, waitFor } from '../helpers/video.ts';
 
-const RED_PIXELS = {
-  version: '1.0',
-  inputs: [
-    { type: 'WorkflowImage', name: 'image' },
-    { type: 'WorkflowVideoMetadata', name: 'video_metadata' },
-  ],
-  steps: [
-    {
-      type: 'roboflow_core/pixel_color_count@v1',
-      name: 'red',
-      image: '$inputs.image',
-      target_color: [255, 0, 0],
-      tolerance: 60,
-    },
-  ],
-  outputs: [{ type: 'JsonField', name: 'red_pixels', selector: '$steps.red.matching_pixels_count' }],
-};
+const RED_PIXELS = redPixelsWorkflow({ frame: false });
 
 const FRAMES = 100;
 

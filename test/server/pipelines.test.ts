@@ -7,29 +7,10 @@ import http from 'node:http';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import { startTestServer, type RunningServer } from '../helpers/server.ts';
-import { movingBoxVideo, tempDir, waitFor } from '../helpers/video.ts';
+import { movingBoxVideo, redPixelsWorkflow, tempDir, waitFor } from '../helpers/video.ts';
 import { get, post } from './http.ts';
 
-const IMAGE_WORKFLOW = {
-  version: '1.0',
-  inputs: [
-    { type: 'WorkflowImage', name: 'image' },
-    { type: 'WorkflowVideoMetadata', name: 'video_metadata' },
-  ],
-  steps: [
-    {
-      type: 'roboflow_core/pixel_color_count@v1',
-      name: 'red',
-      image: '$inputs.image',
-      target_color: [255, 0, 0],
-      tolerance: 60,
-    },
-  ],
-  outputs: [
-    { type: 'JsonField', name: 'red_pixels', selector: '$steps.red.matching_pixels_count' },
-    { type: 'JsonField', name: 'frame', selector: '$inputs.image' },
-  ],
-};
+const IMAGE_WORKFLOW = redPixelsWorkflow();
 
 function initialiseBody(
   videoReference: unknown,
