@@ -114,7 +114,9 @@ async function modelOverheads(): Promise<void> {
     console.log(`(b) skipped: needs ../shared (models, images) which is absent at ${SHARED_DIR}`);
     return;
   }
-  const server = await startTestServer();
+  // Metrics off: its timing proxy sits in front of each session and would hide the runs recorded-runs.ts replays
+  // (metrics' own cost is measured by bench/observability.ts).
+  const server = await startTestServer({ env: { SIGHTLINE_METRICS: 'false' } });
   try {
     const cacheDir = server.config.modelCacheDir;
     for (const c of MODEL_CASES.slice(1)) await installModelPackage(sharedModel(c.file), c.modelId, cacheDir);
