@@ -17,7 +17,7 @@ import type { Frame } from '../video/frame-buffer.ts';
 import { PipelineManager } from '../video/manager.ts';
 import { resolveSource } from '../video/sources.ts';
 import { hasShared, sharedImage, sharedModel, SHARED_DIR } from '../test/helpers/shared.ts';
-import { panVideo } from '../test/helpers/video.ts';
+import { detectTrackDrawWorkflow, panVideo } from '../test/helpers/video.ts';
 
 interface Row {
   name: string;
@@ -26,40 +26,7 @@ interface Row {
 }
 
 const MODEL_ID = 'coco/3';
-const WORKFLOW = {
-  version: '1.0',
-  inputs: [{ type: 'WorkflowImage', name: 'image' }],
-  steps: [
-    {
-      type: 'roboflow_core/roboflow_object_detection_model@v2',
-      name: 'det',
-      images: '$inputs.image',
-      model_id: MODEL_ID,
-    },
-    {
-      type: 'roboflow_core/trackers_bytetrack@v1',
-      name: 'tracker',
-      image: '$inputs.image',
-      detections: '$steps.det.predictions',
-    },
-    {
-      type: 'roboflow_core/bounding_box_visualization@v1',
-      name: 'boxes',
-      image: '$inputs.image',
-      predictions: '$steps.tracker.tracked_detections',
-    },
-    {
-      type: 'roboflow_core/trace_visualization@v1',
-      name: 'trace',
-      image: '$steps.boxes.image',
-      predictions: '$steps.tracker.tracked_detections',
-    },
-  ],
-  outputs: [
-    { type: 'JsonField', name: 'tracked', selector: '$steps.tracker.tracked_detections' },
-    { type: 'JsonField', name: 'annotated', selector: '$steps.trace.image' },
-  ],
-};
+const WORKFLOW = detectTrackDrawWorkflow(MODEL_ID);
 
 async function decodeAll(video: string): Promise<{ frames: Frame[]; seconds: number }> {
   const spec = await resolveSource(video, { mediaDirs: [path.dirname(video)], network: {} });

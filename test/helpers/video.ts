@@ -32,6 +32,73 @@ export function redPixelsWorkflow({ frame = true } = {}) {
   };
 }
 
+/**
+ * Detect → ByteTrack → (optional vertical line counter at x = lineX) → bounding boxes + traces: the video workflow
+ * the tracking test and the pipeline bench run.
+ */
+export function detectTrackDrawWorkflow(
+  modelId: string,
+  { classFilter, lineX }: { classFilter?: string[]; lineX?: number } = {},
+) {
+  const counter =
+    lineX === undefined
+      ? []
+      : [
+          {
+            type: 'roboflow_core/line_counter@v2',
+            name: 'counter',
+            image: '$inputs.image',
+            detections: '$steps.tracker.tracked_detections',
+            line_segment: [
+              [lineX, 0],
+              [lineX, 480],
+            ],
+          },
+        ];
+  return {
+    version: '1.0',
+    inputs: [{ type: 'WorkflowImage', name: 'image' }],
+    steps: [
+      {
+        type: 'roboflow_core/roboflow_object_detection_model@v2',
+        name: 'det',
+        images: '$inputs.image',
+        model_id: modelId,
+        ...(classFilter ? { class_filter: classFilter } : {}),
+      },
+      {
+        type: 'roboflow_core/trackers_bytetrack@v1',
+        name: 'tracker',
+        image: '$inputs.image',
+        detections: '$steps.det.predictions',
+      },
+      ...counter,
+      {
+        type: 'roboflow_core/bounding_box_visualization@v1',
+        name: 'boxes',
+        image: '$inputs.image',
+        predictions: '$steps.tracker.tracked_detections',
+      },
+      {
+        type: 'roboflow_core/trace_visualization@v1',
+        name: 'trace',
+        image: '$steps.boxes.image',
+        predictions: '$steps.tracker.tracked_detections',
+      },
+    ],
+    outputs: [
+      { type: 'JsonField', name: 'tracked', selector: '$steps.tracker.tracked_detections' },
+      ...(lineX === undefined
+        ? []
+        : [
+            { type: 'JsonField', name: 'count_in', selector: '$steps.counter.count_in' },
+            { type: 'JsonField', name: 'count_out', selector: '$steps.counter.count_out' },
+          ]),
+      { type: 'JsonField', name: 'annotated', selector: '$steps.trace.image' },
+    ],
+  };
+}
+
 export function tempDir(prefix = 'sightline-video-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

@@ -9,56 +9,13 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { startTestServer, TEST_MODEL_ID, type RunningServer } from '../helpers/server.ts';
 import { needsShared, sharedImage } from '../helpers/shared.ts';
-import { panVideo, tempDir } from '../helpers/video.ts';
+import { detectTrackDrawWorkflow, panVideo, tempDir } from '../helpers/video.ts';
 
 const LINE_X = 320;
-const WORKFLOW = {
-  version: '1.0',
-  inputs: [{ type: 'WorkflowImage', name: 'image' }],
-  steps: [
-    {
-      type: 'roboflow_core/roboflow_object_detection_model@v2',
-      name: 'det',
-      images: '$inputs.image',
-      model_id: TEST_MODEL_ID,
-      class_filter: ['car', 'person', 'bus', 'truck', 'bicycle'],
-    },
-    {
-      type: 'roboflow_core/trackers_bytetrack@v1',
-      name: 'tracker',
-      image: '$inputs.image',
-      detections: '$steps.det.predictions',
-    },
-    {
-      type: 'roboflow_core/line_counter@v2',
-      name: 'counter',
-      image: '$inputs.image',
-      detections: '$steps.tracker.tracked_detections',
-      line_segment: [
-        [LINE_X, 0],
-        [LINE_X, 480],
-      ],
-    },
-    {
-      type: 'roboflow_core/bounding_box_visualization@v1',
-      name: 'boxes',
-      image: '$inputs.image',
-      predictions: '$steps.tracker.tracked_detections',
-    },
-    {
-      type: 'roboflow_core/trace_visualization@v1',
-      name: 'trace',
-      image: '$steps.boxes.image',
-      predictions: '$steps.tracker.tracked_detections',
-    },
-  ],
-  outputs: [
-    { type: 'JsonField', name: 'tracked', selector: '$steps.tracker.tracked_detections' },
-    { type: 'JsonField', name: 'count_in', selector: '$steps.counter.count_in' },
-    { type: 'JsonField', name: 'count_out', selector: '$steps.counter.count_out' },
-    { type: 'JsonField', name: 'annotated', selector: '$steps.trace.image' },
-  ],
-};
+const WORKFLOW = detectTrackDrawWorkflow(TEST_MODEL_ID, {
+  classFilter: ['car', 'person', 'bus', 'truck', 'bicycle'],
+  lineX: LINE_X,
+});
 
 let server: RunningServer;
 let media: string;
