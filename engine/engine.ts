@@ -13,6 +13,7 @@ import { runPlan } from './executor/run.ts';
 import { DEFAULT_MAX_WORKFLOW_STEPS } from './compiler/graph.ts';
 import { WorkflowDefinitionError } from './errors.ts';
 import { StepOutputCache } from './executor/step-cache.ts';
+import { isCacheable } from './executor/step-keys.ts';
 import { describeInterface } from './interface.ts';
 import { Profiler } from './profiler.ts';
 
@@ -50,6 +51,11 @@ export interface CompiledWorkflow {
 
 /** A compiled workflow holding its own step state; see ExecutionEngine.instantiate. */
 export interface WorkflowInstance extends CompiledWorkflow {
+  /**
+   * Runs may overlap (a video pipeline starts the next frame while this one finishes): a step that keeps state or
+   * has side effects (not cacheable) starts only once the previous run has ended, so it sees runs in call order as
+   * if they ran one after another; pure steps (model inference, transforms) of the next run go ahead at once.
+   */
   run(inputs: Record<string, unknown>, options?: RunOptions): Promise<RunResult>;
 }
 
@@ -151,18 +157,27 @@ export class ExecutionEngine {
     const state = new Map<string, Map<string, unknown>>();
     for (const name of plan.state.keys()) state.set(name, new Map());
     const own: CompiledPlan = { ...plan, state };
+    const ordered = new Set([...plan.steps.values()].filter((step) => !isCacheable(step)).map((step) => step.name));
+    let previousRun: Promise<void> = Promise.resolve();
     return {
       hash: plan.hash,
       definition: plan.definition,
       run: async (inputs, options = {}) => {
-        const profiler = new Profiler(false);
-        const outputs = await runPlan(own, inputs ?? {}, options, {
-          services: this.options.services ?? {},
-          maxConcurrentSteps: this.maxConcurrentSteps,
-          imageInput: this.options.imageInput ?? {},
-          profiler,
-        });
-        return { outputs, profiler_trace: [] };
+        const afterPrevious = previousRun;
+        let ended!: () => void;
+        previousRun = new Promise((resolve) => (ended = resolve));
+        try {
+          const outputs = await runPlan(own, inputs ?? {}, options, {
+            services: this.options.services ?? {},
+            maxConcurrentSteps: this.maxConcurrentSteps,
+            imageInput: this.options.imageInput ?? {},
+            profiler: new Profiler(false),
+            runOrder: ordered.size > 0 ? { steps: ordered, afterPrevious } : undefined,
+          });
+          return { outputs, profiler_trace: [] };
+        } finally {
+          ended();
+        }
       },
     };
   }

@@ -34,6 +34,8 @@ export interface RunContext {
   stepCache?: StepOutputCache;
   /** Set by runPlan: the run's abort/time-limit guard, told which steps are running. */
   guard?: RunGuard;
+  /** Runs of one workflow instance: these steps wait for the previous run to end (WorkflowInstance.run). */
+  runOrder?: { steps: ReadonlySet<string>; afterPrevious: Promise<void> };
 }
 
 /** Runs the plan under its request's abort signal and time limit (options.signal, options.timeoutMs). */
@@ -213,6 +215,7 @@ export async function runStep(
     state: plan.state.get(step.name)!,
     signal: options.signal,
   };
+  if (ctx.runOrder?.steps.has(step.name)) await ctx.runOrder.afterPrevious;
   // A stopped run starts no further step (model runs already queued are dropped by their scheduler).
   options.signal?.throwIfAborted();
   ctx.guard?.enter(step);
