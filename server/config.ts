@@ -159,11 +159,12 @@ export function envReader(env: NodeJS.ProcessEnv) {
 }
 
 /**
- * Model worker threads. One by default, its runs using every core: measured faster than one worker per core with a
- * thread each (bench/session-tuning.ts, README "Throughput"), and the main thread stays free.
+ * Model worker threads. Two by default (one on a 1-core machine), each with its share of the cores, plus an
+ * all-cores session for a run that comes alone: concurrent runs on a core each gave the most runs/s and a lone run
+ * on every core the lowest latency (bench/session-tuning.ts, README "Throughput"); the main thread stays free.
  */
 function modelRunnersOf(read: ReturnType<typeof envReader>): number {
-  return read.number('MODEL_RUNNERS', 1);
+  return read.number('MODEL_RUNNERS', Math.min(2, os.availableParallelism()));
 }
 
 function oneOf<T extends string>(

@@ -3,6 +3,11 @@
 // can never overlap. Here each worker holds its own copy of a model's session; a run goes to the least busy worker,
 // so N workers run N inferences at once (each with its share of the cores) while the main thread keeps serving.
 // The main-thread session stays for metadata (input/output names and shapes).
+//
+// Lone runs use every core: a run that finds every worker idle goes to a second session in the first worker built
+// with all the cores, since one run alone finishes sooner that way; runs arriving meanwhile wait for it, then share
+// the workers. On the 2-core machine one run at a time is fastest with both cores (yolov8n 16-18 runs/s), concurrent
+// runs with a core each (21 runs/s); bench/session-tuning.ts, README "Throughput".
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import ort, { type InferenceSession } from 'onnxruntime-node';
@@ -22,9 +27,21 @@ type PoolReply = { id: number; outputs: Record<string, WireTensor> } | { id: num
 
 interface Slot {
   worker: Worker;
-  pending: Map<number, { resolve(r: InferenceSession.ReturnType): void; reject(e: unknown): void }>;
+  pending: Map<number, { resolve(r: InferenceSession.ReturnType): void; reject(e: unknown): void; lone: boolean }>;
   loaded: Set<string>;
 }
+
+/** A run not yet sent to a worker (waiting for a lone run to finish). */
+interface WaitingRun {
+  key: string;
+  weights: Uint8Array;
+  feeds: InferenceSession.FeedsType;
+  resolve(r: InferenceSession.ReturnType): void;
+  reject(e: unknown): void;
+}
+
+/** The key of a model's all-cores session (first worker only). */
+const loneKey = (key: string) => `${key}/all-cores`;
 
 /** Weights of sessions created outside the model manager (the process-wide OCR sessions), for SessionPool.wrap. */
 const sessionWeights = new WeakMap<InferenceSession, Uint8Array>();
@@ -40,18 +57,33 @@ export function weightsOf(session: InferenceSession): Uint8Array | undefined {
 export class SessionPool {
   readonly size: number;
   readonly #sessionOptions: InferenceSession.SessionOptions;
+  /** Options of the all-cores sessions for lone runs; undefined when lone runs share the workers' sessions. */
+  readonly #loneOptions: InferenceSession.SessionOptions | undefined;
   readonly #slots: Slot[] = [];
+  /** Runs held while a lone run has every core. */
+  readonly #waiting: WaitingRun[] = [];
+  #loneRunning = false;
+  /** Runs sent so far: alone on every core, or sharing the workers. */
+  readonly runs = { lone: 0, shared: 0 };
   #nextId = 1;
   #nextKey = 1;
   #closed = false;
   /** Releases a model's worker sessions once its wrapper is garbage (evicted from the model manager). */
   readonly #finalizer = new FinalizationRegistry<string>((key) => this.#release(key));
 
-  constructor(size: number, sessionOptions: InferenceSession.SessionOptions = {}) {
+  constructor(
+    size: number,
+    sessionOptions: InferenceSession.SessionOptions = {},
+    { loneRunsUseAllCores = true }: { loneRunsUseAllCores?: boolean } = {},
+  ) {
     this.size = Math.max(1, size);
     // Each worker gets its share of the cores unless told otherwise.
-    const threads = Math.max(1, Math.floor(os.availableParallelism() / this.size));
+    const cores = os.availableParallelism();
+    const threads = Math.max(1, Math.floor(cores / this.size));
     this.#sessionOptions = { intraOpNumThreads: threads, ...sessionOptions };
+    const wider = (sessionOptions.intraOpNumThreads ?? cores) > threads;
+    if (loneRunsUseAllCores && this.size > 1 && wider)
+      this.#loneOptions = { ...sessionOptions, intraOpNumThreads: sessionOptions.intraOpNumThreads ?? cores };
   }
 
   /** The session with `run` going to the workers (weights: the bytes the session was created from). */
@@ -82,6 +114,7 @@ export class SessionPool {
     if (!this.#closed) {
       while (this.#slots.length < this.size) this.#slot();
       for (const slot of this.#slots) this.#load(slot, key, weights);
+      if (this.#loneOptions) this.#load(this.#slots[0]!, loneKey(key), weights, this.#loneOptions);
     }
     return wrapper;
   }
@@ -93,6 +126,8 @@ export class SessionPool {
    */
   async close(graceMs = 10_000): Promise<void> {
     this.#closed = true;
+    // Runs held for a lone run are in flight for their callers: they go to the workers ahead of 'close'.
+    for (const run of this.#waiting.splice(0)) this.#send(this.#slot(), run, false);
     const slots = this.#slots.splice(0);
     await Promise.all(
       slots.map(async ({ worker }) => {
@@ -123,26 +158,44 @@ export class SessionPool {
 
   #run(key: string, weights: Uint8Array, feeds: InferenceSession.FeedsType): Promise<InferenceSession.ReturnType> {
     if (this.#closed) return Promise.reject(new Error('model workers are closed'));
-    const slot = this.#slot();
-    this.#load(slot, key, weights);
-    const id = this.#nextId++;
-    const wire: Record<string, WireTensor> = {};
-    for (const [name, tensor] of Object.entries(feeds)) {
-      const t = tensor as ort.Tensor;
-      wire[name] = { type: t.type, dims: t.dims, data: t.data as ArrayBufferView };
-    }
     return new Promise((resolve, reject) => {
-      // Referenced while it has work, so a process waiting only on a run does not exit.
-      if (slot.pending.size === 0) slot.worker.ref();
-      slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ type: 'run', id, key, feeds: wire } satisfies PoolMessage);
+      const run: WaitingRun = { key, weights, feeds, resolve, reject };
+      if (this.#loneRunning) this.#waiting.push(run);
+      else if (this.#loneOptions && this.#slots.every((s) => s.pending.size === 0)) this.#send(this.#slot(), run, true);
+      else this.#send(this.#slot(), run, false);
     });
   }
 
-  #load(slot: Slot, key: string, weights: Uint8Array): void {
+  #send(slot: Slot, run: WaitingRun, lone: boolean): void {
+    const key = lone ? loneKey(run.key) : run.key;
+    this.#load(slot, key, run.weights, lone ? this.#loneOptions : undefined);
+    const id = this.#nextId++;
+    const wire: Record<string, WireTensor> = {};
+    for (const [name, tensor] of Object.entries(run.feeds)) {
+      const t = tensor as ort.Tensor;
+      wire[name] = { type: t.type, dims: t.dims, data: t.data as ArrayBufferView };
+    }
+    // Referenced while it has work, so a process waiting only on a run does not exit.
+    if (slot.pending.size === 0) slot.worker.ref();
+    slot.pending.set(id, { resolve: run.resolve, reject: run.reject, lone });
+    if (lone) this.#loneRunning = true;
+    this.runs[lone ? 'lone' : 'shared']++;
+    slot.worker.postMessage({ type: 'run', id, key, feeds: wire } satisfies PoolMessage);
+  }
+
+  /** A lone run ended: the runs that came meanwhile share the workers. */
+  #endLoneRun(): void {
+    this.#loneRunning = false;
+    for (const run of this.#waiting.splice(0)) {
+      if (this.#closed) run.reject(new Error('model workers are closed'));
+      else this.#send(this.#slot(), run, false);
+    }
+  }
+
+  #load(slot: Slot, key: string, weights: Uint8Array, options = this.#sessionOptions): void {
     if (slot.loaded.has(key)) return;
     slot.loaded.add(key);
-    slot.worker.postMessage({ type: 'load', key, weights, options: this.#sessionOptions } satisfies PoolMessage);
+    slot.worker.postMessage({ type: 'load', key, weights, options } satisfies PoolMessage);
   }
 
   #reply(slot: Slot, reply: PoolReply): void {
@@ -150,6 +203,7 @@ export class SessionPool {
     if (!pending) return;
     slot.pending.delete(reply.id);
     if (slot.pending.size === 0) slot.worker.unref();
+    if (pending.lone) this.#endLoneRun();
     if ('error' in reply) {
       pending.reject(new Error(reply.error));
       return;
@@ -164,12 +218,15 @@ export class SessionPool {
   #fail(slot: Slot, error: Error): void {
     const at = this.#slots.indexOf(slot);
     if (at >= 0) this.#slots.splice(at, 1);
+    const hadLoneRun = [...slot.pending.values()].some((p) => p.lone);
     for (const pending of slot.pending.values()) pending.reject(error);
     slot.pending.clear();
+    if (hadLoneRun) this.#endLoneRun();
   }
 
   #release(key: string): void {
     for (const slot of this.#slots)
-      if (slot.loaded.delete(key)) slot.worker.postMessage({ type: 'release', key } satisfies PoolMessage);
+      for (const k of [key, loneKey(key)])
+        if (slot.loaded.delete(k)) slot.worker.postMessage({ type: 'release', key: k } satisfies PoolMessage);
   }
 }

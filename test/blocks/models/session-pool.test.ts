@@ -4,6 +4,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import ort, { type InferenceSession } from 'onnxruntime-node';
 import { SessionPool } from '../../../blocks/models/session-pool.ts';
 import { ModelScheduler } from '../../../blocks/models/scheduler.ts';
@@ -47,6 +48,26 @@ describe('session pool', () => {
         Array.from(direct[i]![name]!.data as Float32Array),
       );
     });
+  });
+
+  test('a run alone gets every core; runs arriving meanwhile share the workers, with the same outputs', async (t) => {
+    if (os.availableParallelism() < 2) return t.skip('needs 2 or more cores (one core: no all-cores session)');
+    const wrapped = pool.wrap(session, weights);
+    const name = session.outputNames[0]!;
+    const feeds = Array.from({ length: 5 }, (_, seed) => ({ [session.inputNames[0]!]: input(seed + 10, 2) }));
+    const direct: InferenceSession.ReturnType[] = [];
+    for (const f of feeds) direct.push(await session.run(f));
+    const before = { ...pool.runs };
+    for (const f of feeds.slice(0, 2)) await wrapped.run(f);
+    assert.deepEqual(pool.runs, { lone: before.lone + 2, shared: before.shared });
+    const together = await Promise.all(feeds.map((f) => wrapped.run(f)));
+    assert.deepEqual(pool.runs, { lone: before.lone + 3, shared: before.shared + 4 });
+    together.forEach((result, i) =>
+      assert.deepEqual(
+        Array.from(result[name]!.data as Float32Array),
+        Array.from(direct[i]![name]!.data as Float32Array),
+      ),
+    );
   });
 
   test('a failing run rejects alone; the worker keeps serving', async () => {
