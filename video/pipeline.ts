@@ -17,6 +17,9 @@ import { CounterRates, LatencyWindow, StatusLog, isoTimestamp, type Counters } f
 import { publicReference, type SourceSpec } from './sources.ts';
 import { ResultsBuffer } from './results.ts';
 
+/** Batches in the workflow at once (see #run). */
+const BATCHES_IN_FLIGHT = 3;
+
 export type PipelineState = 'initialising' | 'running' | 'paused' | 'ended' | 'failed' | 'terminated';
 
 export interface PipelineSettings {
@@ -163,6 +166,10 @@ export class Pipeline {
   async #run(): Promise<void> {
     this.#event(20, 'INFERENCE_THREAD_STARTED');
     this.state = 'running';
+    // Batches in the workflow at once: the next one's model steps run while this one is tracked and drawn (the
+    // workflow instance keeps stateful steps in frame order), and results are handed on in frame order.
+    const inFlight: Promise<void>[] = [];
+    let handedOn: Promise<void> = Promise.resolve();
     while (!this.#stopped) {
       if (this.#isPaused()) {
         await new Promise((r) => setTimeout(r, 50));
@@ -171,8 +178,11 @@ export class Pipeline {
       const batch = await this.#collect();
       if (batch === null) break;
       if (batch.length === 0 || !(await this.#admit(batch))) continue;
-      await this.#process(batch);
+      handedOn = this.#process(batch, handedOn);
+      inFlight.push(handedOn);
+      if (inFlight.length >= BATCHES_IN_FLIGHT) await inFlight.shift();
     }
+    await Promise.all(inFlight);
     this.#event(20, 'INFERENCE_THREAD_FINISHED');
     if (this.#stopped) return;
     clearInterval(this.#sampler);
@@ -228,7 +238,8 @@ export class Pipeline {
   }
   #nextSlot = 0;
 
-  async #process(batch: Frame[]): Promise<void> {
+  /** Runs the workflow on a batch, then (after the previous batch's result) records and hands on its result. */
+  async #process(batch: Frame[], previous: Promise<void>): Promise<void> {
     const { imageInputName, videoMetadataInputName } = this.settings;
     const metas: VideoMetadata[] = batch.map((f) => ({
       video_identifier: String(f.sourceId),
@@ -259,6 +270,7 @@ export class Pipeline {
         apiKey: this.settings.apiKey,
       }));
     } catch (error) {
+      await previous;
       const e = error as Error;
       this.lastError = `${e.name}: ${e.message}`;
       this.#event(40, 'INFERENCE_ERROR', {
@@ -270,6 +282,7 @@ export class Pipeline {
       return;
     }
     const ended = performance.now();
+    await previous;
     this.#throughput.push(ended);
     if (this.#throughput.length > 30) this.#throughput.shift();
     const result: PipelineResult = {
