@@ -4,10 +4,12 @@
 // so N workers run N inferences at once (each with its share of the cores) while the main thread keeps serving.
 // The main-thread session stays for metadata (input/output names and shapes).
 //
-// Lone runs use every core: a run that finds every worker idle goes to a second session in the first worker built
-// with all the cores, since one run alone finishes sooner that way; runs arriving meanwhile wait for it, then share
-// the workers. On the 2-core machine one run at a time is fastest with both cores (yolov8n 16-18 runs/s), concurrent
-// runs with a core each (21 runs/s); bench/session-tuning.ts, README "Throughput".
+// Lone runs may use every core: a run that finds every worker idle goes to a second session in the first worker
+// built with all the cores, since one big run alone finishes sooner that way; runs arriving meanwhile wait for it,
+// then share the workers. On the 2-core machine yolov8n alone runs 16-18/s on both cores, two at once 21/s on a core
+// each (bench/session-tuning.ts, README "Throughput"). A small model (a 2 ms classifier) is slower on two cores than
+// on one (waking the second thread costs more than it saves), so each model's first lone runs try both ways and
+// the faster one is kept.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import ort, { type InferenceSession } from 'onnxruntime-node';
@@ -27,9 +29,28 @@ type PoolReply = { id: number; outputs: Record<string, WireTensor> } | { id: num
 
 interface Slot {
   worker: Worker;
-  pending: Map<number, { resolve(r: InferenceSession.ReturnType): void; reject(e: unknown): void; lone: boolean }>;
+  pending: Map<number, PendingRun>;
   loaded: Set<string>;
 }
+
+interface PendingRun {
+  resolve(r: InferenceSession.ReturnType): void;
+  reject(e: unknown): void;
+  /** On the all-cores session. */
+  lone: boolean;
+  /** Sent while every worker was idle: its time says how fast this model runs alone that way. */
+  timing?: { key: string; sentAt: number };
+}
+
+/** Lone-run timings of one model: all cores vs one worker's share, until enough to choose. */
+interface LoneChoice {
+  allCores: number[];
+  shared: number[];
+  useAllCores?: boolean;
+}
+
+/** Timed lone runs each way before choosing (the first of each way is a warm-up and not counted). */
+const LONE_TRIALS = 4;
 
 /** A run not yet sent to a worker (waiting for a lone run to finish). */
 interface WaitingRun {
@@ -65,6 +86,7 @@ export class SessionPool {
   #loneRunning = false;
   /** Runs sent so far: alone on every core, or sharing the workers. */
   readonly runs = { lone: 0, shared: 0 };
+  readonly #loneChoices = new Map<string, LoneChoice>();
   #nextId = 1;
   #nextKey = 1;
   #closed = false;
@@ -161,12 +183,31 @@ export class SessionPool {
     return new Promise((resolve, reject) => {
       const run: WaitingRun = { key, weights, feeds, resolve, reject };
       if (this.#loneRunning) this.#waiting.push(run);
-      else if (this.#loneOptions && this.#slots.every((s) => s.pending.size === 0)) this.#send(this.#slot(), run, true);
-      else this.#send(this.#slot(), run, false);
+      else if (this.#loneOptions && this.#slots.every((s) => s.pending.size === 0)) {
+        const lone = this.#loneWay(key);
+        this.#send(this.#slot(), run, lone, true);
+      } else this.#send(this.#slot(), run, false);
     });
   }
 
-  #send(slot: Slot, run: WaitingRun, lone: boolean): void {
+  /** Whether a lone run of this model goes to the all-cores session: trials first, then the faster way. */
+  #loneWay(key: string): boolean {
+    let choice = this.#loneChoices.get(key);
+    if (!choice) this.#loneChoices.set(key, (choice = { allCores: [], shared: [] }));
+    if (choice.useAllCores !== undefined) return choice.useAllCores;
+    return choice.allCores.length <= choice.shared.length;
+  }
+
+  #recordLoneRun(key: string, lone: boolean, ms: number): void {
+    const choice = this.#loneChoices.get(key);
+    if (!choice || choice.useAllCores !== undefined) return;
+    (lone ? choice.allCores : choice.shared).push(ms);
+    if (choice.allCores.length <= LONE_TRIALS || choice.shared.length <= LONE_TRIALS) return;
+    const mean = (times: number[]) => times.slice(1).reduce((a, b) => a + b, 0) / (times.length - 1);
+    choice.useAllCores = mean(choice.allCores) < mean(choice.shared);
+  }
+
+  #send(slot: Slot, run: WaitingRun, lone: boolean, timed = false): void {
     const key = lone ? loneKey(run.key) : run.key;
     this.#load(slot, key, run.weights, lone ? this.#loneOptions : undefined);
     const id = this.#nextId++;
@@ -177,7 +218,8 @@ export class SessionPool {
     }
     // Referenced while it has work, so a process waiting only on a run does not exit.
     if (slot.pending.size === 0) slot.worker.ref();
-    slot.pending.set(id, { resolve: run.resolve, reject: run.reject, lone });
+    const timing = timed ? { key: run.key, sentAt: performance.now() } : undefined;
+    slot.pending.set(id, { resolve: run.resolve, reject: run.reject, lone, timing });
     if (lone) this.#loneRunning = true;
     this.runs[lone ? 'lone' : 'shared']++;
     slot.worker.postMessage({ type: 'run', id, key, feeds: wire } satisfies PoolMessage);
@@ -204,6 +246,8 @@ export class SessionPool {
     slot.pending.delete(reply.id);
     if (slot.pending.size === 0) slot.worker.unref();
     if (pending.lone) this.#endLoneRun();
+    if (pending.timing && !('error' in reply))
+      this.#recordLoneRun(pending.timing.key, pending.lone, performance.now() - pending.timing.sentAt);
     if ('error' in reply) {
       pending.reject(new Error(reply.error));
       return;
@@ -225,6 +269,7 @@ export class SessionPool {
   }
 
   #release(key: string): void {
+    this.#loneChoices.delete(key);
     for (const slot of this.#slots)
       for (const k of [key, loneKey(key)])
         if (slot.loaded.delete(k)) slot.worker.postMessage({ type: 'release', key: k } satisfies PoolMessage);
