@@ -64,6 +64,11 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+/** Past each model's first lone runs, which the model workers time both ways (session-pool.ts). */
+async function warmUp(fn: () => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < 12; i++) await fn();
+}
+
 async function meanMs(iterations: number, fn: () => Promise<unknown>): Promise<number> {
   await fn();
   const started = performance.now();
@@ -136,13 +141,13 @@ const DETECT_CROP_CLASSIFY = {
   outputs: [{ type: 'JsonField', name: 'classes', selector: '$steps.cls.predictions' }],
 };
 
-/** An engine with the server's model settings (one worker thread, one run in flight) but its own batch size. */
-function inProcessEngine(cacheDir: string, maxBatchSize: number, runners = 1) {
+/** An engine with the server's model settings (its worker threads and scheduling) but its own batch size. */
+function inProcessEngine(server: RunningServer, maxBatchSize: number, runners = server.config.modelRunners) {
   const models = createModelManager({
-    cacheDir,
+    cacheDir: server.config.modelCacheDir,
     runners,
-    sessionOptions: sessionOptionsOf(),
-    scheduling: { ...DEFAULT_SCHEDULER_SETTINGS, maxInFlight: Math.max(1, runners), maxBatchSize },
+    sessionOptions: sessionOptionsOf(server.config.modelSession),
+    scheduling: { ...server.config.modelScheduling, maxInFlight: Math.max(1, runners), maxBatchSize },
   });
   return {
     models,
@@ -183,7 +188,7 @@ export async function throughputBench(ctx: ThroughputContext): Promise<void> {
 
     // (d) detection at 8 clients ÷ the best raw configuration, interleaved.
     const detect = poster(batched, '/infer/object_detection', { model_id: TEST_MODEL_ID, ...busBody });
-    await detect();
+    await warmUp(detect);
     // Raw runs of the server's own session options and of the best other configurations, in turns with the
     // HTTP load: per configuration the median round, the best configuration counts.
     const rawCase = { label: 'yolov8n', file: sharedModel('yolov8n_quantized.onnx'), dims: [1, 3, 640, 640] };
@@ -255,13 +260,13 @@ export async function throughputBench(ctx: ThroughputContext): Promise<void> {
     }
 
     // (e) in-process: 8 concurrent engine runs of one text-line crop each, batching on vs off.
-    const on = inProcessEngine(cacheDir, DEFAULT_SCHEDULER_SETTINGS.maxBatchSize);
-    const off = inProcessEngine(cacheDir, 1);
+    const on = inProcessEngine(batched, batched.config.modelScheduling.maxBatchSize);
+    const off = inProcessEngine(batched, 1);
     const definition = classifyWorkflow('$inputs.image');
     const runOn = () => on.engine.run(definition, { image: lineImage }, { serialize: false });
     const runOff = () => off.engine.run(definition, { image: lineImage }, { serialize: false });
-    await runOn();
-    await runOff();
+    await warmUp(runOn);
+    await warmUp(runOff);
     const onBatches = batchSizes(on.models.schedulers);
     let onItems = 0,
       onS = 0,
@@ -291,8 +296,8 @@ export async function throughputBench(ctx: ThroughputContext): Promise<void> {
     const lineBody = { model_id: CLS_ID, image: { type: 'base64', value: line.toString('base64') } };
     const httpOn = poster(batched, '/infer/classification', lineBody);
     const httpOff = poster(unbatched, '/infer/classification', lineBody);
-    await httpOn();
-    await httpOff();
+    await warmUp(httpOn);
+    await warmUp(httpOff);
     const httpBatches = batchSizes(batched.models.schedulers);
     let hOn = 0,
       hOff = 0;
@@ -322,7 +327,7 @@ export async function throughputBench(ctx: ThroughputContext): Promise<void> {
       unit: 'x',
     });
     // Floors run straight on the main thread (no worker hop, no scheduler).
-    const direct = inProcessEngine(cacheDir, 1, 0);
+    const direct = inProcessEngine(batched, 1, 0);
     const cls = await direct.models.get(CLS_ID);
     const cropImages = (await on.engine.run(
       { ...DETECT_CROP_CLASSIFY, outputs: [{ type: 'JsonField', name: 'crops', selector: '$steps.crop.crops' }] },
@@ -408,6 +413,7 @@ async function benchFloor(
   endToEnd: () => Promise<unknown>,
   floor: () => Promise<unknown>,
 ): Promise<void> {
+  await warmUp(endToEnd);
   let e2e = 0,
     raw = 0;
   for (let round = 0; round < 2; round++) {

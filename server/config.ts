@@ -11,7 +11,7 @@ import {
 } from '../engine/index.ts';
 import type { BlockSettings } from '../blocks/common/settings.ts';
 import { DEFAULT_MODEL_SESSION_SETTINGS, type ModelSessionSettings } from '../blocks/models/session-options.ts';
-import type { SchedulerSettings } from '../blocks/models/scheduler.ts';
+import { DEFAULT_SCHEDULER_SETTINGS, type SchedulerSettings } from '../blocks/models/scheduler.ts';
 
 export interface ServerConfig {
   port: number;
@@ -245,7 +245,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     modelScheduling: {
       maxBatchSize: read.number('MODEL_MAX_BATCH_SIZE', 16, { min: 1 }),
-      maxQueueDelayMs: read.number('MODEL_MAX_QUEUE_DELAY_MS', 5, { integer: false }),
+      maxQueueDelayMs: read.number('MODEL_MAX_QUEUE_DELAY_MS', DEFAULT_SCHEDULER_SETTINGS.maxQueueDelayMs, {
+        integer: false,
+      }),
       // As many runs of one model at once as there are workers to run them (one on the main thread).
       maxInFlight: read.number('MODEL_MAX_IN_FLIGHT', Math.max(1, modelRunnersOf(read)), { min: 1 }),
       maxQueue: read.number('MODEL_MAX_QUEUE', 32, { min: 1 }),
