@@ -1,7 +1,6 @@
 // onnxruntime session settings for every model the server loads (manager packages and the OCR sessions), read
-// once in server/config.ts. Measured on the 2-core machine (bench/session-tuning.ts, README "Throughput"): one
-// session per model using every core for one run at a time is the fastest; onnxruntime-node runs a session
-// synchronously on the main thread, so concurrent runs of one process never overlap anyway.
+// once in server/config.ts. How the cores are shared between runs (worker threads, an all-cores copy for lone runs)
+// is session-pool.ts's business; measured on the 2-core machine in bench/session-tuning.ts (README "Throughput").
 import type { InferenceSession } from 'onnxruntime-node';
 
 export interface ModelSessionSettings {
