@@ -69,7 +69,8 @@ async function measure(
   sessions: InferenceSession[],
   request: () => Promise<unknown>,
 ): Promise<void> {
-  await request(); // warm-up: loads, first-run allocations
+  // Warm-up: loads, first-run allocations, and each model's first lone runs (timed both ways by the model workers).
+  for (let i = 0; i < 12; i++) await request();
   const recorded = await recordRuns(sessions, request);
   if (recorded.length === 0) throw new Error(`${label}: the request ran no session of the measured model`);
   const rawMs = await ctx.meanMs(ctx.iterations, () => replay(recorded));
