@@ -16,10 +16,12 @@ async function killServerWithPipeline(reference: string, media: string): Promise
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {
+    let timer: NodeJS.Timeout | undefined;
     const line = await new Promise<string>((resolve, reject) => {
       readline.createInterface({ input: child.stdout! }).once('line', resolve);
       child.once('exit', (code) => reject(new Error(`fixture exited early (${code})`)));
-    });
+      timer = setTimeout(() => reject(new Error('fixture printed no ffmpeg pid within 60 s')), 60_000);
+    }).finally(() => clearTimeout(timer));
     const { pids } = JSON.parse(line) as { pids: number[] };
     assert.ok(pids.length === 1 && pidAlive(pids[0]!), 'ffmpeg runs while the pipeline does');
     const exited = new Promise((r) => child.once('exit', r));
@@ -36,7 +38,8 @@ test('kill -9 of the server takes its ffmpeg children with it', async (t) => {
   const media = tempDir();
   t.after(() => fs.rmSync(media, { recursive: true, force: true }));
   await t.test('ffmpeg decoding a file (blocked on a full pipe)', async () => {
-    const video = movingBoxVideo(path.join(media, 'long.mp4'), { seconds: 4, fps: 10 });
+    // Longer than the source buffer (64 frames), so ffmpeg is still there, blocked, when frames flow.
+    const video = movingBoxVideo(path.join(media, 'long.mp4'), { seconds: 20, fps: 10 });
     await killServerWithPipeline(video, media);
   });
   await t.test('ffmpeg waiting on a stream that sends nothing (no write to fail on)', async () => {
