@@ -21,12 +21,16 @@ export function useTheme(): Theme {
   const [choice, setChoice] = useState<ThemeChoice>(
     () => (localStorage.getItem(THEME_KEY) as ThemeChoice | null) ?? 'system',
   );
-  const media = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  const [media] = useState(() =>
+    typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null,
+  );
   const [systemDark, setSystemDark] = useState(media?.matches ?? false);
   useEffect(() => {
     if (!media) return;
     const on = (e: MediaQueryListEvent) => setSystemDark(e.matches);
     media.addEventListener('change', on);
+    // A change between the first render and this listener would otherwise be missed.
+    setSystemDark(media.matches);
     return () => media.removeEventListener('change', on);
   }, [media]);
   const dark = choice === 'dark' || (choice === 'system' && systemDark);
