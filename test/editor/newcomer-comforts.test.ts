@@ -128,7 +128,11 @@ test(
       ['label', 'roboflow_core/label_visualization'],
     ]) {
       await page.getByTestId('palette-search').fill(query);
+      const before = await page.locator('.react-flow__node').count();
       await page.locator(`[data-line="${line}"]`).getByTestId('palette-add').click();
+      // At a person's pace: the new node is drawn (and measured) before the next one is placed beside it.
+      await page.locator('.react-flow__node').nth(before).waitFor();
+      await page.waitForTimeout(300);
     }
     await page.getByTestId('palette-search').fill('');
     await page.waitForTimeout(1000); // a node placed outside the view brings the view to it (animated)
