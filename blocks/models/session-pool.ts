@@ -38,7 +38,7 @@ interface PendingRun {
   reject(e: unknown): void;
   /** On the all-cores session. */
   lone: boolean;
-  /** Sent while every worker was idle: its time says how fast this model runs alone that way. */
+  /** A lone-run trial (see LoneChoice): its time says how fast this model runs alone that way. */
   timing?: { key: string; sentAt: number };
 }
 
@@ -93,18 +93,14 @@ export class SessionPool {
   /** Releases a model's worker sessions once its wrapper is garbage (evicted from the model manager). */
   readonly #finalizer = new FinalizationRegistry<string>((key) => this.#release(key));
 
-  constructor(
-    size: number,
-    sessionOptions: InferenceSession.SessionOptions = {},
-    { loneRunsUseAllCores = true }: { loneRunsUseAllCores?: boolean } = {},
-  ) {
+  constructor(size: number, sessionOptions: InferenceSession.SessionOptions = {}) {
     this.size = Math.max(1, size);
     // Each worker gets its share of the cores unless told otherwise.
     const cores = os.availableParallelism();
     const threads = Math.max(1, Math.floor(cores / this.size));
     this.#sessionOptions = { intraOpNumThreads: threads, ...sessionOptions };
     const wider = (sessionOptions.intraOpNumThreads ?? cores) > threads;
-    if (loneRunsUseAllCores && this.size > 1 && wider)
+    if (this.size > 1 && wider)
       this.#loneOptions = { ...sessionOptions, intraOpNumThreads: sessionOptions.intraOpNumThreads ?? cores };
   }
 
@@ -184,21 +180,23 @@ export class SessionPool {
       const run: WaitingRun = { key, weights, feeds, resolve, reject };
       if (this.#loneRunning) this.#waiting.push(run);
       else if (this.#loneOptions && this.#slots.every((s) => s.pending.size === 0)) {
-        const lone = this.#loneWay(key);
-        this.#send(this.#slot(), run, lone, true);
+        const choice = this.#loneChoiceOf(key);
+        const trial = choice.useAllCores === undefined;
+        const lone = choice.useAllCores ?? choice.allCores.length <= choice.shared.length;
+        this.#send(this.#slot(), run, lone, trial);
       } else this.#send(this.#slot(), run, false);
     });
   }
 
-  /** Whether a lone run of this model goes to the all-cores session: trials first, then the faster way. */
-  #loneWay(key: string): boolean {
+  /** How this model's lone runs go: trials taking turns until `useAllCores` is decided. */
+  #loneChoiceOf(key: string): LoneChoice {
     let choice = this.#loneChoices.get(key);
     if (!choice) this.#loneChoices.set(key, (choice = { allCores: [], shared: [] }));
-    if (choice.useAllCores !== undefined) return choice.useAllCores;
-    return choice.allCores.length <= choice.shared.length;
+    return choice;
   }
 
-  #recordLoneRun(key: string, lone: boolean, ms: number): void {
+  /** A trial's time; once both ways have LONE_TRIALS timed runs past their warm-up, the faster is kept. */
+  #recordTrial(key: string, lone: boolean, ms: number): void {
     const choice = this.#loneChoices.get(key);
     if (!choice || choice.useAllCores !== undefined) return;
     (lone ? choice.allCores : choice.shared).push(ms);
@@ -207,7 +205,7 @@ export class SessionPool {
     choice.useAllCores = mean(choice.allCores) < mean(choice.shared);
   }
 
-  #send(slot: Slot, run: WaitingRun, lone: boolean, timed = false): void {
+  #send(slot: Slot, run: WaitingRun, lone: boolean, trial = false): void {
     const key = lone ? loneKey(run.key) : run.key;
     this.#load(slot, key, run.weights, lone ? this.#loneOptions : undefined);
     const id = this.#nextId++;
@@ -218,7 +216,7 @@ export class SessionPool {
     }
     // Referenced while it has work, so a process waiting only on a run does not exit.
     if (slot.pending.size === 0) slot.worker.ref();
-    const timing = timed ? { key: run.key, sentAt: performance.now() } : undefined;
+    const timing = trial ? { key: run.key, sentAt: performance.now() } : undefined;
     slot.pending.set(id, { resolve: run.resolve, reject: run.reject, lone, timing });
     if (lone) this.#loneRunning = true;
     this.runs[lone ? 'lone' : 'shared']++;
@@ -247,7 +245,7 @@ export class SessionPool {
     if (slot.pending.size === 0) slot.worker.unref();
     if (pending.lone) this.#endLoneRun();
     if (pending.timing && !('error' in reply))
-      this.#recordLoneRun(pending.timing.key, pending.lone, performance.now() - pending.timing.sentAt);
+      this.#recordTrial(pending.timing.key, pending.lone, performance.now() - pending.timing.sentAt);
     if ('error' in reply) {
       pending.reject(new Error(reply.error));
       return;
