@@ -4,6 +4,7 @@
 // store; editor: editor).
 import express from 'express';
 import type { Server } from 'node:http';
+import v8 from 'node:v8';
 import { ExecutionEngine, PixelSemaphore } from '../engine/index.ts';
 import { coreBlocks } from '../blocks/index.ts';
 import { operationsDescription, operatorsDescriptions } from '../blocks/common/uql/index.ts';
@@ -75,6 +76,8 @@ export interface RunningServer extends AppDeps {
 
 export function createDeps(overrides: Partial<ServerConfig> = {}, env: NodeJS.ProcessEnv = process.env): AppDeps {
   const config = loadConfig(env, overrides);
+  // Read by V8 at each full collection, so setting it once the process runs takes effect.
+  if (config.heapGrowthPercent > 0) v8.setFlagsFromString(`--heap-growing-percent=${config.heapGrowthPercent}`);
   const shutdownHooks: Array<() => Promise<void>> = [];
   const ops = createOps(config, shutdownHooks, () => models.describe().models.length);
   const metrics = ops.metrics;

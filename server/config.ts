@@ -27,8 +27,10 @@ export interface ServerConfig {
   modelSession: ModelSessionSettings;
   /** Per-model run scheduling: MODEL_MAX_BATCH_SIZE, MODEL_MAX_QUEUE_DELAY_MS, MODEL_MAX_IN_FLIGHT, MODEL_MAX_QUEUE. */
   modelScheduling: SchedulerSettings;
-  /** Worker threads running model sessions (MODEL_RUNNERS, default 1 using every core; 0 = on the main thread). */
+  /** Worker threads running model sessions (MODEL_RUNNERS, default 2, one per core; 0 = on the main thread). */
   modelRunners: number;
+  /** V8's old-generation growth after a full collection, percent (SIGHTLINE_HEAP_GROWTH_PERCENT; 0 = V8's own). */
+  heapGrowthPercent: number;
   apiKey: string | undefined;
   apiBaseUrl: string;
   maxConcurrentSteps: number;
@@ -253,6 +255,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       maxQueue: read.number('MODEL_MAX_QUEUE', 32, { min: 1 }),
     },
     modelRunners: modelRunnersOf(read),
+    // Each request allocates megabytes off the V8 heap (decoded image, model outputs) against a live heap of tens of
+    // megabytes; V8's own growth then collects the whole heap every few requests (bench/throughput.ts, README).
+    heapGrowthPercent: read.number('SIGHTLINE_HEAP_GROWTH_PERCENT', 300, { min: 0 }),
     apiKey: read.string('ROBOFLOW_API_KEY') ?? read.string('API_KEY'),
     apiBaseUrl: read.string('API_BASE_URL', 'https://api.roboflow.com')!,
     maxConcurrentSteps: read.number('WORKFLOWS_MAX_CONCURRENT_STEPS', 8, { min: 1 }),
