@@ -50,6 +50,8 @@ export interface ImageInputOptions {
 export interface DecodeHint {
   width: number;
   height: number;
+  /** Every consumer stretches the image to exactly width x height: a JPEG is decoded to that size (aspect not kept). */
+  stretch?: boolean;
 }
 
 export interface RunOptions {

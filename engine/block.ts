@@ -5,6 +5,7 @@ import { kindObject } from './kinds.ts';
 import type { Batch } from './batch.ts';
 import { registerPredictionColumns } from './serialize.ts';
 import type { FlowControl } from './flow-control.ts';
+import type { DecodeHint } from './api-types.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -87,11 +88,7 @@ export interface BlockManifest {
    * A workflow image input whose every consumer answers a size, and that no output returns, is decoded that small
    * (engine/executor/decode-hints.ts). Absent = full resolution.
    */
-  decodeHint?: (
-    step: StepDefinition,
-    services: Services,
-    request: { apiKey?: string },
-  ) => Promise<{ width: number; height: number } | null>;
+  decodeHint?: (step: StepDefinition, services: Services, request: { apiKey?: string }) => Promise<DecodeHint | null>;
 }
 
 /** What the engine was given to share with blocks (model manager, ...). Opaque to the engine. */

@@ -76,6 +76,36 @@ export function headerDimensions(bytes: Uint8Array, format: ImageFormat): { widt
   return null;
 }
 
+/** A JPEG's EXIF orientation (1-8) from its APP1 segment, 1 when it has none or it cannot be read. */
+export function jpegOrientation(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  try {
+    for (let i = 2; i + 4 < bytes.length;) {
+      if (bytes[i] !== 0xff) return 1;
+      const marker = bytes[i + 1]!;
+      if (marker === 0xda || (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xcc)) return 1;
+      const length = view.getUint16(i + 2);
+      if (marker === 0xe1 && ascii(bytes, i + 4, i + 10) === 'Exif\0\0') {
+        const tiff = i + 10;
+        const little = ascii(bytes, tiff, tiff + 2) === 'II';
+        const ifd = tiff + view.getUint32(tiff + 4, little);
+        const entries = view.getUint16(ifd, little);
+        for (let e = 0; e < entries; e++) {
+          const entry = ifd + 2 + e * 12;
+          if (view.getUint16(entry, little) !== 0x0112) continue;
+          const orientation = view.getUint16(entry + 8, little);
+          return orientation >= 1 && orientation <= 8 ? orientation : 1;
+        }
+        return 1;
+      }
+      i += 2 + length;
+    }
+  } catch {
+    return 1;
+  }
+  return 1;
+}
+
 /** Dimensions from the header, else from sharp's metadata (header only, no pixel decode). */
 export async function imageDimensions(
   bytes: Uint8Array,

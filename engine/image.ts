@@ -1,10 +1,12 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { InputImageLoadError } from './errors.ts';
+import type { DecodeHint } from './api-types.ts';
 import {
   DEFAULT_DECODE_PIXEL_BUDGET,
   DEFAULT_DECODE_TIMEOUT_MS,
   formatRefusal,
   imageDimensions,
+  jpegOrientation,
   PixelSemaphore,
   RASTER_FORMATS,
   sniffImageFormat,
@@ -45,8 +47,9 @@ export interface DecodeOptions {
   pixelBudget?: PixelSemaphore;
   /** Stop waiting for the pixel budget when the request is gone. */
   signal?: AbortSignal;
-  /** Decode to at least this size (aspect kept, never enlarged; JPEG shrink-on-load), see RunOptions.decodeHints. */
-  decodeHint?: { width: number; height: number };
+  /** Decode to at least this size (aspect kept, never enlarged; JPEG shrink-on-load), see RunOptions.decodeHints;
+   *  a JPEG with a stretch hint is decoded to exactly this size. */
+  decodeHint?: DecodeHint;
 }
 
 const sharedPixelBudget = new PixelSemaphore(DEFAULT_DECODE_PIXEL_BUDGET);
@@ -117,8 +120,12 @@ export class WorkflowImage {
     // stops waiting at the deadline (the pixel-budget share is held until the decode really ends).
     let pipeline = sharp(encoded, { limitInputPixels: maxPixels }).timeout({ seconds: timeoutS }).rotate();
     const hint = options.decodeHint;
+    // A stretch straight to the model's size saves the model's own resize: JPEG only, whose EXIF orientation is read
+    // here so the source size is known (the decoded image no longer has its shape).
+    const stretchedFrom = hint?.stretch && format === 'jpeg' && size ? orientedSize(encoded, size) : undefined;
     // libvips picks JPEG shrink-on-load (DCT scaling by 2, 4 or 8) for the bulk of the reduction.
-    if (hint) pipeline = pipeline.resize(hint.width, hint.height, { fit: 'outside', withoutEnlargement: true });
+    if (stretchedFrom) pipeline = pipeline.resize(hint!.width, hint!.height, { fit: 'fill', kernel: 'linear' });
+    else if (hint) pipeline = pipeline.resize(hint.width, hint.height, { fit: 'outside', withoutEnlargement: true });
     const decoding = pipeline.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     decoding.then(release, release);
     let timer: NodeJS.Timeout | undefined;
@@ -134,7 +141,7 @@ export class WorkflowImage {
         info.height,
         lineage,
         options.keepBase64,
-        hint && size ? sourceSizeOf(size, info) : undefined,
+        stretchedFrom ?? (hint && size ? sourceSizeOf(size, info) : undefined),
       );
     } catch (error) {
       if (/timeout/i.test((error as Error).message))
@@ -217,6 +224,11 @@ export class WorkflowImage {
 }
 
 /** The EXIF-oriented size of the encoded image given its header size and the (aspect-kept) decoded size. */
+/** A JPEG's size as displayed: orientations 5-8 turn it by 90°. */
+function orientedSize(jpeg: Uint8Array, stored: { width: number; height: number }): { width: number; height: number } {
+  return jpegOrientation(jpeg) >= 5 ? { width: stored.height, height: stored.width } : stored;
+}
+
 function sourceSizeOf(
   header: { width: number; height: number },
   decoded: { width: number; height: number },

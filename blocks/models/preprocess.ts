@@ -3,7 +3,7 @@
 // returned transform maps coordinates in model-input pixels back to pixels of the original image.
 // Auto-orient happens when images are decoded (EXIF rotation), so its flag has nothing left to do here.
 import sharp from 'sharp';
-import type { WorkflowImage } from '../../engine/index.ts';
+import type { DecodeHint, WorkflowImage } from '../../engine/index.ts';
 import { applyContrast, type ContrastType } from './contrast.ts';
 import { takeTensor } from './tensor-pool.ts';
 
@@ -290,16 +290,17 @@ export function pointToOriginal(x: number, y: number, t: ImageTransform): [numbe
 }
 
 /**
- * The decode-to-size hint for an image whose only consumer is this model's preprocessing: its resize target.
- * None with a static crop (its percentages would be taken of a smaller image: same region, but kept simple).
+ * The decode-to-size hint for an image whose only consumer is this model's preprocessing: its resize target, to
+ * be decoded to exactly when the model stretches to it. None with a static crop (its percentages would be taken of a
+ * smaller image: same region, but kept simple).
  */
 export function decodeHintFor(model: {
   environment: Record<string, unknown>;
   inputWidth: number;
   inputHeight: number;
-}): { width: number; height: number } | null {
+}): DecodeHint | null {
   const preprocessing = (model.environment.PREPROCESSING ?? {}) as Dict;
   if (enabled(preprocessing['static-crop'])) return null;
   const spec = resizeSpecOf(preprocessing, { width: model.inputWidth, height: model.inputHeight });
-  return { width: spec.width, height: spec.height };
+  return { width: spec.width, height: spec.height, stretch: spec.mode === 'stretch' };
 }

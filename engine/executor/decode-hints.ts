@@ -55,9 +55,13 @@ export async function workflowDecodeHints(
     );
     if (sizes.some((size) => !size)) continue;
     hints ??= {};
+    const [first] = sizes as DecodeHint[];
+    // Decoded to the exact size only when every consumer stretches to that same size.
+    const sameStretch = sizes.every((s) => s!.stretch && s!.width === first!.width && s!.height === first!.height);
     hints[input] = {
       width: Math.max(...sizes.map((size) => size!.width)),
       height: Math.max(...sizes.map((size) => size!.height)),
+      ...(sameStretch ? { stretch: true } : {}),
     };
   }
   return hints;

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { headerDimensions, PixelSemaphore, sniffImageFormat } from '../../engine/image-guard.ts';
+import { headerDimensions, jpegOrientation, PixelSemaphore, sniffImageFormat } from '../../engine/image-guard.ts';
 
 const base = () => sharp({ create: { width: 37, height: 21, channels: 3, background: '#369' } });
 
@@ -27,6 +27,22 @@ test('raster formats are recognised by their bytes, with header sizes where chea
   bmp.writeInt32LE(-480, 22);
   assert.equal(sniffImageFormat(bmp), 'bmp');
   assert.deepEqual(headerDimensions(bmp, 'bmp'), { width: 640, height: 480 });
+});
+
+test('a JPEG EXIF orientation is read from its header, 1 without one or when the header is cut short', async () => {
+  for (const orientation of [1, 3, 6, 8]) {
+    const jpeg = await base().jpeg().withMetadata({ orientation }).toBuffer();
+    assert.equal(jpegOrientation(jpeg), orientation);
+  }
+  // Big-endian TIFF header inside the APP1 segment (as cameras write it).
+  const exif = Buffer.from('MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0', 'latin1');
+  const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, 0, exif.length + 8]), Buffer.from('Exif\0\0', 'latin1'), exif]);
+  const plain = await base().jpeg().toBuffer();
+  const bigEndian = Buffer.concat([plain.subarray(0, 2), app1, plain.subarray(2)]);
+  assert.equal(jpegOrientation(bigEndian), 6);
+  assert.equal((await sharp(bigEndian).metadata()).orientation, 6, 'sharp reads the same header');
+  assert.equal(jpegOrientation(plain), 1);
+  assert.equal(jpegOrientation(bigEndian.subarray(0, 20)), 1);
 });
 
 test('SVG, XML-wrapped SVG, HEIC and text are told apart', () => {

@@ -8,6 +8,7 @@ import {
   literalOrSelector,
   type Batch,
   type BlockManifest,
+  type DecodeHint,
   type JsonSchema,
   type OutputDefinition,
   type Services,
@@ -107,7 +108,7 @@ async function classifierDecodeHint(
   step: StepDefinition,
   services: Services,
   request: { apiKey?: string },
-): Promise<{ width: number; height: number } | null> {
+): Promise<DecodeHint | null> {
   const models = services.models as ModelManager | undefined;
   if (!models || typeof step.model_id !== 'string' || step.model_id.startsWith('$')) return null;
   const model = await models.get(step.model_id, { apiKey: request.apiKey });

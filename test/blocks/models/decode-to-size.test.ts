@@ -22,6 +22,7 @@ import { needsShared, sharedImage } from '../../helpers/shared.ts';
 
 const PHOTOS = ['bus.jpg', 'dog.jpg', 'person.jpg', 'street.jpg', 'zidane.jpg'];
 const CLS = 'decode-cls/1';
+const CLS_SQUARE = 'decode-cls-square/1';
 
 test('a hinted decode is small, keeps the aspect ratio and remembers the EXIF-oriented source size', async () => {
   // 600x300 stored, EXIF orientation 6 (rotate 90°): the picture is 300x600.
@@ -39,9 +40,49 @@ test('a hinted decode is small, keeps the aspect ratio and remembers the EXIF-or
   assert.deepEqual([same.width, same.height, same.sourceSize], [300, 600, undefined]);
 });
 
+test('a stretch hint decodes a JPEG to exactly that size, oriented, and other formats as a plain hint', async () => {
+  // 600x300 stored, top half red and bottom half blue, EXIF orientation 6: the picture is 300x600, red on the right.
+  const halves = Buffer.alloc(600 * 300 * 3);
+  for (let i = 0; i < 600 * 300; i++) halves.set(i < 600 * 150 ? [220, 20, 20] : [20, 20, 220], i * 3);
+  const raw = sharp(halves, { raw: { width: 600, height: 300, channels: 3 } });
+  const stored = await raw.clone().jpeg().withMetadata({ orientation: 6 }).toBuffer();
+  const hint = { width: 192, height: 48, stretch: true };
+  const small = await WorkflowImage.decode(stored, { parentId: 'image' }, { decodeHint: hint });
+  assert.deepEqual([small.width, small.height], [192, 48]);
+  assert.deepEqual(small.sourceSize, { width: 300, height: 600 });
+  const pixel = (x: number, y: number) => Array.from(small.pixels.subarray((y * 192 + x) * 3, (y * 192 + x) * 3 + 3));
+  assert.ok(pixel(180, 24)[0]! > 150 && pixel(10, 24)[2]! > 150, `right red, left blue: ${pixel(180, 24)}`);
+  // Its pixels are the full decode stretched the same way (within JPEG shrink-on-load's rounding).
+  const full = await WorkflowImage.decode(stored, { parentId: 'image' });
+  const stretched = await sharp(full.pixels, { raw: { width: 300, height: 600, channels: 3 } })
+    .resize(192, 48, { fit: 'fill', kernel: 'linear' })
+    .raw()
+    .toBuffer();
+  let diff = 0;
+  for (let i = 0; i < stretched.length; i++) diff += Math.abs(stretched[i]! - small.pixels[i]!);
+  assert.ok(diff / stretched.length < 6, `mean difference ${diff / stretched.length}`);
+  // A PNG has no cheap orientation read: decoded as a plain hint, aspect kept.
+  const png = await raw.clone().png().toBuffer();
+  const fromPng = await WorkflowImage.decode(png, { parentId: 'image' }, { decodeHint: hint });
+  assert.deepEqual([fromPng.width, fromPng.height], [192, 96]);
+  assert.deepEqual(fromPng.sourceSize, { width: 600, height: 300 });
+});
+
 test('the hint is the model resize target, and none with a static crop', () => {
   const stretch = { PREPROCESSING: { resize: { enabled: true, width: 192, height: 48, format: 'Stretch to' } } };
-  assert.deepEqual(decodeHintFor({ environment: stretch, inputWidth: 1, inputHeight: 1 }), { width: 192, height: 48 });
+  assert.deepEqual(decodeHintFor({ environment: stretch, inputWidth: 1, inputHeight: 1 }), {
+    width: 192,
+    height: 48,
+    stretch: true,
+  });
+  const letterbox = {
+    PREPROCESSING: { resize: { enabled: true, width: 224, height: 224, format: 'Fit (black edges) in' } },
+  };
+  assert.deepEqual(decodeHintFor({ environment: letterbox, inputWidth: 1, inputHeight: 1 }), {
+    width: 224,
+    height: 224,
+    stretch: false,
+  });
   const cropped = { PREPROCESSING: { ...stretch.PREPROCESSING, 'static-crop': { enabled: true, x_min: 10 } } };
   assert.equal(decodeHintFor({ environment: cropped, inputWidth: 192, inputHeight: 48 }), null);
 });
@@ -79,6 +120,10 @@ describe('decode-to-size in workflows: only when every consumer reads the image 
       classNames: ['0', '180'],
       environment: { PREPROCESSING: { resize: { enabled: true, width: 192, height: 48, format: 'Stretch to' } } },
     });
+    await installModelPackage(ocrAssetPath('direction'), CLS_SQUARE, cacheDir, {
+      classNames: ['0', '180'],
+      environment: { PREPROCESSING: { resize: { enabled: true, width: 64, height: 64, format: 'Stretch to' } } },
+    });
   });
   after(async () => {
     await models.close();
@@ -86,7 +131,11 @@ describe('decode-to-size in workflows: only when every consumer reads the image 
   });
 
   test('a classifier alone: decoded at its input size, and the answer reports the source size', async () => {
-    assert.deepEqual(await hints([classifier]), { image: { width: 192, height: 48 } });
+    assert.deepEqual(await hints([classifier]), { image: { width: 192, height: 48, stretch: true } });
+    // Two consumers stretching to different sizes: decoded to cover both, aspect kept.
+    assert.deepEqual(await hints([classifier, { ...classifier, name: 'd', model_id: CLS_SQUARE }]), {
+      image: { width: 192, height: 64 },
+    });
     const bytes = await sharp({
       create: { width: 1600, height: 1200, channels: 3, background: { r: 9, g: 99, b: 199 } },
     })
