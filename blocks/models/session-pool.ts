@@ -195,14 +195,17 @@ export class SessionPool {
     return choice;
   }
 
-  /** A trial's time; once both ways have LONE_TRIALS timed runs past their warm-up, the faster is kept. */
+  /**
+   * A trial's time; once both ways have LONE_TRIALS timed runs past their warm-up, the faster is kept, by each way's
+   * best time: other load only ever adds time, and on the shared machine a mean let one slow run flip a 1.4x choice.
+   */
   #recordTrial(key: string, lone: boolean, ms: number): void {
     const choice = this.#loneChoices.get(key);
     if (!choice || choice.useAllCores !== undefined) return;
     (lone ? choice.allCores : choice.shared).push(ms);
     if (choice.allCores.length <= LONE_TRIALS || choice.shared.length <= LONE_TRIALS) return;
-    const mean = (times: number[]) => times.slice(1).reduce((a, b) => a + b, 0) / (times.length - 1);
-    choice.useAllCores = mean(choice.allCores) < mean(choice.shared);
+    const best = (times: number[]) => Math.min(...times.slice(1));
+    choice.useAllCores = best(choice.allCores) < best(choice.shared);
   }
 
   #send(slot: Slot, run: WaitingRun, lone: boolean, trial = false): void {
