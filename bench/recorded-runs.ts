@@ -120,11 +120,9 @@ export async function ocrOverhead(ctx: BenchContext): Promise<void> {
   const request = poster(ctx.server, '/doctr/ocr', { image: { type: 'base64', value: await textPage() } });
   const answer = (await request()) as { result?: string };
   if (!answer.result) throw new Error(`/doctr/ocr read nothing from the bench page: ${JSON.stringify(answer)}`);
-  await measure(
-    ctx,
-    'OCR (PP-OCRv4 det + cls + rec, 3 text lines)',
-    '/doctr/ocr',
-    [ocr.detection, ocr.direction, ocr.recognition],
-    request,
+  // The server runs OCR's sessions through its schedulers (in the model workers when it has them): record there.
+  const sessions = [ocr.detection, ocr.direction, ocr.recognition].map(
+    (session) => ctx.server.models.schedulers.for(session, 'ocr').session,
   );
+  await measure(ctx, 'OCR (PP-OCRv4 det + cls + rec, 3 text lines)', '/doctr/ocr', sessions, request);
 }
