@@ -11,6 +11,7 @@ test('settings: one parser for booleans, numbers and lists', () => {
     URL_INPUT_ALLOW_LIST: 'a.example, ,b.example',
     ALLOW_WORKFLOW_BLOCKS_ACCESSING_LOCAL_STORAGE: 'false',
     WORKFLOWS_MAX_INNER_WORKFLOW_DEPTH: '2',
+    SIGHTLINE_HEAP_GROWTH_PERCENT: '0',
   });
   assert.equal(config.port, 0);
   assert.equal(config.allowUrlInput, false);
@@ -19,12 +20,14 @@ test('settings: one parser for booleans, numbers and lists', () => {
   assert.deepEqual(config.urlAllowList, ['a.example', 'b.example']);
   assert.equal(config.blockSettings.allowLocalStorage, false);
   assert.deepEqual(config.innerWorkflowLimits, { maxDepth: 2, maxCount: 32 });
+  assert.equal(config.heapGrowthPercent, 0);
 });
 
 test('settings: unset or empty values take the defaults', () => {
   const config = loadConfig({ PORT: '', LEGACY_ROUTE_ENABLED: '' });
   assert.equal(config.port, 9001);
   assert.equal(config.legacyRouteEnabled, true);
+  assert.equal(config.heapGrowthPercent, 300);
   // File sinks write under <data dir>/outputs unless told otherwise; workflows read no variable by default.
   assert.equal(config.blockSettings.writeDirectory, `${config.dataDir}/outputs`);
   assert.deepEqual(config.blockSettings.secretsAllowed, []);
@@ -37,6 +40,7 @@ test('settings: a bad value is refused with an error naming the variable', () =>
     ['PORT', 'ninety', /PORT="ninety".*an integer >= 0/],
     ['WORKFLOWS_MAX_CONCURRENT_STEPS', '0', /WORKFLOWS_MAX_CONCURRENT_STEPS="0".*>= 1/],
     ['MAX_ACTIVE_MODELS', '2.5', /MAX_ACTIVE_MODELS="2.5".*an integer/],
+    ['SIGHTLINE_HEAP_GROWTH_PERCENT', '-5', /SIGHTLINE_HEAP_GROWTH_PERCENT="-5".*>= 0/],
   ];
   for (const [name, value, message] of cases) {
     assert.throws(
