@@ -190,7 +190,18 @@ test('10. dark mode, sticky notes and groups, bypass, code snippets, PNG export,
   await freshPage(page);
   assert.equal(await page.locator('link[rel="icon"]').count(), 1, 'favicon');
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark', null, { timeout: 5000 });
+  // The media change reaches the page with its next rendering update, which a loaded CI machine can hold up.
+  const turnedDark = await page
+    .waitForFunction(() => document.documentElement.dataset.theme === 'dark', null, { timeout: 15_000 })
+    .then(() => true)
+    .catch(() => false);
+  const themeState = () =>
+    page.evaluate(() => ({
+      theme: document.documentElement.dataset.theme,
+      stored: localStorage.getItem('sightline-editor-theme'),
+      systemDark: matchMedia('(prefers-color-scheme: dark)').matches,
+    }));
+  assert.ok(turnedDark, `the editor follows the system into dark mode: ${JSON.stringify(await themeState())}`);
   await page.emulateMedia({ colorScheme: 'light' });
   await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
   await page.getByTestId('theme-toggle').click(); // system → light
