@@ -50,18 +50,19 @@ test('a blocked event loop makes readiness fail, then it recovers', async () => 
 });
 
 test('a stuck worker thread pool (where decodes run) makes readiness fail', async () => {
-  // Occupy every libuv worker with long key derivations, as four stalled decodes would. They must outlast the
-  // monitor's 1 s probe window plus the 400 ms limit whatever the machine's speed and load: a fixed iteration
-  // count took ~1 s on an idle 2-core machine, so the probe sometimes never waited 400 ms. Sized to ~2.5 s here.
+  // Occupy every libuv worker with long key derivations, as stalled decodes would, with two more rounds queued
+  // behind them: the pool's queue is first in, first out, so a probe queued meanwhile waits for the backlog, not
+  // just for the first task to end. Each task is sized to ~1 s here; a fixed count, or one round timed from a
+  // sample, sometimes ended before the monitor's 1 s probe window plus the 400 ms limit on a loaded machine.
   const size = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
   const sample = 100_000;
   const sampleStarted = performance.now();
   await new Promise((resolve) => crypto.pbkdf2('x', 'y', sample, 32, 'sha256', resolve));
   const perIterationMs = Math.max(1e-6, (performance.now() - sampleStarted) / sample);
   const share = Math.min(1, os.availableParallelism() / size);
-  const iterations = Math.ceil((2500 / perIterationMs) * share);
+  const iterations = Math.ceil((1000 / perIterationMs) * share);
   const busy = Array.from(
-    { length: size },
+    { length: size * 3 },
     () => new Promise((resolve) => crypto.pbkdf2('x', 'y', iterations, 32, 'sha256', resolve)),
   );
   let done = false;
