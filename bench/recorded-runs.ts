@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import type { RunningServer } from '../server/app.ts';
 import { installModelPackage } from '../blocks/models/package.ts';
 import { loadOcrModels, ocrAssetPath } from '../blocks/models/ocr/ocr-engine.ts';
+import { poster } from './load.ts';
 
 export interface Measurement {
   name: string;
@@ -47,19 +48,6 @@ async function recordRuns(sessions: InferenceSession[], fn: () => Promise<unknow
 
 async function replay(recorded: Recording[]): Promise<void> {
   for (const { session, feeds } of recorded) await session.run(feeds);
-}
-
-function poster(server: RunningServer, route: string, body: Record<string, unknown>): () => Promise<unknown> {
-  const text = JSON.stringify(body);
-  return async () => {
-    const res = await fetch(server.url + route, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: text,
-    });
-    if (res.status !== 200) throw new Error(`${route} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-    return res.json();
-  };
 }
 
 async function measure(

@@ -19,6 +19,7 @@ import { sessionOptionsOf } from '../blocks/models/session-options.ts';
 import { startTestServer, TEST_MODEL_ID, type RunningServer } from '../test/helpers/server.ts';
 import { hasShared, sharedImage, sharedModel, SHARED_DIR } from '../test/helpers/shared.ts';
 import { prepare, release, runsPerSecond, TUNING_CONFIGS, type TuningConfig } from './session-tuning.ts';
+import { load, meanMs, percentile, poster, warmUp } from './load.ts';
 
 export interface Row {
   name: string;
@@ -33,61 +34,6 @@ export interface ThroughputContext {
 const CLS_ID = 'bench-cls/1';
 const SECONDS = Number(process.env.BENCH_LOAD_S ?? 5);
 const SOAK_S = Number(process.env.BENCH_SOAK_S ?? 30);
-
-interface Load {
-  count: number;
-  perSecond: number;
-  latencies: number[];
-}
-
-/** `clients` loops calling fn until `seconds` pass. */
-async function load(clients: number, seconds: number, fn: () => Promise<unknown>): Promise<Load> {
-  const latencies: number[] = [];
-  let count = 0;
-  const started = performance.now();
-  const until = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < until) {
-        const t = performance.now();
-        await fn();
-        latencies.push(performance.now() - t);
-        count++;
-      }
-    }),
-  );
-  return { count, perSecond: count / ((performance.now() - started) / 1000), latencies };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-/** Past each model's first lone runs, which the model workers time both ways (session-pool.ts). */
-async function warmUp(fn: () => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < 12; i++) await fn();
-}
-
-async function meanMs(iterations: number, fn: () => Promise<unknown>): Promise<number> {
-  await fn();
-  const started = performance.now();
-  for (let i = 0; i < iterations; i++) await fn();
-  return (performance.now() - started) / iterations;
-}
-
-function poster(server: RunningServer, route: string, body: Record<string, unknown>) {
-  const text = JSON.stringify(body);
-  return async () => {
-    const res = await fetch(server.url + route, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: text,
-    });
-    if (res.status !== 200) throw new Error(`${route} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
-    return res.json() as Promise<Record<string, unknown>>;
-  };
-}
 
 async function installClassifier(cacheDir: string): Promise<void> {
   await installModelPackage(ocrAssetPath('direction'), CLS_ID, cacheDir, {

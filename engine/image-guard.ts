@@ -50,25 +50,8 @@ export function headerDimensions(bytes: Uint8Array, format: ImageFormat): { widt
     if (format === 'bmp')
       return { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) };
     if (format === 'jpeg') {
-      for (let i = 2; i + 9 < bytes.length;) {
-        if (bytes[i] !== 0xff) {
-          i++;
-          continue;
-        }
-        const marker = bytes[i + 1]!;
-        if (marker === 0xff) {
-          i++;
-          continue;
-        }
-        // SOF0..SOF15 except DHT (C4), JPG (C8), DAC (CC).
-        if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
-          return { height: view.getUint16(i + 5), width: view.getUint16(i + 7) };
-        if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-          i += 2;
-          continue;
-        }
-        i += 2 + view.getUint16(i + 2);
-      }
+      for (const { marker, at } of jpegSegments(bytes, view))
+        if (isStartOfFrame(marker)) return { height: view.getUint16(at + 5), width: view.getUint16(at + 7) };
     }
   } catch {
     return null;
@@ -76,29 +59,43 @@ export function headerDimensions(bytes: Uint8Array, format: ImageFormat): { widt
   return null;
 }
 
+/** SOF0..SOF15 except DHT (C4), JPG (C8), DAC (CC): the frame header, after which no metadata is looked for. */
+function isStartOfFrame(marker: number): boolean {
+  return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+}
+
+/** A JPEG's marker segments up to its scan data: each marker and the index of its 0xFF (fill bytes skipped). */
+function* jpegSegments(bytes: Uint8Array, view: DataView): Generator<{ marker: number; at: number }> {
+  for (let i = 2; i + 4 <= bytes.length;) {
+    if (bytes[i] !== 0xff || bytes[i + 1] === 0xff) {
+      i++;
+      continue;
+    }
+    const marker = bytes[i + 1]!;
+    yield { marker, at: i };
+    if (marker === 0xda) return; // entropy-coded data follows
+    const standalone = marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01;
+    i += standalone ? 2 : 2 + view.getUint16(i + 2);
+  }
+}
+
 /** A JPEG's EXIF orientation (1-8) from its APP1 segment, 1 when it has none or it cannot be read. */
 export function jpegOrientation(bytes: Uint8Array): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
-    for (let i = 2; i + 4 < bytes.length;) {
-      if (bytes[i] !== 0xff) return 1;
-      const marker = bytes[i + 1]!;
-      if (marker === 0xda || (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xcc)) return 1;
-      const length = view.getUint16(i + 2);
-      if (marker === 0xe1 && ascii(bytes, i + 4, i + 10) === 'Exif\0\0') {
-        const tiff = i + 10;
-        const little = ascii(bytes, tiff, tiff + 2) === 'II';
-        const ifd = tiff + view.getUint32(tiff + 4, little);
-        const entries = view.getUint16(ifd, little);
-        for (let e = 0; e < entries; e++) {
-          const entry = ifd + 2 + e * 12;
-          if (view.getUint16(entry, little) !== 0x0112) continue;
-          const orientation = view.getUint16(entry + 8, little);
-          return orientation >= 1 && orientation <= 8 ? orientation : 1;
-        }
-        return 1;
+    for (const { marker, at } of jpegSegments(bytes, view)) {
+      if (isStartOfFrame(marker)) return 1;
+      if (marker !== 0xe1 || ascii(bytes, at + 4, at + 10) !== 'Exif\0\0') continue;
+      const tiff = at + 10;
+      const little = ascii(bytes, tiff, tiff + 2) === 'II';
+      const ifd = tiff + view.getUint32(tiff + 4, little);
+      for (let e = 0, entries = view.getUint16(ifd, little); e < entries; e++) {
+        const entry = ifd + 2 + e * 12;
+        if (view.getUint16(entry, little) !== 0x0112) continue;
+        const orientation = view.getUint16(entry + 8, little);
+        return orientation >= 1 && orientation <= 8 ? orientation : 1;
       }
-      i += 2 + length;
+      return 1;
     }
   } catch {
     return 1;

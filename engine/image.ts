@@ -223,12 +223,12 @@ export class WorkflowImage {
   }
 }
 
-/** The EXIF-oriented size of the encoded image given its header size and the (aspect-kept) decoded size. */
 /** A JPEG's size as displayed: orientations 5-8 turn it by 90°. */
 function orientedSize(jpeg: Uint8Array, stored: { width: number; height: number }): { width: number; height: number } {
   return jpegOrientation(jpeg) >= 5 ? { width: stored.height, height: stored.width } : stored;
 }
 
+/** The EXIF-oriented size of the encoded image given its header size and the (aspect-kept) decoded size. */
 function sourceSizeOf(
   header: { width: number; height: number },
   decoded: { width: number; height: number },

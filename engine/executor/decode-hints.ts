@@ -55,13 +55,14 @@ export async function workflowDecodeHints(
     );
     if (sizes.some((size) => !size)) continue;
     hints ??= {};
-    const [first] = sizes as DecodeHint[];
+    const wanted = sizes as DecodeHint[];
+    const [first] = wanted;
     // Decoded to the exact size only when every consumer stretches to that same size.
-    const sameStretch = sizes.every((s) => s!.stretch && s!.width === first!.width && s!.height === first!.height);
+    const stretch = wanted.every((s) => s.stretch && s.width === first!.width && s.height === first!.height);
     hints[input] = {
-      width: Math.max(...sizes.map((size) => size!.width)),
-      height: Math.max(...sizes.map((size) => size!.height)),
-      ...(sameStretch ? { stretch: true } : {}),
+      width: Math.max(...wanted.map((size) => size.width)),
+      height: Math.max(...wanted.map((size) => size.height)),
+      ...(stretch ? { stretch } : {}),
     };
   }
   return hints;
